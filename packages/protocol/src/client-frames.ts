@@ -1,0 +1,111 @@
+/**
+ * Frames a client sends to the server, and the result each request gets back in its `ack`.
+ * Invariant: every request action has an entry in `RequestResultSchemas`, so a client can
+ * type `send(action, data)` from this file alone.
+ */
+import { z } from 'zod';
+import { frameSchema } from './envelope.js';
+import {
+  AttachmentSchema,
+  DeviceSchema,
+  HISTORY_PAGE_MAX,
+  IdSchema,
+  MESSAGE_TEXT_MAX,
+  MessageSchema,
+} from './models.js';
+
+const control = z.literal('control');
+
+/** First frame on every socket: proves who the client is. */
+export const AuthenticateFrameSchema = frameSchema(
+  'authenticate',
+  control,
+  z.object({ token: z.string().min(1).max(4096), device: DeviceSchema }),
+);
+
+/** Start (or resume) a gapless stream of one conversation; `since` = last seq the client has. */
+export const SubscribeFrameSchema = frameSchema(
+  'subscribe',
+  control,
+  z.object({ conversationId: IdSchema, since: z.number().int().nonnegative().optional() }),
+);
+
+export const UnsubscribeFrameSchema = frameSchema('unsubscribe', control, z.object({ conversationId: IdSchema }));
+
+/** Data of a message the client sends; `type` on the envelope says text/image/file/audio. */
+export const SendMessageDataSchema = z.object({
+  conversationId: IdSchema,
+  text: z.string().max(MESSAGE_TEXT_MAX).default(''),
+  replyTo: IdSchema.optional(),
+  attachment: AttachmentSchema.optional(),
+});
+
+/** Post a message. The frame `id` is the idempotency key: resending it never creates a second message. */
+export const SendMessageFrameSchema = frameSchema(
+  'send_message',
+  z.enum(['text', 'image', 'file', 'audio']),
+  SendMessageDataSchema,
+).superRefine((frame, ctx) => {
+  if (frame.type === 'text' && frame.data.text.trim() === '') {
+    ctx.addIssue({ code: 'custom', path: ['data', 'text'], message: 'a text message needs non-empty text' });
+  }
+  if (frame.type !== 'text' && !frame.data.attachment) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'attachment'], message: `a ${frame.type} message needs an attachment` });
+  }
+});
+
+/** Application heartbeat; the server answers with a `heartbeat` frame echoing `ref`. */
+export const HeartbeatFrameSchema = frameSchema('heartbeat', z.literal('heartbeat'), z.object({}).passthrough());
+
+/** One page of history. `before`/`after` are exclusive seq bounds; newest first with `before`, oldest first with `after`. */
+export const HistoryRequestSchema = z.object({
+  conversationId: IdSchema,
+  before: z.number().int().positive().optional(),
+  after: z.number().int().nonnegative().optional(),
+  limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).default(50),
+});
+export const HistoryFrameSchema = frameSchema('history', control, HistoryRequestSchema);
+
+/** Every frame a client may send, discriminated on `action`. */
+export const ClientFrameSchema = z.discriminatedUnion('action', [
+  AuthenticateFrameSchema,
+  SubscribeFrameSchema,
+  UnsubscribeFrameSchema,
+  SendMessageFrameSchema,
+  HeartbeatFrameSchema,
+  HistoryFrameSchema,
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+export type ClientAction = ClientFrame['action'];
+export type ClientFrameOf<A extends ClientAction> = Extract<ClientFrame, { action: A }>;
+
+export const SendMessageResultSchema = z.object({
+  messageId: IdSchema,
+  conversationId: IdSchema,
+  seq: z.number().int().positive(),
+  createdAt: z.number().int(),
+  /** True when this id was seen before and the original message is returned. */
+  duplicate: z.boolean(),
+});
+export type SendMessageResult = z.infer<typeof SendMessageResultSchema>;
+
+export const HistoryResultSchema = z.object({
+  messages: z.array(MessageSchema),
+  /** More messages exist beyond this page in the direction asked. */
+  hasMore: z.boolean(),
+});
+export type HistoryResult = z.infer<typeof HistoryResultSchema>;
+
+/** The `ack.data.result` of each request action. */
+export const RequestResultSchemas = {
+  subscribe: z.object({
+    conversationId: IdSchema,
+    /** The conversation's last seq when the catch-up finished: every message up to it has been sent. */
+    lastSeq: z.number().int().nonnegative(),
+  }),
+  unsubscribe: z.object({ conversationId: IdSchema }),
+  send_message: SendMessageResultSchema,
+  history: HistoryResultSchema,
+} as const;
+export type RequestAction = keyof typeof RequestResultSchemas;
+export type RequestResult<A extends RequestAction> = z.infer<(typeof RequestResultSchemas)[A]>;

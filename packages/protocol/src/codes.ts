@@ -1,0 +1,74 @@
+/**
+ * Every error code and WebSocket close code Herald puts on the wire.
+ * Invariant: codes are stable strings/numbers; clients switch on them, so never renumber or rename.
+ * docs/protocol.md documents each one; keep both in step.
+ */
+
+/** Error codes carried by `error` frames and by REST error bodies (`{ error: { code, message } }`). */
+export const ErrorCode = {
+  /** The frame was not valid JSON. */
+  BadJson: 'bad_json',
+  /** The frame was JSON but did not match the schema for its action. */
+  InvalidFrame: 'invalid_frame',
+  /** The frame's `action` is not one this endpoint understands. */
+  UnknownAction: 'unknown_action',
+  /** A REST body or query failed validation. */
+  BadRequest: 'bad_request',
+  /** Missing, malformed, forged or revoked credential. */
+  Unauthorized: 'unauthorized',
+  /** The access token's lifetime has passed; refresh it. */
+  TokenExpired: 'token_expired',
+  /** The caller is authenticated but not allowed to do this (e.g. not a member). */
+  Forbidden: 'forbidden',
+  /** The thing named does not exist (or the caller may not know it exists). */
+  NotFound: 'not_found',
+  /** The request conflicts with existing state (e.g. a client id reused for another conversation). */
+  Conflict: 'conflict',
+  /** The account email is already registered. */
+  EmailTaken: 'email_taken',
+  /** Wrong email or password. */
+  InvalidCredentials: 'invalid_credentials',
+  /** Too many frames or requests; wait and retry. */
+  RateLimited: 'rate_limited',
+  /** The frame or body is larger than the limit. */
+  TooBig: 'too_big',
+  /** A socket frame other than `authenticate`/`heartbeat` arrived before authentication. */
+  NotAuthenticated: 'not_authenticated',
+  /** `authenticate` arrived on a socket that is already authenticated. */
+  AlreadyAuthenticated: 'already_authenticated',
+  /** The server is shutting down or a dependency is unavailable; retry later. */
+  Unavailable: 'unavailable',
+  /** No reply arrived in time (client-side). */
+  Timeout: 'timeout',
+  /** The connection closed before a reply arrived (client-side). */
+  Disconnected: 'disconnected',
+  /** An unexpected server fault; the request may be retried with the same id. */
+  Internal: 'internal',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** WebSocket close codes the server uses. 1xxx are RFC 6455; 4xxx are Herald's own. */
+export const CloseCode = {
+  /** Normal closure (the client or server ended the session on purpose). */
+  Normal: 1000,
+  /** The server is shutting down or restarting; reconnect with backoff and resume. */
+  GoingAway: 1001,
+  /** A frame exceeded the hard frame-size cap. */
+  TooBig: 1009,
+  /** Unexpected server fault. */
+  Internal: 1011,
+  /** Missing, bad or expired credential, or no `authenticate` in time. Refresh the credential before retrying. */
+  Unauthorized: 4001,
+  /** The `Origin` or the account is not allowed to open a socket. Do not retry. */
+  Forbidden: 4003,
+  /** Repeated protocol abuse or rate-limit violations. Back off before retrying. */
+  PolicyViolation: 4008,
+  /** The client did not read fast enough and its send buffer passed the cap. Reconnect and resume with `since`. */
+  SlowConsumer: 4009,
+  /** The server stopped hearing from the client (no pong / no heartbeat). */
+  Timeout: 4010,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which a client must not reconnect blindly (refresh the credential or stop). */
+export const AUTH_CLOSE_CODES: readonly number[] = [CloseCode.Unauthorized, CloseCode.Forbidden];

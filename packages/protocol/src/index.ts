@@ -1,0 +1,11 @@
+/**
+ * @herald/protocol: the wire contract shared by server and clients.
+ * Schemas give both runtime validation and TypeScript types; nothing else defines a frame.
+ */
+export * from './client-frames.js';
+export * from './codec.js';
+export * from './codes.js';
+export { AnyFrameSchema, type AnyFrame, FrameIdSchema, FrameTypeSchema, type FrameType, frameSchema } from './envelope.js';
+export { HeraldError } from './herald-error.js';
+export * from './models.js';
+export * from './server-frames.js';

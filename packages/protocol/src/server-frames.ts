@@ -1,0 +1,68 @@
+/**
+ * Frames the server sends to clients.
+ * Invariant: conversation events (`new_message`) carry the conversation's `seq`, and a session
+ * receives them in seq order with no gap after it subscribed.
+ */
+import { z } from 'zod';
+import { ErrorCode } from './codes.js';
+import { frameSchema } from './envelope.js';
+import { DeviceSchema, IdSchema, MessageSchema, MessageTypeSchema, UserSchema } from './models.js';
+
+/** Sent once after a successful `authenticate`. */
+export const ConnectedFrameSchema = frameSchema(
+  'connected',
+  z.literal('system'),
+  z.object({
+    connectionId: IdSchema,
+    user: UserSchema,
+    device: DeviceSchema,
+    serverTime: z.number().int(),
+    /** How often the client should send `heartbeat` (ms). */
+    heartbeatIntervalMs: z.number().int().positive(),
+    limits: z.object({
+      maxFrameBytes: z.number().int().positive(),
+      ratePerSecond: z.number().positive(),
+      burst: z.number().int().positive(),
+    }),
+  }),
+);
+
+/** The positive reply to a request frame: `ref` is the request's `id`. */
+export const AckFrameSchema = frameSchema('ack', z.literal('ack'), z.object({ ref: z.string(), result: z.unknown() }));
+
+const ErrorCodeSchema = z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]);
+
+/** The negative reply to a frame (`ref` = its id when known), or a connection-level problem. */
+export const ErrorFrameSchema = frameSchema(
+  'error',
+  z.literal('error'),
+  z.object({
+    code: ErrorCodeSchema,
+    message: z.string(),
+    ref: z.string().optional(),
+    details: z.unknown().optional(),
+  }),
+);
+
+/** A message in a conversation the user belongs to; `type` mirrors `data.type`. */
+export const NewMessageFrameSchema = frameSchema('new_message', MessageTypeSchema, MessageSchema);
+
+/** Reply to a client heartbeat. */
+export const HeartbeatReplyFrameSchema = frameSchema(
+  'heartbeat',
+  z.literal('heartbeat'),
+  z.object({ ref: z.string().optional(), serverTime: z.number().int() }),
+);
+
+/** Every frame a server may send, discriminated on `action`. */
+export const ServerFrameSchema = z.discriminatedUnion('action', [
+  ConnectedFrameSchema,
+  AckFrameSchema,
+  ErrorFrameSchema,
+  NewMessageFrameSchema,
+  HeartbeatReplyFrameSchema,
+]);
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+export type ServerAction = ServerFrame['action'];
+export type ServerFrameOf<A extends ServerAction> = Extract<ServerFrame, { action: A }>;
+
