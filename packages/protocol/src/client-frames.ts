@@ -57,7 +57,10 @@ export const SendMessageFrameSchema = frameSchema(
 /** Application heartbeat; the server answers with a `heartbeat` frame echoing `ref`. */
 export const HeartbeatFrameSchema = frameSchema('heartbeat', z.literal('heartbeat'), z.object({}).passthrough());
 
-/** One page of history. `before`/`after` are exclusive seq bounds; newest first with `before`, oldest first with `after`. */
+/**
+ * One page of history, always oldest-first. `before` (exclusive) pages backwards: the newest `limit`
+ * messages below it. `after` (exclusive) pages forwards: the oldest `limit` above it. Neither: the latest page.
+ */
 export const HistoryRequestSchema = z.object({
   conversationId: IdSchema,
   before: z.number().int().positive().optional(),

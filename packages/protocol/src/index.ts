@@ -9,3 +9,4 @@ export { AnyFrameSchema, type AnyFrame, FrameIdSchema, FrameTypeSchema, type Fra
 export { HeraldError } from './herald-error.js';
 export * from './models.js';
 export * from './server-frames.js';
+export * from './rest.js';

@@ -1,0 +1,134 @@
+/**
+ * createHeraldServer: wires store, bus, services, HTTP routes and the WebSocket gateway into one
+ * server, and owns its start and graceful stop. Everything is passed in or built here; nothing
+ * reads globals, so tests run several servers in one process.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { authRoutes } from './auth/auth-routes.js';
+import { AuthService } from './auth/auth-service.js';
+import { resolveJwtSecret } from './auth/tokens.js';
+import type { Bus } from './bus/bus.js';
+import { MemoryBus } from './bus/memory-bus.js';
+import type { HeraldConfig } from './config.js';
+import { conversationRoutes } from './conversations/conversation-routes.js';
+import { ConversationService } from './conversations/conversation-service.js';
+import { FrameRouter } from './gateway/frame-router.js';
+import { Gateway } from './gateway/gateway.js';
+import { LocalSessions } from './gateway/local-sessions.js';
+import { bearerAuthenticator } from './http/bearer.js';
+import { installErrorHandling } from './http/errors.js';
+import { healthRoutes } from './http/health-routes.js';
+import { MessageService } from './messages/message-service.js';
+import { Metrics } from './metrics.js';
+import { createStore } from './store/create-store.js';
+import type { Store } from './store/store.js';
+import { UserDirectory } from './users/user-directory.js';
+
+export interface HeraldServerOptions {
+  config: HeraldConfig;
+  /** Defaults to a pino logger at config.logLevel. */
+  logger?: Logger;
+  /** Defaults to the in-process bus. */
+  bus?: Bus;
+  /** Defaults to the store named by config.database. */
+  store?: Store;
+}
+
+export interface HeraldServer {
+  readonly app: FastifyInstance;
+  readonly config: HeraldConfig;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly log: Logger;
+  /** Listen on config.host:config.port; resolves with the bound URL (port 0 picks a free port). */
+  listen(): Promise<string>;
+  /** Graceful stop: refuse new sockets, finish in-flight work, close sockets with 1001, close the database. */
+  close(): Promise<void>;
+}
+
+export async function createHeraldServer(options: HeraldServerOptions): Promise<HeraldServer> {
+  const { config } = options;
+  const log = options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } });
+  const store = options.store ?? (await createStore(config.database));
+  const bus = options.bus ?? new MemoryBus();
+  const metrics = new Metrics();
+  const startedAt = Date.now();
+  let shuttingDown = false;
+
+  const auth = new AuthService(store, {
+    secret: resolveJwtSecret(config.jwtSecret, config.dataDir),
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    adminEmail: config.adminEmail,
+  });
+  const users = new UserDirectory(store);
+  const conversations = new ConversationService(store, bus, log);
+  const messages = new MessageService(store, bus, conversations, users, metrics);
+  const sessions = new LocalSessions(bus, metrics);
+  const limits = {
+    maxFrameBytes: config.maxFrameBytes,
+    ratePerSecond: config.ratePerSecond,
+    burst: config.rateBurst,
+  };
+  const router = new FrameRouter({
+    auth,
+    store,
+    conversations,
+    messages,
+    sessions,
+    connectedInfo: () => ({ heartbeatIntervalMs: config.heartbeatIntervalMs, limits }),
+  });
+  const gateway = new Gateway(
+    {
+      path: '/ws',
+      maxFrameBytes: config.maxFrameBytes,
+      limits: { ratePerSecond: config.ratePerSecond, burst: config.rateBurst, sendBufferBytes: config.sendBufferBytes, strikeBurst: 10 },
+      origins: { allowed: config.allowedOrigins, allowLocalhost: config.env !== 'production' },
+      authTimeoutMs: config.authTimeoutMs,
+      pingIntervalMs: config.pingIntervalMs,
+    },
+    router,
+    sessions,
+    metrics,
+    log,
+  );
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    disableRequestLogging: config.env === 'test',
+    bodyLimit: 1024 * 1024,
+  }) as unknown as FastifyInstance;
+  installErrorHandling(app);
+  const authenticate = bearerAuthenticator(auth);
+  await app.register(async (scope) => authRoutes(scope, { auth, store, users, authenticate, loginRateLimit: config.loginRateLimit }));
+  await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, authenticate }));
+  await app.register(async (scope) =>
+    healthRoutes(scope, { store, bus, metrics, nodeId: config.nodeId, startedAt, isShuttingDown: () => shuttingDown }),
+  );
+  gateway.attach(app.server);
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    config,
+    store,
+    bus,
+    log,
+    async listen() {
+      return app.listen({ port: config.port, host: config.host });
+    },
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        await gateway.shutdown();
+        await messages.drain();
+        sessions.close();
+        await app.close();
+        await bus.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

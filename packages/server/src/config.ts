@@ -1,0 +1,134 @@
+/**
+ * Server configuration: every environment variable Herald reads, validated at start.
+ * Invariant: a bad value stops the start with a message naming the variable; README's table mirrors ENV_DOCS.
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  PORT: int(0, 65535).default(8000),
+  HOST: z.string().min(1).default('localhost'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HERALD_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lowercase schema name')
+    .optional(),
+  HERALD_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  HERALD_ACCESS_TOKEN_TTL: int(10).default(900),
+  HERALD_REFRESH_TOKEN_TTL: int(60).default(30 * 24 * 3600),
+  HERALD_ADMIN_EMAIL: z.string().email().optional(),
+  HERALD_ALLOWED_ORIGINS: z.string().optional(),
+  HERALD_MAX_FRAME_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+  HERALD_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  HERALD_RATE_BURST: int(1).default(40),
+  HERALD_SEND_BUFFER_BYTES: int(1024).default(1024 * 1024),
+  HERALD_PING_INTERVAL_MS: int(100).default(30_000),
+  HERALD_HEARTBEAT_INTERVAL_MS: int(100).default(45_000),
+  HERALD_AUTH_TIMEOUT_MS: int(100).default(5_000),
+  HERALD_LOGIN_RATE_LIMIT: int(1).default(10),
+  HERALD_NODE_ID: z.string().min(1).optional(),
+});
+
+/** One line per variable for README and `--help`-style messages. */
+export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
+  PORT: 'HTTP and WebSocket port (default 8000)',
+  HOST: 'interface to listen on (default localhost; 0.0.0.0 for all)',
+  NODE_ENV: 'development | production | test (default development)',
+  LOG_LEVEL: 'pino level (default info)',
+  HERALD_DATA_DIR: 'where the SQLite file, generated secret and uploads live (default ./data)',
+  DATABASE_URL: 'postgres:// URL; when set, PostgreSQL replaces SQLite',
+  DATABASE_SCHEMA: 'PostgreSQL schema to use (default: the search_path default, usually public)',
+  HERALD_JWT_SECRET: 'HMAC secret for access tokens, >= 32 chars (required in production; generated into the data dir otherwise)',
+  HERALD_ACCESS_TOKEN_TTL: 'access token lifetime in seconds (default 900)',
+  HERALD_REFRESH_TOKEN_TTL: 'refresh token lifetime in seconds (default 2592000 = 30 days)',
+  HERALD_ADMIN_EMAIL: 'an account registered with this email becomes admin (the first account always does)',
+  HERALD_ALLOWED_ORIGINS: 'comma-separated browser origins allowed to open sockets (default: own origin, plus localhost outside production)',
+  HERALD_MAX_FRAME_BYTES: 'largest accepted socket frame (default 65536)',
+  HERALD_RATE_PER_SECOND: 'per-connection frame rate, token-bucket refill per second (default 20)',
+  HERALD_RATE_BURST: 'per-connection token-bucket size (default 40)',
+  HERALD_SEND_BUFFER_BYTES: 'unsent bytes a socket may queue before it is closed as a slow consumer (default 1048576)',
+  HERALD_PING_INTERVAL_MS: 'how often idle sockets are pinged; two missed pongs drop the socket (default 30000)',
+  HERALD_HEARTBEAT_INTERVAL_MS: 'heartbeat interval advertised to clients (default 45000)',
+  HERALD_AUTH_TIMEOUT_MS: 'time a new socket has to send `authenticate` (default 5000)',
+  HERALD_LOGIN_RATE_LIMIT: 'login attempts per minute per IP (default 10)',
+  HERALD_NODE_ID: 'this node\'s id in stats and logs (default hostname-pid)',
+};
+
+export interface HeraldConfig {
+  port: number;
+  host: string;
+  env: 'development' | 'production' | 'test';
+  logLevel: string;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string | undefined };
+  /** Undefined means "generate one and keep it in the data dir" (never in production). */
+  jwtSecret: string | undefined;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  adminEmail: string | undefined;
+  /** Explicit allowlist; undefined = own origin (+ localhost outside production). */
+  allowedOrigins: string[] | undefined;
+  maxFrameBytes: number;
+  ratePerSecond: number;
+  rateBurst: number;
+  sendBufferBytes: number;
+  pingIntervalMs: number;
+  heartbeatIntervalMs: number;
+  authTimeoutMs: number;
+  loginRateLimit: number;
+  nodeId: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Read and validate configuration from an environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): HeraldConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.HERALD_JWT_SECRET) {
+    throw new ConfigError('invalid configuration:\n  HERALD_JWT_SECRET: required when NODE_ENV=production');
+  }
+  const dataDir = resolve(e.HERALD_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA }
+      : { kind: 'sqlite', file: resolve(dataDir, 'herald.db') },
+    jwtSecret: e.HERALD_JWT_SECRET,
+    accessTokenTtlSeconds: e.HERALD_ACCESS_TOKEN_TTL,
+    refreshTokenTtlSeconds: e.HERALD_REFRESH_TOKEN_TTL,
+    adminEmail: e.HERALD_ADMIN_EMAIL?.toLowerCase(),
+    allowedOrigins: e.HERALD_ALLOWED_ORIGINS?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    maxFrameBytes: e.HERALD_MAX_FRAME_BYTES,
+    ratePerSecond: e.HERALD_RATE_PER_SECOND,
+    rateBurst: e.HERALD_RATE_BURST,
+    sendBufferBytes: e.HERALD_SEND_BUFFER_BYTES,
+    pingIntervalMs: e.HERALD_PING_INTERVAL_MS,
+    heartbeatIntervalMs: e.HERALD_HEARTBEAT_INTERVAL_MS,
+    authTimeoutMs: e.HERALD_AUTH_TIMEOUT_MS,
+    loginRateLimit: e.HERALD_LOGIN_RATE_LIMIT,
+    nodeId: e.HERALD_NODE_ID ?? `${hostname()}-${process.pid}`,
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * Connection: one WebSocket and everything the server knows about it (who, which device,
+ * rate budget, what it was sent per conversation). Frame meaning lives in frame-router.ts.
+ * Invariants: nothing is sent after close starts; a socket whose unsent buffer passes the cap
+ * is closed as a slow consumer (the client resumes with `since`, so nothing is lost);
+ * no per-connection timers (liveness.ts sweeps all connections with one).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  CloseCode,
+  type Device,
+  encodeFrame,
+  ErrorCode,
+  type HeraldError,
+  type ServerFrame,
+  type User,
+} from '@herald/protocol';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { ConversationEvent } from '../bus/bus.js';
+import type { Metrics } from '../metrics.js';
+import { TokenBucket } from '../util/token-bucket.js';
+import { ConversationStream } from './conversation-stream.js';
+
+export interface ConnectionLimits {
+  ratePerSecond: number;
+  burst: number;
+  sendBufferBytes: number;
+  /** Protocol violations tolerated per 10 s before a 4008 close. */
+  strikeBurst: number;
+}
+
+export type ConnectionState = 'authenticating' | 'ready' | 'closing' | 'closed';
+
+let frameCounter = 0;
+/** Server frame ids: unique per process, cheap (no UUID per frame on the hot path). */
+export function serverFrameId(): string {
+  frameCounter = (frameCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `s${process.pid.toString(36)}.${Date.now().toString(36)}.${frameCounter.toString(36)}`;
+}
+
+export class Connection {
+  readonly id = randomUUID();
+  readonly openedAt = Date.now();
+  state: ConnectionState = 'authenticating';
+  user: User | undefined;
+  device: Device | undefined;
+  /** Set by a pong or any frame; cleared by each liveness ping. */
+  alive = true;
+  lastPingAt = Date.now();
+  /** Requests being handled; shutdown waits for them. */
+  inFlight = 0;
+  private readonly rate: TokenBucket;
+  private readonly strikes: TokenBucket;
+  private readonly streams = new Map<string, ConversationStream>();
+  private sendChain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly remoteAddress: string,
+    private readonly limits: ConnectionLimits,
+    private readonly metrics: Metrics,
+    readonly log: Logger,
+  ) {
+    this.rate = new TokenBucket(limits.ratePerSecond, limits.burst);
+    this.strikes = new TokenBucket(limits.strikeBurst / 10, limits.strikeBurst);
+  }
+
+  get userId(): string | undefined {
+    return this.user?.id;
+  }
+
+  /** Take one frame's worth of rate budget; false when the client is over its rate. */
+  takeRate(): boolean {
+    return this.rate.take();
+  }
+
+  msUntilRate(): number {
+    return this.rate.msUntilNext();
+  }
+
+  /** Count a protocol violation; closes with 4008 once they come faster than tolerated. */
+  strike(reason: string): void {
+    if (!this.strikes.take()) this.close(CloseCode.PolicyViolation, `too many bad frames (${reason})`);
+  }
+
+  send(frame: ServerFrame): boolean {
+    return this.sendText(encodeFrame(frame));
+  }
+
+  /** Send pre-serialised text; false if the connection is closing or was just closed as a slow consumer. */
+  sendText(text: string): boolean {
+    if (this.state === 'closing' || this.state === 'closed') return false;
+    if (this.socket.bufferedAmount > this.limits.sendBufferBytes) {
+      this.close(CloseCode.SlowConsumer, 'send buffer full: read faster, then resume with since');
+      return false;
+    }
+    this.socket.send(text);
+    this.metrics.framesOut.inc();
+    return true;
+  }
+
+  sendError(error: HeraldError, ref?: string): void {
+    this.metrics.rejectedFrames.inc({ code: error.code });
+    const data: { code: ErrorCode; message: string; ref?: string; details?: unknown } = {
+      code: error.code,
+      message: error.message,
+    };
+    if (ref !== undefined) data.ref = ref;
+    if (error.details !== undefined) data.details = error.details;
+    this.send({ id: serverFrameId(), type: 'error', action: 'error', data, timestamp: Date.now() });
+  }
+
+  /** Resolves once the socket's unsent buffer is below half the cap (flow control for catch-ups). */
+  async drained(): Promise<void> {
+    while (this.state !== 'closed' && this.socket.bufferedAmount > this.limits.sendBufferBytes / 2) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** A conversation event from the bus for this connection's user. */
+  deliver(event: ConversationEvent): void {
+    const stream = this.stream(event.conversationId);
+    if (stream.muted) return;
+    if (stream.offer(event)) this.sendText(event.frame);
+  }
+
+  stream(conversationId: string): ConversationStream {
+    let stream = this.streams.get(conversationId);
+    if (!stream) {
+      stream = new ConversationStream();
+      this.streams.set(conversationId, stream);
+    }
+    return stream;
+  }
+
+  /** Run `task` after every earlier task of this connection: a client's messages keep their send order. */
+  inOrder<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.sendChain.then(task, task);
+    this.sendChain = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Close with a code; a peer that does not finish the close handshake in 2 s is cut. */
+  close(code: number, reason: string): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.state = 'closing';
+    this.metrics.closes.inc({ code: String(code) });
+    this.log.debug({ connectionId: this.id, code, reason }, 'closing connection');
+    // Close reasons are limited to 123 bytes by RFC 6455.
+    this.socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    setTimeout(() => this.socket.terminate(), 2_000).unref();
+  }
+
+  /** Drop a dead peer without a close handshake. */
+  terminate(code: number): void {
+    if (this.state === 'closed') return;
+    this.state = 'closing';
+    this.metrics.closes.inc({ code: String(code) });
+    this.socket.terminate();
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * Gateway: the `/ws` endpoint. Owns the `ws` server, the upgrade (path and Origin checks), the
+ * per-frame pipeline (size -> rate -> decode -> auth state -> FrameRouter), liveness, and the
+ * socket half of graceful shutdown.
+ * Invariants: a bad frame gets an error frame and the connection keeps serving; only repeated
+ * abuse (4008), a hard-cap frame (1009), bad auth (4001), a foreign Origin (4003), a slow reader
+ * (4009) or a dead peer (4010) ends a connection.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode, decodeClientFrame, ErrorCode, HeraldError } from '@herald/protocol';
+import type { Logger } from 'pino';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { Metrics } from '../metrics.js';
+import { Connection, type ConnectionLimits } from './connection.js';
+import type { FrameRouter } from './frame-router.js';
+import type { LocalSessions } from './local-sessions.js';
+import { type OriginPolicyOptions, originAllowed } from './origin-policy.js';
+
+export interface GatewayOptions {
+  path: string;
+  maxFrameBytes: number;
+  limits: ConnectionLimits;
+  origins: OriginPolicyOptions;
+  authTimeoutMs: number;
+  pingIntervalMs: number;
+}
+
+/** Frames past this are cut by `ws` itself with 1009; frames between maxFrameBytes and it get a `too_big` error. */
+function hardCap(maxFrameBytes: number): number {
+  return Math.max(maxFrameBytes * 4, 256 * 1024);
+}
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, part) => n + part.byteLength, 0);
+  return data.byteLength;
+}
+
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private readonly sweepTimer: NodeJS.Timeout;
+  private accepting = true;
+
+  constructor(
+    private readonly options: GatewayOptions,
+    private readonly router: FrameRouter,
+    private readonly sessions: LocalSessions,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    // perMessageDeflate off: it costs CPU and memory per socket for little gain on small chat frames.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: hardCap(options.maxFrameBytes), perMessageDeflate: false });
+    const tick = Math.max(50, Math.min(1000, options.pingIntervalMs / 2, options.authTimeoutMs / 2));
+    this.sweepTimer = setInterval(() => this.sweep(), tick);
+    this.sweepTimer.unref();
+  }
+
+  /** Route HTTP upgrades on `path` to this gateway. */
+  attach(server: Server): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (request.url ?? '').split('?')[0];
+      if (path !== this.options.path) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      if (!this.accepting) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request));
+    });
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** Every open connection (for stats and device listings). */
+  all(): ReadonlySet<Connection> {
+    return this.connections;
+  }
+
+  private onConnection(ws: WebSocket, request: IncomingMessage): void {
+    const connection = new Connection(ws, request.socket.remoteAddress ?? '', this.options.limits, this.metrics, this.log);
+    this.connections.add(connection);
+    this.metrics.connections.inc();
+    ws.on('close', () => this.onClose(connection));
+    ws.on('error', (error) => this.log.debug({ err: error, connectionId: connection.id }, 'socket error'));
+    ws.on('pong', () => {
+      connection.alive = true;
+    });
+    if (!originAllowed(request, this.options.origins)) {
+      this.log.warn({ origin: request.headers.origin, remote: connection.remoteAddress }, 'refused: origin not allowed');
+      connection.close(CloseCode.Forbidden, 'origin not allowed');
+      return;
+    }
+    ws.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
+  }
+
+  private onClose(connection: Connection): void {
+    connection.state = 'closed';
+    this.connections.delete(connection);
+    this.sessions.remove(connection);
+    this.metrics.connections.dec();
+  }
+
+  private onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
+    connection.alive = true;
+    if (connection.state === 'closing' || connection.state === 'closed') return;
+    this.metrics.framesIn.inc({ action: 'any' });
+    if (byteLength(data) > this.options.maxFrameBytes) {
+      connection.sendError(new HeraldError(ErrorCode.TooBig, `frame exceeds ${this.options.maxFrameBytes} bytes`));
+      connection.strike('too big');
+      return;
+    }
+    if (!connection.takeRate()) {
+      connection.sendError(
+        new HeraldError(ErrorCode.RateLimited, 'too many frames; slow down', { retryAfterMs: connection.msUntilRate() }),
+      );
+      connection.strike('rate');
+      return;
+    }
+    if (isBinary) {
+      connection.sendError(new HeraldError(ErrorCode.InvalidFrame, 'binary frames are not supported; send JSON text'));
+      connection.strike('binary');
+      return;
+    }
+    const decoded = decodeClientFrame(data as Buffer);
+    if (!decoded.ok) {
+      connection.sendError(decoded.error, decoded.ref);
+      connection.strike(decoded.error.code);
+      return;
+    }
+    const frame = decoded.frame;
+    if (!this.accepting && frame.action !== 'heartbeat') {
+      connection.sendError(new HeraldError(ErrorCode.Unavailable, 'server shutting down; retry after reconnecting'), frame.id);
+      return;
+    }
+    if (connection.state === 'authenticating' && frame.action !== 'authenticate' && frame.action !== 'heartbeat') {
+      connection.sendError(new HeraldError(ErrorCode.NotAuthenticated, 'send authenticate first'), frame.id);
+      connection.strike('unauthenticated');
+      return;
+    }
+    connection.inFlight++;
+    this.router
+      .handle(connection, frame)
+      .catch((error: unknown) => {
+        if (error instanceof HeraldError) {
+          connection.sendError(error, frame.id);
+        } else {
+          this.log.error({ err: error, action: frame.action, connectionId: connection.id }, 'frame handler failed');
+          connection.sendError(new HeraldError(ErrorCode.Internal, 'internal error; retry with the same id'), frame.id);
+        }
+      })
+      .finally(() => {
+        connection.inFlight--;
+      });
+  }
+
+  /** One timer for every connection: authentication deadline and ping/pong liveness. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const connection of this.connections) {
+      if (connection.state === 'authenticating' && now - connection.openedAt > this.options.authTimeoutMs) {
+        connection.close(CloseCode.Unauthorized, 'authentication timeout');
+        continue;
+      }
+      if (connection.state !== 'ready' || now - connection.lastPingAt < this.options.pingIntervalMs) continue;
+      if (!connection.alive) {
+        this.log.debug({ connectionId: connection.id }, 'dropping unresponsive socket');
+        connection.terminate(CloseCode.Timeout);
+        continue;
+      }
+      connection.alive = false;
+      connection.lastPingAt = now;
+      if (connection.socket.readyState === WebSocket.OPEN) connection.socket.ping();
+    }
+  }
+
+  /**
+   * Graceful stop: refuse new sockets, let in-flight requests finish (bounded), then close every
+   * socket with 1001 and wait for them to go.
+   */
+  async shutdown(timeoutMs = 5_000): Promise<void> {
+    this.accepting = false;
+    clearInterval(this.sweepTimer);
+    const deadline = Date.now() + timeoutMs;
+    while ([...this.connections].some((c) => c.inFlight > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const closed = [...this.connections].map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.socket.readyState === WebSocket.CLOSED) return resolve();
+          c.socket.once('close', () => resolve());
+          c.close(CloseCode.GoingAway, 'server shutting down');
+        }),
+    );
+    await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+    for (const c of this.connections) c.socket.terminate();
+    this.wss.close();
+  }
+}

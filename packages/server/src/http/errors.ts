@@ -1,0 +1,64 @@
+/**
+ * HTTP error mapping: every failure leaves as `{ error: { code, message, details? } }` with the
+ * status its code implies. Unknown errors become `internal` (500) and are logged, never leaked.
+ */
+import { describeIssues, ErrorCode, HeraldError } from '@herald/protocol';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_json: 400,
+  invalid_frame: 400,
+  unknown_action: 400,
+  bad_request: 400,
+  unauthorized: 401,
+  token_expired: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  email_taken: 409,
+  too_big: 413,
+  rate_limited: 429,
+  not_authenticated: 401,
+  already_authenticated: 409,
+  unavailable: 503,
+  timeout: 504,
+  disconnected: 503,
+  internal: 500,
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/** Parse with a schema or throw `bad_request` listing the issues. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.infer<S> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw new HeraldError(ErrorCode.BadRequest, `invalid ${what}`, describeIssues(result.error));
+  return result.data;
+}
+
+function fromFastify(error: FastifyError): HeraldError | undefined {
+  if (error.statusCode === 429) return new HeraldError(ErrorCode.RateLimited, error.message);
+  if (error.statusCode === 413) return new HeraldError(ErrorCode.TooBig, 'request body too large');
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new HeraldError(ErrorCode.BadRequest, 'unsupported content type');
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new HeraldError(ErrorCode.BadRequest, error.message);
+  }
+  return undefined;
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply) => {
+    const herald = error instanceof HeraldError ? error : fromFastify(error);
+    if (!herald) {
+      request.log.error({ err: error }, 'unhandled error');
+      return reply.status(500).send({ error: { code: ErrorCode.Internal, message: 'internal error' } });
+    }
+    return reply.status(statusOf(herald.code)).send({ error: herald.toJSON() });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: ErrorCode.NotFound, message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * Operations endpoints: GET /api/v1/health (liveness + readiness of database and bus) and GET /metrics.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Bus } from '../bus/bus.js';
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../store/store.js';
+
+export interface HealthDeps {
+  store: Store;
+  bus: Bus;
+  metrics: Metrics;
+  nodeId: string;
+  startedAt: number;
+  isShuttingDown: () => boolean;
+}
+
+async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await probe();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}
+
+export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Promise<void> {
+  app.get('/api/v1/health', async (_request, reply) => {
+    const [database, bus] = await Promise.all([check(() => deps.store.ping()), check(() => deps.bus.ping())]);
+    const ready = database.ok && bus.ok && !deps.isShuttingDown();
+    return reply.status(ready ? 200 : 503).send({
+      status: ready ? 'ok' : 'unavailable',
+      live: true,
+      ready,
+      nodeId: deps.nodeId,
+      uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      checks: { database: { ...database, dialect: deps.store.dialect }, bus: { ...bus, kind: deps.bus.kind } },
+    });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+}

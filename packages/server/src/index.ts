@@ -1,0 +1,10 @@
+/**
+ * @herald/server public API: build a server from a config, or run pieces of it in tests.
+ */
+export { createHeraldServer, type HeraldServer, type HeraldServerOptions } from './app.js';
+export type { Bus, BusMessage } from './bus/bus.js';
+export { MemoryBus } from './bus/memory-bus.js';
+export { ConfigError, ENV_DOCS, type HeraldConfig, loadConfig } from './config.js';
+export { createStore, type StoreOptions } from './store/create-store.js';
+export { dropPostgresSchema } from './store/postgres-dialect.js';
+export type { Store } from './store/store.js';

@@ -1,0 +1,110 @@
+/**
+ * The one path every message takes, whether it came over the socket, REST or (later) the
+ * publish API: check membership and references, persist, then publish `new_message` on the bus.
+ * Invariants: persisted before acknowledged; a conversation's messages are published by this node
+ * in seq order (KeyedSerial); an idempotent repeat returns the original and publishes nothing;
+ * the frame is serialised once per message, whatever the number of recipients.
+ */
+import {
+  type Attachment,
+  encodeFrame,
+  ErrorCode,
+  HeraldError,
+  type HistoryResult,
+  type Message,
+  type MessageType,
+  type ServerFrameOf,
+} from '@herald/protocol';
+import type { Bus } from '../bus/bus.js';
+import type { ConversationService } from '../conversations/conversation-service.js';
+import type { Metrics } from '../metrics.js';
+import type { AppendResult, HistoryQuery, Store } from '../store/store.js';
+import type { UserDirectory } from '../users/user-directory.js';
+import { KeyedSerial } from '../util/keyed-serial.js';
+
+export interface SendInput {
+  conversationId: string;
+  /** The sender's idempotency key. */
+  clientId: string;
+  type: Exclude<MessageType, 'system'>;
+  text: string;
+  replyTo?: string | undefined;
+  attachment?: Attachment | undefined;
+}
+
+export class MessageService {
+  private readonly serial = new KeyedSerial();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly conversations: ConversationService,
+    private readonly users: UserDirectory,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async send(senderId: string, input: SendInput): Promise<AppendResult> {
+    await this.conversations.assertMember(input.conversationId, senderId, 'send');
+    if (input.replyTo !== undefined) {
+      const target = await this.store.findMessage(input.replyTo);
+      if (!target || target.conversationId !== input.conversationId) {
+        throw new HeraldError(ErrorCode.BadRequest, 'replyTo must name a message of the same conversation');
+      }
+    }
+    const result = await this.serial.run(input.conversationId, async () => {
+      const appended = await this.store.appendMessage({
+        conversationId: input.conversationId,
+        senderId,
+        clientId: input.clientId,
+        type: input.type,
+        text: input.text,
+        replyTo: input.replyTo ?? null,
+        attachment: input.attachment ?? null,
+      });
+      if (!appended.duplicate) {
+        this.metrics.messages.inc();
+        await this.publish(appended.message);
+      }
+      return appended;
+    });
+    if (result.duplicate && result.message.conversationId !== input.conversationId) {
+      throw new HeraldError(ErrorCode.Conflict, 'this client id was already used for another conversation');
+    }
+    return result;
+  }
+
+  async history(userId: string, conversationId: string, query: HistoryQuery): Promise<HistoryResult> {
+    await this.conversations.assertMember(conversationId, userId, 'history');
+    return this.store.history(conversationId, query);
+  }
+
+  /** The exact text of the `new_message` frame for a message (used live and for catch-up). */
+  async frameOf(message: Message): Promise<string> {
+    const frame: ServerFrameOf<'new_message'> = {
+      id: message.id,
+      type: message.type,
+      action: 'new_message',
+      data: message,
+      timestamp: message.createdAt,
+      sender: await this.users.sender(message.senderId),
+    };
+    return encodeFrame(frame);
+  }
+
+  /** Resolves when every accepted message has been persisted and published. */
+  drain(): Promise<void> {
+    return this.serial.drain();
+  }
+
+  private async publish(message: Message): Promise<void> {
+    const members = await this.conversations.memberSet(message.conversationId);
+    await this.bus.publish({
+      type: 'conversation_event',
+      conversationId: message.conversationId,
+      seq: message.seq,
+      memberIds: [...members],
+      frame: await this.frameOf(message),
+      publishedAt: Date.now(),
+    });
+  }
+}

@@ -1,0 +1,398 @@
+/**
+ * The one Store implementation: Kysely queries that run unchanged on SQLite and PostgreSQL.
+ * Dialect-specific code lives only in *-dialect.ts; nothing here branches on the dialect
+ * except the unique-violation test, whose error shape differs per driver.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Attachment, Conversation, Member, Message, MessageType, User } from '@herald/protocol';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database, MessagesTable, UsersTable } from './schema.js';
+import type {
+  AppendResult,
+  HistoryQuery,
+  NewConversation,
+  NewMessage,
+  NewUser,
+  RefreshTokenRecord,
+  Store,
+  UserRecord,
+} from './store.js';
+
+function toUser(row: Selectable<UsersTable>): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    avatar: row.avatar,
+    createdAt: Number(row.created_at),
+    passwordHash: row.password_hash,
+  };
+}
+
+function publicUser({ passwordHash: _hidden, ...user }: UserRecord): User {
+  return user;
+}
+
+function toMessage(row: Selectable<MessagesTable>): Message {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    conversationId: row.conversation_id,
+    seq: Number(row.seq),
+    senderId: row.sender_id,
+    type: row.type as MessageType,
+    text: row.text,
+    replyTo: row.reply_to,
+    attachment: row.attachment === null ? null : (JSON.parse(row.attachment) as Attachment),
+    createdAt: Number(row.created_at),
+  };
+}
+
+/** True for a UNIQUE violation on either driver (pg: SQLSTATE 23505; better-sqlite3: SQLITE_CONSTRAINT_UNIQUE). */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export class KyselyStore implements Store {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: 'sqlite' | 'postgres',
+  ) {}
+
+  async createUser(user: NewUser): Promise<UserRecord> {
+    const row = {
+      id: randomUUID(),
+      email: user.email,
+      name: user.name,
+      password_hash: user.passwordHash,
+      role: user.role,
+      avatar: null,
+      created_at: Date.now(),
+    };
+    await this.db.insertInto('users').values(row).execute();
+    return toUser(row);
+  }
+
+  async findUserByEmail(email: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async findUserById(id: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  async findUsersByIds(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+    return rows.map((r) => publicUser(toUser(r)));
+  }
+
+  async searchUsers(query: string, limit: number): Promise<User[]> {
+    const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['name']), 'like', sql<string>`${pattern} escape '\\'`),
+          eb(eb.fn('lower', ['email']), 'like', sql<string>`${pattern} escape '\\'`),
+        ]),
+      )
+      .orderBy('name')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => publicUser(toUser(r)));
+  }
+
+  async countUsers(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async setUserRole(id: string, role: string): Promise<User | undefined> {
+    await this.db.updateTable('users').set({ role }).where('id', '=', id).execute();
+    const user = await this.findUserById(id);
+    return user && publicUser(user);
+  }
+
+  async insertRefreshToken(token: { id: string; userId: string; tokenHash: string; expiresAt: number }): Promise<void> {
+    await this.db
+      .insertInto('refresh_tokens')
+      .values({
+        id: token.id,
+        user_id: token.userId,
+        token_hash: token.tokenHash,
+        expires_at: token.expiresAt,
+        revoked_at: null,
+        created_at: Date.now(),
+      })
+      .execute();
+  }
+
+  async findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        userId: row.user_id,
+        expiresAt: Number(row.expires_at),
+        revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+      }
+    );
+  }
+
+  async revokeRefreshToken(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: Date.now() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async revokeUserRefreshTokens(userId: string): Promise<void> {
+    await this.db
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: Date.now() })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  async createConversation(conversation: NewConversation): Promise<string> {
+    const id = randomUUID();
+    const now = Date.now();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('conversations')
+        .values({
+          id,
+          kind: conversation.kind,
+          title: conversation.title,
+          owner_id: conversation.ownerId,
+          direct_key: conversation.directKey,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await trx
+        .insertInto('conversation_members')
+        .values(
+          [...new Set(conversation.memberIds)].map((userId) => ({
+            conversation_id: id,
+            user_id: userId,
+            role: userId === conversation.ownerId ? ('owner' as const) : ('member' as const),
+            joined_at: now,
+          })),
+        )
+        .execute();
+    });
+    return id;
+  }
+
+  async findConversationIdByDirectKey(directKey: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('conversations').select('id').where('direct_key', '=', directKey).executeTakeFirst();
+    return row?.id;
+  }
+
+  async getConversation(id: string, viewerId: string): Promise<Conversation | undefined> {
+    const [conversation] = await this.conversationsFor(viewerId, id);
+    return conversation;
+  }
+
+  listConversations(userId: string): Promise<Conversation[]> {
+    return this.conversationsFor(userId);
+  }
+
+  /** Conversations of `userId` (or one of them), with members, last message and the viewer's unread count. */
+  private async conversationsFor(userId: string, onlyId?: string): Promise<Conversation[]> {
+    let query = this.db
+      .selectFrom('conversations as c')
+      .innerJoin('conversation_members as me', (join) =>
+        join.onRef('me.conversation_id', '=', 'c.id').on('me.user_id', '=', userId),
+      )
+      .selectAll('c')
+      .select('me.last_read_seq')
+      .select((eb) =>
+        eb
+          .selectFrom('messages as m')
+          .select((e) => e.fn.countAll().as('n'))
+          .whereRef('m.conversation_id', '=', 'c.id')
+          .whereRef('m.seq', '>', 'me.last_read_seq')
+          .where('m.sender_id', '<>', userId)
+          .as('unread'),
+      )
+      .orderBy('c.updated_at', 'desc');
+    if (onlyId !== undefined) query = query.where('c.id', '=', onlyId);
+    const rows = await query.execute();
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const withMessages = rows.filter((r) => Number(r.last_seq) > 0);
+    const [members, lastMessages] = await Promise.all([
+      this.db
+        .selectFrom('conversation_members as cm')
+        .innerJoin('users as u', 'u.id', 'cm.user_id')
+        .select(['cm.conversation_id', 'cm.user_id', 'cm.role', 'cm.last_read_seq', 'u.name', 'u.avatar'])
+        .where('cm.conversation_id', 'in', ids)
+        .orderBy('cm.joined_at')
+        .orderBy('cm.role', 'desc')
+        .execute(),
+      withMessages.length === 0
+        ? Promise.resolve([])
+        : this.db
+            .selectFrom('messages')
+            .selectAll()
+            .where((eb) =>
+              eb.or(withMessages.map((r) => eb.and([eb('conversation_id', '=', r.id), eb('seq', '=', r.last_seq)]))),
+            )
+            .execute(),
+    ]);
+    const membersBy = new Map<string, Member[]>();
+    for (const m of members) {
+      const list = membersBy.get(m.conversation_id) ?? [];
+      list.push({ userId: m.user_id, name: m.name, avatar: m.avatar, role: m.role, lastReadSeq: Number(m.last_read_seq) });
+      membersBy.set(m.conversation_id, list);
+    }
+    const lastBy = new Map(lastMessages.map((m) => [m.conversation_id, toMessage(m)]));
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      title: r.title,
+      ownerId: r.owner_id,
+      lastSeq: Number(r.last_seq),
+      createdAt: Number(r.created_at),
+      members: membersBy.get(r.id) ?? [],
+      lastMessage: lastBy.get(r.id) ?? null,
+      unreadCount: Number(r.unread ?? 0),
+    }));
+  }
+
+  async listMembers(conversationId: string): Promise<Member[]> {
+    const rows = await this.db
+      .selectFrom('conversation_members as cm')
+      .innerJoin('users as u', 'u.id', 'cm.user_id')
+      .select(['cm.user_id', 'cm.role', 'cm.last_read_seq', 'u.name', 'u.avatar'])
+      .where('cm.conversation_id', '=', conversationId)
+      .orderBy('cm.joined_at')
+        .orderBy('cm.role', 'desc')
+      .execute();
+    return rows.map((m) => ({ userId: m.user_id, name: m.name, avatar: m.avatar, role: m.role, lastReadSeq: Number(m.last_read_seq) }));
+  }
+
+  async memberIds(conversationId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('conversation_members')
+      .select('user_id')
+      .where('conversation_id', '=', conversationId)
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  async addMembers(conversationId: string, userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const now = Date.now();
+    await this.db
+      .insertInto('conversation_members')
+      .values(userIds.map((userId) => ({ conversation_id: conversationId, user_id: userId, role: 'member' as const, joined_at: now })))
+      .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
+      .execute();
+  }
+
+  async removeMember(conversationId: string, userId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('conversation_members')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async appendMessage(message: NewMessage): Promise<AppendResult> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom('messages')
+          .selectAll()
+          .where('sender_id', '=', message.senderId)
+          .where('client_id', '=', message.clientId)
+          .executeTakeFirst();
+        if (existing) return { message: toMessage(existing), duplicate: true };
+        const now = Date.now();
+        // The row lock taken by this UPDATE serialises concurrent writers per conversation (PostgreSQL);
+        // SQLite serialises all writers. Either way seq = last_seq + 1 commits with the insert or not at all.
+        const { last_seq } = await trx
+          .updateTable('conversations')
+          .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: now }))
+          .where('id', '=', message.conversationId)
+          .returning('last_seq')
+          .executeTakeFirstOrThrow();
+        const row = {
+          id: randomUUID(),
+          conversation_id: message.conversationId,
+          seq: Number(last_seq),
+          sender_id: message.senderId,
+          client_id: message.clientId,
+          type: message.type,
+          text: message.text,
+          reply_to: message.replyTo,
+          attachment: message.attachment === null ? null : JSON.stringify(message.attachment),
+          created_at: now,
+        };
+        await trx.insertInto('messages').values(row).execute();
+        // Your own message is read by you: keeps unread counts right on your other devices.
+        await trx
+          .updateTable('conversation_members')
+          .set({ last_read_seq: row.seq })
+          .where('conversation_id', '=', message.conversationId)
+          .where('user_id', '=', message.senderId)
+          .where('last_read_seq', '<', row.seq)
+          .execute();
+        return { message: toMessage(row), duplicate: false };
+      });
+    } catch (error) {
+      // A concurrent append with the same (sender, clientId) won the race: return its message.
+      if (!isUniqueViolation(error)) throw error;
+      const existing = await this.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('sender_id', '=', message.senderId)
+        .where('client_id', '=', message.clientId)
+        .executeTakeFirst();
+      if (!existing) throw error;
+      return { message: toMessage(existing), duplicate: true };
+    }
+  }
+
+  async findMessage(id: string): Promise<Message | undefined> {
+    const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toMessage(row);
+  }
+
+  async history(conversationId: string, query: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
+    let q = this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+    const ascending = query.after !== undefined && query.before === undefined;
+    if (query.before !== undefined) q = q.where('seq', '<', query.before);
+    if (query.after !== undefined) q = q.where('seq', '>', query.after);
+    const rows = await q
+      .orderBy('seq', ascending ? 'asc' : 'desc')
+      .limit(query.limit + 1)
+      .execute();
+    const hasMore = rows.length > query.limit;
+    const page = rows.slice(0, query.limit).map(toMessage);
+    // Pages are always oldest-first, whichever direction was asked.
+    return { messages: ascending ? page : page.reverse(), hasMore };
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Kysely table types: the database as the store sees it, identical on SQLite and PostgreSQL.
+ * Invariant: timestamps are integer milliseconds; ids are application-generated strings;
+ * `conversations.last_seq` is the highest `messages.seq` of that conversation.
+ */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: string;
+  avatar: string | null;
+  created_at: number;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the token; the token itself is never stored. */
+  token_hash: string;
+  expires_at: number;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface ConversationsTable {
+  id: string;
+  kind: 'direct' | 'group';
+  title: string | null;
+  owner_id: string | null;
+  /** `lowId:highId` for direct conversations, so a pair can have only one. */
+  direct_key: string | null;
+  last_seq: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationMembersTable {
+  conversation_id: string;
+  user_id: string;
+  role: 'owner' | 'member';
+  last_read_seq: Generated<number>;
+  joined_at: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  client_id: string;
+  type: string;
+  text: string;
+  reply_to: string | null;
+  /** JSON of the attachment reference, or null. */
+  attachment: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  conversations: ConversationsTable;
+  conversation_members: ConversationMembersTable;
+  messages: MessagesTable;
+}

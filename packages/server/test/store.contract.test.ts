@@ -1,0 +1,181 @@
+/**
+ * Store contract: the same suite against every backend (real SQLite file, real PostgreSQL in its own schema).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PG_URL, postgresAvailable, uniqueSchemaName } from '@herald/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore } from '../src/store/create-store.js';
+import { dropPostgresSchema } from '../src/store/postgres-dialect.js';
+import type { Store } from '../src/store/store.js';
+
+const hasPostgres = await postgresAvailable();
+
+interface Backend {
+  name: string;
+  enabled: boolean;
+  open(): Promise<{ store: Store; cleanup: () => Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    enabled: true,
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'herald-store-'));
+      const store = await createStore({ kind: 'sqlite', file: join(dir, 'herald.db') });
+      return { store, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'postgres',
+    enabled: hasPostgres,
+    async open() {
+      const schema = uniqueSchemaName();
+      const store = await createStore({ kind: 'postgres', url: PG_URL, schema });
+      return { store, cleanup: () => dropPostgresSchema(PG_URL, schema) };
+    },
+  },
+];
+
+for (const backend of backends) {
+  describe.skipIf(!backend.enabled)(`store contract: ${backend.name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    let n = 0;
+    const newUser = (name = `user${++n}`) =>
+      store.createUser({ email: `${name}-${n}@example.test`, name, passwordHash: 'x', role: 'user' });
+
+    beforeAll(async () => {
+      ({ store, cleanup } = await backend.open());
+    });
+    afterAll(async () => {
+      await store?.close();
+      await cleanup?.();
+    });
+
+    it('creates and finds users, and rejects a duplicate email', async () => {
+      const alice = await newUser('alice');
+      expect(await store.findUserByEmail(alice.email)).toMatchObject({ id: alice.id, name: 'alice', role: 'user' });
+      expect((await store.findUserById(alice.id))?.passwordHash).toBe('x');
+      await expect(store.createUser({ email: alice.email, name: 'x', passwordHash: 'y', role: 'user' })).rejects.toThrow();
+      expect(await store.searchUsers('ALI', 10)).toEqual([expect.objectContaining({ id: alice.id })]);
+      expect(await store.searchUsers('%', 10)).toEqual([]);
+      expect((await store.setUserRole(alice.id, 'doctor'))?.role).toBe('doctor');
+    });
+
+    it('rotates a refresh token exactly once', async () => {
+      const user = await newUser();
+      await store.insertRefreshToken({ id: 'rt-1', userId: user.id, tokenHash: `h-${user.id}`, expiresAt: Date.now() + 1000 });
+      const found = await store.findRefreshToken(`h-${user.id}`);
+      expect(found).toMatchObject({ id: 'rt-1', userId: user.id, revokedAt: null });
+      const results = await Promise.all([store.revokeRefreshToken('rt-1'), store.revokeRefreshToken('rt-1')]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.findRefreshToken(`h-${user.id}`))?.revokedAt).toEqual(expect.any(Number));
+    });
+
+    it('assigns gapless seqs under 20 concurrent writers', async () => {
+      const users = await Promise.all(Array.from({ length: 20 }, () => newUser()));
+      const id = await store.createConversation({
+        kind: 'group',
+        title: 'busy',
+        ownerId: users[0]!.id,
+        directKey: null,
+        memberIds: users.map((u) => u.id),
+      });
+      const results = await Promise.all(
+        users.flatMap((u) =>
+          [0, 1, 2].map((i) =>
+            store.appendMessage({
+              conversationId: id,
+              senderId: u.id,
+              clientId: `c-${i}`,
+              type: 'text',
+              text: `${u.name} ${i}`,
+              replyTo: null,
+              attachment: null,
+            }),
+          ),
+        ),
+      );
+      const seqs = results.map((r) => r.message.seq).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      expect(results.every((r) => !r.duplicate)).toBe(true);
+      const conversation = await store.getConversation(id, users[0]!.id);
+      expect(conversation?.lastSeq).toBe(60);
+    });
+
+    it('returns the original message for a repeated client id, even when raced', async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      const id = await store.createConversation({ kind: 'direct', title: null, ownerId: null, directKey: `${a.id}:${b.id}`, memberIds: [a.id, b.id] });
+      const send = () =>
+        store.appendMessage({ conversationId: id, senderId: a.id, clientId: 'same', type: 'text', text: 'once', replyTo: null, attachment: null });
+      const results = await Promise.all([send(), send(), send()]);
+      expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+      const again = await send();
+      expect(again).toMatchObject({ duplicate: true, message: { seq: 1, text: 'once' } });
+      expect((await store.history(id, { limit: 10 })).messages).toHaveLength(1);
+      expect(await store.findConversationIdByDirectKey(`${a.id}:${b.id}`)).toBe(id);
+      await expect(
+        store.createConversation({ kind: 'direct', title: null, ownerId: null, directKey: `${a.id}:${b.id}`, memberIds: [a.id, b.id] }),
+      ).rejects.toThrow();
+    });
+
+    it('pages history both ways, oldest-first', async () => {
+      const a = await newUser();
+      const id = await store.createConversation({ kind: 'group', title: 't', ownerId: a.id, directKey: null, memberIds: [a.id] });
+      for (let i = 1; i <= 25; i++) {
+        await store.appendMessage({ conversationId: id, senderId: a.id, clientId: `h${i}`, type: 'text', text: `m${i}`, replyTo: null, attachment: null });
+      }
+      const latest = await store.history(id, { limit: 10 });
+      expect(latest.messages.map((m) => m.seq)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+      expect(latest.hasMore).toBe(true);
+      const older = await store.history(id, { before: 16, limit: 10 });
+      expect(older.messages.map((m) => m.seq)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+      const oldest = await store.history(id, { before: 6, limit: 10 });
+      expect(oldest).toMatchObject({ hasMore: false });
+      expect(oldest.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+      const forward = await store.history(id, { after: 20, limit: 10 });
+      expect(forward.messages.map((m) => m.seq)).toEqual([21, 22, 23, 24, 25]);
+      expect(forward.hasMore).toBe(false);
+      const window = await store.history(id, { after: 3, before: 7, limit: 10 });
+      expect(window.messages.map((m) => m.seq)).toEqual([4, 5, 6]);
+    });
+
+    it('lists conversations with members, last message and unread counts', async () => {
+      const [a, b, c] = [await newUser('ann'), await newUser('ben'), await newUser('cat')];
+      const id = await store.createConversation({ kind: 'group', title: 'trio', ownerId: a.id, directKey: null, memberIds: [a.id, b.id] });
+      await store.addMembers(id, [c.id, b.id]);
+      expect((await store.memberIds(id)).sort()).toEqual([a.id, b.id, c.id].sort());
+      for (const [i, sender] of [a, a, b].entries()) {
+        await store.appendMessage({
+          conversationId: id,
+          senderId: sender.id,
+          clientId: `u${i}`,
+          type: 'text',
+          text: `t${i}`,
+          replyTo: null,
+          attachment: { fileId: 'f1', name: 'x.png' },
+        });
+      }
+      const [forC] = await store.listConversations(c.id);
+      expect(forC).toMatchObject({ id, title: 'trio', lastSeq: 3, unreadCount: 3, lastMessage: { seq: 3, text: 't2' } });
+      expect(forC?.lastMessage?.attachment).toEqual({ fileId: 'f1', name: 'x.png' });
+      expect(forC?.members.map((m) => m.role)).toEqual(['owner', 'member', 'member']);
+      const forB = await store.getConversation(id, b.id);
+      expect(forB?.unreadCount).toBe(0); // b's own message marks everything before it read
+      const forA = await store.getConversation(id, a.id);
+      expect(forA?.unreadCount).toBe(1);
+      expect(await store.removeMember(id, c.id)).toBe(true);
+      expect(await store.removeMember(id, c.id)).toBe(false);
+      expect(await store.getConversation(id, c.id)).toBeUndefined();
+      expect(await store.listConversations(c.id)).toEqual([]);
+    });
+
+    it('answers ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,7 @@
+/**
+ * @herald/testkit: the one place for helpers that start real things for tests.
+ */
+export * from './api-client.js';
+export * from './services.js';
+export * from './test-server.js';
+export * from './test-socket.js';

@@ -1,0 +1,44 @@
+/**
+ * External services the integration tests use (PostgreSQL, Redis), and the rule for when one is missing:
+ * on a developer machine the suite skips with a loud reason; with CI=true it fails instead.
+ */
+import pg from 'pg';
+
+export const PG_URL = process.env.HERALD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.HERALD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const isCi = process.env.CI === 'true' || process.env.CI === '1';
+
+/**
+ * Probe a service. Resolves true when it answers; false (after a loud warning) when it does not,
+ * unless CI=true, where a missing service is an error that fails the suite.
+ */
+export async function serviceAvailable(name: string, probe: () => Promise<void>): Promise<boolean> {
+  try {
+    await probe();
+    return true;
+  } catch (error) {
+    const reason = `${name} is not reachable (${(error as Error).message}).`;
+    if (isCi) throw new Error(`${reason} CI=true: service-backed tests must run, not skip.`);
+    console.warn(`\n!!! SKIPPING ${name}-backed tests: ${reason} Start it (see README, "Tests") to run them.\n`);
+    return false;
+  }
+}
+
+/** True when PostgreSQL at PG_URL accepts a query. */
+export function postgresAvailable(): Promise<boolean> {
+  return serviceAvailable('PostgreSQL', async () => {
+    const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+    await client.connect();
+    try {
+      await client.query('select 1');
+    } finally {
+      await client.end();
+    }
+  });
+}
+
+/** A schema name unique to this run, so parallel runs on one database never collide. */
+export function uniqueSchemaName(prefix = 'herald_test'): string {
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}

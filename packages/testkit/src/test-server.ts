@@ -1,0 +1,78 @@
+/**
+ * startTestServer: a real Herald server on 127.0.0.1 and an ephemeral port, with its own data
+ * directory (real SQLite file) or its own PostgreSQL schema. `restart()` brings it back on the
+ * same port and data, as a process restart would.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHeraldServer, dropPostgresSchema, type HeraldServer, loadConfig } from '@herald/server';
+import { PG_URL, uniqueSchemaName } from './services.js';
+
+export interface TestServerOptions {
+  /** Extra environment, e.g. `{ HERALD_RATE_BURST: '5' }`. */
+  env?: Record<string, string>;
+  database?: 'sqlite' | 'postgres';
+}
+
+export interface TestServer {
+  readonly server: HeraldServer;
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  /** ws://127.0.0.1:PORT/ws */
+  readonly wsUrl: string;
+  readonly port: number;
+  /** Graceful stop (keeps the data, so `restart` can follow). */
+  stop(): Promise<void>;
+  /** Start again on the same port and data. */
+  restart(): Promise<TestServer>;
+  /** Stop and delete the data. */
+  destroy(): Promise<void>;
+}
+
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'herald-test-'));
+  const schema = options.database === 'postgres' ? uniqueSchemaName() : undefined;
+  return boot(options, dataDir, schema, 0);
+}
+
+async function boot(options: TestServerOptions, dataDir: string, schema: string | undefined, port: number): Promise<TestServer> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: process.env.HERALD_TEST_LOG_LEVEL ?? 'silent',
+    HERALD_DATA_DIR: dataDir,
+    HERALD_JWT_SECRET: TEST_JWT_SECRET,
+    HERALD_LOGIN_RATE_LIMIT: '10000',
+    ...(schema ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {}),
+    ...options.env,
+  });
+  const server = await createHeraldServer({ config });
+  const url = await server.listen();
+  const bound = Number(new URL(url).port);
+  let stopped = false;
+  const self: TestServer = {
+    server,
+    url: `http://127.0.0.1:${bound}`,
+    wsUrl: `ws://127.0.0.1:${bound}/ws`,
+    port: bound,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.close();
+    },
+    async restart() {
+      await self.stop();
+      return boot(options, dataDir, schema, bound);
+    },
+    async destroy() {
+      await self.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      if (schema) await dropPostgresSchema(PG_URL, schema);
+    },
+  };
+  return self;
+}
