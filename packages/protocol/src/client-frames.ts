@@ -5,14 +5,7 @@
  */
 import { z } from 'zod';
 import { frameSchema } from './envelope.js';
-import {
-  AttachmentSchema,
-  DeviceSchema,
-  HISTORY_PAGE_MAX,
-  IdSchema,
-  MESSAGE_TEXT_MAX,
-  MessageSchema,
-} from './models.js';
+import { AttachmentSchema, DeviceSchema, HISTORY_PAGE_MAX, IdSchema, MESSAGE_TEXT_MAX, MessageSchema } from './models.js';
 
 const control = z.literal('control');
 

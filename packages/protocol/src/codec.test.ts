@@ -40,9 +40,7 @@ describe('codec', () => {
   });
 
   it('requires an attachment on image messages', () => {
-    const result = decodeClientFrame(
-      JSON.stringify({ ...base, type: 'image', action: 'send_message', data: { conversationId: 'k' } }),
-    );
+    const result = decodeClientFrame(JSON.stringify({ ...base, type: 'image', action: 'send_message', data: { conversationId: 'k' } }));
     expect(result.ok).toBe(false);
   });
 
@@ -50,9 +48,7 @@ describe('codec', () => {
     const text = JSON.stringify({ ...base, type: 'heartbeat', action: 'heartbeat', data: {} });
     expect(decodeClientFrame(new TextEncoder().encode(text)).ok).toBe(true);
     expect(decodeClientFrame(new TextEncoder().encode(text).buffer).ok).toBe(true);
-    expect(decodeClientFrame([new TextEncoder().encode(text.slice(0, 5)), new TextEncoder().encode(text.slice(5))]).ok).toBe(
-      true,
-    );
+    expect(decodeClientFrame([new TextEncoder().encode(text.slice(0, 5)), new TextEncoder().encode(text.slice(5))]).ok).toBe(true);
   });
 
   it('round-trips a server frame', () => {

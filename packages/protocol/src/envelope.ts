@@ -29,11 +29,7 @@ export type FrameType = z.infer<typeof FrameTypeSchema>;
 export const FrameIdSchema = z.string().min(1).max(64);
 
 /** Build the schema of one frame: a literal action, the allowed types, and its data. */
-export function frameSchema<A extends string, T extends z.ZodType<FrameType>, D extends z.ZodType>(
-  action: A,
-  type: T,
-  data: D,
-) {
+export function frameSchema<A extends string, T extends z.ZodType<FrameType>, D extends z.ZodType>(action: A, type: T, data: D) {
   return z.object({
     id: FrameIdSchema,
     type,
@@ -54,4 +50,3 @@ export const AnyFrameSchema = z.object({
   sender: SenderSchema.optional(),
 });
 export type AnyFrame = z.infer<typeof AnyFrameSchema>;
-

@@ -5,8 +5,8 @@
 export * from './client-frames.js';
 export * from './codec.js';
 export * from './codes.js';
-export { AnyFrameSchema, type AnyFrame, FrameIdSchema, FrameTypeSchema, type FrameType, frameSchema } from './envelope.js';
+export { type AnyFrame, AnyFrameSchema, FrameIdSchema, type FrameType, FrameTypeSchema, frameSchema } from './envelope.js';
 export { HeraldError } from './herald-error.js';
 export * from './models.js';
-export * from './server-frames.js';
 export * from './rest.js';
+export * from './server-frames.js';

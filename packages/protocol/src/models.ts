@@ -32,7 +32,11 @@ export const SenderSchema = z.object({
 export type Sender = z.infer<typeof SenderSchema>;
 
 /** `admin` and `user` are built in; admins may assign any other role name (e.g. `doctor`). */
-export const RoleSchema = z.string().min(1).max(40).regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letters, digits, _ and -');
+export const RoleSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9_-]*$/, 'lowercase letters, digits, _ and -');
 export type Role = z.infer<typeof RoleSchema>;
 
 export const UserSchema = z.object({

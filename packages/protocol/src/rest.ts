@@ -4,14 +4,7 @@
  */
 import { z } from 'zod';
 import { HistoryRequestSchema } from './client-frames.js';
-import {
-  AttachmentSchema,
-  ConversationSchema,
-  IdSchema,
-  MESSAGE_TEXT_MAX,
-  RoleSchema,
-  UserSchema,
-} from './models.js';
+import { AttachmentSchema, ConversationSchema, IdSchema, MESSAGE_TEXT_MAX, RoleSchema, UserSchema } from './models.js';
 
 export const RegisterBodySchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),

@@ -65,4 +65,3 @@ export const ServerFrameSchema = z.discriminatedUnion('action', [
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 export type ServerAction = ServerFrame['action'];
 export type ServerFrameOf<A extends ServerAction> = Extract<ServerFrame, { action: A }>;
-

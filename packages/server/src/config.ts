@@ -51,7 +51,8 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_ACCESS_TOKEN_TTL: 'access token lifetime in seconds (default 900)',
   HERALD_REFRESH_TOKEN_TTL: 'refresh token lifetime in seconds (default 2592000 = 30 days)',
   HERALD_ADMIN_EMAIL: 'an account registered with this email becomes admin (the first account always does)',
-  HERALD_ALLOWED_ORIGINS: 'comma-separated browser origins allowed to open sockets (default: own origin, plus localhost outside production)',
+  HERALD_ALLOWED_ORIGINS:
+    'comma-separated browser origins allowed to open sockets (default: own origin, plus localhost outside production)',
   HERALD_MAX_FRAME_BYTES: 'largest accepted socket frame (default 65536)',
   HERALD_RATE_PER_SECOND: 'per-connection frame rate, token-bucket refill per second (default 20)',
   HERALD_RATE_BURST: 'per-connection token-bucket size (default 40)',
@@ -60,7 +61,7 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_HEARTBEAT_INTERVAL_MS: 'heartbeat interval advertised to clients (default 45000)',
   HERALD_AUTH_TIMEOUT_MS: 'time a new socket has to send `authenticate` (default 5000)',
   HERALD_LOGIN_RATE_LIMIT: 'login attempts per minute per IP (default 10)',
-  HERALD_NODE_ID: 'this node\'s id in stats and logs (default hostname-pid)',
+  HERALD_NODE_ID: "this node's id in stats and logs (default hostname-pid)",
 };
 
 export interface HeraldConfig {

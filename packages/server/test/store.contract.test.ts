@@ -108,9 +108,23 @@ for (const backend of backends) {
 
     it('returns the original message for a repeated client id, even when raced', async () => {
       const [a, b] = [await newUser(), await newUser()];
-      const id = await store.createConversation({ kind: 'direct', title: null, ownerId: null, directKey: `${a.id}:${b.id}`, memberIds: [a.id, b.id] });
+      const id = await store.createConversation({
+        kind: 'direct',
+        title: null,
+        ownerId: null,
+        directKey: `${a.id}:${b.id}`,
+        memberIds: [a.id, b.id],
+      });
       const send = () =>
-        store.appendMessage({ conversationId: id, senderId: a.id, clientId: 'same', type: 'text', text: 'once', replyTo: null, attachment: null });
+        store.appendMessage({
+          conversationId: id,
+          senderId: a.id,
+          clientId: 'same',
+          type: 'text',
+          text: 'once',
+          replyTo: null,
+          attachment: null,
+        });
       const results = await Promise.all([send(), send(), send()]);
       expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
       expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
@@ -127,7 +141,15 @@ for (const backend of backends) {
       const a = await newUser();
       const id = await store.createConversation({ kind: 'group', title: 't', ownerId: a.id, directKey: null, memberIds: [a.id] });
       for (let i = 1; i <= 25; i++) {
-        await store.appendMessage({ conversationId: id, senderId: a.id, clientId: `h${i}`, type: 'text', text: `m${i}`, replyTo: null, attachment: null });
+        await store.appendMessage({
+          conversationId: id,
+          senderId: a.id,
+          clientId: `h${i}`,
+          type: 'text',
+          text: `m${i}`,
+          replyTo: null,
+          attachment: null,
+        });
       }
       const latest = await store.history(id, { limit: 10 });
       expect(latest.messages.map((m) => m.seq)).toEqual([16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);

@@ -39,7 +39,10 @@ export class ApiClient {
   }
 
   /** Create a direct or group conversation as `token`'s user and return its id. */
-  async conversation(token: string, body: { kind: 'direct'; userId: string } | { kind: 'group'; title: string; memberIds: string[] }): Promise<string> {
+  async conversation(
+    token: string,
+    body: { kind: 'direct'; userId: string } | { kind: 'group'; title: string; memberIds: string[] },
+  ): Promise<string> {
     const response = await this.request<{ conversation: { id: string } }>('POST', '/api/v1/conversations', { body, token });
     if (response.status !== 201) throw new Error(`create conversation failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body.conversation.id;

@@ -3,13 +3,7 @@
  * with waits that resolve on an event (never on a sleep) and reject after a timeout.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type ClientFrame,
-  decodeServerFrame,
-  type DeviceType,
-  type ServerFrame,
-  type ServerFrameOf,
-} from '@herald/protocol';
+import { type ClientFrame, type DeviceType, decodeServerFrame, type ServerFrame, type ServerFrameOf } from '@herald/protocol';
 import WebSocket from 'ws';
 
 export interface Closed {
@@ -27,9 +21,7 @@ export class TestSocket {
   private readonly waiters = new Set<Waiter>();
   private readonly opened: Promise<void>;
 
-  constructor(
-    readonly ws: WebSocket,
-  ) {
+  constructor(readonly ws: WebSocket) {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     this.opened = new Promise((resolve, reject) => {
       ws.once('open', () => resolve());

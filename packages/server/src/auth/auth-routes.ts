@@ -1,15 +1,9 @@
 /**
  * /api/v1/auth/* and /api/v1/users: accounts, tokens, roles, user search.
  */
-import {
-  ErrorCode,
-  HeraldError,
-  LoginBodySchema,
-  RefreshBodySchema,
-  RegisterBodySchema,
-  SetRoleBodySchema,
-} from '@herald/protocol';
+
 import rateLimit from '@fastify/rate-limit';
+import { ErrorCode, HeraldError, LoginBodySchema, RefreshBodySchema, RegisterBodySchema, SetRoleBodySchema } from '@herald/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type Authenticator, requireAdmin } from '../http/bearer.js';
@@ -55,7 +49,11 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
 
   app.get('/api/v1/users', async (request) => {
     await authenticate(request);
-    const query = parse(z.object({ query: z.string().max(100).default(''), limit: z.coerce.number().int().min(1).max(50).default(20) }), request.query, 'query');
+    const query = parse(
+      z.object({ query: z.string().max(100).default(''), limit: z.coerce.number().int().min(1).max(50).default(20) }),
+      request.query,
+      'query',
+    );
     return { users: await store.searchUsers(query.query, query.limit) };
   });
 

@@ -69,7 +69,8 @@ export async function conversationRoutes(app: FastifyInstance, deps: Conversatio
     const body = parse(PostMessageBodySchema, request.body);
     const header = request.headers['idempotency-key'];
     const clientId = body.clientId ?? (typeof header === 'string' && header.length > 0 ? header : undefined);
-    if (clientId !== undefined && clientId.length > 64) throw new HeraldError(ErrorCode.BadRequest, 'Idempotency-Key is longer than 64 characters');
+    if (clientId !== undefined && clientId.length > 64)
+      throw new HeraldError(ErrorCode.BadRequest, 'Idempotency-Key is longer than 64 characters');
     if (body.type === 'text' && body.text.trim() === '') throw new HeraldError(ErrorCode.BadRequest, 'a text message needs non-empty text');
     if (body.type !== 'text' && !body.attachment) throw new HeraldError(ErrorCode.BadRequest, `a ${body.type} message needs an attachment`);
     const result = await messages.send(actor.userId, {

@@ -3,13 +3,7 @@
  * first; member lists are cached per node and dropped on a `membership_changed` bus message,
  * so every node sees a change as soon as the bus carries it.
  */
-import {
-  type Conversation,
-  type CreateConversationBody,
-  ErrorCode,
-  HeraldError,
-  type Member,
-} from '@herald/protocol';
+import { type Conversation, type CreateConversationBody, ErrorCode, HeraldError, type Member } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import type { Store } from '../store/store.js';
@@ -64,7 +58,13 @@ export class ConversationService {
       let id = await this.store.findConversationIdByDirectKey(directKey);
       if (!id) {
         try {
-          id = await this.store.createConversation({ kind: 'direct', title: null, ownerId: null, directKey, memberIds: [actor.userId, body.userId] });
+          id = await this.store.createConversation({
+            kind: 'direct',
+            title: null,
+            ownerId: null,
+            directKey,
+            memberIds: [actor.userId, body.userId],
+          });
         } catch (error) {
           // The other person opened the same pair at the same moment: use theirs.
           id = await this.store.findConversationIdByDirectKey(directKey);

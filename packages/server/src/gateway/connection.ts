@@ -6,15 +6,7 @@
  * no per-connection timers (liveness.ts sweeps all connections with one).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  CloseCode,
-  type Device,
-  encodeFrame,
-  ErrorCode,
-  type HeraldError,
-  type ServerFrame,
-  type User,
-} from '@herald/protocol';
+import { CloseCode, type Device, type ErrorCode, encodeFrame, type HeraldError, type ServerFrame, type User } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { ConversationEvent } from '../bus/bus.js';

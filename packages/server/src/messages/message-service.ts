@@ -7,8 +7,8 @@
  */
 import {
   type Attachment,
-  encodeFrame,
   ErrorCode,
+  encodeFrame,
   HeraldError,
   type HistoryResult,
   type Message,

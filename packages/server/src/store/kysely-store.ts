@@ -7,16 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Attachment, Conversation, Member, Message, MessageType, User } from '@herald/protocol';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, MessagesTable, UsersTable } from './schema.js';
-import type {
-  AppendResult,
-  HistoryQuery,
-  NewConversation,
-  NewMessage,
-  NewUser,
-  RefreshTokenRecord,
-  Store,
-  UserRecord,
-} from './store.js';
+import type { AppendResult, HistoryQuery, NewConversation, NewMessage, NewUser, RefreshTokenRecord, Store, UserRecord } from './store.js';
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
   return {
@@ -109,7 +100,10 @@ export class KyselyStore implements Store {
   }
 
   async countUsers(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -213,9 +207,7 @@ export class KyselyStore implements Store {
   private async conversationsFor(userId: string, onlyId?: string): Promise<Conversation[]> {
     let query = this.db
       .selectFrom('conversations as c')
-      .innerJoin('conversation_members as me', (join) =>
-        join.onRef('me.conversation_id', '=', 'c.id').on('me.user_id', '=', userId),
-      )
+      .innerJoin('conversation_members as me', (join) => join.onRef('me.conversation_id', '=', 'c.id').on('me.user_id', '=', userId))
       .selectAll('c')
       .select('me.last_read_seq')
       .select((eb) =>
@@ -247,9 +239,7 @@ export class KyselyStore implements Store {
         : this.db
             .selectFrom('messages')
             .selectAll()
-            .where((eb) =>
-              eb.or(withMessages.map((r) => eb.and([eb('conversation_id', '=', r.id), eb('seq', '=', r.last_seq)]))),
-            )
+            .where((eb) => eb.or(withMessages.map((r) => eb.and([eb('conversation_id', '=', r.id), eb('seq', '=', r.last_seq)]))))
             .execute(),
     ]);
     const membersBy = new Map<string, Member[]>();
@@ -279,17 +269,13 @@ export class KyselyStore implements Store {
       .select(['cm.user_id', 'cm.role', 'cm.last_read_seq', 'u.name', 'u.avatar'])
       .where('cm.conversation_id', '=', conversationId)
       .orderBy('cm.joined_at')
-        .orderBy('cm.role', 'desc')
+      .orderBy('cm.role', 'desc')
       .execute();
     return rows.map((m) => ({ userId: m.user_id, name: m.name, avatar: m.avatar, role: m.role, lastReadSeq: Number(m.last_read_seq) }));
   }
 
   async memberIds(conversationId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('conversation_members')
-      .select('user_id')
-      .where('conversation_id', '=', conversationId)
-      .execute();
+    const rows = await this.db.selectFrom('conversation_members').select('user_id').where('conversation_id', '=', conversationId).execute();
     return rows.map((r) => r.user_id);
   }
 
