@@ -9,6 +9,7 @@ export default defineConfig({
       '@herald/protocol': src('protocol'),
       '@herald/server': src('server'),
       '@herald/testkit': src('testkit'),
+      '@herald/client': src('client'),
     },
   },
   test: {
