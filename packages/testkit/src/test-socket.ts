@@ -11,7 +11,7 @@ export interface Closed {
   reason: string;
 }
 
-type Waiter = { test: (frame: ServerFrame) => boolean; resolve: (frame: ServerFrame) => void };
+type Waiter = { test: (frame: ServerFrame) => boolean; resolve: (frame: ServerFrame) => void; reject: (error: Error) => void };
 
 export class TestSocket {
   readonly frames: ServerFrame[] = [];
@@ -22,7 +22,14 @@ export class TestSocket {
   private readonly opened: Promise<void>;
 
   constructor(readonly ws: WebSocket) {
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => {
+        // Nothing more can arrive: fail every pending wait now rather than at its timeout.
+        for (const waiter of this.waiters) waiter.reject(new Error(`socket closed (${code}) while waiting for a frame`));
+        this.waiters.clear();
+        resolve({ code, reason: reason.toString() });
+      }),
+    );
     this.opened = new Promise((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -105,6 +112,10 @@ export class TestSocket {
         resolve: (frame) => {
           clearTimeout(timer);
           resolve(frame);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
         },
       };
       const timer = setTimeout(() => {

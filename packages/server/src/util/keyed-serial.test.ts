@@ -4,7 +4,8 @@ import { KeyedSerial } from './keyed-serial.js';
 it('runs tasks of one key in order, survives a failure, and drains', async () => {
   const serial = new KeyedSerial();
   const order: string[] = [];
-  const gate = Promise.withResolvers<void>();
+  let open!: () => void;
+  const gate = { promise: new Promise<void>((resolve) => (open = resolve)) };
   const a1 = serial.run('a', async () => {
     await gate.promise;
     order.push('a1');
@@ -17,7 +18,7 @@ it('runs tasks of one key in order, survives a failure, and drains', async () =>
   const b1 = serial.run('b', async () => order.push('b1'));
   await b1;
   expect(order).toEqual(['b1']);
-  gate.resolve();
+  open();
   await a1;
   await expect(a2).rejects.toThrow('boom');
   await a3;

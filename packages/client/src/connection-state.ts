@@ -1,0 +1,98 @@
+/**
+ * ConnectionStateStore: the client's status as an observable, immutable snapshot.
+ * Invariants: every status change follows TRANSITIONS (anything else throws, so an illegal state
+ * is a bug found in tests, never a state a user sees); the snapshot object is replaced only when
+ * something changed, so `getState()` is stable between changes (React's useSyncExternalStore).
+ */
+import { ErrorCode, HeraldError } from '@herald/protocol';
+
+/** Where the connection is in its life. */
+export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'error';
+
+/** A snapshot of the connection; replaced (never mutated) on every change. */
+export interface ConnectionState {
+  readonly status: ConnectionStatus;
+  /** When the client last became `connected` (ms since epoch), or null. */
+  readonly lastConnected: number | null;
+  /** When the client last lost or closed a connection, or null. */
+  readonly lastDisconnected: number | null;
+  /** Reconnect attempts since the last successful connect. */
+  readonly reconnectAttempts: number;
+  /** Why the status is `error` (or the last failure while reconnecting), else null. */
+  readonly error: HeraldError | null;
+}
+
+/**
+ * Legal status changes. `connecting` is a first connect (after `connect()`/`reconnect()`);
+ * `reconnecting` covers the waits and attempts after a connection was lost or a first attempt failed.
+ * `reconnecting -> reconnecting` is an attempt-count update.
+ */
+export const TRANSITIONS: Readonly<Record<ConnectionStatus, readonly ConnectionStatus[]>> = {
+  disconnected: ['connecting'],
+  connecting: ['connected', 'reconnecting', 'error', 'disconnected'],
+  connected: ['reconnecting', 'disconnected'],
+  reconnecting: ['reconnecting', 'connected', 'error', 'disconnected'],
+  error: ['connecting', 'disconnected'],
+};
+
+export const INITIAL_STATE: ConnectionState = {
+  status: 'disconnected',
+  lastConnected: null,
+  lastDisconnected: null,
+  reconnectAttempts: 0,
+  error: null,
+};
+
+type Patch = Partial<Omit<ConnectionState, 'status'>>;
+
+/** True when `from -> to` is in the transition table. */
+export function canTransition(from: ConnectionStatus, to: ConnectionStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export class ConnectionStateStore {
+  private state: ConnectionState = INITIAL_STATE;
+  private readonly listeners = new Set<(state: ConnectionState, previous: ConnectionState) => void>();
+
+  /** The current snapshot; the same object until the next change. */
+  getState = (): ConnectionState => this.state;
+
+  /** Listen to changes; returns an unsubscribe function. */
+  subscribe = (listener: (state: ConnectionState, previous: ConnectionState) => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** Move to `status` (must be legal from the current one), applying `patch`. */
+  transition(status: ConnectionStatus, patch: Patch = {}): void {
+    const previous = this.state;
+    if (!canTransition(previous.status, status)) {
+      throw new HeraldError(ErrorCode.Internal, `illegal connection transition ${previous.status} -> ${status}`);
+    }
+    this.commit({ ...previous, ...patch, status });
+  }
+
+  /** Change fields without changing the status (no-op when nothing differs). */
+  update(patch: Patch): void {
+    this.commit({ ...this.state, ...patch });
+  }
+
+  private commit(next: ConnectionState): void {
+    const previous = this.state;
+    const same = (Object.keys(next) as (keyof ConnectionState)[]).every((key) => next[key] === previous[key]);
+    if (same) return;
+    this.state = next;
+    for (const listener of [...this.listeners]) listener(next, previous);
+  }
+
+  /** Forget every listener (dispose). */
+  clear(): void {
+    this.listeners.clear();
+  }
+}
