@@ -96,7 +96,6 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    disableRequestLogging: config.env === 'test',
     bodyLimit: 1024 * 1024,
   }) as unknown as FastifyInstance;
   installErrorHandling(app);

@@ -52,15 +52,15 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_REFRESH_TOKEN_TTL: 'refresh token lifetime in seconds (default 2592000 = 30 days)',
   HERALD_ADMIN_EMAIL: 'an account registered with this email becomes admin (the first account always does)',
   HERALD_ALLOWED_ORIGINS:
-    'comma-separated browser origins allowed to open sockets (default: own origin, plus localhost outside production)',
+    "comma-separated extra browser origins allowed to open sockets, besides the server's own (localhost is allowed outside production)",
   HERALD_MAX_FRAME_BYTES: 'largest accepted socket frame (default 65536)',
   HERALD_RATE_PER_SECOND: 'per-connection frame rate, token-bucket refill per second (default 20)',
   HERALD_RATE_BURST: 'per-connection token-bucket size (default 40)',
   HERALD_SEND_BUFFER_BYTES: 'unsent bytes a socket may queue before it is closed as a slow consumer (default 1048576)',
-  HERALD_PING_INTERVAL_MS: 'how often idle sockets are pinged; two missed pongs drop the socket (default 30000)',
+  HERALD_PING_INTERVAL_MS: 'WebSocket ping interval; a socket that has not answered one ping by the next is dropped (default 30000)',
   HERALD_HEARTBEAT_INTERVAL_MS: 'heartbeat interval advertised to clients (default 45000)',
   HERALD_AUTH_TIMEOUT_MS: 'time a new socket has to send `authenticate` (default 5000)',
-  HERALD_LOGIN_RATE_LIMIT: 'login attempts per minute per IP (default 10)',
+  HERALD_LOGIN_RATE_LIMIT: 'register/login/refresh attempts per minute per IP (default 10)',
   HERALD_NODE_ID: "this node's id in stats and logs (default hostname-pid)",
 };
 
