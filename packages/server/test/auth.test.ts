@@ -169,3 +169,23 @@ describe('socket auth', () => {
     await socket.close();
   });
 });
+
+describe('login rate limit', () => {
+  it('refuses the attempt past the limit with 429 rate_limited', async () => {
+    const limited = await startTestServer({ env: { HERALD_LOGIN_RATE_LIMIT: '3' } });
+    try {
+      const client = new ApiClient(limited.url);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        statuses.push(
+          (await client.request('POST', '/api/v1/auth/login', { body: { email: 'x@example.test', password: 'whatever1' } })).status,
+        );
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      const last = await client.request('POST', '/api/v1/auth/login', { body: { email: 'x@example.test', password: 'whatever1' } });
+      expect(last.body).toMatchObject({ error: { code: 'rate_limited' } });
+    } finally {
+      await limited.destroy();
+    }
+  });
+});
