@@ -20,6 +20,8 @@ export interface ConnectionState {
   readonly reconnectAttempts: number;
   /** Why the status is `error` (or the last failure while reconnecting), else null. */
   readonly error: HeraldError | null;
+  /** When the next reconnect attempt is due (ms since epoch); null when none is scheduled or it waits for the network. */
+  readonly nextRetryAt: number | null;
 }
 
 /**
@@ -41,6 +43,7 @@ export const INITIAL_STATE: ConnectionState = {
   lastDisconnected: null,
   reconnectAttempts: 0,
   error: null,
+  nextRetryAt: null,
 };
 
 type Patch = Partial<Omit<ConnectionState, 'status'>>;

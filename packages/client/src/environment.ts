@@ -2,7 +2,7 @@
  * Environment: everything the client takes from its host, injected so tests never patch globals.
  * Timers, randomness, the WebSocket constructor and the online/visibility sources are declared here
  * as minimal structural types (the root config has no DOM lib), with defaults read from `globalThis`.
- * Invariant: nothing else in the package touches `globalThis`.
+ * Invariant: nothing else in the package reads `globalThis`; other modules ask here.
  */
 
 /** Opaque timer handle (a number in browsers, a Timeout object in Node). */
@@ -78,6 +78,8 @@ interface EventTargetLike {
 
 interface BrowserGlobals {
   WebSocket?: WebSocketConstructor;
+  crypto?: { randomUUID?: () => string };
+  indexedDB?: unknown;
   navigator?: { onLine?: boolean };
   document?: EventTargetLike & { visibilityState?: string };
   addEventListener?: EventTargetLike['addEventListener'];
@@ -135,4 +137,15 @@ export function resolveEnvironment(overrides: Partial<Environment> = {}): Enviro
     online: overrides.online ?? defaultOnlineSource(),
     visibility: overrides.visibility ?? defaultVisibilitySource(),
   };
+}
+
+/** The host's `crypto.randomUUID`, when it has one (browsers in secure contexts and on localhost, Node). */
+export function hostRandomUUID(): (() => string) | undefined {
+  const crypto = host.crypto;
+  return crypto?.randomUUID ? () => (crypto.randomUUID as () => string).call(crypto) : undefined;
+}
+
+/** The host's `indexedDB` factory, if any (typed by the adapter that uses it). */
+export function hostIndexedDb(): unknown {
+  return host.indexedDB;
 }

@@ -1,0 +1,91 @@
+/**
+ * Options of `createClient` and their defaults, in one place.
+ * Invariant: every tunable has a documented default here; nothing else invents one.
+ */
+import type { Device, HeraldError } from '@herald/protocol';
+import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
+import { DEFAULT_DISPATCH, type DispatchQueueOptions } from './dispatch-queue.js';
+import type { OnlineSource, Timers, VisibilitySource, WebSocketConstructor } from './environment.js';
+import type { OutboxStore } from './outbox-store.js';
+
+/**
+ * Returns the access token for the next connection. Called on every connect, so a refreshed token is
+ * picked up; `refresh: true` after the server refused the previous one (force a refresh then).
+ */
+export type CredentialProvider = (context: { refresh: boolean }) => string | Promise<string>;
+
+/** Where a reported error came from. */
+export type ErrorSource = 'handler' | 'frame' | 'dispatch' | 'outbox' | 'subscription' | 'connection';
+
+/** What `onError` gets besides the error. */
+export interface ErrorContext {
+  source: ErrorSource;
+  /** The frame action (handler errors) or conversation id (subscription errors), when there is one. */
+  detail?: string;
+}
+
+export interface HeraldClientOptions {
+  /** The gateway URL, e.g. `wss://chat.example.com/ws`. */
+  url: string;
+  credentials: CredentialProvider;
+  device: Device;
+  /** WebSocket constructor; default `globalThis.WebSocket` (pass `ws` on Node 20). */
+  WebSocket?: WebSocketConstructor;
+  /** Timers and clock; default the host's. */
+  timers?: Timers;
+  /** Jitter source in [0, 1); default Math.random. */
+  random?: () => number;
+  /** Default: `navigator.onLine` and window online/offline events, when present. */
+  online?: OnlineSource;
+  /** Default: `document.visibilityState` and `visibilitychange`, when present. */
+  visibility?: VisibilitySource;
+  /** Backoff between reconnect attempts (default base 2 s, factor 2, cap 30 s, 15 attempts). */
+  reconnect?: Partial<BackoffPolicy>;
+  /** Heartbeat period; default the server's `connected.heartbeatIntervalMs`, else 45 s. */
+  heartbeatIntervalMs?: number;
+  /** How long to wait for any frame after a heartbeat before the socket counts as dead (default 10 s). */
+  heartbeatTimeoutMs?: number;
+  /** Time from opening a socket to `connected` before the attempt is abandoned (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Time to wait for a request's ack (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Incoming dispatch queue: capacity (default 100, oldest dropped beyond), batch size and time budget. */
+  dispatch?: Partial<DispatchQueueOptions>;
+  /** Outgoing messages: at most `capacity` wait (default 500); `store` keeps them across reloads (default memory). */
+  outbox?: { capacity?: number; store?: OutboxStore };
+  /** How long a subscribed conversation waits for a missing seq before fetching it from history (default 1 s). */
+  gapTimeoutMs?: number;
+  /** Delay between the last `acquire()` release and the disconnect (default 1 s). */
+  releaseGraceMs?: number;
+  /** Failures that have no promise to reject: handler errors, invalid frames, drops, background sends. */
+  onError?: (error: HeraldError, context: ErrorContext) => void;
+}
+
+/** The options with every default filled in (environment aside). */
+export interface ResolvedOptions {
+  backoff: BackoffPolicy;
+  heartbeatIntervalMs: number | undefined;
+  heartbeatTimeoutMs: number;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  dispatch: DispatchQueueOptions;
+  outboxCapacity: number;
+  gapTimeoutMs: number;
+  releaseGraceMs: number;
+}
+
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 45_000;
+
+export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
+  return {
+    backoff: { ...DEFAULT_BACKOFF, ...options.reconnect },
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+    heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    dispatch: { ...DEFAULT_DISPATCH, ...options.dispatch },
+    outboxCapacity: options.outbox?.capacity ?? 500,
+    gapTimeoutMs: options.gapTimeoutMs ?? 1_000,
+    releaseGraceMs: options.releaseGraceMs ?? 1_000,
+  };
+}

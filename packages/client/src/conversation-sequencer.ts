@@ -1,0 +1,76 @@
+/**
+ * ConversationSequencer: turns the `new_message` frames of one conversation, as they arrive
+ * (repeated after a resume, out of order, or with holes after a dropped frame), into exactly-once,
+ * seq-ordered delivery.
+ * Invariants: `delivered` only grows, one by one; a frame is released only when its seq is
+ * `delivered + 1`; frames ahead of a gap are held (at most `maxHeld`; beyond that they are dropped
+ * and must be fetched again); before the baseline is known every frame is held.
+ */
+import type { Message, ServerFrameOf } from '@herald/protocol';
+
+export type MessageFrame = ServerFrameOf<'new_message'>;
+
+/** A `new_message` frame rebuilt from a history record (it has no `sender`; history records do not carry one). */
+export function frameFromMessage(message: Message): MessageFrame {
+  return { id: `history:${message.id}`, type: message.type, action: 'new_message', data: message, timestamp: message.createdAt };
+}
+
+export class ConversationSequencer {
+  private deliveredSeq: number | null;
+  private readonly held = new Map<number, MessageFrame>();
+
+  constructor(
+    since: number | null,
+    private readonly maxHeld = 1_000,
+  ) {
+    this.deliveredSeq = since;
+  }
+
+  /** The last seq released, or null before the baseline is known. */
+  get delivered(): number | null {
+    return this.deliveredSeq;
+  }
+
+  /** True while frames wait for missing seqs (or for the baseline). */
+  get hasGap(): boolean {
+    return this.held.size > 0;
+  }
+
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  /** Set the starting point when it was unknown; returns the held frames that are now due. */
+  setBaseline(seq: number): MessageFrame[] {
+    if (this.deliveredSeq !== null) return [];
+    this.deliveredSeq = seq;
+    for (const heldSeq of [...this.held.keys()]) if (heldSeq <= seq) this.held.delete(heldSeq);
+    return this.release();
+  }
+
+  /** Offer a frame; returns the frames to deliver now, in order (empty for a repeat or a held one). */
+  accept(frame: MessageFrame): MessageFrame[] {
+    const seq = frame.data.seq;
+    const delivered = this.deliveredSeq;
+    if (delivered !== null && seq <= delivered) return [];
+    if (delivered !== null && seq === delivered + 1) {
+      this.deliveredSeq = seq;
+      return [frame, ...this.release()];
+    }
+    if (!this.held.has(seq) && this.held.size < this.maxHeld) this.held.set(seq, frame);
+    return [];
+  }
+
+  private release(): MessageFrame[] {
+    const out: MessageFrame[] = [];
+    for (;;) {
+      const next = (this.deliveredSeq ?? 0) + 1;
+      const frame = this.held.get(next);
+      if (!frame || this.deliveredSeq === null) break;
+      this.held.delete(next);
+      this.deliveredSeq = next;
+      out.push(frame);
+    }
+    return out;
+  }
+}

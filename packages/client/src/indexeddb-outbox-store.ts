@@ -1,0 +1,106 @@
+/**
+ * IndexedDbOutboxStore: the browser OutboxStore, so messages queued offline survive a reload.
+ * One object store keyed by the message id. Each call is its own transaction; IndexedDB runs
+ * transactions on the same store in the order they were created, so a `load()` issued after a
+ * `put()` sees it. Invariant: the database is opened once, lazily, and closed by `close()`.
+ * The IndexedDB types below are the minimal structural subset used (the package has no DOM lib).
+ */
+import { hostIndexedDb } from './environment.js';
+import type { OutboxRecord, OutboxStore } from './outbox-store.js';
+
+interface IdbRequest<T> {
+  readonly result: T;
+  readonly error: unknown;
+  onsuccess: (() => void) | null;
+  onerror: (() => void) | null;
+}
+interface IdbOpenRequest extends IdbRequest<IdbDatabase> {
+  onupgradeneeded: (() => void) | null;
+}
+interface IdbObjectStore {
+  put(value: OutboxRecord): IdbRequest<unknown>;
+  delete(key: string): IdbRequest<unknown>;
+  getAll(): IdbRequest<OutboxRecord[]>;
+}
+interface IdbTransaction {
+  objectStore(name: string): IdbObjectStore;
+  oncomplete: (() => void) | null;
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+  readonly error: unknown;
+}
+interface IdbDatabase {
+  readonly objectStoreNames: { contains(name: string): boolean };
+  createObjectStore(name: string, options: { keyPath: string }): unknown;
+  transaction(store: string, mode: 'readonly' | 'readwrite'): IdbTransaction;
+  close(): void;
+}
+/** The `indexedDB` factory, structurally. */
+export interface IdbFactory {
+  open(name: string, version?: number): IdbOpenRequest;
+}
+
+const STORE = 'outbox';
+
+export interface IndexedDbOutboxStoreOptions {
+  /** Database name (default `herald-outbox`); use one per account if several share a browser profile. */
+  name?: string;
+  /** The factory; default `globalThis.indexedDB`. */
+  indexedDB?: IdbFactory;
+}
+
+export class IndexedDbOutboxStore implements OutboxStore {
+  private db: Promise<IdbDatabase> | null = null;
+  private readonly name: string;
+  private readonly factory: IdbFactory | undefined;
+
+  constructor(options: IndexedDbOutboxStoreOptions = {}) {
+    this.name = options.name ?? 'herald-outbox';
+    this.factory = options.indexedDB ?? (hostIndexedDb() as IdbFactory | undefined);
+  }
+
+  async load(): Promise<OutboxRecord[]> {
+    const records = await this.run('readonly', (store) => store.getAll());
+    return records.sort((a, b) => a.queuedAt - b.queuedAt);
+  }
+
+  async put(record: OutboxRecord): Promise<void> {
+    await this.run('readwrite', (store) => store.put(record));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.run('readwrite', (store) => store.delete(id));
+  }
+
+  /** Close the database connection (it reopens on the next call). */
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = null;
+    if (db) (await db).close();
+  }
+
+  private open(): Promise<IdbDatabase> {
+    this.db ??= new Promise<IdbDatabase>((resolve, reject) => {
+      if (!this.factory) throw new Error('IndexedDB is not available here');
+      const request = this.factory.open(this.name, 1);
+      request.onupgradeneeded = () => {
+        if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'id' });
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    return this.db;
+  }
+
+  private async run<T>(mode: 'readonly' | 'readwrite', action: (store: IdbObjectStore) => IdbRequest<T>): Promise<T> {
+    const db = await this.open();
+    return new Promise<T>((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const request = action(tx.objectStore(STORE));
+      // Resolve on commit, not on request success: a write is durable only then.
+      tx.oncomplete = () => resolve(request.result);
+      tx.onerror = () => reject(tx.error ?? request.error);
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    });
+  }
+}

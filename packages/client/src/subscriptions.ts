@@ -1,0 +1,162 @@
+/**
+ * Subscriptions: the conversations this client follows, and their resume points.
+ * Each followed conversation has a ConversationSequencer; after every (re)connect it is subscribed
+ * again with `since` = the last seq delivered to handlers, so delivery resumes with no gap and no repeat.
+ * A gap that outlives `gapTimeoutMs` (a frame dropped by the dispatch queue, say) is filled from
+ * `history`. Invariants: handlers see each seq of a followed conversation once, in order; a gap timer
+ * exists only while a gap does; `clear()` leaves no timer.
+ */
+import { ErrorCode, type HeraldError, type HistoryResult, type RequestResult } from '@herald/protocol';
+import { ConversationSequencer, frameFromMessage, type MessageFrame } from './conversation-sequencer.js';
+import type { TimerHandle, Timers } from './environment.js';
+
+export type SubscribeResult = RequestResult<'subscribe'>;
+
+export interface SubscriptionDeps {
+  timers: Timers;
+  gapTimeoutMs: number;
+  subscribe: (conversationId: string, since: number | undefined) => Promise<SubscribeResult>;
+  history: (conversationId: string, after: number) => Promise<HistoryResult>;
+  isConnected: () => boolean;
+  deliver: (frame: MessageFrame) => void;
+  report: (error: HeraldError, conversationId: string) => void;
+}
+
+interface Followed {
+  conversationId: string;
+  sequencer: ConversationSequencer;
+  gapTimer: TimerHandle | undefined;
+  filling: boolean;
+  waiters: { resolve: (result: SubscribeResult) => void; reject: (error: HeraldError) => void }[];
+}
+
+/** Replies after which a subscription is dropped instead of retried on the next reconnect. */
+const FATAL: readonly string[] = [ErrorCode.Forbidden, ErrorCode.NotFound, ErrorCode.InvalidFrame, ErrorCode.Unauthorized];
+
+export class Subscriptions {
+  private readonly followed = new Map<string, Followed>();
+
+  constructor(private readonly deps: SubscriptionDeps) {}
+
+  get size(): number {
+    return this.followed.size;
+  }
+
+  /** The last seq delivered for a followed conversation (null: not followed or not yet known). */
+  lastSeq(conversationId: string): number | null {
+    return this.followed.get(conversationId)?.sequencer.delivered ?? null;
+  }
+
+  /**
+   * Follow a conversation from `since` (or from its current end). Resolves with the server's ack once
+   * subscribed (waiting for a connection if there is none).
+   */
+  add(conversationId: string, since: number | undefined): Promise<SubscribeResult> {
+    let entry = this.followed.get(conversationId);
+    const fresh = !entry;
+    if (!entry) {
+      entry = { conversationId, sequencer: new ConversationSequencer(since ?? null), gapTimer: undefined, filling: false, waiters: [] };
+      this.followed.set(conversationId, entry);
+    }
+    const followed = entry;
+    const promise = new Promise<SubscribeResult>((resolve, reject) => followed.waiters.push({ resolve, reject }));
+    if (fresh && this.deps.isConnected()) this.send(followed);
+    return promise;
+  }
+
+  /** Stop following; waiting `add` promises reject with `error`. */
+  remove(conversationId: string, error: HeraldError): boolean {
+    const entry = this.followed.get(conversationId);
+    if (!entry) return false;
+    this.drop(entry, error);
+    return true;
+  }
+
+  /** After every (re)connect: subscribe to each followed conversation from where delivery stopped. */
+  resubscribeAll(): void {
+    for (const entry of this.followed.values()) this.send(entry);
+  }
+
+  /** Route a `new_message` frame; false when its conversation is not followed (deliver it as is). */
+  handle(frame: MessageFrame): boolean {
+    const entry = this.followed.get(frame.data.conversationId);
+    if (!entry) return false;
+    this.deliverAll(entry, entry.sequencer.accept(frame));
+    return true;
+  }
+
+  /** Stop following everything (dispose). */
+  clear(error: HeraldError): void {
+    for (const entry of [...this.followed.values()]) this.drop(entry, error);
+  }
+
+  private send(entry: Followed): void {
+    const since = entry.sequencer.delivered ?? undefined;
+    this.deps.subscribe(entry.conversationId, since).then(
+      (result) => {
+        if (this.followed.get(entry.conversationId) !== entry) return;
+        this.deliverAll(entry, entry.sequencer.setBaseline(result.lastSeq));
+        for (const waiter of entry.waiters.splice(0)) waiter.resolve(result);
+      },
+      (error: HeraldError) => {
+        if (this.followed.get(entry.conversationId) !== entry) return;
+        if (FATAL.includes(error.code)) {
+          this.drop(entry, error);
+          this.deps.report(error, entry.conversationId);
+        } else if (error.code !== ErrorCode.Disconnected) {
+          // Timeout, rate limit, ...: the next reconnect subscribes again; tell the app meanwhile.
+          this.deps.report(error, entry.conversationId);
+        }
+      },
+    );
+  }
+
+  private deliverAll(entry: Followed, frames: MessageFrame[]): void {
+    for (const frame of frames) {
+      if (this.followed.get(entry.conversationId) !== entry) return;
+      this.deps.deliver(frame);
+    }
+    this.watchGap(entry);
+  }
+
+  private watchGap(entry: Followed): void {
+    const gap = entry.sequencer.hasGap && entry.sequencer.delivered !== null;
+    if (!gap) {
+      if (entry.gapTimer !== undefined) this.deps.timers.clearTimeout(entry.gapTimer);
+      entry.gapTimer = undefined;
+      return;
+    }
+    if (entry.gapTimer !== undefined || entry.filling) return;
+    entry.gapTimer = this.deps.timers.setTimeout(() => {
+      entry.gapTimer = undefined;
+      void this.fill(entry);
+    }, this.deps.gapTimeoutMs);
+  }
+
+  /** Fetch the missing seqs from history, page by page, until the gap closes. */
+  private async fill(entry: Followed): Promise<void> {
+    entry.filling = true;
+    try {
+      while (this.followed.get(entry.conversationId) === entry && entry.sequencer.hasGap && this.deps.isConnected()) {
+        const after = entry.sequencer.delivered;
+        if (after === null) break;
+        const page = await this.deps.history(entry.conversationId, after);
+        for (const message of page.messages) this.deliverAll(entry, entry.sequencer.accept(frameFromMessage(message)));
+        if (!page.hasMore || entry.sequencer.delivered === after) break;
+      }
+    } catch (error) {
+      // Lost connection: the resubscribe after reconnect fills the gap instead.
+      if ((error as HeraldError).code !== ErrorCode.Disconnected) this.deps.report(error as HeraldError, entry.conversationId);
+    } finally {
+      entry.filling = false;
+    }
+    if (this.followed.get(entry.conversationId) === entry) this.watchGap(entry);
+  }
+
+  private drop(entry: Followed, error: HeraldError): void {
+    this.followed.delete(entry.conversationId);
+    if (entry.gapTimer !== undefined) this.deps.timers.clearTimeout(entry.gapTimer);
+    entry.gapTimer = undefined;
+    for (const waiter of entry.waiters.splice(0)) waiter.reject(error);
+  }
+}
