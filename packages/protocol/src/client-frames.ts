@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { frameSchema } from './envelope.js';
 import { AttachmentSchema, DeviceSchema, HISTORY_PAGE_MAX, IdSchema, MESSAGE_TEXT_MAX, MessageSchema } from './models.js';
+import { PresenceSchema } from './realtime.js';
 
 const control = z.literal('control');
 
@@ -62,6 +63,34 @@ export const HistoryRequestSchema = z.object({
 });
 export const HistoryFrameSchema = frameSchema('history', control, HistoryRequestSchema);
 
+/** I am (or stopped) typing in a conversation. An event: no ack; errors (e.g. forbidden) are reported. */
+export const TypingFrameSchema = frameSchema(
+  'typing_status',
+  z.literal('typing'),
+  z.object({ conversationId: IdSchema, isTyping: z.boolean() }),
+);
+
+/** I have read up to `seq`. The stored value never moves backwards. */
+export const MarkReadFrameSchema = frameSchema(
+  'mark_read',
+  z.literal('read'),
+  z.object({ conversationId: IdSchema, seq: z.number().int().nonnegative() }),
+);
+
+/** Current presence of up to 500 users. */
+export const PresenceQueryFrameSchema = frameSchema('presence_query', control, z.object({ userIds: z.array(IdSchema).min(1).max(500) }));
+
+/** Admins only: receive a `stats` frame every second until `stats_unsubscribe`. */
+export const StatsSubscribeFrameSchema = frameSchema('stats_subscribe', control, z.object({}));
+export const StatsUnsubscribeFrameSchema = frameSchema('stats_unsubscribe', control, z.object({}));
+
+/** Mark system notifications read (ids), or all of them (`all: true`). */
+export const NotificationsReadFrameSchema = frameSchema(
+  'notifications_read',
+  control,
+  z.object({ ids: z.array(IdSchema).max(500).default([]), all: z.boolean().default(false) }),
+);
+
 /** Every frame a client may send, discriminated on `action`. */
 export const ClientFrameSchema = z.discriminatedUnion('action', [
   AuthenticateFrameSchema,
@@ -70,6 +99,12 @@ export const ClientFrameSchema = z.discriminatedUnion('action', [
   SendMessageFrameSchema,
   HeartbeatFrameSchema,
   HistoryFrameSchema,
+  TypingFrameSchema,
+  MarkReadFrameSchema,
+  PresenceQueryFrameSchema,
+  StatsSubscribeFrameSchema,
+  StatsUnsubscribeFrameSchema,
+  NotificationsReadFrameSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientAction = ClientFrame['action'];
@@ -102,6 +137,16 @@ export const RequestResultSchemas = {
   unsubscribe: z.object({ conversationId: IdSchema }),
   send_message: SendMessageResultSchema,
   history: HistoryResultSchema,
+  mark_read: z.object({
+    conversationId: IdSchema,
+    /** The stored last-read seq after this call (never lower than before). */
+    lastReadSeq: z.number().int().nonnegative(),
+    unreadCount: z.number().int().nonnegative(),
+  }),
+  presence_query: z.object({ presence: z.array(PresenceSchema) }),
+  stats_subscribe: z.object({ intervalMs: z.number().int().positive() }),
+  stats_unsubscribe: z.object({}),
+  notifications_read: z.object({ updated: z.number().int().nonnegative() }),
 } as const;
 export type RequestAction = keyof typeof RequestResultSchemas;
 export type RequestResult<A extends RequestAction> = z.infer<(typeof RequestResultSchemas)[A]>;

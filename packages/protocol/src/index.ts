@@ -8,5 +8,6 @@ export * from './codes.js';
 export { type AnyFrame, AnyFrameSchema, FrameIdSchema, type FrameType, FrameTypeSchema, frameSchema } from './envelope.js';
 export { HeraldError } from './herald-error.js';
 export * from './models.js';
+export * from './realtime.js';
 export * from './rest.js';
 export * from './server-frames.js';

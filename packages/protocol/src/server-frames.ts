@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ErrorCode } from './codes.js';
 import { frameSchema } from './envelope.js';
 import { DeviceSchema, IdSchema, MessageSchema, MessageTypeSchema, UserSchema } from './models.js';
+import { EventNameSchema, NotificationSchema, PresenceSchema, StatsSchema } from './realtime.js';
 
 /** Sent once after a successful `authenticate`. */
 export const ConnectedFrameSchema = frameSchema(
@@ -54,6 +55,43 @@ export const HeartbeatReplyFrameSchema = frameSchema(
   z.object({ ref: z.string().optional(), serverTime: z.number().int() }),
 );
 
+/** Someone in a conversation started or stopped typing (also sent when an indicator expires). */
+export const TypingStatusFrameSchema = frameSchema(
+  'typing_status',
+  z.literal('typing'),
+  z.object({ conversationId: IdSchema, userId: IdSchema, isTyping: z.boolean() }),
+);
+
+/** A member's read position moved forward. */
+export const ReadStatusFrameSchema = frameSchema(
+  'read_status',
+  z.literal('read'),
+  z.object({ conversationId: IdSchema, userId: IdSchema, lastReadSeq: z.number().int().nonnegative() }),
+);
+
+/** A user you share a conversation with came online or went offline. */
+export const PresenceUpdateFrameSchema = frameSchema('presence_update', z.literal('presence'), PresenceSchema);
+
+/** A system notification (live, or missed ones replayed after `connected`). */
+export const SystemNotificationFrameSchema = frameSchema('system_notification', z.literal('system'), NotificationSchema);
+
+/** An application event pushed to this user (all sessions, one connection, or one device type). */
+export const DirectMessageFrameSchema = frameSchema(
+  'direct_message',
+  z.literal('event'),
+  z.object({ event: EventNameSchema, payload: z.unknown() }),
+);
+
+/** An application event published to a conversation's members (not persisted, no seq). */
+export const ConversationEventFrameSchema = frameSchema(
+  'conversation_event',
+  z.literal('event'),
+  z.object({ conversationId: IdSchema, event: EventNameSchema, payload: z.unknown() }),
+);
+
+/** Live server statistics, every second, for admins who sent `stats_subscribe`. */
+export const StatsFrameSchema = frameSchema('stats', z.literal('system'), StatsSchema);
+
 /** Every frame a server may send, discriminated on `action`. */
 export const ServerFrameSchema = z.discriminatedUnion('action', [
   ConnectedFrameSchema,
@@ -61,6 +99,13 @@ export const ServerFrameSchema = z.discriminatedUnion('action', [
   ErrorFrameSchema,
   NewMessageFrameSchema,
   HeartbeatReplyFrameSchema,
+  TypingStatusFrameSchema,
+  ReadStatusFrameSchema,
+  PresenceUpdateFrameSchema,
+  SystemNotificationFrameSchema,
+  DirectMessageFrameSchema,
+  ConversationEventFrameSchema,
+  StatsFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 export type ServerAction = ServerFrame['action'];

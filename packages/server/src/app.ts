@@ -13,6 +13,7 @@ import { MemoryBus } from './bus/memory-bus.js';
 import type { HeraldConfig } from './config.js';
 import { conversationRoutes } from './conversations/conversation-routes.js';
 import { ConversationService } from './conversations/conversation-service.js';
+import type { FeatureFactory, ServerContext } from './feature.js';
 import { FrameRouter } from './gateway/frame-router.js';
 import { Gateway } from './gateway/gateway.js';
 import { LocalSessions } from './gateway/local-sessions.js';
@@ -21,6 +22,8 @@ import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics.js';
+import { LoggingOfflineNotifier, type OfflineNotifier } from './offline-notifier.js';
+import { PresenceService } from './presence/presence-service.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 import { UserDirectory } from './users/user-directory.js';
@@ -33,7 +36,12 @@ export interface HeraldServerOptions {
   bus?: Bus;
   /** Defaults to the store named by config.database. */
   store?: Store;
+  /** Defaults to one that logs each offline delivery. */
+  offlineNotifier?: OfflineNotifier;
 }
+
+/** Every feature module, in the order their hooks run. */
+const FEATURES: readonly FeatureFactory[] = [];
 
 export interface HeraldServer {
   readonly app: FastifyInstance;
@@ -66,12 +74,45 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const conversations = new ConversationService(store, bus, log);
   const messages = new MessageService(store, bus, conversations, users, metrics);
   const sessions = new LocalSessions(bus, metrics);
+  const presence = new PresenceService(bus, sessions, store, log, {
+    nodeId: config.nodeId,
+    graceMs: config.presenceGraceMs,
+    refreshMs: 15_000,
+  });
+  const authenticate = bearerAuthenticator(auth);
+  let gateway: Gateway | undefined;
+  const context: ServerContext = {
+    config,
+    log,
+    store,
+    bus,
+    metrics,
+    auth,
+    users,
+    conversations,
+    messages,
+    sessions,
+    connections: () => gateway?.all() ?? new Set(),
+    authenticate,
+    offlineNotifier: options.offlineNotifier ?? new LoggingOfflineNotifier(log),
+    presence,
+    nodeId: config.nodeId,
+    startedAt,
+  };
+  const features = FEATURES.map((factory) => factory(context));
+  sessions.listen({
+    removed: (connection) => {
+      for (const feature of features) feature.disconnected?.(connection);
+    },
+  });
   const limits = {
     maxFrameBytes: config.maxFrameBytes,
     ratePerSecond: config.ratePerSecond,
     burst: config.rateBurst,
   };
   const router = new FrameRouter({
+    features,
+    presence,
     auth,
     store,
     conversations,
@@ -79,7 +120,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     sessions,
     connectedInfo: () => ({ heartbeatIntervalMs: config.heartbeatIntervalMs, limits }),
   });
-  const gateway = new Gateway(
+  gateway = new Gateway(
     {
       path: '/ws',
       maxFrameBytes: config.maxFrameBytes,
@@ -99,13 +140,16 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     bodyLimit: 1024 * 1024,
   }) as unknown as FastifyInstance;
   installErrorHandling(app);
-  const authenticate = bearerAuthenticator(auth);
   await app.register(async (scope) => authRoutes(scope, { auth, store, users, authenticate, loginRateLimit: config.loginRateLimit }));
   await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, authenticate }));
   await app.register(async (scope) =>
     healthRoutes(scope, { store, bus, metrics, nodeId: config.nodeId, startedAt, isShuttingDown: () => shuttingDown }),
   );
+  for (const feature of features) {
+    if (feature.routes) await app.register(async (scope) => feature.routes?.(scope));
+  }
   gateway.attach(app.server);
+  const liveGateway = gateway;
 
   let closing: Promise<void> | undefined;
   return {
@@ -120,8 +164,10 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     close() {
       closing ??= (async () => {
         shuttingDown = true;
-        await gateway.shutdown();
+        await liveGateway.shutdown();
         await messages.drain();
+        for (const feature of features) await feature.close?.();
+        presence.close();
         sessions.close();
         await app.close();
         await bus.close();

@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   HERALD_HEARTBEAT_INTERVAL_MS: int(100).default(45_000),
   HERALD_AUTH_TIMEOUT_MS: int(100).default(5_000),
   HERALD_LOGIN_RATE_LIMIT: int(1).default(10),
+  HERALD_PRESENCE_GRACE_MS: int(0).default(3_000),
   HERALD_NODE_ID: z.string().min(1).optional(),
 });
 
@@ -61,6 +62,7 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_HEARTBEAT_INTERVAL_MS: 'heartbeat interval advertised to clients (default 45000)',
   HERALD_AUTH_TIMEOUT_MS: 'time a new socket has to send `authenticate` (default 5000)',
   HERALD_LOGIN_RATE_LIMIT: 'register/login/refresh attempts per minute per IP (default 10)',
+  HERALD_PRESENCE_GRACE_MS: 'how long a user stays online after their last session closes, so reloads do not flap (default 3000)',
   HERALD_NODE_ID: "this node's id in stats and logs (default hostname-pid)",
 };
 
@@ -86,6 +88,7 @@ export interface HeraldConfig {
   heartbeatIntervalMs: number;
   authTimeoutMs: number;
   loginRateLimit: number;
+  presenceGraceMs: number;
   nodeId: string;
 }
 
@@ -130,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     heartbeatIntervalMs: e.HERALD_HEARTBEAT_INTERVAL_MS,
     authTimeoutMs: e.HERALD_AUTH_TIMEOUT_MS,
     loginRateLimit: e.HERALD_LOGIN_RATE_LIMIT,
+    presenceGraceMs: e.HERALD_PRESENCE_GRACE_MS,
     nodeId: e.HERALD_NODE_ID ?? `${hostname()}-${process.pid}`,
   };
 }

@@ -5,6 +5,7 @@
  * frames travel pre-serialised (`frame` is the exact text each socket receives), so a broadcast is
  * serialised once, on the node that published it.
  */
+import type { DeviceType, NodeStats } from '@herald/protocol';
 
 /** A conversation event (e.g. `new_message`) for every connected session of the listed members. */
 export interface ConversationEvent {
@@ -24,7 +25,37 @@ export interface MembershipChanged {
   conversationId: string;
 }
 
-export type BusMessage = ConversationEvent | MembershipChanged;
+/**
+ * A frame for users rather than a conversation stream: everyone (optionally one role), or listed
+ * users (optionally one connection or one device type). No seq; best-effort live delivery.
+ */
+export type UserEventTarget =
+  | { all: true; role?: string | undefined }
+  | { userIds: string[]; connectionId?: string | undefined; deviceType?: DeviceType | undefined };
+
+export interface UserEvent {
+  type: 'user_event';
+  target: UserEventTarget;
+  frame: string;
+}
+
+/** A node's count of a user's connections changed (presence is the sum over nodes). */
+export interface PresenceChanged {
+  type: 'presence';
+  nodeId: string;
+  userId: string;
+  connections: number;
+  deviceTypes: DeviceType[];
+  at: number;
+}
+
+/** A node's figures, published every second for cluster-wide admin stats. */
+export interface NodeStatsMessage {
+  type: 'node_stats';
+  stats: NodeStats;
+}
+
+export type BusMessage = ConversationEvent | MembershipChanged | UserEvent | PresenceChanged | NodeStatsMessage;
 
 export type BusHandler = (message: BusMessage) => void;
 

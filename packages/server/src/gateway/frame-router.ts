@@ -16,12 +16,16 @@ import {
 } from '@herald/protocol';
 import type { AuthService } from '../auth/auth-service.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
+import type { Feature, FrameHandler } from '../feature.js';
 import type { MessageService } from '../messages/message-service.js';
+import type { PresenceService } from '../presence/presence-service.js';
 import type { Store } from '../store/store.js';
 import { type Connection, serverFrameId } from './connection.js';
 import type { LocalSessions } from './local-sessions.js';
 
 export interface FrameRouterDeps {
+  features: readonly Feature[];
+  presence: PresenceService;
   auth: AuthService;
   store: Store;
   conversations: ConversationService;
@@ -31,7 +35,15 @@ export interface FrameRouterDeps {
 }
 
 export class FrameRouter {
-  constructor(private readonly deps: FrameRouterDeps) {}
+  private readonly featureHandlers = new Map<string, FrameHandler>();
+
+  constructor(private readonly deps: FrameRouterDeps) {
+    for (const feature of deps.features) {
+      for (const [action, handler] of Object.entries(feature.frames ?? {})) {
+        if (handler) this.featureHandlers.set(action, handler);
+      }
+    }
+  }
 
   async handle(connection: Connection, frame: ClientFrame): Promise<void> {
     switch (frame.action) {
@@ -61,6 +73,16 @@ export class FrameRouter {
         const { conversationId, before, after, limit } = frame.data;
         const result = await this.deps.messages.history(user, conversationId, { before, after, limit });
         return this.ack(connection, frame.id, 'history', result);
+      }
+      case 'presence_query': {
+        this.requireUser(connection);
+        return this.ack(connection, frame.id, 'presence_query', { presence: this.deps.presence.get(frame.data.userIds) });
+      }
+      default: {
+        this.requireUser(connection);
+        const handler = this.featureHandlers.get(frame.action);
+        if (!handler) throw new HeraldError(ErrorCode.UnknownAction, `"${frame.action}" is not enabled on this server`);
+        return handler(connection, frame);
       }
     }
   }
@@ -115,6 +137,13 @@ export class FrameRouter {
       },
       timestamp: Date.now(),
     });
+    for (const feature of this.deps.features) {
+      try {
+        await feature.connected?.(connection);
+      } catch (error) {
+        connection.log.error({ err: error, feature: feature.name }, 'feature connected hook failed');
+      }
+    }
   }
 
   private async sendMessage(connection: Connection, frame: ClientFrameOf<'send_message'>): Promise<void> {

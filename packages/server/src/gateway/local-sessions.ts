@@ -3,13 +3,20 @@
  * the bus. A conversation event is handed to every local connection of every listed member; the
  * frame text is the one the publisher serialised, so fan-out allocates nothing per recipient.
  */
-import type { Bus, BusMessage, ConversationEvent } from '../bus/bus.js';
+import type { Bus, BusMessage, ConversationEvent, UserEvent } from '../bus/bus.js';
 import type { Metrics } from '../metrics.js';
 import type { Connection } from './connection.js';
+
+/** Told when a connection joins (authenticated) or leaves this node's registry. */
+export interface SessionListener {
+  added?(connection: Connection): void;
+  removed?(connection: Connection): void;
+}
 
 export class LocalSessions {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly unsubscribe: () => void;
+  private readonly listeners = new Set<SessionListener>();
 
   constructor(
     bus: Bus,
@@ -27,6 +34,17 @@ export class LocalSessions {
       this.byUser.set(userId, set);
     }
     set.add(connection);
+    for (const listener of this.listeners) listener.added?.(connection);
+  }
+
+  listen(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every user with a connection on this node, and those connections. */
+  entries(): IterableIterator<[string, ReadonlySet<Connection>]> {
+    return this.byUser.entries();
   }
 
   remove(connection: Connection): void {
@@ -34,8 +52,9 @@ export class LocalSessions {
     if (!userId) return;
     const set = this.byUser.get(userId);
     if (!set) return;
-    set.delete(connection);
+    if (!set.delete(connection)) return;
     if (set.size === 0) this.byUser.delete(userId);
+    for (const listener of this.listeners) listener.removed?.(connection);
   }
 
   /** This node's connections of one user. */
@@ -54,6 +73,28 @@ export class LocalSessions {
 
   private onBusMessage(message: BusMessage): void {
     if (message.type === 'conversation_event') this.fanOut(message);
+    else if (message.type === 'user_event') this.deliverUserEvent(message);
+  }
+
+  private deliverUserEvent(event: UserEvent): void {
+    const { target } = event;
+    if ('all' in target) {
+      for (const set of this.byUser.values()) {
+        for (const connection of set) {
+          if (target.role === undefined || connection.user?.role === target.role) connection.sendText(event.frame);
+        }
+      }
+      return;
+    }
+    for (const userId of target.userIds) {
+      const set = this.byUser.get(userId);
+      if (!set) continue;
+      for (const connection of set) {
+        if (target.connectionId !== undefined && connection.id !== target.connectionId) continue;
+        if (target.deviceType !== undefined && connection.device?.deviceType !== target.deviceType) continue;
+        connection.sendText(event.frame);
+      }
+    }
   }
 
   private fanOut(event: ConversationEvent): void {

@@ -3,7 +3,7 @@
  * Runs migrations before returning, so a Store in hand always has the latest schema.
  */
 import { Kysely } from 'kysely';
-import { KyselyStore } from './kysely-store.js';
+import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import { createPostgresDialect, ensurePostgresSchema } from './postgres-dialect.js';
 import type { Database } from './schema.js';
@@ -34,5 +34,5 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db, options.kind);
+  return createKyselyStore(db, options.kind);
 }

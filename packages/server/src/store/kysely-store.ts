@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Attachment, Conversation, Member, Message, MessageType, User } from '@herald/protocol';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { featureQueries } from './feature-queries.js';
+import type { FeatureRecords } from './feature-records.js';
 import type { Database, MessagesTable, UsersTable } from './schema.js';
 import type { AppendResult, HistoryQuery, NewConversation, NewMessage, NewUser, RefreshTokenRecord, Store, UserRecord } from './store.js';
 
@@ -46,7 +48,12 @@ function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-export class KyselyStore implements Store {
+/** The whole Store over one Kysely instance: core queries here, feature queries mixed in. */
+export function createKyselyStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Store {
+  return Object.assign(new KyselyCoreStore(db, dialect), featureQueries(db));
+}
+
+class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
@@ -327,6 +334,7 @@ export class KyselyStore implements Store {
           text: message.text,
           reply_to: message.replyTo,
           attachment: message.attachment === null ? null : JSON.stringify(message.attachment),
+          file_id: message.attachment?.fileId ?? null,
           created_at: now,
         };
         await trx.insertInto('messages').values(row).execute();

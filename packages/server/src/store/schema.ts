@@ -56,6 +56,64 @@ export interface MessagesTable {
   reply_to: string | null;
   /** JSON of the attachment reference, or null. */
   attachment: string | null;
+  /** The attachment's file id, indexed so file access checks are one lookup. */
+  file_id: string | null;
+  created_at: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  level: 'info' | 'warning' | 'error';
+  title: string;
+  message: string;
+  audience_kind: 'all' | 'role' | 'conversation' | 'user';
+  /** Role name, conversation id or user id; null for `all`. */
+  audience_value: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface NotificationReadsTable {
+  notification_id: string;
+  user_id: string;
+  read_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the key; the key itself is shown once at creation. */
+  key_hash: string;
+  /** First characters of the key, to tell keys apart in listings. */
+  prefix: string;
+  created_by: string | null;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface FilesTable {
+  id: string;
+  uploader_id: string;
+  name: string;
+  mime_type: string;
+  size: number;
+  kind: 'image' | 'audio' | 'video' | 'document';
+  width: number | null;
+  height: number | null;
+  /** Where the bytes live in the file storage (random, never derived from the name). */
+  storage_key: string;
+  created_at: number;
+}
+
+export interface ErrorReportsTable {
+  id: string;
+  user_id: string | null;
+  message: string;
+  stack: string | null;
+  component_stack: string | null;
+  url: string | null;
+  user_agent: string | null;
   created_at: number;
 }
 
@@ -65,4 +123,9 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
+  notifications: NotificationsTable;
+  notification_reads: NotificationReadsTable;
+  api_keys: ApiKeysTable;
+  files: FilesTable;
+  error_reports: ErrorReportsTable;
 }

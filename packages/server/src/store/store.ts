@@ -8,6 +8,7 @@
  * - a member's `lastReadSeq` never moves backwards.
  */
 import type { Attachment, Conversation, ConversationKind, Member, Message, MessageType, User } from '@herald/protocol';
+import type { FeatureRecords } from './feature-records.js';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -60,7 +61,7 @@ export interface HistoryQuery {
   limit: number;
 }
 
-export interface Store {
+export interface Store extends FeatureRecords {
   /** Which dialect backs this store, for health output and logs. */
   readonly dialect: 'sqlite' | 'postgres';
 
