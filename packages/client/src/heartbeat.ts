@@ -2,9 +2,10 @@
  * Heartbeat: detects a dead connection (including half-open TCP, where no close ever arrives).
  * Every `intervalMs` it sends a heartbeat frame and waits `timeoutMs` for any frame from the server.
  * Invariants:
- * - Liveness is judged by when a frame last arrived, measured when the deadline timer actually fires,
- *   so a timer that a background tab throttled, or a frozen page, is never taken for a dead server:
- *   a deadline that fires late re-probes once (letting queued socket events run) before judging.
+ * - Liveness is judged when the deadline timer actually fires, by whether any frame arrived since the
+ *   probe went out, and by how late the timer is: a timer that a background tab throttled, or a
+ *   frozen page, is never taken for a dead server. A deadline that fires more than twice its delay
+ *   late re-probes once (letting queued socket events run first) before it judges.
  * - One timer at a time: either the next tick or the reply deadline.
  */
 import type { TimerHandle, Timers } from './environment.js';
@@ -16,10 +17,13 @@ export interface HeartbeatOptions {
 
 export class Heartbeat {
   private timer: TimerHandle | undefined;
-  private lastFrameAt = 0;
-  /** When the unanswered probe was first sent; null when none is outstanding. */
-  private probeSentAt: number | null = null;
+  /** Frames seen so far; a probe is answered when this moves past its value at send time. */
+  private framesSeen = 0;
+  /** `framesSeen` when the unanswered probe was first sent; null when none is outstanding. */
+  private probeMark: number | null = null;
   private reprobed = false;
+  /** When the last probe cycle began (the next one is due `intervalMs` after it). */
+  private cycleStart = 0;
   private options: HeartbeatOptions | null = null;
 
   constructor(
@@ -32,27 +36,27 @@ export class Heartbeat {
   start(options: HeartbeatOptions): void {
     this.stop();
     this.options = options;
-    this.lastFrameAt = this.timers.now();
     this.arm(options.intervalMs, () => this.probe());
   }
 
   stop(): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
-    this.probeSentAt = null;
+    this.probeMark = null;
     this.reprobed = false;
     this.options = null;
   }
 
   /** Any frame from the server proves the connection alive. */
   frameReceived(): void {
-    this.lastFrameAt = this.timers.now();
+    this.framesSeen++;
   }
 
   /** Send a heartbeat now and judge by its reply (also used when the page becomes visible). */
   probe(): void {
-    if (!this.options || this.probeSentAt !== null) return;
-    this.probeSentAt = this.timers.now();
+    if (!this.options || this.probeMark !== null) return;
+    this.probeMark = this.framesSeen;
+    this.cycleStart = this.timers.now();
     this.reprobed = false;
     this.send();
   }
@@ -67,11 +71,12 @@ export class Heartbeat {
 
   private judge(sentAt: number): void {
     const options = this.options;
-    const firstSentAt = this.probeSentAt;
-    if (!options || firstSentAt === null) return;
-    if (this.lastFrameAt >= firstSentAt) {
-      this.probeSentAt = null;
-      this.arm(options.intervalMs, () => this.probe());
+    const mark = this.probeMark;
+    if (!options || mark === null) return;
+    if (this.framesSeen > mark) {
+      this.probeMark = null;
+      const elapsed = this.timers.now() - this.cycleStart;
+      this.arm(Math.max(0, options.intervalMs - elapsed), () => this.probe());
       return;
     }
     const late = this.timers.now() - sentAt > options.timeoutMs * 2;

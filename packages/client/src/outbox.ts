@@ -37,6 +37,8 @@ export class Outbox {
   private running = false;
   private retryTimer: TimerHandle | undefined;
   private restored: Promise<void> | null = null;
+  /** Set once `restore()` finished (or failed): only then may sending start, so older records go first. */
+  private loaded = false;
   private disposed = false;
 
   constructor(private readonly deps: OutboxDeps) {}
@@ -77,23 +79,30 @@ export class Outbox {
    * the same `clientId`, tells the app it was delivered).
    */
   restore(): Promise<void> {
-    this.restored ??= this.deps.store.load().then(
-      (records) => {
-        if (this.disposed) return;
-        const known = new Set(this.entries.map((entry) => entry.record.id));
-        const older: Entry[] = records
-          .filter((record) => !known.has(record.id))
-          .map((record) => ({ record, resolve: () => undefined, reject: (error) => this.deps.report(error) }));
-        this.entries = [...older, ...this.entries];
-      },
-      (error: unknown) => this.deps.report(asHerald(error, 'outbox store load failed')),
-    );
+    this.restored ??= this.deps.store
+      .load()
+      .then(
+        (records) => {
+          if (this.disposed) return;
+          const known = new Set(this.entries.map((entry) => entry.record.id));
+          const older: Entry[] = records
+            .filter((record) => !known.has(record.id))
+            .map((record) => ({ record, resolve: () => undefined, reject: (error) => this.deps.report(error) }));
+          this.entries = [...older, ...this.entries];
+        },
+        (error: unknown) => this.deps.report(asHerald(error, 'outbox store load failed')),
+      )
+      .finally(() => {
+        this.loaded = true;
+        this.flush();
+      });
     return this.restored;
   }
 
-  /** Send whatever waits, in order, one at a time (no-op while disconnected or already sending). */
+  /** Send whatever waits, in order, one at a time (no-op while disconnected, restoring, or already sending). */
   flush(): void {
-    if (this.running || this.disposed || this.retryTimer !== undefined) return;
+    if (this.running || this.disposed || !this.loaded || this.retryTimer !== undefined) return;
+    if (this.entries.length === 0 || !this.deps.isConnected()) return;
     this.running = true;
     void this.drain();
   }
@@ -110,33 +119,29 @@ export class Outbox {
 
   private async drain(): Promise<void> {
     try {
-      await this.sendAll();
+      while (!this.disposed && this.deps.isConnected()) {
+        const entry = this.entries[0];
+        if (!entry) return;
+        let result: SendMessageResult;
+        try {
+          result = await this.deps.transmit(entry.record.frame);
+        } catch (error) {
+          const herald = asHerald(error, 'send failed');
+          if (herald.code === ErrorCode.Disconnected) return; // resent after reconnect, same id
+          if (RETRYABLE.includes(herald.code)) {
+            this.retryLater(herald);
+            return;
+          }
+          this.remove(entry);
+          entry.reject(herald);
+          continue;
+        }
+        this.remove(entry);
+        entry.resolve(result);
+      }
     } finally {
       // Cleared in the same turn the loop ends, so a flush() right after always starts a new one.
       this.running = false;
-    }
-  }
-
-  private async sendAll(): Promise<void> {
-    while (!this.disposed && this.deps.isConnected()) {
-      const entry = this.entries[0];
-      if (!entry) return;
-      let result: SendMessageResult;
-      try {
-        result = await this.deps.transmit(entry.record.frame);
-      } catch (error) {
-        const herald = asHerald(error, 'send failed');
-        if (herald.code === ErrorCode.Disconnected) return; // resent after reconnect, same id
-        if (RETRYABLE.includes(herald.code)) {
-          this.retryLater(herald);
-          return;
-        }
-        this.remove(entry);
-        entry.reject(herald);
-        continue;
-      }
-      this.remove(entry);
-      entry.resolve(result);
     }
   }
 
