@@ -96,6 +96,14 @@ export class MessageService {
     return this.serial.drain();
   }
 
+  /** Be told of each message after it is published (e.g. offline delivery); returns the unsubscribe function. */
+  onPublished(listener: PublishedListener): () => void {
+    this.publishedListeners.add(listener);
+    return () => this.publishedListeners.delete(listener);
+  }
+
+  private readonly publishedListeners = new Set<PublishedListener>();
+
   private async publish(message: Message): Promise<void> {
     const members = await this.conversations.memberSet(message.conversationId);
     await this.bus.publish({
@@ -106,5 +114,15 @@ export class MessageService {
       frame: await this.frameOf(message),
       publishedAt: Date.now(),
     });
+    for (const listener of this.publishedListeners) {
+      try {
+        listener(message, members);
+      } catch {
+        // A listener must not fail a send that is already persisted and published; listeners log their own errors.
+      }
+    }
   }
 }
+
+/** Called synchronously after a message is published, with the members it was published to. */
+export type PublishedListener = (message: Message, memberIds: ReadonlySet<string>) => void;
