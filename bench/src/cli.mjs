@@ -1,0 +1,156 @@
+/**
+ * `npm run bench [-- options]`: one command, one load generator, the same scenarios against
+ * Herald (SQLite, and PostgreSQL for B and C), Socket.IO 4 and a raw `ws` broadcast server.
+ * This process is the load generator (pinned to CPU 1); each server is a child process pinned to
+ * CPU 0. Progress goes to stderr; the Markdown report to stdout; JSON to bench/results/.
+ *
+ * Options: --quick (smoke-sized, < 1 min) · --targets herald-sqlite,herald-postgres,socketio,raw-ws
+ * · --scenarios idle,fanout,chat · --rates 10,50,... · --profile (Herald under --cpu-prof)
+ * · --out DIR · --docs (rewrite docs/performance.md's generated section) · --note TEXT · --no-pin
+ * · --set field=number (override one plan field, e.g. --set idleConnections=2000; repeatable)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { machineInfo, pinCores } from './machine.mjs';
+import { FULL, QUICK } from './plan.mjs';
+import { writeDocsSection } from './report/docs-section.mjs';
+import { checkGoals } from './report/goals.mjs';
+import { renderMarkdown } from './report/markdown.mjs';
+import { runChat } from './scenarios/chat.mjs';
+import { runFanout } from './scenarios/fanout.mjs';
+import { runIdle } from './scenarios/idle.mjs';
+import { heraldTarget, postgresReachable } from './targets/herald.mjs';
+import { rawWsTarget } from './targets/raw-ws.mjs';
+import { socketIoTarget } from './targets/socketio.mjs';
+import { pairUp } from './targets/target.mjs';
+
+const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const repoRoot = dirname(benchDir);
+const ALL_TARGETS = ['herald-sqlite', 'herald-postgres', 'socketio', 'raw-ws'];
+const ALL_SCENARIOS = ['idle', 'fanout', 'chat'];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    targets: { type: 'string' },
+    scenarios: { type: 'string' },
+    rates: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    docs: { type: 'boolean', default: false },
+    note: { type: 'string' },
+    set: { type: 'string', multiple: true },
+    'no-pin': { type: 'boolean', default: false },
+  },
+});
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const list = (text, all) => {
+  const items = text ? text.split(',').map((s) => s.trim()) : all;
+  for (const item of items) if (!all.includes(item)) throw new Error(`unknown "${item}" (expected one of ${all.join(', ')})`);
+  return items;
+};
+
+async function main() {
+  const plan = { ...(values.quick ? QUICK : FULL) };
+  if (values.rates) plan.rates = values.rates.split(',').map(Number);
+  for (const assignment of values.set ?? []) {
+    const [key, value] = assignment.split('=');
+    if (!key || !(key in plan) || key === 'name' || key === 'rates') throw new Error(`--set ${assignment}: unknown plan field`);
+    /** @type {Record<string, unknown>} */ (plan)[key] = Number(value);
+  }
+  const targetNames = list(values.targets, ALL_TARGETS);
+  const scenarios = new Set(list(values.scenarios, ALL_SCENARIOS));
+  const outDir = values.out ?? join(benchDir, 'results');
+  const profileDir = values.profile ? join(outDir, 'profiles') : undefined;
+  const pgUrl = process.env.HERALD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const machine = machineInfo();
+  const pinning = pinCores(!values['no-pin']);
+  const pairs = pairUp(plan.chatClients / 2, plan.users);
+  const layout = { users: plan.users, fanoutMembers: plan.fanoutMembers, pairs };
+  const args = process.argv.slice(2);
+  const run = {
+    command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+    startedAt: new Date().toISOString(),
+    elapsedSeconds: 0,
+    machine,
+    pinning,
+    note: values.note,
+    plan,
+    /** @type {any[]} */
+    targets: [],
+    /** @type {any[]} */
+    goals: [],
+  };
+  const started = performance.now();
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+  for (const name of targetNames) {
+    const target =
+      name === 'socketio'
+        ? socketIoTarget({ cpus: pinning.server })
+        : name === 'raw-ws'
+          ? rawWsTarget({ cpus: pinning.server })
+          : heraldTarget({
+              database: name === 'herald-postgres' ? 'postgres' : 'sqlite',
+              cpus: pinning.server,
+              repoRoot,
+              pgUrl,
+              profileDir,
+              log,
+            });
+    /** @type {Record<string, any>} */
+    const entry = { name, label: target.label };
+    run.targets.push(entry);
+    if (name === 'herald-postgres' && !(await postgresReachable(pgUrl))) {
+      entry.error = `PostgreSQL is not reachable at ${pgUrl} (set HERALD_BENCH_PG_URL)`;
+      log(`!! skipping ${target.label}: ${entry.error}`);
+      continue;
+    }
+    log(`== ${target.label}`);
+    try {
+      await target.start(layout);
+      if (scenarios.has('idle') && name !== 'herald-postgres') {
+        log(`  idle: ${plan.idleConnections} connections`);
+        entry.idle = await runIdle(target, plan);
+        log(`  idle: ${entry.idle.connectPerSec} conn/s, ${entry.idle.rssPerConnectionKiB} KiB/conn`);
+      }
+      if (scenarios.has('fanout')) {
+        log(`  fan-out: ${plan.fanoutSubscribers} subscribers`);
+        entry.fanout = await runFanout(target, plan, log);
+      }
+      if (scenarios.has('chat')) {
+        log(`  chat: ${plan.chatClients} clients`);
+        entry.chat = await runChat(target, plan, pairs);
+        log(`  chat: p99 ${entry.chat.latencyMs?.p99} ms, missing ${entry.chat.missing}, server ${entry.chat.serverCpuPercent}% cpu`);
+      }
+      entry.serverErrors = target.errors();
+    } catch (error) {
+      entry.error = error instanceof Error ? error.message : String(error);
+      log(`!! ${target.label} failed: ${entry.error}`);
+    } finally {
+      await target.stop();
+    }
+  }
+
+  run.elapsedSeconds = Math.round((performance.now() - started) / 1000);
+  run.goals = checkGoals(Object.fromEntries(run.targets.map((t) => [t.name, t])));
+  const markdown = renderMarkdown(run);
+  process.stdout.write(markdown);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, `${plan.name}-latest.json`), `${JSON.stringify(run, null, 2)}\n`);
+  writeFileSync(join(outDir, `${plan.name}-latest.md`), markdown);
+  if (values.docs) writeDocsSection(join(repoRoot, 'docs', 'performance.md'), markdown);
+  log(`results: ${join(outDir, `${plan.name}-latest.json`)}`);
+  return run.targets.some((t) => t.error && t.name !== 'herald-postgres') ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

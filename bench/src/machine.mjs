@@ -1,0 +1,49 @@
+/**
+ * The machine a run happened on, as docs/performance.md records it: cores, CPU model, memory,
+ * Node version, and the load average at the start (a busy machine skews every number).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+
+export function machineInfo() {
+  const cpuinfo = safeRead('/proc/cpuinfo');
+  return {
+    nproc: availableParallelism(),
+    cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    kernel: safeRead('/proc/sys/kernel/osrelease').trim(),
+    loadAverageAtStart: loadavg().map((n) => Math.round(n * 100) / 100),
+    tasksetAvailable: commandExists('taskset'),
+  };
+}
+
+function safeRead(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** True when `name` runs (checked with `name --version`). */
+export function commandExists(name) {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * CPU placement: the server on core 0 and this process (the load generator) on core 1 when there
+ * are two cores and taskset; otherwise nothing is pinned (and the report says so).
+ * @returns {{ server: string | undefined, loadgen: string | undefined }}
+ */
+export function pinCores(enabled) {
+  if (!enabled || availableParallelism() < 2 || !commandExists('taskset')) return { server: undefined, loadgen: undefined };
+  execFileSync('taskset', ['-a', '-c', '-p', '1', String(process.pid)], { stdio: 'ignore' });
+  return { server: '0', loadgen: '1' };
+}

@@ -1,0 +1,38 @@
+/**
+ * The numbers every traffic scenario reports for one measured window: deliveries, latency,
+ * server CPU per delivery and the load generator's own CPU (so a saturated generator is visible),
+ * plus how long each was runnable but kept off its CPU by other processes (a shared machine).
+ */
+import { cpuMeter } from '../proc-stats.mjs';
+
+/** Start measuring a window; `finish` turns a ledger and the publish loop's timing into the report row. */
+export function startWindow(pid) {
+  const server = cpuMeter(pid);
+  const loadgen = cpuMeter(process.pid);
+  return {
+    /**
+     * @param {import('../delivery-ledger.mjs').DeliveryLedger} ledger
+     * @param {{ startedAt: number, endedAt: number, stopped: boolean }} loop
+     */
+    finish(ledger, loop) {
+      const { cpuNs, waitNs, wallMs } = server.lap();
+      const own = loadgen.lap();
+      const summary = ledger.summary();
+      const activeMs = Math.max(ledger.lastDeliveryAt, loop.endedAt) - loop.startedAt;
+      return {
+        ...summary,
+        gaveUp: loop.stopped,
+        deliveredPerSec: Math.round(summary.delivered / (activeMs / 1000)),
+        serverCpuPercent: round1((cpuNs / 1e6 / wallMs) * 100),
+        serverCpuUsPerDelivery: summary.delivered ? round2(cpuNs / 1e3 / summary.delivered) : null,
+        serverCpuWaitPercent: round1((waitNs / 1e6 / wallMs) * 100),
+        loadgenCpuPercent: round1((own.cpuNs / 1e6 / wallMs) * 100),
+        loadgenCpuWaitPercent: round1((own.waitNs / 1e6 / wallMs) * 100),
+      };
+    },
+  };
+}
+
+export const round1 = (n) => Math.round(n * 10) / 10;
+export const round2 = (n) => Math.round(n * 100) / 100;
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,215 @@
+/**
+ * Target: Herald itself, run as `npm start` runs it (`node packages/server/dist/main.js`, built
+ * first), on SQLite or PostgreSQL. Accounts and conversations are created through the REST API by
+ * a separate setup process on the same data (argon2 registration is slow and leaves freed memory
+ * behind), then a fresh, pinned server process is started on that data and measured.
+ * Invariants: clients speak the real protocol (authenticate, send_message, unsubscribe) and need
+ * no `subscribe`, because every session of a member receives new_message (read by the id in its
+ * text, without JSON.parse; every other frame is parsed); a chat client whose
+ * user is in several pairs unsubscribes from the others, so each client gets only its own room.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { mapLimit } from '../connect-all.mjs';
+import { messageIdInJson } from '../delivery-ledger.mjs';
+import { launchServer } from '../server-process.mjs';
+import { heraldApi } from './herald-api.mjs';
+
+let frameCounter = 0;
+const frameId = () => `b${(++frameCounter).toString(36)}`;
+
+/** The port in Herald's "herald listening" log line. */
+function heraldPort(line) {
+  if (!line.includes('"herald listening"')) return undefined;
+  return Number(new URL(JSON.parse(line).url).port);
+}
+
+/**
+ * @param {{ database: 'sqlite' | 'postgres', cpus: string | undefined, repoRoot: string, pgUrl: string,
+ *           profileDir?: string | undefined, log: (line: string) => void }} options
+ * @returns {import('./target.mjs').Target}
+ */
+export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log }) {
+  const name = `herald-${database}`;
+  const main = join(repoRoot, 'packages/server/dist/main.js');
+  /** @type {string | undefined} */
+  let dataDir;
+  const schema = database === 'postgres' ? `herald_bench_${process.pid}_${Date.now().toString(36)}` : undefined;
+  /** @type {Record<string, string>} */
+  const env = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    HERALD_JWT_SECRET: randomBytes(32).toString('hex'),
+    HERALD_ACCESS_TOKEN_TTL: '7200',
+    // The bench sends far faster per socket than a person; Herald's abuse limits would reject it.
+    HERALD_RATE_PER_SECOND: '1000000',
+    HERALD_RATE_BURST: '1000000',
+    HERALD_LOGIN_RATE_LIMIT: '1000000',
+    HERALD_AUTH_TIMEOUT_MS: '60000',
+    ...(schema ? { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema } : {}),
+  };
+  /** @type {import('../server-process.mjs').ServerProcess | undefined} */
+  let server;
+  /** @type {Array<{ id: string, token: string }>} */
+  let users = [];
+  let fanoutId = '';
+  /** @type {string[]} */
+  let pairIds = [];
+  /** @type {Map<number, number[]>} pair indexes of each user */
+  const pairsOfUser = new Map();
+  const errors = { count: 0, first: /** @type {string | undefined} */ (undefined) };
+  const running = () => {
+    if (!server) throw new Error(`${name}: not started`);
+    return server;
+  };
+
+  return {
+    name,
+    label: database === 'sqlite' ? 'Herald (SQLite)' : 'Herald (PostgreSQL)',
+    pid: () => running().pid,
+    async start(layout) {
+      if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the root \`npm run bench\` does)`);
+      dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
+      env.HERALD_DATA_DIR = dataDir;
+      const setup = await launchServer({ label: `${name} setup`, args: [main], env, cpus: undefined, readyPort: heraldPort });
+      try {
+        const api = heraldApi(`http://127.0.0.1:${setup.port}`);
+        log(`${name}: registering ${layout.users} users (argon2, ~0.1 s of CPU each)`);
+        const indexes = Array.from({ length: layout.users }, (_, i) => i);
+        users = await mapLimit(indexes, 8, (i) => api.register(i));
+        const owner = users[0];
+        if (!owner) throw new Error('layout needs at least one user');
+        fanoutId = await api.createGroup(
+          owner.token,
+          'fan-out',
+          users.slice(1, layout.fanoutMembers).map((u) => u.id),
+        );
+        log(`${name}: creating ${layout.pairs.length} direct conversations`);
+        pairIds = await mapLimit(layout.pairs, 16, ([a, b]) => api.createDirect(pick(users, a).token, pick(users, b).id));
+        layout.pairs.forEach(([a, b], p) => {
+          for (const user of [a, b]) pairsOfUser.set(user, [...(pairsOfUser.get(user) ?? []), p]);
+        });
+      } finally {
+        await setup.stop();
+      }
+      const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+      server = await launchServer({ label: name, args: [...profile, main], env, cpus, readyPort: heraldPort });
+    },
+    connect(spec) {
+      const user = pick(users, spec.user);
+      const room = spec.room;
+      const conversationId = room.kind === 'fanout' ? fanoutId : room.kind === 'pair' ? pick(pairIds, room.index) : undefined;
+      const mutes =
+        room.kind === 'pair' ? (pairsOfUser.get(spec.user) ?? []).filter((p) => p !== room.index).map((p) => pick(pairIds, p)) : [];
+      const socket = new WebSocket(`ws://127.0.0.1:${running().port}/ws`, { perMessageDeflate: false });
+      /** @type {import('./target.mjs').BenchClient} */
+      const client = {
+        publish(text) {
+          const frame = { id: frameId(), type: 'text', action: 'send_message', data: { conversationId, text }, timestamp: Date.now() };
+          socket.send(JSON.stringify(frame));
+        },
+        close: () => socket.terminate(),
+      };
+      return new Promise((resolve, reject) => {
+        const waiting = new Set();
+        let ready = false;
+        const done = () => {
+          ready = true;
+          resolve(client);
+        };
+        socket.on('message', (data) => {
+          const id = messageIdInJson(/** @type {Buffer} */ (data));
+          if (id >= 0) {
+            spec.onDeliver(id);
+            return;
+          }
+          const frame = JSON.parse(String(data));
+          switch (frame.action) {
+            case 'connected':
+              for (const id of mutes) {
+                const ref = frameId();
+                waiting.add(ref);
+                socket.send(
+                  JSON.stringify({ id: ref, type: 'control', action: 'unsubscribe', data: { conversationId: id }, timestamp: Date.now() }),
+                );
+              }
+              if (waiting.size === 0) done();
+              return;
+            case 'ack':
+              if (waiting.delete(frame.data.ref) && waiting.size === 0 && !ready) done();
+              return;
+            case 'error':
+              errors.count++;
+              errors.first ??= `${frame.data.code}: ${frame.data.message}`;
+              if (!ready) reject(new Error(`herald error ${frame.data.code}: ${frame.data.message}`));
+              return;
+          }
+        });
+        socket.once('open', () => {
+          const device = { deviceType: 'desktop', deviceId: `bench-${frameCounter}` };
+          socket.send(
+            JSON.stringify({
+              id: frameId(),
+              type: 'control',
+              action: 'authenticate',
+              data: { token: user.token, device },
+              timestamp: Date.now(),
+            }),
+          );
+        });
+        socket.once('close', (code) => {
+          if (!ready) reject(new Error(`herald closed the socket (${code}) before it was ready`));
+        });
+        socket.on('error', (error) => {
+          if (!ready) reject(error);
+        });
+      });
+    },
+    errors: () => ({ ...errors }),
+    async stop() {
+      try {
+        await server?.stop();
+      } finally {
+        if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+        if (schema) await dropSchema(pgUrl, schema);
+      }
+    },
+  };
+}
+
+/** @template T @param {T[]} list @param {number} index @returns {T} */
+function pick(list, index) {
+  const item = list[index];
+  if (item === undefined) throw new Error(`no item ${index} (of ${list.length})`);
+  return item;
+}
+
+async function dropSchema(url, schema) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** True when PostgreSQL at `url` answers a query within 3 s. */
+export async function postgresReachable(url) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

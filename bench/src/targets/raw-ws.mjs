@@ -1,0 +1,48 @@
+/**
+ * Target: the raw `ws` broadcast server (servers/raw-ws-server.mjs). A message is the JSON
+ * `{"text":...}`, forwarded unchanged to the room.
+ */
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { messageIdInJson } from '../delivery-ledger.mjs';
+import { launchServer, readyJsonPort } from '../server-process.mjs';
+import { roomName } from './target.mjs';
+
+const script = fileURLToPath(new URL('../servers/raw-ws-server.mjs', import.meta.url));
+
+/** @param {{ cpus: string | undefined }} options @returns {import('./target.mjs').Target} */
+export function rawWsTarget({ cpus }) {
+  /** @type {import('../server-process.mjs').ServerProcess | undefined} */
+  let server;
+  const running = () => {
+    if (!server) throw new Error('raw-ws: not started');
+    return server;
+  };
+  return {
+    name: 'raw-ws',
+    label: 'raw ws',
+    pid: () => running().pid,
+    async start() {
+      server = await launchServer({ label: 'raw ws server', args: [script], env: {}, cpus, readyPort: readyJsonPort });
+    },
+    connect(spec) {
+      const url = `ws://127.0.0.1:${running().port}/?room=${roomName(spec.room)}`;
+      const socket = new WebSocket(url, { perMessageDeflate: false });
+      socket.on('message', (data) => spec.onDeliver(messageIdInJson(/** @type {Buffer} */ (data))));
+      return new Promise((resolve, reject) => {
+        socket.once('error', reject);
+        socket.once('open', () => {
+          socket.on('error', () => undefined);
+          resolve({
+            publish: (text) => socket.send(JSON.stringify({ text })),
+            close: () => socket.terminate(),
+          });
+        });
+      });
+    },
+    errors: () => ({ count: 0, first: undefined }),
+    async stop() {
+      await server?.stop();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The seam between scenarios and servers. A scenario only asks a Target for clients in rooms and
+ * publishes text; each target maps that onto its own protocol (Herald frames, Socket.IO events,
+ * raw frames). Every target echoes a message to every socket in its room, sender included.
+ * Invariants: a client calls `onDeliver` once per delivered chat message, with the id the text
+ * carries (see delivery-ledger.mjs); clients read only what they must (the id, and control frames
+ * while connecting), so the load generator's cost per delivery stays as low as each protocol allows.
+ */
+
+/** @typedef {{ kind: 'idle' } | { kind: 'fanout' } | { kind: 'pair', index: number }} Room */
+
+/**
+ * @typedef {object} Layout what the scenarios will ask for, so a target can create accounts and rooms up front
+ * @property {number} users distinct accounts (clients of one user share them)
+ * @property {number} fanoutMembers users 0..fanoutMembers-1 belong to the fan-out room
+ * @property {Array<[number, number]>} pairs the two-person rooms of the chat scenario
+ */
+
+/**
+ * @typedef {object} ClientSpec
+ * @property {number} user which account the client signs in as
+ * @property {Room} room the room it sends to and reads from
+ * @property {(id: number) => void} onDeliver called for every chat message delivered to it, with the id its text carries
+ */
+
+/**
+ * @typedef {object} BenchClient
+ * @property {(text: string) => void} publish send a chat message to the client's room
+ * @property {() => void} close drop the connection
+ */
+
+/**
+ * @typedef {object} Target
+ * @property {string} name stable id used in results ("herald-sqlite", "socketio", "raw-ws", ...)
+ * @property {string} label human name for tables
+ * @property {() => number} pid the measured server process
+ * @property {(layout: Layout) => Promise<void>} start create accounts and rooms, then start the measured server
+ * @property {(spec: ClientSpec) => Promise<BenchClient>} connect open one client, resolved once it can send and receive
+ * @property {() => { count: number, first: string | undefined }} errors error replies the server sent (Herald)
+ * @property {() => Promise<void>} stop stop the server and remove its data
+ */
+
+/** Room name for targets whose rooms are plain strings. */
+export function roomName(/** @type {Room} */ room) {
+  return room.kind === 'pair' ? `p${room.index}` : room.kind;
+}
+
+/**
+ * Two-person rooms spread evenly over `users` accounts: pair p joins user p mod U with the user
+ * `1 + floor(p / U)` places further on, so no pair repeats while that offset stays under U/2.
+ * @returns {Array<[number, number]>}
+ */
+export function pairUp(count, users) {
+  if (Math.floor(count / users) + 1 >= users / 2) throw new Error(`${count} distinct pairs need more than ${users} users`);
+  return Array.from({ length: count }, (_, p) => {
+    const a = p % users;
+    return [a, (a + 1 + Math.floor(p / users)) % users];
+  });
+}
