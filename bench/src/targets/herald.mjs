@@ -10,14 +10,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { mapLimit } from '../connect-all.mjs';
 import { messageIdInJson } from '../delivery-ledger.mjs';
 import { launchServer } from '../server-process.mjs';
 import { heraldApi } from './herald-api.mjs';
+
+// The PostgreSQL driver Herald itself uses, resolved as @herald/server resolves it (not a bench dependency).
+const serverPackage = fileURLToPath(new URL('../../../packages/server/package.json', import.meta.url));
+/** @type {typeof import('pg')} */
+const pg = createRequire(serverPackage)('pg');
 
 let frameCounter = 0;
 const frameId = () => `b${(++frameCounter).toString(36)}`;
