@@ -2,6 +2,8 @@
  * @herald/testkit: the one place for helpers that start real things for tests.
  */
 export * from './api-client.js';
+export * from './browser.js';
 export * from './services.js';
+export * from './tcp-proxy.js';
 export * from './test-server.js';
 export * from './test-socket.js';
