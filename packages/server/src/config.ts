@@ -36,6 +36,16 @@ const EnvSchema = z.object({
   HERALD_AUTH_TIMEOUT_MS: int(100).default(5_000),
   HERALD_LOGIN_RATE_LIMIT: int(1).default(10),
   HERALD_PRESENCE_GRACE_MS: int(0).default(3_000),
+  HERALD_UPLOAD_MAX_IMAGE_BYTES: int(1).default(10 * 1024 * 1024),
+  HERALD_UPLOAD_MAX_AUDIO_BYTES: int(1).default(100 * 1024 * 1024),
+  HERALD_UPLOAD_MAX_VIDEO_BYTES: int(1).default(500 * 1024 * 1024),
+  HERALD_UPLOAD_MAX_DOCUMENT_BYTES: int(1).default(50 * 1024 * 1024),
+  HERALD_UPLOAD_ALLOWED_TYPES: z
+    .string()
+    .regex(/^\s*[\w.+-]+\/(\*|[\w.+-]+)\s*(,\s*[\w.+-]+\/(\*|[\w.+-]+)\s*)*$/, 'must be comma-separated MIME types (type/* allowed)')
+    .optional(),
+  HERALD_FILE_LINK_TTL: int(10, 600).default(300),
+  HERALD_ERROR_REPORT_RATE_LIMIT: int(1).default(10),
   HERALD_NODE_ID: z.string().min(1).optional(),
 });
 
@@ -63,6 +73,14 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_AUTH_TIMEOUT_MS: 'time a new socket has to send `authenticate` (default 5000)',
   HERALD_LOGIN_RATE_LIMIT: 'register/login/refresh attempts per minute per IP (default 10)',
   HERALD_PRESENCE_GRACE_MS: 'how long a user stays online after their last session closes, so reloads do not flap (default 3000)',
+  HERALD_UPLOAD_MAX_IMAGE_BYTES: 'largest accepted image upload in bytes (default 10485760 = 10 MiB)',
+  HERALD_UPLOAD_MAX_AUDIO_BYTES: 'largest accepted audio upload in bytes (default 104857600 = 100 MiB)',
+  HERALD_UPLOAD_MAX_VIDEO_BYTES: 'largest accepted video upload in bytes (default 524288000 = 500 MiB)',
+  HERALD_UPLOAD_MAX_DOCUMENT_BYTES: 'largest accepted document (PDF, Office, text) upload in bytes (default 52428800 = 50 MiB)',
+  HERALD_UPLOAD_ALLOWED_TYPES:
+    'comma-separated MIME types uploads may have, detected from the content (`type/*` allowed; default: png, jpeg, gif, webp, mp3, ogg, wav, m4a/aac, webm audio, mp4, webm, pdf, docx/xlsx/pptx, doc/xls/ppt, plain text, csv)',
+  HERALD_FILE_LINK_TTL: 'lifetime in seconds of signed file download links, 10-600 (default 300)',
+  HERALD_ERROR_REPORT_RATE_LIMIT: 'client error reports accepted per minute per IP (default 10)',
   HERALD_NODE_ID: "this node's id in stats and logs (default hostname-pid)",
 };
 
@@ -89,6 +107,15 @@ export interface HeraldConfig {
   authTimeoutMs: number;
   loginRateLimit: number;
   presenceGraceMs: number;
+  uploads: {
+    /** Largest accepted upload per kind, in bytes. */
+    maxBytes: { image: number; audio: number; video: number; document: number };
+    /** MIME patterns uploads may have; undefined = the built-in default list. */
+    allowedTypes: string[] | undefined;
+    /** Lifetime of signed download links. */
+    linkTtlSeconds: number;
+  };
+  errorReportRateLimit: number;
   nodeId: string;
 }
 
@@ -134,6 +161,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authTimeoutMs: e.HERALD_AUTH_TIMEOUT_MS,
     loginRateLimit: e.HERALD_LOGIN_RATE_LIMIT,
     presenceGraceMs: e.HERALD_PRESENCE_GRACE_MS,
+    uploads: {
+      maxBytes: {
+        image: e.HERALD_UPLOAD_MAX_IMAGE_BYTES,
+        audio: e.HERALD_UPLOAD_MAX_AUDIO_BYTES,
+        video: e.HERALD_UPLOAD_MAX_VIDEO_BYTES,
+        document: e.HERALD_UPLOAD_MAX_DOCUMENT_BYTES,
+      },
+      allowedTypes: e.HERALD_UPLOAD_ALLOWED_TYPES?.split(',').map((t) => t.trim().toLowerCase()),
+      linkTtlSeconds: e.HERALD_FILE_LINK_TTL,
+    },
+    errorReportRateLimit: e.HERALD_ERROR_REPORT_RATE_LIMIT,
     nodeId: e.HERALD_NODE_ID ?? `${hostname()}-${process.pid}`,
   };
 }
