@@ -18,14 +18,21 @@ export interface TcpProxy {
   readonly totalConnections: number;
   /** Destroy every current connection. */
   cut(): void;
-  /** Stop forwarding in both directions, keeping sockets open (new connections too). */
-  stall(): void;
+  /**
+   * Stop forwarding, keeping sockets open (new connections too): in both directions by default, or
+   * only server-to-client (`toClient`: requests arrive, replies do not) or client-to-server (`toServer`).
+   */
+  stall(direction?: StallDirection): void;
   /** Forward again (what was held back while stalled flows on). */
   restore(): void;
   /** Wait until `totalConnections` reaches `count` (rejects after `timeoutMs`). */
   waitForConnections(count: number, timeoutMs?: number): Promise<void>;
+  /** Wait until no connection is open (rejects after `timeoutMs`). */
+  waitUntilIdle(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
+
+export type StallDirection = 'both' | 'toClient' | 'toServer';
 
 interface Pair {
   client: Socket;
@@ -36,9 +43,32 @@ interface Pair {
 export async function startTcpProxy(target: { port: number; host?: string }): Promise<TcpProxy> {
   const host = target.host ?? '127.0.0.1';
   const pairs = new Set<Pair>();
-  let stalled = false;
+  let stalled: StallDirection | null = null;
+  // Pausing a socket stops reading from it, so pausing `upstream` holds what the server sends.
+  const hold = ({ client, upstream }: Pair, direction: StallDirection) => {
+    if (direction !== 'toClient') client.pause();
+    if (direction !== 'toServer') upstream.pause();
+  };
   let total = 0;
   const waiters = new Set<() => void>();
+
+  /** Resolves when `done()` holds, re-checked on every connection event; rejects after `timeoutMs`. */
+  const until = (done: () => boolean, timeoutMs: number, what: () => string) => {
+    if (done()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`));
+      }, timeoutMs);
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      waiters.add(check);
+    });
+  };
 
   const server: Server = createServer((client) => {
     total++;
@@ -50,6 +80,7 @@ export async function startTcpProxy(target: { port: number; host?: string }): Pr
       pairs.delete(pair);
       client.destroy();
       upstream.destroy();
+      for (const wake of [...waiters]) wake();
     };
     for (const [from, to] of [
       [client, upstream],
@@ -60,10 +91,7 @@ export async function startTcpProxy(target: { port: number; host?: string }): Pr
       from.on('error', teardown);
       from.on('close', teardown);
     }
-    if (stalled) {
-      client.pause();
-      upstream.pause();
-    }
+    if (stalled) hold(pair, stalled);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -89,35 +117,30 @@ export async function startTcpProxy(target: { port: number; host?: string }): Pr
       return total;
     },
     cut,
-    stall() {
-      stalled = true;
-      for (const { client, upstream } of pairs) {
-        client.pause();
-        upstream.pause();
-      }
+    stall(direction = 'both') {
+      stalled = direction;
+      for (const p of pairs) hold(p, direction);
     },
     restore() {
-      stalled = false;
+      stalled = null;
       for (const { client, upstream } of pairs) {
         client.resume();
         upstream.resume();
       }
     },
     waitForConnections(count, timeoutMs = 10_000) {
-      if (total >= count) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out waiting for ${count} proxy connections (have ${total})`));
-        }, timeoutMs);
-        const check = () => {
-          if (total < count) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve();
-        };
-        waiters.add(check);
-      });
+      return until(
+        () => total >= count,
+        timeoutMs,
+        () => `${count} proxy connections (have ${total})`,
+      );
+    },
+    waitUntilIdle(timeoutMs = 10_000) {
+      return until(
+        () => pairs.size === 0,
+        timeoutMs,
+        () => `an idle proxy (${pairs.size} connections open)`,
+      );
     },
     async close() {
       cut();
