@@ -1,0 +1,44 @@
+/**
+ * Bundle the client for a browser page (and for size checks) with Vite's build API, straight from
+ * the TypeScript sources; nothing is written to disk.
+ */
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+
+const packages = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BundleOptions {
+  minify?: boolean;
+  /** Leave @herald/protocol (and zod) out, to measure the client's own code. */
+  externalProtocol?: boolean;
+}
+
+/** One ESM file exporting everything `@herald/client` exports. */
+export async function bundleClient(options: BundleOptions = {}): Promise<string> {
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    resolve: { alias: { '@herald/protocol': `${packages}protocol/src/index.ts` } },
+    build: {
+      write: false,
+      minify: options.minify ?? false,
+      target: 'es2022',
+      lib: { entry: `${packages}client/src/index.ts`, formats: ['es'], fileName: 'herald-client' },
+      rollupOptions: { external: options.externalProtocol ? [/^@herald\/protocol/, /^zod/] : [] },
+    },
+  });
+  const outputs = Array.isArray(result) ? result : [result];
+  for (const output of outputs) {
+    if ('output' in output) {
+      const chunk = output.output.find((o) => o.type === 'chunk');
+      if (chunk && chunk.type === 'chunk') return chunk.code;
+    }
+  }
+  throw new Error('vite produced no chunk');
+}
+
+/** Minified and gzipped size in bytes. */
+export function gzipSize(code: string): number {
+  return gzipSync(code, { level: 9 }).length;
+}
