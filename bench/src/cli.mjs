@@ -46,7 +46,8 @@ const { values } = parseArgs({
   },
 });
 
-const log = (line) => process.stderr.write(`${line}\n`);
+const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
+/** Comma list from an option, each item checked against `all`. @param {string | undefined} text @param {string[]} all */
 const list = (text, all) => {
   const items = text ? text.split(',').map((s) => s.trim()) : all;
   for (const item of items) if (!all.includes(item)) throw new Error(`unknown "${item}" (expected one of ${all.join(', ')})`);

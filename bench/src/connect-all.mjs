@@ -35,14 +35,19 @@ export async function connectAll(count, open, concurrency) {
   return { clients, failures, firstError, elapsedMs: performance.now() - started };
 }
 
-/** Run `task` over `items` with at most `concurrency` at a time; results keep the input order. */
+/**
+ * Run `task` over `items` with at most `concurrency` at a time; results keep the input order.
+ * @template I, R
+ * @param {I[]} items @param {number} concurrency @param {(item: I, index: number) => Promise<R>} task
+ * @returns {Promise<R[]>}
+ */
 export async function mapLimit(items, concurrency, task) {
   const results = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await task(items[index], index);
+      results[index] = await task(/** @type {I} */ (items[index]), index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));

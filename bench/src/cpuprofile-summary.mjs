@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
  *             hitCount?: number, children?: number[] }} ProfileNode
  */
 
-/** Where a frame's code lives: "herald:<package>", an npm package, "node:" internals or a V8 pseudo-frame. */
+/** Where a frame's code lives: "herald:<package>", an npm package, "node:" internals or a V8 pseudo-frame. @param {string} url @param {string} name */
 export function packageOf(url, name) {
   if (!url) return name.startsWith('(') ? name : '(native)';
   const herald = /packages\/([^/]+)\/dist\//.exec(url);
@@ -33,7 +33,8 @@ export function summarise(profile, top = 25) {
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const idle = profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').reduce((a, n) => a + (n.hitCount ?? 0), 0);
   const busy = total - idle;
-  const key = (n) => `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const key = (/** @type {ProfileNode} */ n) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
   const selfByFn = new Map();
   const selfByPkg = new Map();
   for (const node of profile.nodes) {
@@ -60,7 +61,7 @@ export function summarise(profile, top = 25) {
       inclusive.set(k, (inclusive.get(k) ?? 0) + hits);
     }
   }
-  const rank = (map) =>
+  const rank = (/** @type {Map<string, number>} */ map) =>
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
@@ -73,6 +74,7 @@ export function summarise(profile, top = 25) {
   };
 }
 
+/** @param {string} url */
 function short(url) {
   const i = url.indexOf('/packages/');
   if (i >= 0) return url.slice(i + 1);

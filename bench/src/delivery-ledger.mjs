@@ -11,13 +11,13 @@ import { LatencyHistogram } from './latency-histogram.mjs';
 let nextMessageId = 1;
 const PAD = 'x'.repeat(256);
 
-/** Message text carrying its id: `b<id>|` then padding up to `size` characters. */
+/** Message text carrying its id: `b<id>|` then padding up to `size` characters. @param {number} id @param {number} size */
 export function messageText(id, size) {
   const head = `b${id}|`;
   return head.length >= size ? head : head + PAD.slice(0, size - head.length);
 }
 
-/** The id a message text carries, or -1 when the text is not a bench message. */
+/** The id a message text carries, or -1 when the text is not a bench message. @param {unknown} text */
 export function messageIdOf(text) {
   if (typeof text !== 'string' || text.charCodeAt(0) !== 98 /* b */) return -1;
   const id = Number.parseInt(text.slice(1, 16), 10);
@@ -66,14 +66,14 @@ export class DeliveryLedger {
     this.completeBelow = 0;
   }
 
-  /** Register message `index` of the step (scheduled at `at`); returns its global id. */
+  /** Register message `index` of the step (scheduled at `at`); returns its global id. @param {number} index @param {number} at */
   schedule(index, at) {
     this.scheduled[index] = at;
     this.published = Math.max(this.published, index + 1);
     return this.base + index;
   }
 
-  /** A copy of message `id` arrived at `now`. */
+  /** A copy of message `id` arrived at `now`. @param {number} id @param {number} now */
   deliver(id, now) {
     const index = id - this.base;
     if (index < 0 || index >= this.published) {
@@ -97,13 +97,13 @@ export class DeliveryLedger {
     return this.completeBelow >= this.published;
   }
 
-  /** How long (ms) the oldest incomplete message has been waiting; 0 when all are complete. */
+  /** How long (ms) the oldest incomplete message has been waiting; 0 when all are complete. @param {number} now */
   oldestWaitMs(now) {
     if (this.complete()) return 0;
     return now - (this.scheduled[this.completeBelow] ?? now);
   }
 
-  /** Resolves when complete or after `timeoutMs`. */
+  /** Resolves when complete or after `timeoutMs`. @param {number} timeoutMs */
   async settle(timeoutMs) {
     const deadline = performance.now() + timeoutMs;
     while (!this.complete() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -13,7 +13,7 @@ export class LatencyHistogram {
   min = Number.POSITIVE_INFINITY;
   sum = 0;
 
-  /** Record one latency in milliseconds. */
+  /** Record one latency in milliseconds. @param {number} ms */
   record(ms) {
     const us = ms * 1000;
     const index = us <= 1 ? 0 : Math.min(BUCKETS - 1, Math.ceil(Math.log(us) / GROWTH));
@@ -24,7 +24,7 @@ export class LatencyHistogram {
     if (ms < this.min) this.min = ms;
   }
 
-  /** The latency (ms) at or below which `p` percent of samples fall; NaN when empty. */
+  /** The latency (ms) at or below which `p` percent of samples fall; NaN when empty. @param {number} p */
   percentile(p) {
     if (this.count === 0) return Number.NaN;
     const rank = Math.ceil((p / 100) * this.count);
@@ -48,6 +48,7 @@ export class LatencyHistogram {
   }
 }
 
+/** @param {number} ms */
 function round(ms) {
   return Number.isFinite(ms) ? Math.round(ms * 1000) / 1000 : null;
 }

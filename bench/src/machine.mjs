@@ -19,6 +19,7 @@ export function machineInfo() {
   };
 }
 
+/** @param {string} path */
 function safeRead(path) {
   try {
     return readFileSync(path, 'utf8');
@@ -27,7 +28,7 @@ function safeRead(path) {
   }
 }
 
-/** True when `name` runs (checked with `name --version`). */
+/** True when `name` runs (checked with `name --version`). @param {string} name */
 export function commandExists(name) {
   try {
     execFileSync(name, ['--version'], { stdio: 'ignore' });
@@ -40,6 +41,7 @@ export function commandExists(name) {
 /**
  * CPU placement: the server on core 0 and this process (the load generator) on core 1 when there
  * are two cores and taskset; otherwise nothing is pinned (and the report says so).
+ * @param {boolean} enabled
  * @returns {{ server: string | undefined, loadgen: string | undefined }}
  */
 export function pinCores(enabled) {

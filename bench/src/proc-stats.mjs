@@ -13,6 +13,7 @@ const TICK_NS = 1e9 / 100; // USER_HZ is 100 on every Linux we run on.
  * time the process was runnable but another process had the CPU: on a shared machine it shows how
  * much a number was disturbed (NaN when the kernel gives no schedstat).
  */
+/** @param {number} pid */
 export function schedTimes(pid) {
   try {
     let cpu = 0;
@@ -30,10 +31,12 @@ export function schedTimes(pid) {
 }
 
 /** Total on-CPU time of a process, in nanoseconds. */
+/** @param {number} pid */
 export function cpuNs(pid) {
   return schedTimes(pid).cpuNs;
 }
 
+/** @param {number} pid */
 function statCpuNs(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
@@ -42,6 +45,7 @@ function statCpuNs(pid) {
 }
 
 /** Resident set size of a process, in bytes. */
+/** @param {number} pid */
 export function rssBytes(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
@@ -50,6 +54,7 @@ export function rssBytes(pid) {
 }
 
 /** A CPU stopwatch for one process: `lap()` returns ns of CPU, ns of run-queue wait and ms of wall time since the last lap. */
+/** @param {number} pid */
 export function cpuMeter(pid) {
   let last = schedTimes(pid);
   let wall = performance.now();
@@ -69,6 +74,7 @@ export function cpuMeter(pid) {
  * Wait until a process uses less than `threshold` of one core over a 250 ms window (its backlog is
  * done), or until `timeoutMs`. Returns the last window's usage.
  */
+/** @param {number} pid */
 export async function waitIdle(pid, { threshold = 0.05, timeoutMs = 20_000 } = {}) {
   const deadline = performance.now() + timeoutMs;
   for (;;) {

@@ -41,7 +41,7 @@ export function launchServer(options) {
   );
   /** @type {string[]} */
   const tail = [];
-  const remember = (line) => {
+  const remember = (/** @type {string} */ line) => {
     tail.push(line);
     if (tail.length > 40) tail.shift();
   };
@@ -50,7 +50,7 @@ export function launchServer(options) {
   const lines = createInterface({ input: child.stdout });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${options.label} did not start in time`)), options.timeoutMs ?? 60_000);
-    const fail = (error) => {
+    const fail = (/** @type {Error} */ error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
       reject(new Error(`${error.message}\n--- ${options.label} output ---\n${tail.join('\n')}`));
@@ -79,6 +79,7 @@ export function launchServer(options) {
 }
 
 /** Reads `{"ready":true,"port":N}`, the line the bench's own servers print when listening. */
+/** @param {string} line @returns {number | undefined} */
 export function readyJsonPort(line) {
   if (!line.startsWith('{"ready"')) return undefined;
   return JSON.parse(line).port;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 const BEGIN = '<!-- bench:begin -->';
 const END = '<!-- bench:end -->';
 
-/** Replace the generated section of `path` with `markdown` (appending the markers if missing). */
+/** Replace the generated section of `path` with `markdown` (appending the markers if missing). @param {string} path @param {string} markdown */
 export function writeDocsSection(path, markdown) {
   const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Performance\n';
   const block = `${BEGIN}\n${markdown.trim()}\n${END}`;

@@ -5,30 +5,32 @@
  * per-second costs (timers, pings) weigh least; if none sustained any rate, at the first rate.
  */
 
-/** @typedef {{ goal: string, herald: string, herald_value: number | null, reference: string, reference_value: number | null, limit: string, met: boolean | null }} GoalResult */
+/** @typedef {import('../results.mjs').TargetResult | undefined} Result */
+/** @typedef {import('../results.mjs').Goal} Goal */
 
-/** @param {Record<string, any>} byTarget results keyed by target name @returns {GoalResult[]} */
+/** @param {Record<string, import('../results.mjs').TargetResult>} byTarget results keyed by target name @returns {Goal[]} */
 export function checkGoals(byTarget) {
   const herald = byTarget['herald-sqlite'];
   const raw = byTarget['raw-ws'];
   const sio = byTarget.socketio;
   const goals = [];
   const fanoutRate = commonFanoutRate([herald, raw, sio]);
-  const cpuAt = (t) => t?.fanout?.steps?.find((s) => s.rate === fanoutRate)?.serverCpuUsPerDelivery ?? null;
+  const cpuAt = (/** @type {Result} */ t) => t?.fanout?.steps?.find((s) => s.rate === fanoutRate)?.serverCpuUsPerDelivery ?? null;
   goals.push(ratio(`fan-out server CPU µs/delivery at ${fanoutRate} msg/s`, 'Herald (SQLite)', cpuAt(herald), 'raw ws', cpuAt(raw), 1.2));
   goals.push(
     ratio(`fan-out server CPU µs/delivery at ${fanoutRate} msg/s`, 'Herald (SQLite)', cpuAt(herald), 'Socket.IO', cpuAt(sio), 0.7),
   );
-  const maxRate = (t) => t?.fanout?.maxSustainedRate ?? null;
+  const maxRate = (/** @type {Result} */ t) => t?.fanout?.maxSustainedRate ?? null;
   goals.push(atLeast('highest sustained fan-out rate (msg/s)', 'Herald (SQLite)', maxRate(herald), 'raw ws', maxRate(raw)));
-  const rss = (t) => t?.idle?.rssPerConnectionKiB ?? null;
+  const rss = (/** @type {Result} */ t) => t?.idle?.rssPerConnectionKiB ?? null;
   goals.push(ratio('idle RSS per connection (KiB)', 'Herald (SQLite)', rss(herald), 'raw ws', rss(raw), 1.3));
-  const p99 = (t) => (t?.chat?.complete ? t.chat.latencyMs.p99 : null);
+  const p99 = (/** @type {Result} */ t) => (t?.chat?.complete ? t.chat.latencyMs.p99 : null);
   goals.push(ratio('chat p99 (ms), SQLite', 'Herald (SQLite)', p99(herald), 'Socket.IO', p99(sio), 1));
   goals.push(ratio('chat p99 (ms), PostgreSQL', 'Herald (PostgreSQL)', p99(byTarget['herald-postgres']), 'Socket.IO', p99(sio), 1));
   return goals;
 }
 
+/** @param {Result[]} targets */
 function commonFanoutRate(targets) {
   const sustained = targets.map((t) => new Set((t?.fanout?.steps ?? []).filter((s) => s.sustained).map((s) => s.rate)));
   const all = targets.flatMap((t) => (t?.fanout?.steps ?? []).map((s) => s.rate));
@@ -36,13 +38,21 @@ function commonFanoutRate(targets) {
   return common.length ? Math.max(...common) : all.length ? Math.min(...all) : 0;
 }
 
-/** Herald's value must be at most `factor` times the reference's. */
+/**
+ * Herald's value must be at most `factor` times the reference's.
+ * @param {string} goal @param {string} herald @param {number | null} heraldValue
+ * @param {string} reference @param {number | null} referenceValue @param {number} factor @returns {Goal}
+ */
 function ratio(goal, herald, heraldValue, reference, referenceValue, factor) {
   const met = heraldValue === null || referenceValue === null ? null : heraldValue <= referenceValue * factor;
   return { goal, herald, herald_value: heraldValue, reference, reference_value: referenceValue, limit: `≤ ${factor}× ${reference}`, met };
 }
 
-/** Herald's value must be at least the reference's. */
+/**
+ * Herald's value must be at least the reference's.
+ * @param {string} goal @param {string} herald @param {number | null} heraldValue
+ * @param {string} reference @param {number | null} referenceValue @returns {Goal}
+ */
 function atLeast(goal, herald, heraldValue, reference, referenceValue) {
   const met = heraldValue === null || referenceValue === null ? null : heraldValue >= referenceValue;
   return { goal, herald, herald_value: heraldValue, reference, reference_value: referenceValue, limit: `≥ ${reference}`, met };

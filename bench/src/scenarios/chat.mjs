@@ -14,12 +14,13 @@ import { startWindow } from './measure.mjs';
  * @param {import('../targets/target.mjs').Target} target
  * @param {import('../plan.mjs').Plan} plan
  * @param {Array<[number, number]>} pairs
+ * @returns {Promise<import('../results.mjs').ChatResult>}
  */
 export async function runChat(target, plan, pairs) {
   const pid = target.pid();
   /** @type {DeliveryLedger | undefined} */
   let ledger;
-  const onDeliver = (id) => ledger?.deliver(id, performance.now());
+  const onDeliver = (/** @type {number} */ id) => ledger?.deliver(id, performance.now());
   const opened = await connectAll(
     plan.chatClients,
     (j) => {
@@ -31,9 +32,9 @@ export async function runChat(target, plan, pairs) {
   );
   const clients = opened.clients;
   try {
-    if (opened.failures > 0) return { clients: plan.chatClients - opened.failures, error: `connect failed: ${opened.firstError}` };
+    if (opened.failures > 0) throw new Error(`chat: ${opened.failures} connections failed: ${opened.firstError}`);
     const rate = plan.chatClients / (plan.chatIntervalMs / 1000);
-    const window = async (durationMs) => {
+    const window = async (/** @type {number} */ durationMs) => {
       await waitIdle(pid);
       const step = new DeliveryLedger(Math.ceil((rate * durationMs) / 1000) + 1, 2);
       ledger = step;

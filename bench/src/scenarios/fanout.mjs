@@ -16,12 +16,13 @@ export const P99_LIMIT_MS = 100;
  * @param {import('../targets/target.mjs').Target} target
  * @param {import('../plan.mjs').Plan} plan
  * @param {(line: string) => void} log
+ * @returns {Promise<import('../results.mjs').FanoutResult>}
  */
 export async function runFanout(target, plan, log) {
   const pid = target.pid();
   /** @type {DeliveryLedger | undefined} */
   let ledger;
-  const onDeliver = (id) => ledger?.deliver(id, performance.now());
+  const onDeliver = (/** @type {number} */ id) => ledger?.deliver(id, performance.now());
   const opened = await connectAll(
     plan.fanoutSubscribers,
     (i) => target.connect({ user: i % plan.fanoutMembers, room: { kind: 'fanout' }, onDeliver }),
@@ -30,9 +31,8 @@ export async function runFanout(target, plan, log) {
   const clients = opened.clients;
   try {
     const publisher = clients[0];
-    if (opened.failures > 0 || !publisher) {
-      return { subscribers: plan.fanoutSubscribers - opened.failures, error: `connect failed: ${opened.firstError}`, steps: [] };
-    }
+    if (opened.failures > 0 || !publisher) throw new Error(`fan-out: ${opened.failures} connections failed: ${opened.firstError}`);
+    /** @type {import('../results.mjs').FanoutStep[]} */
     const steps = [];
     for (const rate of plan.rates) {
       await waitIdle(pid);

@@ -15,7 +15,7 @@ const ignore = () => undefined;
  */
 export async function runIdle(target, plan) {
   const pid = target.pid();
-  const open = (i) => target.connect({ user: i % plan.users, room: { kind: 'idle' }, onDeliver: ignore });
+  const open = (/** @type {number} */ i) => target.connect({ user: i % plan.users, room: { kind: 'idle' }, onDeliver: ignore });
   const warm = await connectAll(plan.warmupConnections, open, plan.connectConcurrency);
   for (const client of warm.clients) client?.close();
   await sleep(500);

@@ -6,6 +6,7 @@
 import { cpuMeter } from '../proc-stats.mjs';
 
 /** Start measuring a window; `finish` turns a ledger and the publish loop's timing into the report row. */
+/** @param {number} pid */
 export function startWindow(pid) {
   const server = cpuMeter(pid);
   const loadgen = cpuMeter(process.pid);
@@ -33,6 +34,6 @@ export function startWindow(pid) {
   };
 }
 
-export const round1 = (n) => Math.round(n * 10) / 10;
-export const round2 = (n) => Math.round(n * 100) / 100;
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const round1 = (/** @type {number} */ n) => Math.round(n * 10) / 10;
+export const round2 = (/** @type {number} */ n) => Math.round(n * 100) / 100;
+export const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));

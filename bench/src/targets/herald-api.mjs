@@ -5,6 +5,7 @@
 
 /** @param {string} baseUrl e.g. http://127.0.0.1:8000 */
 export function heraldApi(baseUrl) {
+  /** @param {string} method @param {string} path @param {unknown} body @param {string} [token] */
   const call = async (method, path, body, token) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
@@ -16,13 +17,13 @@ export function heraldApi(baseUrl) {
     return JSON.parse(text);
   };
   return {
-    /** Register bench user `index`; returns its id and access token. */
+    /** Register bench user `index`; returns its id and access token. @param {number} index */
     async register(index) {
       const body = { email: `bench-${index}@bench.example.com`, password: 'bench-password-123', name: `Bench ${index}` };
       const result = await call('POST', '/api/v1/auth/register', body);
       return { id: String(result.user.id), token: String(result.accessToken) };
     },
-    /** Create a group owned by the token's user with every listed member (batched by the 1000-per-call cap). */
+    /** Create a group owned by the token's user with every listed member (batched by the 1000-per-call cap). @param {string} token @param {string} title @param {string[]} memberIds */
     async createGroup(token, title, memberIds) {
       const first = memberIds.slice(0, 999);
       const { conversation } = await call('POST', '/api/v1/conversations', { kind: 'group', title, memberIds: first }, token);
@@ -31,7 +32,7 @@ export function heraldApi(baseUrl) {
       }
       return String(conversation.id);
     },
-    /** Open (or find) the direct conversation between the token's user and `userId`. */
+    /** Open (or find) the direct conversation between the token's user and `userId`. @param {string} token @param {string} userId */
     async createDirect(token, userId) {
       const { conversation } = await call('POST', '/api/v1/conversations', { kind: 'direct', userId }, token);
       return String(conversation.id);

@@ -28,7 +28,7 @@ const pg = createRequire(serverPackage)('pg');
 let frameCounter = 0;
 const frameId = () => `b${(++frameCounter).toString(36)}`;
 
-/** The port in Herald's "herald listening" log line. */
+/** The port in Herald's "herald listening" log line. @param {string} line */
 function heraldPort(line) {
   if (!line.includes('"herald listening"')) return undefined;
   return Number(new URL(JSON.parse(line).url).port);
@@ -88,7 +88,7 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log 
         const api = heraldApi(`http://127.0.0.1:${setup.port}`);
         log(`${name}: registering ${layout.users} users (argon2, ~0.1 s of CPU each)`);
         const indexes = Array.from({ length: layout.users }, (_, i) => i);
-        users = await mapLimit(indexes, 8, (i) => api.register(i));
+        users = await mapLimit(indexes, 8, (/** @type {number} */ i) => api.register(i));
         const owner = users[0];
         if (!owner) throw new Error('layout needs at least one user');
         fanoutId = await api.createGroup(
@@ -97,7 +97,9 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log 
           users.slice(1, layout.fanoutMembers).map((u) => u.id),
         );
         log(`${name}: creating ${layout.pairs.length} direct conversations`);
-        pairIds = await mapLimit(layout.pairs, 16, ([a, b]) => api.createDirect(pick(users, a).token, pick(users, b).id));
+        pairIds = await mapLimit(layout.pairs, 16, (/** @type {[number, number]} */ [a, b]) =>
+          api.createDirect(pick(users, a).token, pick(users, b).id),
+        );
         layout.pairs.forEach(([a, b], p) => {
           for (const user of [a, b]) pairsOfUser.set(user, [...(pairsOfUser.get(user) ?? []), p]);
         });
@@ -196,6 +198,7 @@ function pick(list, index) {
   return item;
 }
 
+/** @param {string} url @param {string} schema */
 async function dropSchema(url, schema) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -206,7 +209,7 @@ async function dropSchema(url, schema) {
   }
 }
 
-/** True when PostgreSQL at `url` answers a query within 3 s. */
+/** True when PostgreSQL at `url` answers a query within 3 s. @param {string} url */
 export async function postgresReachable(url) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {

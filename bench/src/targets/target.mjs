@@ -48,6 +48,7 @@ export function roomName(/** @type {Room} */ room) {
 /**
  * Two-person rooms spread evenly over `users` accounts: pair p joins user p mod U with the user
  * `1 + floor(p / U)` places further on, so no pair repeats while that offset stays under U/2.
+ * @param {number} count @param {number} users
  * @returns {Array<[number, number]>}
  */
 export function pairUp(count, users) {

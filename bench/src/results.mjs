@@ -1,0 +1,96 @@
+/**
+ * The shape of a run's JSON (bench/results/<plan>-latest.json), as JSDoc types for the code that
+ * writes and reads it. Times are ms, CPU figures are of one core, sizes are as named.
+ * Invariant: fields are only ever added, so older result files stay readable.
+ */
+
+/**
+ * @typedef {object} LatencySummary
+ * @property {number} samples
+ * @property {number | null} p50
+ * @property {number | null} p99
+ * @property {number | null} max
+ * @property {number | null} mean
+ */
+
+/**
+ * @typedef {object} WindowResult one measured traffic window (see scenarios/measure.mjs)
+ * @property {number} published
+ * @property {number} expectedDeliveries
+ * @property {number} delivered
+ * @property {number} missing
+ * @property {number} duplicates
+ * @property {number} strays
+ * @property {boolean} complete
+ * @property {LatencySummary} latencyMs
+ * @property {boolean} gaveUp
+ * @property {number} deliveredPerSec
+ * @property {number} serverCpuPercent
+ * @property {number | null} serverCpuUsPerDelivery
+ * @property {number} serverCpuWaitPercent
+ * @property {number} loadgenCpuPercent
+ * @property {number} loadgenCpuWaitPercent
+ */
+
+/**
+ * @typedef {object} IdleResult
+ * @property {number} connections
+ * @property {number} failures
+ * @property {string | undefined} firstError
+ * @property {number} connectPerSec
+ * @property {number} rssBeforeMiB
+ * @property {number} rssAfterMiB
+ * @property {number | null} rssPerConnectionKiB
+ * @property {number | null} serverCpuUsPerConnection
+ * @property {number} serverCpuWaitPercent
+ * @property {number} loadgenCpuPercent
+ * @property {number} loadgenCpuWaitPercent
+ */
+
+/** @typedef {WindowResult & { rate: number, sustained: boolean }} FanoutStep */
+
+/**
+ * @typedef {object} FanoutResult
+ * @property {number} subscribers
+ * @property {number} maxSustainedRate 0 when no step was sustained
+ * @property {FanoutStep[]} steps
+ */
+
+/** @typedef {WindowResult & { clients: number, rooms: number, rate: number }} ChatResult */
+
+/**
+ * @typedef {object} TargetResult
+ * @property {string} name
+ * @property {string} label
+ * @property {IdleResult} [idle]
+ * @property {FanoutResult} [fanout]
+ * @property {ChatResult} [chat]
+ * @property {{ count: number, first: string | undefined }} [serverErrors]
+ * @property {string} [error] why the target's run stopped (its finished scenarios are still reported)
+ */
+
+/**
+ * @typedef {object} Goal
+ * @property {string} goal
+ * @property {string} herald
+ * @property {number | null} herald_value
+ * @property {string} reference
+ * @property {number | null} reference_value
+ * @property {string} limit
+ * @property {boolean | null} met
+ */
+
+/**
+ * @typedef {object} RunResult
+ * @property {string} command
+ * @property {string} startedAt
+ * @property {number} elapsedSeconds
+ * @property {ReturnType<typeof import('./machine.mjs').machineInfo>} machine
+ * @property {{ server: string | undefined, loadgen: string | undefined }} pinning
+ * @property {string | undefined} note
+ * @property {import('./plan.mjs').Plan} plan
+ * @property {TargetResult[]} targets
+ * @property {Goal[]} goals
+ */
+
+export {};
