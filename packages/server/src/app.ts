@@ -22,8 +22,10 @@ import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics.js';
+import { notificationsFeature } from './notifications/notifications-feature.js';
 import { LoggingOfflineNotifier, type OfflineNotifier } from './offline-notifier.js';
 import { PresenceService } from './presence/presence-service.js';
+import { publishFeature } from './publish/publish-feature.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 import { UserDirectory } from './users/user-directory.js';
@@ -41,7 +43,7 @@ export interface HeraldServerOptions {
 }
 
 /** Every feature module, in the order their hooks run. */
-const FEATURES: readonly FeatureFactory[] = [];
+const FEATURES: readonly FeatureFactory[] = [notificationsFeature, publishFeature];
 
 export interface HeraldServer {
   readonly app: FastifyInstance;

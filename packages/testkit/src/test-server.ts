@@ -6,13 +6,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHeraldServer, dropPostgresSchema, type HeraldServer, loadConfig } from '@herald/server';
+import { createHeraldServer, dropPostgresSchema, type HeraldServer, type HeraldServerOptions, loadConfig } from '@herald/server';
 import { PG_URL, uniqueSchemaName } from './services.js';
 
 export interface TestServerOptions {
   /** Extra environment, e.g. `{ HERALD_RATE_BURST: '5' }`. */
   env?: Record<string, string>;
   database?: 'sqlite' | 'postgres';
+  /** Replaces the default (logging) offline notifier, e.g. with one that records its calls. */
+  offlineNotifier?: HeraldServerOptions['offlineNotifier'];
 }
 
 export interface TestServer {
@@ -50,7 +52,7 @@ async function boot(options: TestServerOptions, dataDir: string, schema: string 
     ...(schema ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } : {}),
     ...options.env,
   });
-  const server = await createHeraldServer({ config });
+  const server = await createHeraldServer({ config, offlineNotifier: options.offlineNotifier });
   const url = await server.listen();
   const bound = Number(new URL(url).port);
   let stopped = false;

@@ -1,0 +1,78 @@
+/**
+ * The notifications feature: admin broadcasts (`POST /api/v1/admin/notifications`), admin direct
+ * pushes (`POST /api/v1/admin/direct`), a user's notification list and read marks (REST and the
+ * `notifications_read` frame), replay of unread notifications on connect, and offline delivery of
+ * messages (to every member of the conversation with no session, except the sender).
+ */
+import { BroadcastBodySchema, DirectPushBodySchema, IdSchema, type RequestResult } from '@herald/protocol';
+import { z } from 'zod';
+import type { Feature, FeatureFactory } from '../feature.js';
+import { serverFrameId } from '../gateway/connection.js';
+import { requireAdmin } from '../http/bearer.js';
+import { parse } from '../http/errors.js';
+import { notificationServices } from './notification-services.js';
+
+const ListQuerySchema = z.object({
+  unreadOnly: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const ReadBodySchema = z.object({ ids: z.array(IdSchema).max(500).default([]), all: z.boolean().default(false) });
+
+export const notificationsFeature: FeatureFactory = (context): Feature => {
+  const { notifications, direct, offline } = notificationServices(context);
+  const { authenticate } = context;
+  const stopOffline = context.messages.onPublished((message, members) => offline.message(message, members));
+
+  return {
+    name: 'notifications',
+
+    async routes(app) {
+      app.post('/api/v1/admin/notifications', async (request, reply) => {
+        const admin = await requireAdmin(authenticate, request);
+        const body = parse(BroadcastBodySchema, request.body);
+        const notification = await notifications.broadcast(body, admin.userId);
+        return reply.status(201).send({ notification });
+      });
+
+      app.post('/api/v1/admin/direct', async (request, reply) => {
+        await requireAdmin(authenticate, request);
+        const body = parse(DirectPushBodySchema, request.body);
+        await direct.toUser(body.target, body.event, body.payload);
+        return reply.status(202).send({ delivered: 'queued' });
+      });
+
+      app.get('/api/v1/notifications', async (request) => {
+        const actor = await authenticate(request);
+        const query = parse(ListQuerySchema, request.query, 'query');
+        return { notifications: await notifications.list(actor.userId, query) };
+      });
+
+      app.post('/api/v1/notifications/read', async (request) => {
+        const actor = await authenticate(request);
+        const body = parse(ReadBodySchema, request.body);
+        return { updated: await notifications.markRead(actor.userId, body.all ? 'all' : body.ids) };
+      });
+    },
+
+    frames: {
+      async notifications_read(connection, frame) {
+        if (frame.action !== 'notifications_read' || !connection.userId) return;
+        const updated = await notifications.markRead(connection.userId, frame.data.all ? 'all' : frame.data.ids);
+        const result: RequestResult<'notifications_read'> = { updated };
+        connection.send({ id: serverFrameId(), type: 'ack', action: 'ack', data: { ref: frame.id, result }, timestamp: Date.now() });
+      },
+    },
+
+    connected(connection) {
+      return notifications.replay(connection);
+    },
+
+    close() {
+      stopOffline();
+    },
+  };
+};
