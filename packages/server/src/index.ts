@@ -8,3 +8,4 @@ export { ConfigError, ENV_DOCS, type HeraldConfig, loadConfig } from './config.j
 export { createStore, type StoreOptions } from './store/create-store.js';
 export { dropPostgresSchema } from './store/postgres-dialect.js';
 export type { Store } from './store/store.js';
+export { LoggingOfflineNotifier, type OfflineItem, type OfflineNotifier } from './offline-notifier.js';

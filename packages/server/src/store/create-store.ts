@@ -29,7 +29,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     db = new Kysely<Database>({ dialect: createSqliteDialect(options.file) });
   }
   try {
-    await migrateToLatest(db as Kysely<unknown>);
+    await migrateToLatest(db as Kysely<unknown>, options.kind === 'postgres' ? (options.schema ?? 'public') : undefined);
   } catch (error) {
     await db.destroy();
     throw error;
