@@ -5,6 +5,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
+import { adminFeature } from './admin/admin-feature.js';
 import { authRoutes } from './auth/auth-routes.js';
 import { AuthService } from './auth/auth-service.js';
 import { resolveJwtSecret } from './auth/tokens.js';
@@ -26,6 +27,7 @@ import { notificationsFeature } from './notifications/notifications-feature.js';
 import { LoggingOfflineNotifier, type OfflineNotifier } from './offline-notifier.js';
 import { PresenceService } from './presence/presence-service.js';
 import { publishFeature } from './publish/publish-feature.js';
+import { realtimeFeature } from './realtime/realtime-feature.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 import { UserDirectory } from './users/user-directory.js';
@@ -43,7 +45,7 @@ export interface HeraldServerOptions {
 }
 
 /** Every feature module, in the order their hooks run. */
-const FEATURES: readonly FeatureFactory[] = [notificationsFeature, publishFeature];
+const FEATURES: readonly FeatureFactory[] = [notificationsFeature, publishFeature, realtimeFeature, adminFeature];
 
 export interface HeraldServer {
   readonly app: FastifyInstance;

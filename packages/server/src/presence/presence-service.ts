@@ -61,6 +61,11 @@ export class PresenceService {
     return userIds.map((userId) => this.presenceOf(userId));
   }
 
+  /** Distinct users with at least one session on any node (for admin stats). */
+  onlineCount(): number {
+    return this.counts.size;
+  }
+
   close(): void {
     clearInterval(this.timer);
     for (const stop of this.unsubscribe) stop();
@@ -106,8 +111,9 @@ export class PresenceService {
       perNode = new Map();
       this.counts.set(message.userId, perNode);
     }
+    // Stamp with our own clock: another node's clock may be skewed, and expiry compares with ours.
     if (message.connections > 0)
-      perNode.set(message.nodeId, { connections: message.connections, deviceTypes: message.deviceTypes, at: message.at });
+      perNode.set(message.nodeId, { connections: message.connections, deviceTypes: message.deviceTypes, at: Date.now() });
     else perNode.delete(message.nodeId);
     if (perNode.size === 0) this.counts.delete(message.userId);
     this.transition(message.userId, wasOnline);

@@ -1,0 +1,49 @@
+/**
+ * The admin feature: `GET /api/v1/admin/*` and live `stats` frames for admin sockets
+ * (`stats_subscribe` / `stats_unsubscribe`). Non-admins are refused with `forbidden`.
+ */
+import { ErrorCode, HeraldError } from '@herald/protocol';
+import type { Feature, FeatureFactory } from '../feature.js';
+import { type Connection, serverFrameId } from '../gateway/connection.js';
+import { handlerFor } from '../realtime/handler-for.js';
+import { adminRoutes } from './admin-routes.js';
+import { StatsCollector } from './stats-collector.js';
+
+/** How often stats are sampled, published on the bus and pushed to subscribers. */
+export const STATS_INTERVAL_MS = 1_000;
+/** Nodes not heard from for this long drop out of the figures. */
+export const STATS_STALE_MS = 5_000;
+
+function assertAdmin(connection: Connection): void {
+  if (connection.user?.role === 'admin') return;
+  connection.log.warn({ userId: connection.userId }, 'refused: admin frame');
+  throw new HeraldError(ErrorCode.Forbidden, 'admins only');
+}
+
+export const adminFeature: FeatureFactory = (context): Feature => {
+  const { bus, metrics, sessions, presence, connections, log, nodeId, startedAt, authenticate, store } = context;
+  const stats = new StatsCollector(
+    { bus, metrics, sessions, presence, connections, log, nodeId, startedAt },
+    { intervalMs: STATS_INTERVAL_MS, staleMs: STATS_STALE_MS },
+  );
+  const ack = (connection: Connection, ref: string, result: Record<string, unknown>) =>
+    connection.send({ id: serverFrameId(), type: 'ack', action: 'ack', data: { ref, result }, timestamp: Date.now() });
+  return {
+    name: 'admin',
+    routes: (app) => adminRoutes(app, { authenticate, stats, sessions, store, nodeId }),
+    frames: {
+      stats_subscribe: handlerFor('stats_subscribe', async (connection, frame) => {
+        assertAdmin(connection);
+        stats.subscribe(connection);
+        ack(connection, frame.id, { intervalMs: STATS_INTERVAL_MS });
+      }),
+      stats_unsubscribe: handlerFor('stats_unsubscribe', async (connection, frame) => {
+        assertAdmin(connection);
+        stats.unsubscribe(connection);
+        ack(connection, frame.id, {});
+      }),
+    },
+    disconnected: (connection) => stats.unsubscribe(connection),
+    close: () => stats.close(),
+  };
+};

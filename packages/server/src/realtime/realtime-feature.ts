@@ -1,0 +1,45 @@
+/**
+ * The real-time state feature: typing indicators (`typing_status`), read receipts (`mark_read`,
+ * `POST /conversations/:id/read`) and the presence REST query. Presence itself is core
+ * (presence/presence-service.ts, `presence_query` in the frame router); this adds its HTTP face.
+ */
+import { TYPING_TTL_MS } from '@herald/protocol';
+import type { Feature, FeatureFactory } from '../feature.js';
+import { serverFrameId } from '../gateway/connection.js';
+import { handlerFor } from './handler-for.js';
+import { ReadReceipts } from './read-receipts.js';
+import { realtimeRoutes } from './realtime-routes.js';
+import { TypingRelay } from './typing-relay.js';
+
+/** Least time between two relayed `isTyping: true` of one user in one conversation. */
+export const TYPING_THROTTLE_MS = 1_000;
+
+export const realtimeFeature: FeatureFactory = (context): Feature => {
+  const { bus, conversations, users, log, store, authenticate, presence } = context;
+  const typing = new TypingRelay(
+    { bus, conversations, users, log },
+    { ttlMs: TYPING_TTL_MS, throttleMs: TYPING_THROTTLE_MS, sweepMs: 250 },
+  );
+  const receipts = new ReadReceipts({ store, bus, conversations });
+  return {
+    name: 'realtime',
+    routes: (app) => realtimeRoutes(app, { authenticate, receipts, presence }),
+    frames: {
+      // An event, not a request: no ack; a refusal (e.g. not a member) comes back as an error frame.
+      typing_status: handlerFor('typing_status', async (connection, frame, userId) => {
+        const { conversationId, isTyping } = frame.data;
+        await conversations.assertMember(conversationId, userId, 'typing');
+        typing.update(conversationId, userId, connection.id, isTyping);
+      }),
+      mark_read: handlerFor('mark_read', async (connection, frame, userId) => {
+        const result = await receipts.markRead(userId, frame.data.conversationId, frame.data.seq);
+        connection.send({ id: serverFrameId(), type: 'ack', action: 'ack', data: { ref: frame.id, result }, timestamp: Date.now() });
+      }),
+    },
+    disconnected: (connection) => typing.dropConnection(connection.id),
+    async close() {
+      typing.close();
+      await typing.drain();
+    },
+  };
+};
