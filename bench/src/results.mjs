@@ -23,7 +23,8 @@
  * @property {number} strays
  * @property {boolean} complete
  * @property {LatencySummary} latencyMs
- * @property {boolean} gaveUp
+ * @property {boolean} gaveUp the publisher stopped early because deliveries fell seconds behind
+ * @property {number} droppedConnections connections the server ended during the window (e.g. Herald's slow-consumer close)
  * @property {number} deliveredPerSec
  * @property {number} serverCpuPercent
  * @property {number | null} serverCpuUsPerDelivery
@@ -47,12 +48,13 @@
  * @property {number} loadgenCpuWaitPercent
  */
 
-/** @typedef {WindowResult & { rate: number, sustained: boolean }} FanoutStep */
+/** @typedef {WindowResult & { rate: number, sustained: boolean, attempts: number }} FanoutStep */
 
 /**
  * @typedef {object} FanoutResult
  * @property {number} subscribers
  * @property {number} maxSustainedRate 0 when no step was sustained
+ * @property {string} [firstDrop] why the first dropped connection was dropped, when one was
  * @property {FanoutStep[]} steps
  */
 

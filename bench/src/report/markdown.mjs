@@ -10,7 +10,11 @@ const cell = (/** @type {unknown} */ v) => (v === null || v === undefined || Num
 const waits = (/** @type {{ serverCpuWaitPercent: number, loadgenCpuWaitPercent: number }} */ r) =>
   `${cell(r.serverCpuWaitPercent)} / ${cell(r.loadgenCpuWaitPercent)}`;
 const verdict = (/** @type {boolean | null} */ b) => (b === null ? 'n/a' : b ? '**met**' : '**not met**');
-const delivered = (/** @type {{ missing: number }} */ r) => (r.missing ? `${r.missing} missing` : 'all');
+/** "all", or what was missing and how many connections the server dropped. */
+const delivered = (/** @type {{ missing: number, droppedConnections?: number }} */ r) =>
+  [r.missing ? `${r.missing} missing` : 'all', r.droppedConnections ? `${r.droppedConnections} conns dropped` : '']
+    .filter(Boolean)
+    .join(', ');
 
 /** @param {string[]} header @param {unknown[][]} rows */
 function table(header, rows) {
@@ -93,7 +97,7 @@ function fanoutSection(run) {
       s.serverCpuUsPerDelivery,
       s.loadgenCpuPercent,
       waits(s),
-      s.sustained ? 'yes' : 'no',
+      `${s.sustained ? 'yes' : 'no'}${s.attempts > 1 ? ` (try ${s.attempts})` : ''}`,
     ]),
   );
   return [

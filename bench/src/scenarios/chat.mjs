@@ -8,7 +8,7 @@ import { connectAll } from '../connect-all.mjs';
 import { DeliveryLedger, messageText } from '../delivery-ledger.mjs';
 import { runOpenLoop } from '../open-loop.mjs';
 import { waitIdle } from '../proc-stats.mjs';
-import { startWindow } from './measure.mjs';
+import { dropTracker, startWindow } from './measure.mjs';
 
 /**
  * @param {import('../targets/target.mjs').Target} target
@@ -21,12 +21,13 @@ export async function runChat(target, plan, pairs) {
   /** @type {DeliveryLedger | undefined} */
   let ledger;
   const onDeliver = (/** @type {number} */ id) => ledger?.deliver(id, performance.now());
+  const drops = dropTracker();
   const opened = await connectAll(
     plan.chatClients,
     (j) => {
       const pair = pairs[j >> 1];
       if (!pair) throw new Error(`no pair for client ${j}`);
-      return target.connect({ user: j & 1 ? pair[1] : pair[0], room: { kind: 'pair', index: j >> 1 }, onDeliver });
+      return target.connect({ user: j & 1 ? pair[1] : pair[0], room: { kind: 'pair', index: j >> 1 }, onDeliver, onDrop: drops.onDrop });
     },
     plan.connectConcurrency,
   );
@@ -36,6 +37,7 @@ export async function runChat(target, plan, pairs) {
     const rate = plan.chatClients / (plan.chatIntervalMs / 1000);
     const window = async (/** @type {number} */ durationMs) => {
       await waitIdle(pid);
+      const droppedBefore = drops.count;
       const step = new DeliveryLedger(Math.ceil((rate * durationMs) / 1000) + 1, 2);
       ledger = step;
       const measure = startWindow(pid);
@@ -46,7 +48,7 @@ export async function runChat(target, plan, pairs) {
         shouldStop: (now) => step.oldestWaitMs(now) > plan.giveUpMs,
       });
       await step.settle(plan.drainMs);
-      return measure.finish(step, loop);
+      return measure.finish(step, loop, drops.count - droppedBefore);
     };
     await window(plan.chatWarmupMs);
     const row = await window(plan.chatMs);

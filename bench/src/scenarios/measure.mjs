@@ -14,8 +14,10 @@ export function startWindow(pid) {
     /**
      * @param {import('../delivery-ledger.mjs').DeliveryLedger} ledger
      * @param {{ startedAt: number, endedAt: number, stopped: boolean }} loop
+     * @param {number} droppedConnections connections the server ended during the window
+     * @returns {import('../results.mjs').WindowResult}
      */
-    finish(ledger, loop) {
+    finish(ledger, loop, droppedConnections) {
       const { cpuNs, waitNs, wallMs } = server.lap();
       const own = loadgen.lap();
       const summary = ledger.summary();
@@ -23,6 +25,7 @@ export function startWindow(pid) {
       return {
         ...summary,
         gaveUp: loop.stopped,
+        droppedConnections,
         deliveredPerSec: Math.round(summary.delivered / (activeMs / 1000)),
         serverCpuPercent: round1((cpuNs / 1e6 / wallMs) * 100),
         serverCpuUsPerDelivery: summary.delivered ? round2(cpuNs / 1e3 / summary.delivered) : null,
@@ -32,6 +35,20 @@ export function startWindow(pid) {
       };
     },
   };
+}
+
+/** Counts connections the server ended during a scenario; `onDrop` goes into each ClientSpec. */
+export function dropTracker() {
+  const drops = {
+    count: 0,
+    /** @type {string | undefined} */
+    first: undefined,
+    onDrop: (/** @type {string} */ reason) => {
+      drops.count++;
+      drops.first ??= reason;
+    },
+  };
+  return drops;
 }
 
 export const round1 = (/** @type {number} */ n) => Math.round(n * 10) / 10;

@@ -116,13 +116,17 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log 
       const mutes =
         room.kind === 'pair' ? (pairsOfUser.get(spec.user) ?? []).filter((p) => p !== room.index).map((p) => pick(pairIds, p)) : [];
       const socket = new WebSocket(`ws://127.0.0.1:${running().port}/ws`, { perMessageDeflate: false });
+      let closing = false;
       /** @type {import('./target.mjs').BenchClient} */
       const client = {
         publish(text) {
           const frame = { id: frameId(), type: 'text', action: 'send_message', data: { conversationId, text }, timestamp: Date.now() };
           socket.send(JSON.stringify(frame));
         },
-        close: () => socket.terminate(),
+        close: () => {
+          closing = true;
+          socket.terminate();
+        },
       };
       return new Promise((resolve, reject) => {
         const waiting = new Set();
@@ -173,6 +177,7 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log 
         });
         socket.once('close', (code) => {
           if (!ready) reject(new Error(`herald closed the socket (${code}) before it was ready`));
+          else if (!closing) spec.onDrop?.(`closed by server (${code})`);
         });
         socket.on('error', (error) => {
           if (!ready) reject(error);

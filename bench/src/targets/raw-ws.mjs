@@ -29,13 +29,20 @@ export function rawWsTarget({ cpus }) {
       const url = `ws://127.0.0.1:${running().port}/?room=${roomName(spec.room)}`;
       const socket = new WebSocket(url, { perMessageDeflate: false });
       socket.on('message', (data) => spec.onDeliver(messageIdInJson(/** @type {Buffer} */ (data))));
+      let closing = false;
       return new Promise((resolve, reject) => {
         socket.once('error', reject);
         socket.once('open', () => {
           socket.on('error', () => undefined);
+          socket.once('close', (code) => {
+            if (!closing) spec.onDrop?.(`closed by server (${code})`);
+          });
           resolve({
             publish: (text) => socket.send(JSON.stringify({ text })),
-            close: () => socket.terminate(),
+            close: () => {
+              closing = true;
+              socket.terminate();
+            },
           });
         });
       });

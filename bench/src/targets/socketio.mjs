@@ -35,18 +35,23 @@ export function socketIoTarget({ cpus }) {
         query: { room: roomName(spec.room) },
       });
       socket.on('m', (message) => spec.onDeliver(messageIdOf(message.text)));
+      let closing = false;
       return new Promise((resolve, reject) => {
         socket.once('connect_error', reject);
-        socket.once('connect', () =>
+        socket.once('connect', () => {
+          socket.once('disconnect', (reason) => {
+            if (!closing) spec.onDrop?.(`disconnected (${reason})`);
+          });
           resolve({
             publish: (text) => {
               socket.emit('m', { text });
             },
             close: () => {
+              closing = true;
               socket.disconnect();
             },
-          }),
-        );
+          });
+        });
       });
     },
     errors: () => ({ count: 0, first: undefined }),

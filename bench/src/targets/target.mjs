@@ -21,6 +21,7 @@
  * @property {number} user which account the client signs in as
  * @property {Room} room the room it sends to and reads from
  * @property {(id: number) => void} onDeliver called for every chat message delivered to it, with the id its text carries
+ * @property {(reason: string) => void} [onDrop] called if the server ends the connection after it was ready
  */
 
 /**
