@@ -1,17 +1,12 @@
 /**
- * HeraldClient: one logical connection to a Herald gateway, kept alive across failures.
- * It wires the single-purpose parts together: Transport (one socket), ConnectionStateStore (status),
- * ReconnectScheduler + backoff, Heartbeat, PendingRequests, DispatchQueue -> HandlerRegistry,
- * Subscriptions (gapless resume) and Outbox (ordered, idempotent sends).
- * Invariants:
- * - At most one transport at a time; events of a replaced transport are ignored (`generation`).
- * - After an auth refusal (4001/4003) the credential provider is asked once more (`refresh: true`)
- *   and one attempt is made; a second refusal ends in status `error`, never in a retry loop.
- * - `disconnect()` stops every retry; `dispose()` also rejects every pending promise with
- *   `disconnected` and leaves no timer or listener behind.
+ * HeraldClient: the public face of the SDK. It wires the single-purpose parts together:
+ * ConnectionManager (socket, status, backoff, auth refresh), Heartbeat, PendingRequests,
+ * DispatchQueue -> HandlerRegistry, Subscriptions (gapless resume), Outbox (ordered, idempotent
+ * sends) and RefCount (sharing). Invariants: handlers never run inside a socket event (the queue
+ * decouples them); `disconnect()` stops every retry; `dispose()` also rejects every pending promise
+ * with `disconnected` and leaves no timer, listener or handler behind.
  */
 import {
-  AUTH_CLOSE_CODES,
   ErrorCode,
   HeraldError,
   HISTORY_PAGE_MAX,
@@ -20,9 +15,7 @@ import {
   type SendMessageResult,
   type ServerAction,
   type ServerFrame,
-  type ServerFrameOf,
 } from '@herald/protocol';
-import { backoffDelay } from './backoff.js';
 import {
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   type ErrorContext,
@@ -30,7 +23,8 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from './client-options.js';
-import { type ConnectionState, ConnectionStateStore, type ConnectionStatus } from './connection-state.js';
+import { ConnectionManager } from './connection-manager.js';
+import type { ConnectionState } from './connection-state.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { type Environment, resolveEnvironment } from './environment.js';
 import { buildFrame, type MessageContent, parseResult, type RequestInput } from './frames.js';
@@ -40,10 +34,9 @@ import { newId } from './ids.js';
 import { Outbox } from './outbox.js';
 import { MemoryOutboxStore, type OutboxFrame, type OutboxRecord } from './outbox-store.js';
 import { PendingRequests } from './pending-requests.js';
-import { ReconnectScheduler } from './reconnect.js';
 import { RefCount } from './ref-count.js';
 import { type SubscribeResult, Subscriptions } from './subscriptions.js';
-import { Transport, type TransportClosed } from './transport.js';
+import type { Transport } from './transport.js';
 
 /** Per-request options. */
 export interface RequestOptions {
@@ -53,28 +46,20 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-/** Error codes in a refusal frame that mean "this credential will not do". */
-const AUTH_ERRORS: readonly string[] = [ErrorCode.Unauthorized, ErrorCode.TokenExpired, ErrorCode.Forbidden];
-
 const disconnected = (message: string) => new HeraldError(ErrorCode.Disconnected, message);
 
 export class HeraldClient {
   private readonly env: Environment;
   private readonly config: ResolvedOptions;
-  private readonly state = new ConnectionStateStore();
+  private readonly connection: ConnectionManager;
   private readonly registry: HandlerRegistry;
   private readonly queue: DispatchQueue<ServerFrame>;
   private readonly pending: PendingRequests;
-  private readonly scheduler: ReconnectScheduler;
   private readonly heartbeat: Heartbeat;
   private readonly outbox: Outbox;
   private readonly subscriptions: Subscriptions;
   private readonly refs: RefCount;
   private readonly stopListening: (() => void)[];
-  private transport: Transport | null = null;
-  /** Bumped whenever the current attempt is superseded; async steps of older attempts stop. */
-  private generation = 0;
-  private authRetried = false;
   private disposed = false;
 
   constructor(private readonly options: HeraldClientOptions) {
@@ -96,12 +81,30 @@ export class HeraldClient {
         ),
     );
     this.pending = new PendingRequests(timers);
-    this.scheduler = new ReconnectScheduler(timers, this.env.online);
     this.heartbeat = new Heartbeat(
       timers,
-      () => this.transport?.send({ id: newId(), type: 'heartbeat', action: 'heartbeat', data: {}, timestamp: timers.now() }),
-      () => this.transport?.close(new HeraldError(ErrorCode.Timeout, 'no reply to heartbeat: connection presumed dead')),
+      () => this.connection.sendRaw({ id: newId(), type: 'heartbeat', action: 'heartbeat', data: {}, timestamp: timers.now() }),
+      () => this.connection.abandon(new HeraldError(ErrorCode.Timeout, 'no reply to heartbeat: connection presumed dead')),
     );
+    this.connection = new ConnectionManager(this.env, this.config, options, {
+      onReady: (frame) => {
+        const intervalMs = this.config.heartbeatIntervalMs ?? frame.data.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+        this.heartbeat.start({ intervalMs, timeoutMs: this.config.heartbeatTimeoutMs });
+        this.queue.push(frame);
+        this.subscriptions.resubscribeAll();
+        this.outbox.flush();
+      },
+      onFrame: (frame) => {
+        if (frame.action === 'ack' || frame.action === 'error') this.pending.reply(frame);
+        this.queue.push(frame);
+      },
+      onData: () => this.heartbeat.frameReceived(),
+      onInvalid: (error) => this.report(error, { source: 'frame' }),
+      onDown: () => {
+        this.heartbeat.stop();
+        this.pending.rejectAll(disconnected('connection lost'));
+      },
+    });
     this.outbox = new Outbox({
       timers,
       store: options.outbox?.store ?? new MemoryOutboxStore(),
@@ -133,10 +136,11 @@ export class HeraldClient {
   // ---- state ----
 
   /** The current state snapshot (same object until it changes; fits useSyncExternalStore). */
-  getState = (): ConnectionState => this.state.getState();
+  getState = (): ConnectionState => this.connection.state.getState();
 
   /** Listen to state changes; returns an unsubscribe function. */
-  subscribe = (listener: (state: ConnectionState, previous: ConnectionState) => void): (() => void) => this.state.subscribe(listener);
+  subscribe = (listener: (state: ConnectionState, previous: ConnectionState) => void): (() => void) =>
+    this.connection.state.subscribe(listener);
 
   // ---- handlers ----
 
@@ -160,39 +164,18 @@ export class HeraldClient {
   /** Connect (if not already); resolves once authenticated and ready, rejects if it ends in `error` or `disconnected`. */
   connect(): Promise<void> {
     if (this.disposed) return Promise.reject(disconnected('client disposed'));
-    const { status } = this.state.getState();
-    if (status === 'connected') return Promise.resolve();
-    if (status === 'disconnected' || status === 'error') this.start();
-    return this.whenReady();
+    return this.connection.connect();
   }
 
   /** Start over after `error` (or try at once while reconnecting), with a fresh attempt budget. */
   reconnect(): Promise<void> {
-    if (this.state.getState().status === 'reconnecting') {
-      this.state.update({ reconnectAttempts: 0 });
-      this.scheduler.runNow();
-      return this.whenReady();
-    }
-    return this.connect();
+    if (this.disposed) return Promise.reject(disconnected('client disposed'));
+    return this.connection.reconnect();
   }
 
   /** Close the connection and stop reconnecting. Queued messages and subscriptions wait for the next connect. */
   disconnect(): void {
-    this.generation++;
-    this.scheduler.cancel();
-    this.heartbeat.stop();
-    const transport = this.transport;
-    this.transport = null;
-    transport?.close(null, true);
-    this.pending.rejectAll(disconnected('disconnected by the client'));
-    const current = this.state.getState();
-    if (current.status !== 'disconnected') {
-      this.state.transition('disconnected', {
-        lastDisconnected: current.status === 'connected' ? this.env.timers.now() : current.lastDisconnected,
-        reconnectAttempts: 0,
-        nextRetryAt: null,
-      });
-    }
+    this.connection.disconnect();
   }
 
   /** Disconnect and release everything: timers, listeners, handlers; pending promises reject with `disconnected`. */
@@ -207,10 +190,9 @@ export class HeraldClient {
     this.queue.clear();
     this.registry.clear();
     this.refs.clear();
-    this.scheduler.dispose();
     this.heartbeat.stop();
     for (const stop of this.stopListening) stop();
-    this.state.clear();
+    this.connection.dispose();
   }
 
   /** Share the connection: the first acquire connects, the last release disconnects after a grace period. */
@@ -283,7 +265,7 @@ export class HeraldClient {
   // ---- internals ----
 
   private get isReady(): boolean {
-    return this.transport?.isReady === true && this.state.getState().status === 'connected';
+    return this.connection.isReady;
   }
 
   private queueMessage(frame: OutboxFrame): Promise<SendMessageResult> {
@@ -292,150 +274,21 @@ export class HeraldClient {
   }
 
   private transmit(frame: Parameters<Transport['send']>[0], timeoutMs = this.config.requestTimeoutMs): Promise<unknown> {
-    const transport = this.transport;
-    if (!transport || !this.isReady) return Promise.reject(disconnected('not connected'));
+    if (!this.isReady) return Promise.reject(disconnected('not connected'));
     const reply = this.pending.add(frame.id, timeoutMs);
-    if (!transport.send(frame)) this.pending.rejectAll(disconnected('connection lost'));
+    if (!this.connection.send(frame)) this.pending.rejectAll(disconnected('connection lost'));
     return reply;
-  }
-
-  private start(): void {
-    this.authRetried = false;
-    this.state.transition('connecting', { reconnectAttempts: 0, error: null, nextRetryAt: null });
-    void this.openAttempt(false);
-  }
-
-  private async openAttempt(refresh: boolean): Promise<void> {
-    const generation = ++this.generation;
-    this.state.update({ nextRetryAt: null });
-    const WebSocketImpl = this.env.WebSocket;
-    if (!WebSocketImpl) return this.fail(new HeraldError(ErrorCode.Unavailable, 'no WebSocket constructor: pass options.WebSocket'));
-    let token: string;
-    try {
-      token = await this.options.credentials({ refresh });
-    } catch (error) {
-      if (generation !== this.generation) return;
-      if (error instanceof HeraldError && AUTH_ERRORS.includes(error.code)) return this.fail(error);
-      return this.retryLater(new HeraldError(ErrorCode.Unavailable, `credential provider failed: ${String(error)}`, { cause: error }));
-    }
-    if (generation !== this.generation) return;
-    try {
-      const transport: Transport = new Transport(
-        WebSocketImpl,
-        this.env.timers,
-        { url: this.options.url, token, device: this.options.device, connectTimeoutMs: this.config.connectTimeoutMs },
-        {
-          onReady: (frame) => this.transport === transport && this.onReady(frame),
-          onFrame: (frame) => this.transport === transport && this.onFrame(frame),
-          onData: () => this.heartbeat.frameReceived(),
-          onInvalid: (error) => this.report(error, { source: 'frame' }),
-          onClose: (closed) => this.transport === transport && this.onClosed(closed),
-        },
-      );
-      this.transport = transport;
-    } catch (error) {
-      this.fail(new HeraldError(ErrorCode.Unavailable, `cannot open a socket to ${this.options.url}: ${String(error)}`, { cause: error }));
-    }
-  }
-
-  private onReady(frame: ServerFrameOf<'connected'>): void {
-    this.authRetried = false;
-    this.moveTo('connected', { lastConnected: this.env.timers.now(), reconnectAttempts: 0, error: null, nextRetryAt: null });
-    const intervalMs = this.config.heartbeatIntervalMs ?? frame.data.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
-    this.heartbeat.start({ intervalMs, timeoutMs: this.config.heartbeatTimeoutMs });
-    this.queue.push(frame);
-    this.subscriptions.resubscribeAll();
-    this.outbox.flush();
-  }
-
-  private onFrame(frame: ServerFrame): void {
-    if (frame.action === 'ack' || frame.action === 'error') this.pending.reply(frame);
-    this.queue.push(frame);
-  }
-
-  private onClosed(closed: TransportClosed): void {
-    this.transport = null;
-    this.heartbeat.stop();
-    this.pending.rejectAll(disconnected('connection lost'));
-    const now = this.env.timers.now();
-    const patch = closed.wasReady ? { lastDisconnected: now } : {};
-    const refused = AUTH_CLOSE_CODES.includes(closed.code) || (closed.error !== null && AUTH_ERRORS.includes(closed.error.code));
-    const error =
-      closed.error ??
-      new HeraldError(refused ? ErrorCode.Unauthorized : ErrorCode.Disconnected, `connection closed (${closed.code} ${closed.reason})`, {
-        code: closed.code,
-        reason: closed.reason,
-      });
-    if (!refused) {
-      this.retryLater(error, patch);
-      return;
-    }
-    if (this.authRetried) {
-      this.fail(error);
-      return;
-    }
-    // One refresh and one retry, at once: backing off would not make a refused token valid.
-    this.authRetried = true;
-    this.moveTo(closed.wasReady ? 'reconnecting' : this.state.getState().status, { ...patch, error });
-    void this.openAttempt(true);
-  }
-
-  private retryLater(error: HeraldError, patch: Partial<ConnectionState> = {}): void {
-    const attempts = this.state.getState().reconnectAttempts;
-    const policy = this.config.backoff;
-    if (attempts >= policy.maxAttempts) {
-      const message = `gave up after ${attempts} reconnect attempts: ${error.message}`;
-      this.fail(new HeraldError(ErrorCode.Unavailable, message, { last: error.toJSON() }), patch);
-      return;
-    }
-    const attempt = attempts + 1;
-    const due = this.scheduler.schedule(backoffDelay(attempt, policy, this.env.random), () => void this.openAttempt(false));
-    this.moveTo('reconnecting', { ...patch, error, reconnectAttempts: attempt, nextRetryAt: due });
-  }
-
-  private fail(error: HeraldError, patch: Partial<ConnectionState> = {}): void {
-    this.generation++;
-    this.scheduler.cancel();
-    this.heartbeat.stop();
-    const transport = this.transport;
-    this.transport = null;
-    transport?.close(error);
-    this.pending.rejectAll(disconnected('connection failed'));
-    this.moveTo('error', { ...patch, error, nextRetryAt: null });
-  }
-
-  private moveTo(status: ConnectionStatus, patch: Partial<ConnectionState>): void {
-    const { status: _ignored, ...rest } = patch;
-    if (this.state.getState().status === status) this.state.update(rest);
-    else this.state.transition(status, rest);
   }
 
   /** Page visible again, or network back: check a live socket at once, or retry at once. */
   private wake(): void {
-    const { status } = this.state.getState();
-    if (status === 'connected') this.heartbeat.probe();
-    else if (status === 'reconnecting') this.scheduler.runNow();
+    if (this.getState().status === 'connected') this.heartbeat.probe();
+    else this.connection.retryNow();
   }
 
   private dispatch(frame: ServerFrame): void {
     if (frame.action === 'new_message' && this.subscriptions.handle(frame)) return;
     this.registry.dispatch(frame);
-  }
-
-  private whenReady(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const settle = (state: ConnectionState): boolean => {
-        if (state.status === 'connected') resolve();
-        else if (state.status === 'error') reject(state.error ?? new HeraldError(ErrorCode.Unavailable, 'connection failed'));
-        else if (state.status === 'disconnected') reject(disconnected('disconnected before the connection was ready'));
-        else return false;
-        return true;
-      };
-      if (settle(this.state.getState())) return;
-      const stop = this.state.subscribe((state) => {
-        if (settle(state)) stop();
-      });
-    });
   }
 
   private report(error: HeraldError, context: ErrorContext): void {

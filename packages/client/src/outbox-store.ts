@@ -14,7 +14,7 @@ export type OutboxFrame = ClientFrameOf<'send_message'>;
 export interface OutboxRecord {
   id: string;
   frame: OutboxFrame;
-  /** When it was queued (ms since epoch); orders records on load. */
+  /** When it was queued (ms since epoch, strictly increasing per outbox); orders records on load. */
   queuedAt: number;
 }
 

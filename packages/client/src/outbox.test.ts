@@ -129,3 +129,14 @@ describe('Outbox', () => {
     expect(t.sent).toEqual(['old']);
   });
 });
+
+describe('Outbox ordering keys', () => {
+  it('gives messages queued in the same millisecond strictly increasing queuedAt', async () => {
+    const t = setup();
+    for (const id of ['x', 'y', 'z']) t.outbox.add(frame(id)).catch(() => undefined);
+    const stamps = t.outbox.pending().map((r) => r.queuedAt);
+    expect(stamps[1]).toBeGreaterThan(stamps[0] ?? 0);
+    expect(stamps[2]).toBeGreaterThan(stamps[1] ?? 0);
+    expect((await t.store.load()).map((r) => r.id)).toEqual(['x', 'y', 'z']);
+  });
+});

@@ -40,6 +40,8 @@ export class Outbox {
   /** Set once `restore()` finished (or failed): only then may sending start, so older records go first. */
   private loaded = false;
   private disposed = false;
+  /** Last `queuedAt` handed out: strictly increasing, so records sort in send order even within one millisecond. */
+  private lastQueuedAt = 0;
 
   constructor(private readonly deps: OutboxDeps) {}
 
@@ -66,7 +68,8 @@ export class Outbox {
     if (this.entries.some((entry) => entry.record.id === frame.id)) {
       return Promise.reject(new HeraldError(ErrorCode.Conflict, `message ${frame.id} is already queued`));
     }
-    const record: OutboxRecord = { id: frame.id, frame, queuedAt: this.deps.timers.now() };
+    this.lastQueuedAt = Math.max(this.deps.timers.now(), this.lastQueuedAt + 1);
+    const record: OutboxRecord = { id: frame.id, frame, queuedAt: this.lastQueuedAt };
     const promise = new Promise<SendMessageResult>((resolve, reject) => this.entries.push({ record, resolve, reject }));
     this.persist(() => this.deps.store.put(record));
     this.flush();
@@ -85,6 +88,7 @@ export class Outbox {
         (records) => {
           if (this.disposed) return;
           const known = new Set(this.entries.map((entry) => entry.record.id));
+          for (const record of records) this.lastQueuedAt = Math.max(this.lastQueuedAt, record.queuedAt);
           const older: Entry[] = records
             .filter((record) => !known.has(record.id))
             .map((record) => ({ record, resolve: () => undefined, reject: (error) => this.deps.report(error) }));

@@ -1,0 +1,237 @@
+/**
+ * ConnectionManager: keeps one authenticated socket alive. It owns the status (ConnectionStateStore),
+ * the current Transport, the credential calls, the backoff schedule and the auth-refusal rule.
+ * Invariants:
+ * - At most one transport at a time; `generation` is bumped whenever an attempt is superseded, so
+ *   async steps of an older attempt (a slow credential call) never act.
+ * - After an auth refusal (4001/4003, or an unauthorized/token_expired/forbidden reply to
+ *   `authenticate`) the credential provider is asked once more (`refresh: true`) and one attempt is
+ *   made at once; a second refusal ends in status `error`, never in a retry loop.
+ * - `hooks.onDown` runs every time a ready-or-not transport goes away, whatever the reason.
+ */
+import { AUTH_CLOSE_CODES, type Device, ErrorCode, HeraldError, type ServerFrame, type ServerFrameOf } from '@herald/protocol';
+import { backoffDelay } from './backoff.js';
+import type { CredentialProvider, ResolvedOptions } from './client-options.js';
+import { type ConnectionState, ConnectionStateStore, type ConnectionStatus } from './connection-state.js';
+import type { Environment } from './environment.js';
+import { ReconnectScheduler } from './reconnect.js';
+import { Transport, type TransportClosed } from './transport.js';
+
+export interface ConnectionHooks {
+  /** The socket is authenticated and the status is `connected`. */
+  onReady(frame: ServerFrameOf<'connected'>): void;
+  onFrame(frame: ServerFrame): void;
+  /** Any data arrived (liveness). */
+  onData(): void;
+  onInvalid(error: HeraldError): void;
+  /** The transport is gone (lost, refused, abandoned or closed on purpose). */
+  onDown(): void;
+}
+
+export interface ConnectionTarget {
+  url: string;
+  credentials: CredentialProvider;
+  device: Device;
+}
+
+/** Error codes in a refusal reply that mean "this credential will not do". */
+const AUTH_ERRORS: readonly string[] = [ErrorCode.Unauthorized, ErrorCode.TokenExpired, ErrorCode.Forbidden];
+
+export class ConnectionManager {
+  readonly state = new ConnectionStateStore();
+  private readonly scheduler: ReconnectScheduler;
+  private transport: Transport | null = null;
+  private generation = 0;
+  private authRetried = false;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly config: ResolvedOptions,
+    private readonly target: ConnectionTarget,
+    private readonly hooks: ConnectionHooks,
+  ) {
+    this.scheduler = new ReconnectScheduler(env.timers, env.online);
+  }
+
+  /** True when a socket is authenticated and may carry requests. */
+  get isReady(): boolean {
+    return this.transport?.isReady === true && this.state.getState().status === 'connected';
+  }
+
+  /** Send on the ready socket; false when there is none. */
+  send(frame: Parameters<Transport['send']>[0]): boolean {
+    return this.isReady && this.transport !== null && this.transport.send(frame);
+  }
+
+  /** Send even before `connected` (heartbeats); false without an open socket. */
+  sendRaw(frame: Parameters<Transport['send']>[0]): boolean {
+    return this.transport?.send(frame) ?? false;
+  }
+
+  /** Start connecting unless already connected or on the way; resolves when ready. */
+  connect(): Promise<void> {
+    const { status } = this.state.getState();
+    if (status === 'connected') return Promise.resolve();
+    if (status === 'disconnected' || status === 'error') {
+      this.authRetried = false;
+      this.state.transition('connecting', { reconnectAttempts: 0, error: null, nextRetryAt: null });
+      void this.openAttempt(false);
+    }
+    return this.whenReady();
+  }
+
+  /** Start over after `error`; while reconnecting, try at once with a fresh attempt budget. */
+  reconnect(): Promise<void> {
+    if (this.state.getState().status !== 'reconnecting') return this.connect();
+    this.state.update({ reconnectAttempts: 0 });
+    this.scheduler.runNow();
+    return this.whenReady();
+  }
+
+  /** Try at once if waiting to reconnect (page visible again, network back). */
+  retryNow(): void {
+    if (this.state.getState().status === 'reconnecting') this.scheduler.runNow();
+  }
+
+  /** Abandon the current socket as dead (heartbeat timeout): the usual backoff follows. */
+  abandon(error: HeraldError): void {
+    this.transport?.close(error);
+  }
+
+  /** Close on purpose and stop retrying. */
+  disconnect(): void {
+    this.generation++;
+    this.scheduler.cancel();
+    this.dropTransport(null, true);
+    const current = this.state.getState();
+    if (current.status === 'disconnected') return;
+    this.state.transition('disconnected', {
+      lastDisconnected: current.status === 'connected' ? this.env.timers.now() : current.lastDisconnected,
+      reconnectAttempts: 0,
+      nextRetryAt: null,
+    });
+  }
+
+  dispose(): void {
+    this.disconnect();
+    this.scheduler.dispose();
+    this.state.clear();
+  }
+
+  /** Resolves on `connected`; rejects on `error` (with its error) or `disconnected`. */
+  whenReady(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const settle = (state: ConnectionState): boolean => {
+        if (state.status === 'connected') resolve();
+        else if (state.status === 'error') reject(state.error ?? new HeraldError(ErrorCode.Unavailable, 'connection failed'));
+        else if (state.status === 'disconnected')
+          reject(new HeraldError(ErrorCode.Disconnected, 'disconnected before the connection was ready'));
+        else return false;
+        return true;
+      };
+      if (settle(this.state.getState())) return;
+      const stop = this.state.subscribe((state) => {
+        if (settle(state)) stop();
+      });
+    });
+  }
+
+  private async openAttempt(refresh: boolean): Promise<void> {
+    const generation = ++this.generation;
+    this.state.update({ nextRetryAt: null });
+    const WebSocketImpl = this.env.WebSocket;
+    if (!WebSocketImpl) {
+      this.fail(new HeraldError(ErrorCode.Unavailable, 'no WebSocket constructor: pass options.WebSocket'));
+      return;
+    }
+    let token: string;
+    try {
+      token = await this.target.credentials({ refresh });
+    } catch (error) {
+      if (generation !== this.generation) return;
+      if (error instanceof HeraldError && AUTH_ERRORS.includes(error.code)) this.fail(error);
+      else this.retryLater(new HeraldError(ErrorCode.Unavailable, `credential provider failed: ${String(error)}`, { cause: error }));
+      return;
+    }
+    if (generation !== this.generation) return;
+    try {
+      const transport: Transport = new Transport(
+        WebSocketImpl,
+        this.env.timers,
+        { url: this.target.url, token, device: this.target.device, connectTimeoutMs: this.config.connectTimeoutMs },
+        {
+          onReady: (frame) => this.transport === transport && this.onReady(frame),
+          onFrame: (frame) => this.transport === transport && this.hooks.onFrame(frame),
+          onData: () => this.hooks.onData(),
+          onInvalid: (error) => this.hooks.onInvalid(error),
+          onClose: (closed) => this.transport === transport && this.onClosed(closed),
+        },
+      );
+      this.transport = transport;
+    } catch (error) {
+      this.fail(new HeraldError(ErrorCode.Unavailable, `cannot open a socket to ${this.target.url}: ${String(error)}`, { cause: error }));
+    }
+  }
+
+  private onReady(frame: ServerFrameOf<'connected'>): void {
+    this.authRetried = false;
+    this.moveTo('connected', { lastConnected: this.env.timers.now(), reconnectAttempts: 0, error: null, nextRetryAt: null });
+    this.hooks.onReady(frame);
+  }
+
+  private onClosed(closed: TransportClosed): void {
+    this.transport = null;
+    this.hooks.onDown();
+    const patch = closed.wasReady ? { lastDisconnected: this.env.timers.now() } : {};
+    const refused = AUTH_CLOSE_CODES.includes(closed.code) || (closed.error !== null && AUTH_ERRORS.includes(closed.error.code));
+    const error =
+      closed.error ??
+      new HeraldError(refused ? ErrorCode.Unauthorized : ErrorCode.Disconnected, `connection closed (${closed.code} ${closed.reason})`, {
+        code: closed.code,
+        reason: closed.reason,
+      });
+    if (!refused) {
+      this.retryLater(error, patch);
+    } else if (this.authRetried) {
+      this.fail(error);
+    } else {
+      // One refresh and one retry, at once: backing off would not make a refused token valid.
+      this.authRetried = true;
+      this.moveTo(closed.wasReady ? 'reconnecting' : this.state.getState().status, { ...patch, error });
+      void this.openAttempt(true);
+    }
+  }
+
+  private retryLater(error: HeraldError, patch: Partial<ConnectionState> = {}): void {
+    const attempts = this.state.getState().reconnectAttempts;
+    const policy = this.config.backoff;
+    if (attempts >= policy.maxAttempts) {
+      const message = `gave up after ${attempts} reconnect attempts: ${error.message}`;
+      this.fail(new HeraldError(ErrorCode.Unavailable, message, { last: error.toJSON() }), patch);
+      return;
+    }
+    const attempt = attempts + 1;
+    const due = this.scheduler.schedule(backoffDelay(attempt, policy, this.env.random), () => void this.openAttempt(false));
+    this.moveTo('reconnecting', { ...patch, error, reconnectAttempts: attempt, nextRetryAt: due });
+  }
+
+  private fail(error: HeraldError, patch: Partial<ConnectionState> = {}): void {
+    this.generation++;
+    this.scheduler.cancel();
+    this.dropTransport(error, false);
+    this.moveTo('error', { ...patch, error, nextRetryAt: null });
+  }
+
+  private dropTransport(error: HeraldError | null, graceful: boolean): void {
+    const transport = this.transport;
+    this.transport = null;
+    transport?.close(error, graceful);
+    this.hooks.onDown();
+  }
+
+  private moveTo(status: ConnectionStatus, patch: Partial<ConnectionState>): void {
+    const { status: _ignored, ...rest } = patch;
+    if (this.state.getState().status === status) this.state.update(rest);
+    else this.state.transition(status, rest);
+  }
+}
