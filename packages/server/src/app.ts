@@ -14,7 +14,9 @@ import { MemoryBus } from './bus/memory-bus.js';
 import type { HeraldConfig } from './config.js';
 import { conversationRoutes } from './conversations/conversation-routes.js';
 import { ConversationService } from './conversations/conversation-service.js';
+import { errorReportsFeature } from './errors/error-reports-feature.js';
 import type { FeatureFactory, ServerContext } from './feature.js';
+import { filesFeature } from './files/files-feature.js';
 import { FrameRouter } from './gateway/frame-router.js';
 import { Gateway } from './gateway/gateway.js';
 import { LocalSessions } from './gateway/local-sessions.js';
@@ -45,7 +47,14 @@ export interface HeraldServerOptions {
 }
 
 /** Every feature module, in the order their hooks run. */
-const FEATURES: readonly FeatureFactory[] = [notificationsFeature, publishFeature, realtimeFeature, adminFeature];
+const FEATURES: readonly FeatureFactory[] = [
+  notificationsFeature,
+  publishFeature,
+  realtimeFeature,
+  adminFeature,
+  filesFeature,
+  errorReportsFeature,
+];
 
 export interface HeraldServer {
   readonly app: FastifyInstance;

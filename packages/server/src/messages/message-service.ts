@@ -17,6 +17,7 @@ import {
 } from '@herald/protocol';
 import type { Bus } from '../bus/bus.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
+import { checkAttachment } from '../files/attachment-check.js';
 import type { Metrics } from '../metrics.js';
 import type { AppendResult, HistoryQuery, Store } from '../store/store.js';
 import type { UserDirectory } from '../users/user-directory.js';
@@ -51,6 +52,8 @@ export class MessageService {
         throw new HeraldError(ErrorCode.BadRequest, 'replyTo must name a message of the same conversation');
       }
     }
+    // The stored upload describes the attachment; the client's claims about it are dropped.
+    const attachment = input.attachment && (await checkAttachment(this.store, senderId, input.type, input.attachment));
     const result = await this.serial.run(input.conversationId, async () => {
       const appended = await this.store.appendMessage({
         conversationId: input.conversationId,
@@ -59,7 +62,7 @@ export class MessageService {
         type: input.type,
         text: input.text,
         replyTo: input.replyTo ?? null,
-        attachment: input.attachment ?? null,
+        attachment: attachment ?? null,
       });
       if (!appended.duplicate) {
         this.metrics.messages.inc();

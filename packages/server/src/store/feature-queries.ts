@@ -86,6 +86,8 @@ export function featureQueries(db: Kysely<Database>): FeatureRecords {
           ]),
         ]),
       );
+  /** Last error report time on this node: kept strictly increasing, so newest-first is arrival order within a millisecond too. */
+  let lastReportAt = 0;
 
   return {
     async markRead(conversationId, userId, seq): Promise<ReadState> {
@@ -283,6 +285,7 @@ export function featureQueries(db: Kysely<Database>): FeatureRecords {
     },
 
     async insertErrorReport(report: ErrorReportBody & { userId: string | null }): Promise<ErrorReport> {
+      lastReportAt = Math.max(Date.now(), lastReportAt + 1);
       const row = {
         id: randomUUID(),
         user_id: report.userId,
@@ -291,7 +294,7 @@ export function featureQueries(db: Kysely<Database>): FeatureRecords {
         component_stack: report.componentStack ?? null,
         url: report.url ?? null,
         user_agent: report.userAgent ?? null,
-        created_at: Date.now(),
+        created_at: lastReportAt,
       };
       await db.insertInto('error_reports').values(row).execute();
       return { ...report, id: row.id, userId: row.user_id, createdAt: row.created_at };

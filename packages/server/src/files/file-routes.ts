@@ -1,0 +1,144 @@
+/**
+ * /api/v1/files: upload (multipart), metadata, download (Bearer or a signed link; byte ranges),
+ * and signed download links.
+ * Invariants: only the uploader and members of a conversation where the file was shared may read
+ * it (checked on every download, signed links included); a refused upload leaves nothing behind;
+ * downloads carry the stored type with `nosniff`, and anything but images, audio and video is
+ * served as an attachment.
+ */
+import multipart from '@fastify/multipart';
+import { ErrorCode, type FileInfo, HeraldError } from '@herald/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Authenticator } from '../http/bearer.js';
+import { parse } from '../http/errors.js';
+import type { FileRecord } from '../store/feature-records.js';
+import type { Store } from '../store/store.js';
+import { parseRange } from './byte-range.js';
+import type { FileLinks } from './file-links.js';
+import { contentDisposition, safeFileName } from './file-names.js';
+import type { FileStorage } from './file-storage.js';
+import { isInlineKind } from './file-types.js';
+import { largestLimit, receiveUpload, type UploadPolicy, UploadRefusedError } from './upload-receiver.js';
+
+export interface FileRoutesDeps {
+  store: Store;
+  storage: FileStorage;
+  links: FileLinks;
+  authenticate: Authenticator;
+  policy: UploadPolicy;
+  /** Where uploads are received before they are stored (same filesystem as local storage). */
+  tempDir: string;
+}
+
+/** Room for multipart boundaries and part headers around the file itself. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+const LinkQuery = z.object({
+  uid: z.string().min(1).max(64),
+  exp: z.string().regex(/^\d{1,16}$/),
+  sig: z.string().min(1).max(128),
+});
+
+function info(file: FileRecord): FileInfo {
+  const { storageKey: _private, ...rest } = file;
+  return rest;
+}
+
+function refuse(reply: FastifyReply, error: UploadRefusedError): FastifyReply {
+  // The rest of the body is not read: close the connection instead of draining it.
+  return reply.status(error.status).header('connection', 'close').send({ error: error.toJSON() });
+}
+
+export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Promise<void> {
+  const { store, storage, links, authenticate, policy } = deps;
+  const cap = largestLimit(policy);
+  await app.register(multipart, { limits: { fileSize: cap + 1, files: 1, fields: 20, fieldSize: 4096, parts: 40 } });
+
+  /** The file, if it exists and `userId` may read it. */
+  async function readable(id: string, userId: string): Promise<FileRecord> {
+    const file = await store.findFile(id);
+    if (!file) throw new HeraldError(ErrorCode.NotFound, 'file not found');
+    if (!(await store.canReadFile(id, userId))) throw new HeraldError(ErrorCode.Forbidden, 'you may not read this file');
+    return file;
+  }
+
+  /** The downloading user: from a signed link when the query has one, else from the Bearer token. */
+  async function downloader(request: FastifyRequest, id: string): Promise<string> {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (query?.sig === undefined) return (await authenticate(request)).userId;
+    return links.verify(id, parse(LinkQuery, query, 'download link'));
+  }
+
+  app.post('/api/v1/files/upload', async (request, reply) => {
+    const actor = await authenticate(request);
+    if (!request.isMultipart()) throw new HeraldError(ErrorCode.BadRequest, 'send the file as multipart/form-data, in a part named "file"');
+    const declared = Number(request.headers['content-length']);
+    if (declared > cap + MULTIPART_OVERHEAD)
+      return refuse(reply, new UploadRefusedError(413, `uploads may be at most ${cap} bytes`, { limit: cap }));
+    const part = await request.file();
+    if (!part) throw new HeraldError(ErrorCode.BadRequest, 'the form has no file part');
+    // Browsers (and fetch's FormData) escape `"` in a multipart file name as %22 (WHATWG HTML).
+    const name = safeFileName(part.filename.replaceAll('%22', '"'));
+    let received: Awaited<ReturnType<typeof receiveUpload>>;
+    try {
+      received = await receiveUpload(part.file, name, deps.tempDir, policy);
+    } catch (error) {
+      if (error instanceof UploadRefusedError) return refuse(reply, error);
+      throw error;
+    }
+    const storageKey = await storage.save(received.tempPath);
+    try {
+      const file = await store.insertFile({
+        uploaderId: actor.userId,
+        name,
+        mimeType: received.type.mimeType,
+        size: received.size,
+        kind: received.type.kind,
+        width: received.width,
+        height: received.height,
+        storageKey,
+      });
+      request.log.info({ fileId: file.id, kind: file.kind, mimeType: file.mimeType, size: file.size }, 'file uploaded');
+      return reply.status(201).send({ file: info(file) });
+    } catch (error) {
+      await storage.remove(storageKey);
+      throw error;
+    }
+  });
+
+  app.get('/api/v1/files/:id/info', async (request) => {
+    const actor = await authenticate(request);
+    return { file: info(await readable(parse(IdParams, request.params, 'path').id, actor.userId)) };
+  });
+
+  app.post('/api/v1/files/:id/link', async (request) => {
+    const actor = await authenticate(request);
+    const file = await readable(parse(IdParams, request.params, 'path').id, actor.userId);
+    return links.sign(file.id, actor.userId);
+  });
+
+  app.get('/api/v1/files/:id', async (request, reply) => {
+    const { id } = parse(IdParams, request.params, 'path');
+    const file = await readable(id, await downloader(request, id));
+    const range = parseRange(request.headers.range, file.size);
+    reply.header('accept-ranges', 'bytes').header('x-content-type-options', 'nosniff');
+    if (range.kind === 'unsatisfiable') {
+      return reply
+        .status(416)
+        .header('content-range', `bytes */${file.size}`)
+        .send({ error: { code: ErrorCode.BadRequest, message: `range not satisfiable for a file of ${file.size} bytes` } });
+    }
+    const partial = range.kind === 'partial' ? range : undefined;
+    const body = await storage.open(file.storageKey, partial);
+    const textual = file.mimeType.startsWith('text/');
+    reply
+      .header('content-type', textual ? `${file.mimeType}; charset=utf-8` : file.mimeType)
+      .header('content-disposition', contentDisposition(isInlineKind(file.kind) ? 'inline' : 'attachment', file.name))
+      .header('cache-control', 'private, max-age=600')
+      .header('content-length', partial ? partial.end - partial.start + 1 : file.size);
+    if (partial) reply.status(206).header('content-range', `bytes ${partial.start}-${partial.end}/${file.size}`);
+    return reply.send(body);
+  });
+}
