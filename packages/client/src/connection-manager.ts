@@ -60,7 +60,7 @@ export class ConnectionManager {
 
   /** Send on the ready socket; false when there is none. */
   send(frame: Parameters<Transport['send']>[0]): boolean {
-    return this.isReady && this.transport !== null && this.transport.send(frame);
+    return this.isReady && this.transport?.send(frame) === true;
   }
 
   /** Send even before `connected` (heartbeats); false without an open socket. */
