@@ -367,6 +367,27 @@ describe('HeraldClient subscriptions and outbox', () => {
     expect(t.client.lastSeq('c1')).toBe(5);
   });
 
+  it('subscribing twice to the same conversation resolves at once the second time', async () => {
+    const t = setup();
+    await t.client.connect();
+    t.server.publish('c1');
+    await t.client.subscribeConversation('c1');
+    await expect(t.client.subscribeConversation('c1')).resolves.toEqual({ conversationId: 'c1', lastSeq: 1 });
+    expect(t.server.last.sentOf('subscribe')).toHaveLength(1);
+  });
+
+  it('unsubscribing stops following: the server is told and the resume point is forgotten', async () => {
+    const t = setup();
+    await t.client.connect();
+    await t.client.subscribeConversation('c1', { since: 0 });
+    await t.client.unsubscribeConversation('c1');
+    expect(t.server.last.sentOf('unsubscribe')[0]?.data).toEqual({ conversationId: 'c1' });
+    expect(t.client.lastSeq('c1')).toBeNull();
+    t.server.last.drop(1006);
+    await t.clock.advanceAsync(1000);
+    expect(t.server.last.sentOf('subscribe')).toHaveLength(0);
+  });
+
   it('holds an out-of-order message and fetches the gap from history after gapTimeoutMs', async () => {
     const t = setup({ gapTimeoutMs: 300 });
     const got: number[] = [];

@@ -27,6 +27,8 @@ interface Followed {
   sequencer: ConversationSequencer;
   gapTimer: TimerHandle | undefined;
   filling: boolean;
+  /** The last subscribe was acked on the current connection. */
+  subscribed: boolean;
   waiters: { resolve: (result: SubscribeResult) => void; reject: (error: HeraldError) => void }[];
 }
 
@@ -55,10 +57,21 @@ export class Subscriptions {
     let entry = this.followed.get(conversationId);
     const fresh = !entry;
     if (!entry) {
-      entry = { conversationId, sequencer: new ConversationSequencer(since ?? null), gapTimer: undefined, filling: false, waiters: [] };
+      entry = {
+        conversationId,
+        sequencer: new ConversationSequencer(since ?? null),
+        gapTimer: undefined,
+        filling: false,
+        subscribed: false,
+        waiters: [],
+      };
       this.followed.set(conversationId, entry);
     }
     const followed = entry;
+    if (!fresh && followed.subscribed) {
+      // Already following on this connection: nothing to ask the server.
+      return Promise.resolve({ conversationId, lastSeq: followed.sequencer.delivered ?? 0 });
+    }
     const promise = new Promise<SubscribeResult>((resolve, reject) => followed.waiters.push({ resolve, reject }));
     if (fresh && this.deps.isConnected()) this.send(followed);
     return promise;
@@ -92,9 +105,11 @@ export class Subscriptions {
 
   private send(entry: Followed): void {
     const since = entry.sequencer.delivered ?? undefined;
+    entry.subscribed = false;
     this.deps.subscribe(entry.conversationId, since).then(
       (result) => {
         if (this.followed.get(entry.conversationId) !== entry) return;
+        entry.subscribed = true;
         this.deliverAll(entry, entry.sequencer.setBaseline(result.lastSeq));
         for (const waiter of entry.waiters.splice(0)) waiter.resolve(result);
       },
