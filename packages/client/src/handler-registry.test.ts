@@ -31,8 +31,8 @@ describe('HandlerRegistry', () => {
     await Promise.resolve();
     expect(got).toEqual([1]);
     expect(errors.map(([e, a]) => [e.code, e.message, a])).toEqual([
-      ['internal', 'a new_message handler failed: boom', 'new_message'],
-      ['internal', 'a new_message handler failed: async boom', 'new_message'],
+      ['handler_failed', 'a new_message handler failed: boom', 'new_message'],
+      ['handler_failed', 'a new_message handler failed: async boom', 'new_message'],
     ]);
   });
 

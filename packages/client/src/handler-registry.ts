@@ -78,7 +78,7 @@ export class HandlerRegistry {
     const herald =
       error instanceof HeraldError
         ? error
-        : new HeraldError(ErrorCode.Internal, `a ${action} handler failed: ${error instanceof Error ? error.message : String(error)}`, {
+        : new HeraldError(ErrorCode.HandlerFailed, `a ${action} handler failed: ${error instanceof Error ? error.message : String(error)}`, {
             cause: error,
           });
     try {

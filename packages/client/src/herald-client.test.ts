@@ -416,7 +416,7 @@ describe('HeraldClient subscriptions and outbox', () => {
     for (let i = 0; i < 20; i++) t.server.last.receive(t.server.publish('c1'));
     await t.clock.advanceAsync(0);
     expect(t.errors.map(([e, c]) => [e.code, c.source, (e.details as { dropped: number }).dropped])).toEqual([
-      ['rate_limited', 'dispatch', 15],
+      ['queue_full', 'dispatch', 15],
     ]);
     await t.clock.advanceAsync(100);
     expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

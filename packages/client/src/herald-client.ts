@@ -73,7 +73,7 @@ export class HeraldClient {
       (frame) => this.dispatch(frame),
       (count) =>
         this.report(
-          new HeraldError(ErrorCode.RateLimited, `dispatch queue full: dropped the ${count} oldest frames`, {
+          new HeraldError(ErrorCode.QueueFull, `dispatch queue full: dropped the ${count} oldest frames`, {
             reason: 'dispatch_overflow',
             dropped: count,
           }),

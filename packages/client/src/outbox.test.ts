@@ -79,7 +79,7 @@ describe('Outbox', () => {
     const t = setup(1);
     await t.outbox.restore();
     const first = t.outbox.add(frame('a'));
-    await expect(t.outbox.add(frame('b'))).rejects.toMatchObject({ code: 'rate_limited', details: { reason: 'outbox_full' } });
+    await expect(t.outbox.add(frame('b'))).rejects.toMatchObject({ code: 'queue_full', details: { reason: 'outbox_full' } });
     t.connect();
     t.outbox.flush();
     await settle();

@@ -59,7 +59,7 @@ export class Outbox {
     if (this.disposed) return Promise.reject(new HeraldError(ErrorCode.Disconnected, 'client disposed'));
     if (this.entries.length >= this.deps.capacity) {
       return Promise.reject(
-        new HeraldError(ErrorCode.RateLimited, `outbox full: ${this.deps.capacity} messages already wait to be sent`, {
+        new HeraldError(ErrorCode.QueueFull, `outbox full: ${this.deps.capacity} messages already wait to be sent`, {
           reason: 'outbox_full',
           capacity: this.deps.capacity,
         }),

@@ -42,6 +42,10 @@ export const ErrorCode = {
   Timeout: 'timeout',
   /** The connection closed before a reply arrived (client-side). */
   Disconnected: 'disconnected',
+  /** A client-side queue (outbox or incoming dispatch) is full (client-side). */
+  QueueFull: 'queue_full',
+  /** An application handler threw or rejected; reported through `onError`, never thrown (client-side). */
+  HandlerFailed: 'handler_failed',
   /** An unexpected server fault; the request may be retried with the same id. */
   Internal: 'internal',
 } as const;

@@ -3,7 +3,7 @@
  * rate budget, what it was sent per conversation). Frame meaning lives in frame-router.ts.
  * Invariants: nothing is sent after close starts; a socket whose unsent buffer passes the cap
  * is closed as a slow consumer (the client resumes with `since`, so nothing is lost);
- * no per-connection timers (liveness.ts sweeps all connections with one).
+ * no per-connection timers (the gateway's sweep serves all connections).
  */
 import { randomUUID } from 'node:crypto';
 import { CloseCode, type Device, type ErrorCode, encodeFrame, type HeraldError, type ServerFrame, type User } from '@herald/protocol';

@@ -25,6 +25,8 @@ const STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
   timeout: 504,
   disconnected: 503,
+  queue_full: 503,
+  handler_failed: 500,
   internal: 500,
 };
 
