@@ -45,6 +45,34 @@ function statCpuNs(pid) {
 }
 
 /** Resident set size of a process, in bytes. */
+/** Pids of the processes whose command name is `name` (e.g. every `postgres` backend). @param {string} name */
+export function pidsNamed(name) {
+  /** @type {number[]} */
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) pids.push(Number(entry));
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  return pids;
+}
+
+/** Summed on-CPU ns of several processes; ones that exit in between count as 0. @param {number[]} pids */
+export function totalCpuNs(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += cpuNs(pid);
+    } catch {
+      // Exited.
+    }
+  }
+  return total;
+}
+
 /** @param {number} pid */
 export function rssBytes(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

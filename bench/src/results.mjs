@@ -29,6 +29,8 @@
  * @property {number} serverCpuPercent
  * @property {number | null} serverCpuUsPerDelivery
  * @property {number} serverCpuWaitPercent
+ * @property {number | null} databaseCpuPercent CPU of the database processes (PostgreSQL backends, every client's), null without one
+ * @property {number | null} databaseCpuUsPerDelivery
  * @property {number} loadgenCpuPercent
  * @property {number} loadgenCpuWaitPercent
  */

@@ -10,6 +10,9 @@ const cell = (/** @type {unknown} */ v) => (v === null || v === undefined || Num
 const waits = (/** @type {{ serverCpuWaitPercent: number, loadgenCpuWaitPercent: number }} */ r) =>
   `${cell(r.serverCpuWaitPercent)} / ${cell(r.loadgenCpuWaitPercent)}`;
 const verdict = (/** @type {boolean | null} */ b) => (b === null ? 'n/a' : b ? '**met**' : '**not met**');
+/** Server CPU, plus the database's when there is one: `72.9 + 41.0 db`. */
+const withDb = (/** @type {number | null} */ server, /** @type {number | null | undefined} */ db) =>
+  db === null || db === undefined ? server : `${cell(server)} + ${db} db`;
 /** "all", or what was missing and how many connections the server dropped. */
 const delivered = (/** @type {{ missing: number, droppedConnections?: number }} */ r) =>
   [r.missing ? `${r.missing} missing` : 'all', r.droppedConnections ? `${r.droppedConnections} conns dropped` : '']
@@ -93,8 +96,8 @@ function fanoutSection(run) {
       s.latencyMs.p50,
       s.latencyMs.p99,
       s.latencyMs.max,
-      s.serverCpuPercent,
-      s.serverCpuUsPerDelivery,
+      withDb(s.serverCpuPercent, s.databaseCpuPercent),
+      withDb(s.serverCpuUsPerDelivery, s.databaseCpuUsPerDelivery),
       s.loadgenCpuPercent,
       waits(s),
       `${s.sustained ? 'yes' : 'no'}${s.attempts > 1 ? ` (try ${s.attempts})` : ''}`,
@@ -138,8 +141,8 @@ function chatSection(run) {
             t.chat.latencyMs.p50,
             t.chat.latencyMs.p99,
             t.chat.latencyMs.max,
-            t.chat.serverCpuPercent,
-            t.chat.serverCpuUsPerDelivery,
+            withDb(t.chat.serverCpuPercent, t.chat.databaseCpuPercent),
+            withDb(t.chat.serverCpuUsPerDelivery, t.chat.databaseCpuUsPerDelivery),
             t.chat.loadgenCpuPercent,
             waits(t.chat),
           ],

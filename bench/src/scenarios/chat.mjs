@@ -40,7 +40,7 @@ export async function runChat(target, plan, pairs) {
       const droppedBefore = drops.count;
       const step = new DeliveryLedger(Math.ceil((rate * durationMs) / 1000) + 1, 2);
       ledger = step;
-      const measure = startWindow(pid);
+      const measure = startWindow(pid, target.databasePids());
       const loop = await runOpenLoop({
         rate,
         durationMs,

@@ -3,13 +3,17 @@
  * server CPU per delivery and the load generator's own CPU (so a saturated generator is visible),
  * plus how long each was runnable but kept off its CPU by other processes (a shared machine).
  */
-import { cpuMeter } from '../proc-stats.mjs';
+import { cpuMeter, totalCpuNs } from '../proc-stats.mjs';
 
-/** Start measuring a window; `finish` turns a ledger and the publish loop's timing into the report row. */
-/** @param {number} pid */
-export function startWindow(pid) {
+/**
+ * Start measuring a window; `finish` turns a ledger and the publish loop's timing into the report row.
+ * @param {number} pid the server
+ * @param {number[]} databasePids processes doing the server's database work (PostgreSQL backends), measured apart
+ */
+export function startWindow(pid, databasePids) {
   const server = cpuMeter(pid);
   const loadgen = cpuMeter(process.pid);
+  const databaseStart = totalCpuNs(databasePids);
   return {
     /**
      * @param {import('../delivery-ledger.mjs').DeliveryLedger} ledger
@@ -20,6 +24,7 @@ export function startWindow(pid) {
     finish(ledger, loop, droppedConnections) {
       const { cpuNs, waitNs, wallMs } = server.lap();
       const own = loadgen.lap();
+      const databaseNs = databasePids.length ? totalCpuNs(databasePids) - databaseStart : null;
       const summary = ledger.summary();
       const activeMs = Math.max(ledger.lastDeliveryAt, loop.endedAt) - loop.startedAt;
       return {
@@ -30,6 +35,8 @@ export function startWindow(pid) {
         serverCpuPercent: round1((cpuNs / 1e6 / wallMs) * 100),
         serverCpuUsPerDelivery: summary.delivered ? round2(cpuNs / 1e3 / summary.delivered) : null,
         serverCpuWaitPercent: round1((waitNs / 1e6 / wallMs) * 100),
+        databaseCpuPercent: databaseNs === null ? null : round1((databaseNs / 1e6 / wallMs) * 100),
+        databaseCpuUsPerDelivery: databaseNs === null || !summary.delivered ? null : round2(databaseNs / 1e3 / summary.delivered),
         loadgenCpuPercent: round1((own.cpuNs / 1e6 / wallMs) * 100),
         loadgenCpuWaitPercent: round1((own.waitNs / 1e6 / wallMs) * 100),
       };

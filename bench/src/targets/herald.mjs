@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { mapLimit } from '../connect-all.mjs';
 import { messageIdInJson } from '../delivery-ledger.mjs';
+import { pidsNamed } from '../proc-stats.mjs';
 import { launchServer } from '../server-process.mjs';
 import { heraldApi } from './herald-api.mjs';
 
@@ -79,6 +80,8 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log 
     name,
     label: database === 'sqlite' ? 'Herald (SQLite)' : 'Herald (PostgreSQL)',
     pid: () => running().pid,
+    // Every postgres process on the machine: Herald's pool backends, plus anyone else's (noted in the docs).
+    databasePids: () => (database === 'postgres' ? pidsNamed('postgres') : []),
     async start(layout) {
       if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the root \`npm run bench\` does)`);
       dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-'));

@@ -22,6 +22,7 @@ export function rawWsTarget({ cpus }) {
     name: 'raw-ws',
     label: 'raw ws',
     pid: () => running().pid,
+    databasePids: () => [],
     async start() {
       server = await launchServer({ label: 'raw ws server', args: [script], env: {}, cpus, readyPort: readyJsonPort });
     },

@@ -22,6 +22,7 @@ export function socketIoTarget({ cpus }) {
     name: 'socketio',
     label: 'Socket.IO 4',
     pid: () => running().pid,
+    databasePids: () => [],
     async start() {
       server = await launchServer({ label: 'Socket.IO server', args: [script], env: {}, cpus, readyPort: readyJsonPort });
     },

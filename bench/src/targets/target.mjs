@@ -35,6 +35,7 @@
  * @property {string} name stable id used in results ("herald-sqlite", "socketio", "raw-ws", ...)
  * @property {string} label human name for tables
  * @property {() => number} pid the measured server process
+ * @property {() => number[]} databasePids processes doing its database work outside it (PostgreSQL backends), or none
  * @property {(layout: Layout) => Promise<void>} start create accounts and rooms, then start the measured server
  * @property {(spec: ClientSpec) => Promise<BenchClient>} connect open one client, resolved once it can send and receive
  * @property {() => { count: number, first: string | undefined }} errors error replies the server sent (Herald)
