@@ -33,6 +33,7 @@ import { realtimeFeature } from './realtime/realtime-feature.js';
 import { createStore } from './store/create-store.js';
 import type { Store } from './store/store.js';
 import { UserDirectory } from './users/user-directory.js';
+import { webAppFeature } from './web/web-app-feature.js';
 
 export interface HeraldServerOptions {
   config: HeraldConfig;
@@ -54,6 +55,7 @@ const FEATURES: readonly FeatureFactory[] = [
   adminFeature,
   filesFeature,
   errorReportsFeature,
+  webAppFeature, // last: its catch-all GET serves the web app's index.html
 ];
 
 export interface HeraldServer {

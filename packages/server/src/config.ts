@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   HERALD_FILE_LINK_TTL: int(10, 600).default(300),
   HERALD_ERROR_REPORT_RATE_LIMIT: int(1).default(10),
   HERALD_NODE_ID: z.string().min(1).optional(),
+  HERALD_WEB_DIR: z.string().min(1).default('./apps/web/dist'),
 });
 
 /** One line per variable for README and `--help`-style messages. */
@@ -82,6 +83,7 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_FILE_LINK_TTL: 'lifetime in seconds of signed file download links, 10-600 (default 300)',
   HERALD_ERROR_REPORT_RATE_LIMIT: 'client error reports accepted per minute per IP (default 10)',
   HERALD_NODE_ID: "this node's id in stats and logs (default hostname-pid)",
+  HERALD_WEB_DIR: 'the built web app served at / (default ./apps/web/dist)',
 };
 
 export interface HeraldConfig {
@@ -117,6 +119,7 @@ export interface HeraldConfig {
   };
   errorReportRateLimit: number;
   nodeId: string;
+  webDir: string;
 }
 
 export class ConfigError extends Error {
@@ -173,5 +176,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     errorReportRateLimit: e.HERALD_ERROR_REPORT_RATE_LIMIT,
     nodeId: e.HERALD_NODE_ID ?? `${hostname()}-${process.pid}`,
+    webDir: resolve(e.HERALD_WEB_DIR),
   };
 }

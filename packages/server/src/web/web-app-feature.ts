@@ -1,0 +1,41 @@
+/**
+ * Serves the built web app (apps/web/dist) from the same origin as the API, so `npm start` is the
+ * whole product on one port. Unknown GET paths that are not API, socket or metrics paths get
+ * index.html (client-side routing). When no build exists, `/` says how to make one.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { ErrorCode } from '@herald/protocol';
+import type { Feature, ServerContext } from '../feature.js';
+
+const API_PREFIXES = ['/api/', '/ws', '/metrics'];
+
+export function webAppFeature(context: ServerContext): Feature {
+  const root = context.config.webDir;
+  return {
+    name: 'web-app',
+    async routes(app) {
+      if (!existsSync(join(root, 'index.html'))) {
+        app.get('/', async (_request, reply) =>
+          reply.type('text/plain').send('Herald API is running. The web app is not built: run `npm run build` (or `npm start`).\n'),
+        );
+        return;
+      }
+      await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'], cacheControl: false });
+      // Hashed assets can be cached for good; index.html must always be revalidated.
+      app.addHook('onSend', async (request, reply, payload) => {
+        if (request.url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+        return payload;
+      });
+      app.get('/*', async (request, reply) => {
+        const path = request.url.split('?')[0] ?? '/';
+        if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+          return reply.status(404).send({ error: { code: ErrorCode.NotFound, message: `no route GET ${path}` } });
+        }
+        reply.header('cache-control', 'no-cache');
+        return reply.sendFile('index.html');
+      });
+    },
+  };
+}
