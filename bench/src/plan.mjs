@@ -40,7 +40,7 @@ export const FULL = {
   stepMs: 5000,
   drainMs: 5000,
   giveUpMs: 2000,
-  stepRetries: 1,
+  stepRetries: 2,
   chatClients: 2000,
   chatIntervalMs: 2000,
   chatWarmupMs: 2000,

@@ -9,11 +9,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 const TICK_NS = 1e9 / 100; // USER_HZ is 100 on every Linux we run on.
 
 /**
- * On-CPU time and run-queue wait of a process, in nanoseconds, summed over its threads. The wait is
- * time the process was runnable but another process had the CPU: on a shared machine it shows how
- * much a number was disturbed (NaN when the kernel gives no schedstat).
+ * On-CPU time of a process (summed over its threads) and run-queue wait of its main thread, in
+ * nanoseconds. The wait is time the JavaScript thread was runnable but something else had the CPU:
+ * another process on a shared machine, or (rarely) its own GC helper threads on the same pinned core.
+ * NaN when the kernel gives no schedstat.
+ * @param {number} pid
  */
-/** @param {number} pid */
 export function schedTimes(pid) {
   try {
     let cpu = 0;
@@ -21,7 +22,7 @@ export function schedTimes(pid) {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const fields = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ');
       cpu += Number(fields[0]);
-      wait += Number(fields[1]);
+      if (tid === String(pid)) wait = Number(fields[1]);
     }
     if (cpu > 0) return { cpuNs: cpu, waitNs: wait };
   } catch {
@@ -30,8 +31,7 @@ export function schedTimes(pid) {
   return { cpuNs: statCpuNs(pid), waitNs: Number.NaN };
 }
 
-/** Total on-CPU time of a process, in nanoseconds. */
-/** @param {number} pid */
+/** Total on-CPU time of a process, in nanoseconds. @param {number} pid */
 export function cpuNs(pid) {
   return schedTimes(pid).cpuNs;
 }
@@ -60,17 +60,34 @@ export function pidsNamed(name) {
   return pids;
 }
 
-/** Summed on-CPU ns of several processes; ones that exit in between count as 0. @param {number[]} pids */
-export function totalCpuNs(pids) {
-  let total = 0;
+/**
+ * A CPU stopwatch over several processes (e.g. PostgreSQL backends): `elapsedNs()` is the CPU they
+ * used since the start. A process that exits meanwhile counts 0 (its last interval is lost).
+ * @param {number[]} pids
+ */
+export function groupCpuMeter(pids) {
+  /** @type {Map<number, number>} */
+  const start = new Map();
   for (const pid of pids) {
     try {
-      total += cpuNs(pid);
+      start.set(pid, cpuNs(pid));
     } catch {
-      // Exited.
+      // Exited already.
     }
   }
-  return total;
+  return {
+    elapsedNs() {
+      let total = 0;
+      for (const [pid, before] of start) {
+        try {
+          total += cpuNs(pid) - before;
+        } catch {
+          // Exited.
+        }
+      }
+      return total;
+    },
+  };
 }
 
 /** @param {number} pid */

@@ -56,6 +56,7 @@
  * @typedef {object} FanoutResult
  * @property {number} subscribers
  * @property {number} maxSustainedRate 0 when no step was sustained
+ * @property {number | null} projectedRate msg/s one full core would carry at the CPU µs/delivery of the busiest complete step
  * @property {string} [firstDrop] why the first dropped connection was dropped, when one was
  * @property {FanoutStep[]} steps
  */

@@ -1,8 +1,9 @@
 /**
  * The issue's targets, checked against one run's results. Each goal says what was compared,
  * the two numbers, and met / not met / n/a (a side is missing from the run).
- * Fan-out CPU per delivery is compared at the highest rate every server sustained, where fixed
- * per-second costs (timers, pings) weigh least; if none sustained any rate, at the first rate.
+ * Fan-out CPU per delivery is compared at the highest rate at which every server delivered every
+ * message (latency aside: CPU per delivery is about work, not about queueing), where fixed
+ * per-second costs (timers, pings) weigh least; if there is none, at the first rate.
  */
 
 /** @typedef {import('../results.mjs').TargetResult | undefined} Result */
@@ -32,9 +33,9 @@ export function checkGoals(byTarget) {
 
 /** @param {Result[]} targets */
 function commonFanoutRate(targets) {
-  const sustained = targets.map((t) => new Set((t?.fanout?.steps ?? []).filter((s) => s.sustained).map((s) => s.rate)));
+  const complete = targets.map((t) => new Set((t?.fanout?.steps ?? []).filter((s) => s.complete).map((s) => s.rate)));
   const all = targets.flatMap((t) => (t?.fanout?.steps ?? []).map((s) => s.rate));
-  const common = all.filter((rate) => sustained.every((set) => set.has(rate)));
+  const common = all.filter((rate) => complete.every((set) => set.has(rate)));
   return common.length ? Math.max(...common) : all.length ? Math.min(...all) : 0;
 }
 

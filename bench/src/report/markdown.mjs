@@ -85,7 +85,14 @@ function fanoutSection(run) {
   if (!results.length) return [];
   const summary = results.map(({ label, fanout }) => {
     const best = fanout.steps.find((s) => s.rate === fanout.maxSustainedRate);
-    return [label, fanout.maxSustainedRate, best?.serverCpuUsPerDelivery];
+    return [
+      label,
+      fanout.maxSustainedRate,
+      best ? withDb(best.serverCpuUsPerDelivery, best.databaseCpuUsPerDelivery) : null,
+      best?.serverCpuPercent,
+      best?.loadgenCpuPercent,
+      fanout.projectedRate,
+    ];
   });
   const steps = results.flatMap(({ label, fanout }) =>
     fanout.steps.map((s) => [
@@ -106,7 +113,17 @@ function fanoutSection(run) {
   return [
     `\n**B. Fan-out** — ${run.plan.fanoutSubscribers} subscribers in one room, one publisher, open-loop rate steps of ` +
       `${run.plan.stepMs / 1000} s; latency from the scheduled send time. Sustained = every copy delivered and p99 < 100 ms.\n`,
-    table(['server', 'highest sustained msg/s', 'CPU µs/delivery at that rate'], summary),
+    table(
+      [
+        'server',
+        'highest sustained msg/s',
+        'CPU µs/delivery there',
+        'server CPU % there',
+        'loadgen CPU % there',
+        'projected msg/s at 100 % of one core',
+      ],
+      summary,
+    ),
     '',
     table(
       [

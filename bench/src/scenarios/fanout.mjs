@@ -69,9 +69,16 @@ export async function runFanout(target, plan, log) {
       if (!step.sustained) break;
     }
     const best = steps.filter((s) => s.sustained).at(-1);
+    // What one full core would carry at the CPU cost per delivery of the busiest complete step:
+    // independent of the load generator's own limit (see docs/performance.md).
+    const busiest = steps.filter((s) => s.complete && s.serverCpuUsPerDelivery).at(-1);
+    const projectedRate = busiest?.serverCpuUsPerDelivery
+      ? Math.round(1e6 / busiest.serverCpuUsPerDelivery / plan.fanoutSubscribers)
+      : null;
     return {
       subscribers: plan.fanoutSubscribers,
       maxSustainedRate: best ? best.rate : 0,
+      projectedRate,
       steps,
       ...(drops.first ? { firstDrop: drops.first } : {}),
     };

@@ -3,7 +3,7 @@
  * server CPU per delivery and the load generator's own CPU (so a saturated generator is visible),
  * plus how long each was runnable but kept off its CPU by other processes (a shared machine).
  */
-import { cpuMeter, totalCpuNs } from '../proc-stats.mjs';
+import { cpuMeter, groupCpuMeter } from '../proc-stats.mjs';
 
 /**
  * Start measuring a window; `finish` turns a ledger and the publish loop's timing into the report row.
@@ -13,7 +13,7 @@ import { cpuMeter, totalCpuNs } from '../proc-stats.mjs';
 export function startWindow(pid, databasePids) {
   const server = cpuMeter(pid);
   const loadgen = cpuMeter(process.pid);
-  const databaseStart = totalCpuNs(databasePids);
+  const database = groupCpuMeter(databasePids);
   return {
     /**
      * @param {import('../delivery-ledger.mjs').DeliveryLedger} ledger
@@ -24,7 +24,7 @@ export function startWindow(pid, databasePids) {
     finish(ledger, loop, droppedConnections) {
       const { cpuNs, waitNs, wallMs } = server.lap();
       const own = loadgen.lap();
-      const databaseNs = databasePids.length ? totalCpuNs(databasePids) - databaseStart : null;
+      const databaseNs = databasePids.length ? database.elapsedNs() : null;
       const summary = ledger.summary();
       const activeMs = Math.max(ledger.lastDeliveryAt, loop.endedAt) - loop.startedAt;
       return {
