@@ -82,13 +82,25 @@ export class Connection {
 
   /** Send pre-serialised text; false if the connection is closing or was just closed as a slow consumer. */
   sendText(text: string): boolean {
+    if (!this.write(text)) return false;
+    this.metrics.framesOut.inc();
+    return true;
+  }
+
+  /** Send a pre-encoded UTF-8 frame as a text message (broadcasts: one buffer for every socket). */
+  sendData(data: Buffer): boolean {
+    if (!this.write(data)) return false;
+    this.metrics.framesOut.inc();
+    return true;
+  }
+
+  private write(data: string | Buffer): boolean {
     if (this.state === 'closing' || this.state === 'closed') return false;
     if (this.socket.bufferedAmount > this.limits.sendBufferBytes) {
       this.close(CloseCode.SlowConsumer, 'send buffer full: read faster, then resume with since');
       return false;
     }
-    this.socket.send(text);
-    this.metrics.framesOut.inc();
+    this.socket.send(data, { binary: false });
     return true;
   }
 
@@ -110,11 +122,14 @@ export class Connection {
     }
   }
 
-  /** A conversation event from the bus for this connection's user. */
-  deliver(event: ConversationEvent): void {
+  /**
+   * A conversation event from the bus for this connection's user, with its frame pre-encoded.
+   * Returns true when it was written (the caller counts frames for the whole broadcast).
+   */
+  deliver(event: ConversationEvent, data: Buffer): boolean {
     const stream = this.stream(event.conversationId);
-    if (stream.muted) return;
-    if (stream.offer(event)) this.sendText(event.frame);
+    if (stream.muted) return false;
+    return stream.offer(event) && this.write(data);
   }
 
   stream(conversationId: string): ConversationStream {

@@ -78,10 +78,11 @@ export class LocalSessions {
 
   private deliverUserEvent(event: UserEvent): void {
     const { target } = event;
+    const data = Buffer.from(event.frame);
     if ('all' in target) {
       for (const set of this.byUser.values()) {
         for (const connection of set) {
-          if (target.role === undefined || connection.user?.role === target.role) connection.sendText(event.frame);
+          if (target.role === undefined || connection.user?.role === target.role) connection.sendData(data);
         }
       }
       return;
@@ -92,17 +93,24 @@ export class LocalSessions {
       for (const connection of set) {
         if (target.connectionId !== undefined && connection.id !== target.connectionId) continue;
         if (target.deviceType !== undefined && connection.device?.deviceType !== target.deviceType) continue;
-        connection.sendText(event.frame);
+        connection.sendData(data);
       }
     }
   }
 
   private fanOut(event: ConversationEvent): void {
+    // Encode the frame to bytes once; every socket gets the same buffer (ws would otherwise re-encode per send).
+    let data: Buffer | undefined;
+    let sent = 0;
     for (const userId of event.memberIds) {
       const set = this.byUser.get(userId);
       if (!set) continue;
-      for (const connection of set) connection.deliver(event);
+      for (const connection of set) {
+        data ??= Buffer.from(event.frame);
+        if (connection.deliver(event, data)) sent++;
+      }
     }
+    if (sent > 0) this.metrics.framesOut.inc(sent);
     this.metrics.broadcastLatency.observe((Date.now() - event.publishedAt) / 1000);
   }
 }
