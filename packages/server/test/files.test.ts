@@ -4,7 +4,7 @@
  * members of a conversation where the file was shared), signed links, and attachment checks on
  * messages — on SQLite and PostgreSQL.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import type { AuthResponse, FileInfo, Message } from '@herald/protocol';
@@ -155,21 +155,25 @@ for (const database of ['sqlite', 'postgres'] as const) {
       await uploaded(alice.accessToken, small, 'small.png', 'image/png');
     });
 
-    it('answers 413 while a too-large upload is still being sent, without waiting for the rest', async () => {
-      const alice = await api.register('Alice');
-      const uploads = join(server.server.config.dataDir, 'uploads');
-      const before = filesUnder(uploads);
+    /**
+     * Start a multipart upload of `bytes` that is never finished, and resolve with the server's
+     * answer and whether the server then closed the connection (instead of reading on).
+     */
+    async function unfinishedUpload(token: string | undefined, bytes: Buffer): Promise<{ status: number; body: unknown }> {
       const boundary = 'herald-test-boundary';
       const request = http.request(`${server.url}/api/v1/files/upload`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${alice.accessToken}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': `multipart/form-data; boundary=${boundary}` },
       });
       request.on('error', () => {}); // the server closes the connection after answering
       const answered = new Promise<http.IncomingMessage>((resolve) => request.once('response', resolve));
       request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.png"\r\nContent-Type: image/png\r\n\r\n`);
-      // A PNG header and 256 KiB of pixels so far; the body is never finished.
-      request.write(Buffer.concat([makePng(1, 1), Buffer.alloc(256 * 1024, 7)]));
+      request.write(bytes);
       const response = await answered;
+      const socketClosed = new Promise<void>((resolve) => {
+        if (request.socket?.destroyed) resolve();
+        else request.socket?.once('close', () => resolve());
+      });
       const body = await new Promise<string>((resolve) => {
         let text = '';
         response.on('data', (chunk: Buffer) => {
@@ -177,10 +181,25 @@ for (const database of ['sqlite', 'postgres'] as const) {
         });
         response.on('end', () => resolve(text));
       });
-      request.destroy();
-      expect(response.statusCode).toBe(413);
-      expect(JSON.parse(body)).toMatchObject({ error: { code: 'too_big', details: { kind: 'image', limit: IMAGE_LIMIT } } });
+      // The body was never ended: only the server can close this connection.
+      await socketClosed;
+      return { status: response.statusCode ?? 0, body: JSON.parse(body) };
+    }
+
+    it('answers 413 while a too-large upload is still being sent, then closes the connection', async () => {
+      const alice = await api.register('Alice');
+      const uploads = join(server.server.config.dataDir, 'uploads');
+      const before = filesUnder(uploads);
+      // A PNG header and 256 KiB of pixels so far.
+      const answer = await unfinishedUpload(alice.accessToken, Buffer.concat([makePng(1, 1), Buffer.alloc(256 * 1024, 7)]));
+      expect(answer.status).toBe(413);
+      expect(answer.body).toMatchObject({ error: { code: 'too_big', details: { kind: 'image', limit: IMAGE_LIMIT } } });
       expect(filesUnder(uploads)).toEqual(before);
+    });
+
+    it('answers an upload without a token with 401 and closes the connection instead of reading the body', async () => {
+      const answer = await unfinishedUpload(undefined, Buffer.alloc(64 * 1024, 1));
+      expect(answer).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
     });
 
     it('refuses uploads without a token or without a multipart body', async () => {
@@ -329,6 +348,27 @@ for (const database of ['sqlite', 'postgres'] as const) {
       });
       expect(left.status).toBe(204);
       expect((await download(bobs.body.url)).status).toBe(403);
+    });
+
+    it('keeps files across a restart, and sweeps unfinished uploads a crash left behind', async () => {
+      const alice = await api.register('Alice');
+      const png = makePng(5, 5);
+      const file = await uploaded(alice.accessToken, png, 'kept.png', 'image/png');
+      const incoming = join(server.server.config.dataDir, 'uploads', '.incoming');
+      mkdirSync(incoming, { recursive: true });
+      const old = join(incoming, 'crashed.part');
+      const fresh = join(incoming, 'in-flight.part');
+      writeFileSync(old, 'half an upload');
+      writeFileSync(fresh, 'another upload');
+      const longAgo = new Date(Date.now() - 24 * 3600_000);
+      utimesSync(old, longAgo, longAgo);
+
+      server = await server.restart();
+      expect(existsSync(old)).toBe(false);
+      expect(existsSync(fresh)).toBe(true);
+      const got = await download(`/api/v1/files/${file.id}`, alice.accessToken);
+      expect(got.status).toBe(200);
+      expect(got.bytes.equals(png)).toBe(true);
     });
   });
 }

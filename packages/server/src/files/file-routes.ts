@@ -8,8 +8,9 @@
  */
 import multipart from '@fastify/multipart';
 import { ErrorCode, type FileInfo, HeraldError } from '@herald/protocol';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Actor } from '../conversations/conversation-service.js';
 import type { Authenticator } from '../http/bearer.js';
 import { parse } from '../http/errors.js';
 import type { FileRecord } from '../store/feature-records.js';
@@ -19,7 +20,7 @@ import type { FileLinks } from './file-links.js';
 import { contentDisposition, safeFileName } from './file-names.js';
 import type { FileStorage } from './file-storage.js';
 import { isInlineKind } from './file-types.js';
-import { largestLimit, receiveUpload, type UploadPolicy, UploadRefusedError } from './upload-receiver.js';
+import { largestLimit, type ReceivedUpload, receiveUpload, type UploadPolicy, UploadRefusedError } from './upload-receiver.js';
 
 export interface FileRoutesDeps {
   store: Store;
@@ -46,11 +47,6 @@ function info(file: FileRecord): FileInfo {
   return rest;
 }
 
-function refuse(reply: FastifyReply, error: UploadRefusedError): FastifyReply {
-  // The rest of the body is not read: close the connection instead of draining it.
-  return reply.status(error.status).header('connection', 'close').send({ error: error.toJSON() });
-}
-
 export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Promise<void> {
   const { store, storage, links, authenticate, policy } = deps;
   const cap = largestLimit(policy);
@@ -71,23 +67,31 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
     return links.verify(id, parse(LinkQuery, query, 'download link'));
   }
 
-  app.post('/api/v1/files/upload', async (request, reply) => {
+  /** Authenticate, then receive the request's file part into a temp file (the caller owns it). */
+  async function receive(request: FastifyRequest): Promise<{ actor: Actor; name: string; received: ReceivedUpload }> {
     const actor = await authenticate(request);
     if (!request.isMultipart()) throw new HeraldError(ErrorCode.BadRequest, 'send the file as multipart/form-data, in a part named "file"');
-    const declared = Number(request.headers['content-length']);
-    if (declared > cap + MULTIPART_OVERHEAD)
-      return refuse(reply, new UploadRefusedError(413, `uploads may be at most ${cap} bytes`, { limit: cap }));
+    if (Number(request.headers['content-length']) > cap + MULTIPART_OVERHEAD) {
+      throw new UploadRefusedError(413, `uploads may be at most ${cap} bytes`, { limit: cap });
+    }
     const part = await request.file();
     if (!part) throw new HeraldError(ErrorCode.BadRequest, 'the form has no file part');
     // Browsers (and fetch's FormData) escape `"` in a multipart file name as %22 (WHATWG HTML).
     const name = safeFileName(part.filename.replaceAll('%22', '"'));
-    let received: Awaited<ReturnType<typeof receiveUpload>>;
+    return { actor, name, received: await receiveUpload(part.file, name, deps.tempDir, policy) };
+  }
+
+  app.post('/api/v1/files/upload', async (request, reply) => {
+    let upload: Awaited<ReturnType<typeof receive>>;
     try {
-      received = await receiveUpload(part.file, name, deps.tempDir, policy);
+      upload = await receive(request);
     } catch (error) {
-      if (error instanceof UploadRefusedError) return refuse(reply, error);
+      // The rest of the body may be unread (and large): close the connection instead of draining it.
+      reply.header('connection', 'close');
+      if (error instanceof UploadRefusedError) return reply.status(error.status).send({ error: error.toJSON() });
       throw error;
     }
+    const { actor, name, received } = upload;
     const storageKey = await storage.save(received.tempPath);
     try {
       const file = await store.insertFile({
@@ -131,7 +135,10 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
         .send({ error: { code: ErrorCode.BadRequest, message: `range not satisfiable for a file of ${file.size} bytes` } });
     }
     const partial = range.kind === 'partial' ? range : undefined;
-    const body = await storage.open(file.storageKey, partial);
+    // Always a bounded read: the stream ends right after its last byte, without waiting for an EOF
+    // read, so the response is finished by the time the client has it (a keep-alive socket is idle,
+    // and a graceful close is not held up by it).
+    const body = await storage.open(file.storageKey, partial ?? { start: 0, end: file.size - 1 });
     const textual = file.mimeType.startsWith('text/');
     reply
       .header('content-type', textual ? `${file.mimeType}; charset=utf-8` : file.mimeType)

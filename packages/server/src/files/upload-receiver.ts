@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { ErrorCode, HeraldError } from '@herald/protocol';
@@ -175,4 +175,19 @@ async function dimensionsOf(path: string, mimeType: string): Promise<{ width: nu
   } catch {
     throw new UploadRefusedError(415, `the file is not a readable ${mimeType} image`, { detectedType: mimeType });
   }
+}
+
+/** Delete `.part` files older than `maxAgeMs` that a crash mid-upload left in `tempDir`; returns how many. */
+export async function removeStaleUploads(tempDir: string, maxAgeMs: number, now = Date.now()): Promise<number> {
+  const names = await readdir(tempDir).catch(() => []);
+  let removed = 0;
+  for (const name of names.filter((n) => n.endsWith('.part'))) {
+    const path = join(tempDir, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && now - info.mtimeMs > maxAgeMs) {
+      await rm(path, { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
