@@ -6,6 +6,7 @@
  * downloads carry the stored type with `nosniff`, and anything but images, audio and video is
  * served as an attachment.
  */
+import { rm } from 'node:fs/promises';
 import multipart from '@fastify/multipart';
 import { ErrorCode, type FileInfo, HeraldError } from '@herald/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -92,7 +93,10 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
       throw error;
     }
     const { actor, name, received } = upload;
-    const storageKey = await storage.save(received.tempPath);
+    const storageKey = await storage.save(received.tempPath).catch(async (error: unknown) => {
+      await rm(received.tempPath, { force: true });
+      throw error;
+    });
     try {
       const file = await store.insertFile({
         uploaderId: actor.userId,
