@@ -6,6 +6,7 @@
 
 export { HeraldError } from '@herald/protocol';
 export { type BackoffPolicy, backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+export { sendTypingStatus } from './client-events.js';
 export type { CredentialProvider, ErrorContext, ErrorSource, HeraldClientOptions } from './client-options.js';
 export { type ConnectionState, type ConnectionStatus, canTransition, INITIAL_STATE, TRANSITIONS } from './connection-state.js';
 export { DEFAULT_DISPATCH, type DispatchQueueOptions } from './dispatch-queue.js';
@@ -28,4 +29,5 @@ export type { AnyFrameHandler, FrameHandler } from './handler-registry.js';
 export { createClient, HeraldClient, type RequestOptions } from './herald-client.js';
 export { type IdbFactory, IndexedDbOutboxStore, type IndexedDbOutboxStoreOptions } from './indexeddb-outbox-store.js';
 export { MemoryOutboxStore, type OutboxFrame, type OutboxRecord, type OutboxStore } from './outbox-store.js';
+export { reconnectLimit } from './reconnect-limit.js';
 export type { SubscribeResult } from './subscriptions.js';

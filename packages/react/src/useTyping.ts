@@ -1,0 +1,31 @@
+/**
+ * useTyping: who else is typing in a conversation, and the two calls that report this user's own
+ * typing — a thin wrapper over the shared TypingStore of (client, conversationId).
+ */
+import { useMemo, useSyncExternalStore } from 'react';
+import { typingStoreFor } from './core/typing-store.js';
+import { useHeraldClient } from './useHeraldClient.js';
+
+export interface UseTyping {
+  typingUserIds: string[];
+  /** Call on each keystroke (throttled). */
+  notifyTyping(): void;
+  /** Call on send or blur. */
+  stopTyping(): void;
+}
+
+const NOBODY: string[] = [];
+const none = () => () => undefined;
+const nobody = () => NOBODY;
+const noop = () => undefined;
+
+/** Typing indicators of `conversationId`. */
+export function useTyping(conversationId: string | null): UseTyping {
+  const client = useHeraldClient();
+  const store = conversationId === null ? null : typingStoreFor(client, conversationId);
+  const typingUserIds = useSyncExternalStore(store?.subscribe ?? none, store?.getSnapshot ?? nobody, store?.getSnapshot ?? nobody);
+  return useMemo(
+    () => ({ typingUserIds, notifyTyping: store?.notifyTyping ?? noop, stopTyping: store?.stopTyping ?? noop }),
+    [typingUserIds, store],
+  );
+}

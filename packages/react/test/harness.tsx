@@ -1,0 +1,119 @@
+/**
+ * Test harness for the React bindings: a real Herald server (testkit), REST setup, Node clients
+ * with `ws` and fast timings, and a render helper that wraps a tree in HeraldProvider (optionally
+ * under StrictMode). Every wait is on an event with a timeout; none is a sleep.
+ */
+import { type ConnectionState, createClient, type HeraldClient, type HeraldClientOptions } from '@herald/client';
+import type { AuthResponse } from '@herald/protocol';
+import { ApiClient, startTestServer, type TestServer } from '@herald/testkit';
+import { render } from '@testing-library/react';
+import { type ReactNode, StrictMode } from 'react';
+import WebSocket from 'ws';
+import { HeraldProvider, type RoutePolicies } from '../src/index.js';
+
+export interface Harness {
+  server: TestServer;
+  api: ApiClient;
+  /** Stop the server (sockets drop; clients start reconnecting). */
+  stop(): Promise<void>;
+  /** Start it again on the same port and data. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const server = await startTestServer({
+    env: { HERALD_RATE_PER_SECOND: '10000', HERALD_RATE_BURST: '10000', HERALD_ERROR_REPORT_RATE_LIMIT: '1000', ...env },
+  });
+  const harness: Harness = {
+    server,
+    api: new ApiClient(server.url),
+    stop: () => harness.server.stop(),
+    async restart() {
+      harness.server = await harness.server.restart();
+    },
+    close: () => harness.server.destroy(),
+  };
+  return harness;
+}
+
+/** Two registered users and a direct conversation between them. */
+export async function pair(api: ApiClient): Promise<{ alice: AuthResponse; bob: AuthResponse; conversationId: string }> {
+  const alice = await api.register('Alice');
+  const bob = await api.register('Bob');
+  const conversationId = await api.conversation(alice.accessToken, { kind: 'direct', userId: bob.user.id });
+  return { alice, bob, conversationId };
+}
+
+/** A Node client (`ws`, fast reconnects); extra options override. */
+export function nodeClient(url: string, token: string, options: Partial<HeraldClientOptions> = {}): HeraldClient {
+  return createClient({
+    url,
+    credentials: () => token,
+    device: { deviceType: 'desktop', deviceId: `react-test-${Math.random().toString(36).slice(2)}` },
+    WebSocket,
+    reconnect: { baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 1000 },
+    heartbeatTimeoutMs: 1000,
+    connectTimeoutMs: 2000,
+    requestTimeoutMs: 5000,
+    gapTimeoutMs: 200,
+    releaseGraceMs: 200,
+    ...options,
+  });
+}
+
+/** Render `ui` inside HeraldProvider (and StrictMode unless `strict: false`). */
+export function renderWithClient(client: HeraldClient, ui: ReactNode, options: { strict?: boolean; policies?: RoutePolicies } = {}) {
+  const wrap = (node: ReactNode) => {
+    const tree = (
+      <HeraldProvider client={client} policies={options.policies}>
+        {node}
+      </HeraldProvider>
+    );
+    return options.strict === false ? tree : <StrictMode>{tree}</StrictMode>;
+  };
+  const result = render(wrap(ui));
+  return { ...result, rerender: (next: ReactNode) => result.rerender(wrap(next)) };
+}
+
+/** Resolves with the first state (current or future) that matches. */
+export function waitForState(
+  client: HeraldClient,
+  test: (state: ConnectionState) => boolean,
+  timeoutMs = 10_000,
+): Promise<ConnectionState> {
+  return new Promise((resolve, reject) => {
+    if (test(client.getState())) return resolve(client.getState());
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for a state; now ${JSON.stringify(client.getState())}`));
+    }, timeoutMs);
+    const stop = client.subscribe((state) => {
+      if (!test(state)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(state);
+    });
+  });
+}
+
+/** The server's open socket count, from `/metrics` (`herald_connections`). */
+export async function socketCount(server: TestServer): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => /^herald_connections(\{[^}]*\})?\s/.test(l));
+  if (!line) throw new Error(`no herald_connections in /metrics:\n${text.slice(0, 500)}`);
+  return Number(line.trim().split(/\s+/).at(-1));
+}
+
+/** Polls `check` until it passes (for server-side figures that have no event), with a timeout. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
