@@ -137,6 +137,45 @@ for (const backend of backends) {
       ).rejects.toThrow();
     });
 
+    it('appends a batch in one go: consecutive seqs per conversation, repeats resolved, all or nothing', async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      const c1 = await store.createConversation({ kind: 'group', title: 'b1', ownerId: a.id, directKey: null, memberIds: [a.id, b.id] });
+      const c2 = await store.createConversation({ kind: 'group', title: 'b2', ownerId: a.id, directKey: null, memberIds: [a.id, b.id] });
+      const msg = (conversationId: string, senderId: string, clientId: string) => ({
+        conversationId,
+        senderId,
+        clientId,
+        type: 'text' as const,
+        text: clientId,
+        replyTo: null,
+        attachment: null,
+      });
+      await store.appendMessage(msg(c1, a.id, 'before'));
+      const results = await store.appendMessages([
+        msg(c1, a.id, 'x1'),
+        msg(c2, b.id, 'y1'),
+        msg(c1, b.id, 'x2'),
+        msg(c1, a.id, 'x1'), // repeat inside the batch
+        msg(c1, a.id, 'before'), // repeat of a stored one
+        msg(c2, a.id, 'y2'),
+      ]);
+      expect(results.map((r) => [r.message.conversationId === c1 ? 'c1' : 'c2', r.message.seq, r.duplicate])).toEqual([
+        ['c1', 2, false],
+        ['c2', 1, false],
+        ['c1', 3, false],
+        ['c1', 2, true],
+        ['c1', 1, true],
+        ['c2', 2, false],
+      ]);
+      expect(results[3]?.message.id).toBe(results[0]?.message.id);
+      expect((await store.getConversation(c1, a.id))?.lastSeq).toBe(3);
+      expect((await store.getConversation(c1, a.id))?.unreadCount).toBe(1); // b's x2
+      // A batch naming a missing conversation stores nothing at all.
+      await expect(store.appendMessages([msg(c2, a.id, 'z1'), msg('no-such-conversation', a.id, 'z2')])).rejects.toThrow();
+      expect((await store.history(c2, { limit: 10 })).messages.map((m) => m.clientId)).toEqual(['y1', 'y2']);
+      expect((await store.getConversation(c2, a.id))?.lastSeq).toBe(2);
+    });
+
     it('pages history both ways, oldest-first', async () => {
       const a = await newUser();
       const id = await store.createConversation({ kind: 'group', title: 't', ownerId: a.id, directKey: null, memberIds: [a.id] });

@@ -59,7 +59,7 @@ export class FrameRouter {
         });
         return;
       case 'send_message':
-        return connection.inOrder(() => this.sendMessage(connection, frame));
+        return this.sendMessage(connection, frame);
       case 'subscribe':
         return this.subscribe(connection, frame);
       case 'unsubscribe': {
@@ -148,14 +148,18 @@ export class FrameRouter {
 
   private async sendMessage(connection: Connection, frame: ClientFrameOf<'send_message'>): Promise<void> {
     const user = this.requireUser(connection);
-    const { message, duplicate } = await this.deps.messages.send(user, {
-      conversationId: frame.data.conversationId,
-      clientId: frame.id,
-      type: frame.type,
-      text: frame.data.text,
-      replyTo: frame.data.replyTo,
-      attachment: frame.data.attachment,
-    });
+    // Checks run in frame order per connection; the write joins whatever batch is forming.
+    const { written } = await connection.inOrder(() =>
+      this.deps.messages.enqueue(user, {
+        conversationId: frame.data.conversationId,
+        clientId: frame.id,
+        type: frame.type,
+        text: frame.data.text,
+        replyTo: frame.data.replyTo,
+        attachment: frame.data.attachment,
+      }),
+    );
+    const { message, duplicate } = await written;
     this.ack(connection, frame.id, 'send_message', {
       messageId: message.id,
       conversationId: message.conversationId,

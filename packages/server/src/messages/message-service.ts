@@ -2,7 +2,7 @@
  * The one path every message takes, whether it came over the socket, REST or (later) the
  * publish API: check membership and references, persist, then publish `new_message` on the bus.
  * Invariants: persisted before acknowledged; a conversation's messages are published by this node
- * in seq order (KeyedSerial); an idempotent repeat returns the original and publishes nothing;
+ * in seq order (MessageWriter batches run in order); an idempotent repeat returns the original and publishes nothing;
  * the frame is serialised once per message, whatever the number of recipients.
  */
 import {
@@ -21,7 +21,7 @@ import { checkAttachment } from '../files/attachment-check.js';
 import type { Metrics } from '../metrics.js';
 import type { AppendResult, HistoryQuery, Store } from '../store/store.js';
 import type { UserDirectory } from '../users/user-directory.js';
-import { KeyedSerial } from '../util/keyed-serial.js';
+import { MessageWriter } from './message-writer.js';
 
 export interface SendInput {
   conversationId: string;
@@ -34,7 +34,7 @@ export interface SendInput {
 }
 
 export class MessageService {
-  private readonly serial = new KeyedSerial();
+  private readonly writer: MessageWriter;
 
   constructor(
     private readonly store: Store,
@@ -42,9 +42,26 @@ export class MessageService {
     private readonly conversations: ConversationService,
     private readonly users: UserDirectory,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.writer = new MessageWriter(store, async (results) => {
+      for (const { message, duplicate } of results) {
+        if (duplicate) continue;
+        this.metrics.messages.inc();
+        await this.publish(message);
+      }
+    });
+  }
 
+  /** Check, persist and publish one message; resolves once it is stored. */
   async send(senderId: string, input: SendInput): Promise<AppendResult> {
+    return (await this.enqueue(senderId, input)).written;
+  }
+
+  /**
+   * Check a message and queue it for writing. Resolves as soon as it is queued, so a caller that
+   * enqueues in order (one client's frames) keeps its order, while the write itself joins a batch.
+   */
+  async enqueue(senderId: string, input: SendInput): Promise<{ written: Promise<AppendResult> }> {
     await this.conversations.assertMember(input.conversationId, senderId, 'send');
     if (input.replyTo !== undefined) {
       const target = await this.store.findMessage(input.replyTo);
@@ -54,8 +71,8 @@ export class MessageService {
     }
     // The stored upload describes the attachment; the client's claims about it are dropped.
     const attachment = input.attachment && (await checkAttachment(this.store, senderId, input.type, input.attachment));
-    const result = await this.serial.run(input.conversationId, async () => {
-      const appended = await this.store.appendMessage({
+    const written = this.writer
+      .append({
         conversationId: input.conversationId,
         senderId,
         clientId: input.clientId,
@@ -63,17 +80,14 @@ export class MessageService {
         text: input.text,
         replyTo: input.replyTo ?? null,
         attachment: attachment ?? null,
+      })
+      .then((result) => {
+        if (result.duplicate && result.message.conversationId !== input.conversationId) {
+          throw new HeraldError(ErrorCode.Conflict, 'this client id was already used for another conversation');
+        }
+        return result;
       });
-      if (!appended.duplicate) {
-        this.metrics.messages.inc();
-        await this.publish(appended.message);
-      }
-      return appended;
-    });
-    if (result.duplicate && result.message.conversationId !== input.conversationId) {
-      throw new HeraldError(ErrorCode.Conflict, 'this client id was already used for another conversation');
-    }
-    return result;
+    return { written };
   }
 
   async history(userId: string, conversationId: string, query: HistoryQuery): Promise<HistoryResult> {
@@ -96,7 +110,7 @@ export class MessageService {
 
   /** Resolves when every accepted message has been persisted and published. */
   drain(): Promise<void> {
-    return this.serial.drain();
+    return this.writer.drain();
   }
 
   /** Be told of each message after it is published (e.g. offline delivery); returns the unsubscribe function. */

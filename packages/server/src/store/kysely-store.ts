@@ -362,6 +362,92 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
     }
   }
 
+  async appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
+    if (batch.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      const key = (senderId: string, clientId: string) => `${senderId}\n${clientId}`;
+      const stored = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('sender_id', 'in', [...new Set(batch.map((m) => m.senderId))])
+        .where('client_id', 'in', [...new Set(batch.map((m) => m.clientId))])
+        .execute();
+      const known = new Map<string, Message>(stored.map((row) => [key(row.sender_id, row.client_id), toMessage(row)]));
+      const firstIndex = new Map<string, number>();
+      const counts = new Map<string, number>();
+      for (const [index, message] of batch.entries()) {
+        const k = key(message.senderId, message.clientId);
+        if (known.has(k) || firstIndex.has(k)) continue;
+        firstIndex.set(k, index);
+        counts.set(message.conversationId, (counts.get(message.conversationId) ?? 0) + 1);
+      }
+      const now = Date.now();
+      const nextSeq = new Map<string, number>();
+      // Lock conversations in id order so two nodes' batches can never deadlock on each other.
+      for (const conversationId of [...counts.keys()].sort()) {
+        const count = counts.get(conversationId) ?? 0;
+        const { last_seq } = await trx
+          .updateTable('conversations')
+          .set((eb) => ({ last_seq: eb('last_seq', '+', count), updated_at: now }))
+          .where('id', '=', conversationId)
+          .returning('last_seq')
+          .executeTakeFirstOrThrow();
+        nextSeq.set(conversationId, Number(last_seq) - count + 1);
+      }
+      const rows: Selectable<MessagesTable>[] = [];
+      const created = new Map<number, Message>();
+      const readUpTo = new Map<string, { conversationId: string; userId: string; seq: number }>();
+      for (const [index, message] of batch.entries()) {
+        if (firstIndex.get(key(message.senderId, message.clientId)) !== index) continue;
+        const seq = nextSeq.get(message.conversationId) ?? 0;
+        nextSeq.set(message.conversationId, seq + 1);
+        const row = {
+          id: randomUUID(),
+          conversation_id: message.conversationId,
+          seq,
+          sender_id: message.senderId,
+          client_id: message.clientId,
+          type: message.type,
+          text: message.text,
+          reply_to: message.replyTo,
+          attachment: message.attachment === null ? null : JSON.stringify(message.attachment),
+          file_id: message.attachment?.fileId ?? null,
+          created_at: now,
+        };
+        rows.push(row);
+        created.set(index, toMessage(row));
+        readUpTo.set(`${message.conversationId}\n${message.senderId}`, {
+          conversationId: message.conversationId,
+          userId: message.senderId,
+          seq,
+        });
+      }
+      for (let i = 0; i < rows.length; i += 100)
+        await trx
+          .insertInto('messages')
+          .values(rows.slice(i, i + 100))
+          .execute();
+      // Your own message is read by you: keeps unread counts right on your other devices.
+      for (const { conversationId, userId, seq } of readUpTo.values()) {
+        await trx
+          .updateTable('conversation_members')
+          .set({ last_read_seq: seq })
+          .where('conversation_id', '=', conversationId)
+          .where('user_id', '=', userId)
+          .where('last_read_seq', '<', seq)
+          .execute();
+      }
+      return batch.map((message, index): AppendResult => {
+        const mine = created.get(index);
+        if (mine) return { message: mine, duplicate: false };
+        const k = key(message.senderId, message.clientId);
+        const original = known.get(k) ?? created.get(firstIndex.get(k) ?? -1);
+        if (!original) throw new Error('appendMessages: lost track of a message');
+        return { message: original, duplicate: true };
+      });
+    });
+  }
+
   async findMessage(id: string): Promise<Message | undefined> {
     const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toMessage(row);

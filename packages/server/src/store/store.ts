@@ -90,6 +90,12 @@ export interface Store extends FeatureRecords {
   removeMember(conversationId: string, userId: string): Promise<boolean>;
 
   appendMessage(message: NewMessage): Promise<AppendResult>;
+  /**
+   * Append several messages in one transaction, keeping their order: within a conversation they get
+   * consecutive seqs in array order. A repeated `(senderId, clientId)`, stored or earlier in the batch,
+   * yields the original with `duplicate: true`. All or nothing: if it throws, none was stored.
+   */
+  appendMessages(messages: readonly NewMessage[]): Promise<AppendResult[]>;
   findMessage(id: string): Promise<Message | undefined>;
   history(conversationId: string, query: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }>;
 
