@@ -117,3 +117,39 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5_0
     }
   }
 }
+
+/** Collects every value a hook returned, render by render (StrictMode's double renders included). */
+export class Recorder<T> {
+  readonly values: T[] = [];
+
+  /** The last value rendered. */
+  get latest(): T {
+    const value = this.values.at(-1);
+    if (value === undefined) throw new Error('nothing rendered yet');
+    return value;
+  }
+
+  record = (value: T): void => {
+    this.values.push(value);
+  };
+}
+
+/** Send a message over REST (a different path than the client under test). */
+export async function restSend(api: ApiClient, token: string, conversationId: string, text: string): Promise<void> {
+  const response = await api.request('POST', `/api/v1/conversations/${conversationId}/messages`, { token, body: { text } });
+  if (response.status !== 201) throw new Error(`REST send failed: ${response.status} ${JSON.stringify(response.body)}`);
+}
+
+/** Every message of a conversation, over REST. */
+export async function restHistory(
+  api: ApiClient,
+  token: string,
+  conversationId: string,
+): Promise<{ text: string; seq: number; clientId: string }[]> {
+  const response = await api.request<{ messages: { text: string; seq: number; clientId: string }[] }>(
+    'GET',
+    `/api/v1/conversations/${conversationId}/messages?limit=200`,
+    { token },
+  );
+  return response.body.messages;
+}

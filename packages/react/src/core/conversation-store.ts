@@ -193,7 +193,7 @@ export class ConversationStore extends ExternalStore<ConversationSnapshot> {
       this.hasMore = result.hasMore;
       this.error = null;
       this.loading = false;
-      this.merge(result.messages);
+      if (!this.merge(result.messages)) this.emit();
       return true;
     } catch (error) {
       if (generation !== this.generation) return false;
@@ -231,7 +231,7 @@ export class ConversationStore extends ExternalStore<ConversationSnapshot> {
   }
 
   /** Add server messages (history, live, echoes); repeats are ignored, echoes replace local copies. */
-  private merge(messages: readonly Message[]): void {
+  private merge(messages: readonly Message[]): boolean {
     let changed = false;
     for (const message of messages) {
       if (message.conversationId !== this.conversationId || this.bySeq.has(message.seq)) continue;
@@ -240,6 +240,7 @@ export class ConversationStore extends ExternalStore<ConversationSnapshot> {
       changed = true;
     }
     if (changed) this.emit();
+    return changed;
   }
 
   private insert(message: Message): void {
