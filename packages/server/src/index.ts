@@ -5,7 +5,7 @@ export { createHeraldServer, type HeraldServer, type HeraldServerOptions } from 
 export type { Bus, BusMessage } from './bus/bus.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export { ConfigError, ENV_DOCS, type HeraldConfig, loadConfig } from './config.js';
+export { LoggingOfflineNotifier, type OfflineItem, type OfflineNotifier } from './offline-notifier.js';
 export { createStore, type StoreOptions } from './store/create-store.js';
 export { dropPostgresSchema } from './store/postgres-dialect.js';
 export type { Store } from './store/store.js';
-export { LoggingOfflineNotifier, type OfflineItem, type OfflineNotifier } from './offline-notifier.js';

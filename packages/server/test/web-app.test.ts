@@ -2,7 +2,7 @@
  * The server serves the built web app on its own origin, with client-side routes falling back to
  * index.html, while API paths keep their JSON 404s.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer } from '@herald/testkit';
