@@ -15,6 +15,7 @@
  */
 import { type ConnectionState, type HeraldClient, type MessageContent, systemTimers, type Timers } from '@herald/client';
 import { ErrorCode, HeraldError, type Message, type SendMessageResult } from '@herald/protocol';
+import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';
 import { sessionStoreFor } from './session-store.js';
@@ -74,7 +75,7 @@ export class ConversationStore extends ExternalStore<ConversationSnapshot> {
   private readonly newId: () => string;
 
   constructor(
-    private readonly client: HeraldClient,
+    private readonly client: ClientPort,
     readonly conversationId: string,
     private readonly options: ConversationStoreOptions = {},
   ) {

@@ -9,6 +9,7 @@
  */
 import type { HeraldClient } from '@herald/client';
 import type { Notification } from '@herald/protocol';
+import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';
 
@@ -25,7 +26,7 @@ export class NotificationStore extends ExternalStore<NotificationSnapshot> {
   private readonly readIds = new Set<string>();
   private stop: (() => void) | null = null;
 
-  constructor(private readonly client: HeraldClient) {
+  constructor(private readonly client: ClientPort) {
     super(EMPTY);
   }
 

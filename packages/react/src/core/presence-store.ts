@@ -6,6 +6,7 @@
  */
 import type { HeraldClient } from '@herald/client';
 import type { Presence } from '@herald/protocol';
+import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';
 
@@ -20,7 +21,7 @@ export class PresenceStore extends ExternalStore<PresenceMap> {
   private generation = 0;
 
   constructor(
-    private readonly client: HeraldClient,
+    private readonly client: ClientPort,
     userIds: readonly string[],
   ) {
     super(NONE);

@@ -5,6 +5,7 @@
  */
 import type { HeraldClient } from '@herald/client';
 import type { ServerFrameOf, User } from '@herald/protocol';
+import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';
 
@@ -14,7 +15,7 @@ export type Session = { readonly user: User; readonly connectionId: string } | n
 export class SessionStore extends ExternalStore<Session> {
   private stop: (() => void) | null = null;
 
-  constructor(private readonly client: HeraldClient) {
+  constructor(private readonly client: ClientPort) {
     super(null);
   }
 

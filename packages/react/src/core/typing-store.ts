@@ -9,6 +9,7 @@
  * Invariants: one expiry timer per remote typist; no timer survives `onStop`.
  */
 import { type HeraldClient, sendTypingStatus, systemTimers, type TimerHandle, type Timers } from '@herald/client';
+import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';
 
@@ -17,8 +18,8 @@ export interface TypingStoreOptions {
   idleMs?: number;
   expireMs?: number;
   timers?: Timers;
-  /** Sends the event (default: the SDK's `sendTypingStatus`); false when it could not be sent. */
-  send?: (isTyping: boolean) => boolean;
+  /** Sends the event (the SDK's `sendTypingStatus` in the app); false when it could not be sent. */
+  send: (isTyping: boolean) => boolean;
 }
 
 const NOBODY: string[] = [];
@@ -35,15 +36,15 @@ export class TypingStore extends ExternalStore<string[]> {
   private readonly sendEvent: (isTyping: boolean) => boolean;
 
   constructor(
-    private readonly client: HeraldClient,
+    private readonly client: ClientPort,
     readonly conversationId: string,
-    options: TypingStoreOptions = {},
+    options: TypingStoreOptions,
   ) {
     super(NOBODY, options.timers ?? systemTimers);
     this.throttleMs = options.throttleMs ?? 2_000;
     this.idleMs = options.idleMs ?? 4_000;
     this.expireMs = options.expireMs ?? 6_000;
-    this.sendEvent = options.send ?? ((isTyping) => sendTypingStatus(client, conversationId, isTyping));
+    this.sendEvent = options.send;
   }
 
   /** Call on every keystroke: tells the others (throttled) and restarts the idle countdown. */
@@ -119,4 +120,8 @@ export class TypingStore extends ExternalStore<string[]> {
 
 /** The client's TypingStore for `conversationId`. */
 export const typingStoreFor = (client: HeraldClient, conversationId: string): TypingStore =>
-  perClient(client, `typing:${conversationId}`, () => new TypingStore(client, conversationId));
+  perClient(
+    client,
+    `typing:${conversationId}`,
+    () => new TypingStore(client, conversationId, { send: (isTyping) => sendTypingStatus(client, conversationId, isTyping) }),
+  );

@@ -1,0 +1,7 @@
+/**
+ * ClientPort: the part of HeraldClient the stores use. Stores take this instead of the class, so
+ * their unit tests drive them with a small fake and no socket.
+ */
+import type { HeraldClient } from '@herald/client';
+
+export type ClientPort = Pick<HeraldClient, 'on' | 'subscribe' | 'getState' | 'request' | 'sendMessage' | 'subscribeConversation'>;
