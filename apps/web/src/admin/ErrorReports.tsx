@@ -1,0 +1,48 @@
+/** The latest client error reports (`GET /admin/errors`), newest first, stacks folded. */
+import type { ErrorReport } from '@herald/protocol';
+import { useI18n } from '../i18n/useI18n';
+import { usePolled } from './usePolled';
+
+export function ErrorReports() {
+  const { t, locale } = useI18n();
+  const { data, error, reload } = usePolled<{ reports: ErrorReport[] }>('/api/v1/admin/errors?limit=20');
+  const format = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+  return (
+    <section className="card" aria-labelledby="errors-title">
+      <div className="mb-2 flex items-center justify-between">
+        <h2 id="errors-title" className="font-semibold">
+          {t('admin.errors')}
+        </h2>
+        <button type="button" className="btn-secondary py-1" onClick={reload}>
+          {t('admin.refresh')}
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="text-sm text-red-600">
+          {t('admin.loadFailed', { message: error })}
+        </p>
+      )}
+      {data && data.reports.length === 0 && <p className="text-sm text-slate-500">{t('admin.noErrors')}</p>}
+      <ul className="max-h-96 space-y-2 overflow-y-auto" data-testid="error-reports">
+        {data?.reports.map((report) => (
+          <li key={report.id} className="rounded-lg bg-slate-50 p-2 text-sm dark:bg-slate-800">
+            <div className="flex flex-wrap gap-x-3 text-xs text-slate-500">
+              <time dateTime={new Date(report.createdAt).toISOString()}>{format.format(report.createdAt)}</time>
+              <span>{report.userId ?? t('admin.anonymous')}</span>
+              {report.url && <span className="truncate">{report.url}</span>}
+            </div>
+            <p className="font-mono text-[13px] break-words text-red-700 dark:text-red-300">{report.message}</p>
+            {(report.stack || report.componentStack) && (
+              <details className="mt-1">
+                <summary className="cursor-pointer text-xs text-slate-500">stack</summary>
+                <pre className="mt-1 max-h-48 overflow-auto text-[11px] whitespace-pre-wrap">
+                  {[report.stack, report.componentStack].filter(Boolean).join('\n')}
+                </pre>
+              </details>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,27 @@
+/** Sparkline: a small SVG line chart of the last values (scaled to their own maximum, at least 1). */
+export function Sparkline({
+  values,
+  label,
+  className = 'stroke-blue-600',
+}: {
+  values: readonly number[];
+  label: string;
+  className?: string;
+}) {
+  const width = 240;
+  const height = 56;
+  const max = Math.max(1, ...values);
+  const step = values.length > 1 ? width / (values.length - 1) : width;
+  const points = values
+    .map((value, index) => `${(index * step).toFixed(1)},${(height - 2 - (value / max) * (height - 4)).toFixed(1)}`)
+    .join(' ');
+  return (
+    <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" className="h-14 w-full" role="img" aria-label={label}>
+      <line x1="0" y1={height - 1} x2={width} y2={height - 1} className="stroke-slate-200 dark:stroke-slate-700" strokeWidth="1" />
+      {values.length > 1 && (
+        <polyline points={points} fill="none" strokeWidth="2" vectorEffect="non-scaling-stroke" className={className} />
+      )}
+      {values.length === 1 && <circle cx={width / 2} cy={height / 2} r="3" className={className} />}
+    </svg>
+  );
+}

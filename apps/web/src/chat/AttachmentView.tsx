@@ -1,0 +1,70 @@
+/**
+ * An attachment inside a message: an image preview (space reserved from its size, so the list does
+ * not jump), an audio player, or a download link — all through signed links, since the files need
+ * authorisation. An expired link is renewed when the media fails to load.
+ */
+import type { Attachment, MessageType } from '@herald/protocol';
+import { useI18n } from '../i18n/useI18n';
+import { FileIcon } from '../layout/icons';
+import { useFileUrl } from './useFileUrl';
+
+const MAX_IMAGE = 240;
+
+export function formatBytes(size: number | undefined): string {
+  if (size === undefined) return '';
+  if (size < 1024) return `${size} B`;
+  if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
+  return `${(size / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function AttachmentView({ type, attachment }: { type: MessageType; attachment: Attachment }) {
+  const { t } = useI18n();
+  const { url, failed, renew } = useFileUrl(attachment.fileId);
+  const name = attachment.name ?? attachment.fileId;
+  if (failed) return <p className="text-sm italic opacity-80">{t('chat.attachment.failed')}</p>;
+  if (type === 'image') {
+    const width = Math.min(MAX_IMAGE, attachment.width ?? MAX_IMAGE);
+    const height =
+      attachment.width && attachment.height ? Math.round((width * attachment.height) / attachment.width) : Math.round(width * 0.75);
+    return url ? (
+      <a href={url} target="_blank" rel="noreferrer" className="block">
+        <img
+          src={url}
+          alt={name}
+          width={width}
+          height={height}
+          onError={renew}
+          className="max-w-full rounded-lg bg-slate-200 object-cover dark:bg-slate-700"
+          style={{ width, height }}
+        />
+      </a>
+    ) : (
+      <div
+        className="animate-pulse rounded-lg bg-slate-200 dark:bg-slate-700"
+        style={{ width, height }}
+        role="img"
+        aria-label={t('chat.attachment.loading')}
+      />
+    );
+  }
+  if (type === 'audio') {
+    return url ? (
+      // biome-ignore lint/a11y/useMediaCaption: user-uploaded voice/audio has no captions to offer
+      <audio controls preload="metadata" src={url} onError={renew} className="w-64 max-w-full" aria-label={name} />
+    ) : (
+      <div className="h-10 w-64 max-w-full animate-pulse rounded-full bg-slate-200 dark:bg-slate-700" />
+    );
+  }
+  return (
+    <a
+      href={url ?? undefined}
+      download={name}
+      aria-label={t('chat.attachment.download', { name })}
+      className="flex items-center gap-2 rounded-lg bg-black/5 px-3 py-2 text-sm underline-offset-2 hover:underline dark:bg-white/10"
+    >
+      <FileIcon className="h-5 w-5 shrink-0" />
+      <span className="truncate">{name}</span>
+      <span className="shrink-0 text-xs opacity-70">{formatBytes(attachment.size)}</span>
+    </a>
+  );
+}

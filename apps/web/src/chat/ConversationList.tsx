@@ -1,0 +1,123 @@
+/**
+ * The conversation list: each conversation with its last message, time, unread count and (for
+ * direct conversations) the other member's presence dot; and the "new conversation" button.
+ */
+
+import type { Conversation } from '@herald/protocol';
+import { usePresence } from '@herald/react';
+import { useMemo, useState } from 'react';
+import { NavLink } from 'react-router';
+import { useI18n } from '../i18n/useI18n';
+import { PlusIcon } from '../layout/icons';
+import { useChat } from '../layout/SignedInShell';
+import { Avatar } from './Avatar';
+import { conversationTitle, otherMembers, shortTime } from './conversation-info';
+import { NewConversationDialog } from './NewConversationDialog';
+import { useConversationList } from './useConversationList';
+
+export function ConversationList({ activeId }: { activeId: string | null }) {
+  const { t } = useI18n();
+  const { user } = useChat();
+  const { conversations, loaded, error } = useConversationList();
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const peerIds = useMemo(() => {
+    const ids = new Set<string>();
+    for (const c of conversations) if (c.kind === 'direct') for (const m of otherMembers(c, user.id)) ids.add(m.userId);
+    return [...ids].sort();
+  }, [conversations, user.id]);
+  const presence = usePresence(peerIds);
+
+  return (
+    <div className="flex h-full min-h-0 w-full flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div className="flex items-center justify-between px-4 py-3">
+        <h1 className="text-base font-semibold">{t('chat.conversations')}</h1>
+        <button type="button" className="btn-primary px-3 py-1.5" onClick={() => setDialogOpen(true)}>
+          <PlusIcon className="h-4 w-4" />
+          <span>{t('chat.newConversation')}</span>
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="mx-4 mb-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+          {t('chat.listError', { message: error })}
+        </p>
+      )}
+      {loaded && conversations.length === 0 && !error && <p className="px-4 py-6 text-sm text-slate-500">{t('chat.noConversations')}</p>}
+      <ul className="min-h-0 flex-1 overflow-y-auto" aria-label={t('chat.conversations')}>
+        {conversations.map((conversation) => (
+          <li key={conversation.id}>
+            <ConversationItem
+              conversation={conversation}
+              myId={user.id}
+              active={conversation.id === activeId}
+              online={conversation.kind === 'direct' ? presenceOf(conversation, user.id, presence) : undefined}
+            />
+          </li>
+        ))}
+      </ul>
+      {dialogOpen && <NewConversationDialog onClose={() => setDialogOpen(false)} />}
+    </div>
+  );
+}
+
+function presenceOf(
+  conversation: Conversation,
+  myId: string,
+  presence: Record<string, { online: boolean } | undefined>,
+): boolean | undefined {
+  const peer = otherMembers(conversation, myId)[0];
+  return peer ? (presence[peer.userId]?.online ?? false) : undefined;
+}
+
+function ConversationItem({
+  conversation,
+  myId,
+  active,
+  online,
+}: {
+  conversation: Conversation;
+  myId: string;
+  active: boolean;
+  online?: boolean;
+}) {
+  const { t, locale } = useI18n();
+  const title = conversationTitle(conversation, myId);
+  const last = conversation.lastMessage;
+  const preview = last ? last.text || `[${last.type}]` : '';
+  const mine = last?.senderId === myId;
+  return (
+    <NavLink
+      to={`/chat/${conversation.id}`}
+      aria-current={active ? 'page' : undefined}
+      data-conversation-id={conversation.id}
+      className={`flex items-center gap-3 px-4 py-3 hover:bg-slate-50 dark:hover:bg-slate-800 ${active ? 'bg-blue-50 dark:bg-slate-800' : ''}`}
+    >
+      <Avatar
+        name={title}
+        seed={conversation.id}
+        online={online}
+        onlineLabel={online === undefined ? undefined : t(online ? 'chat.online' : 'chat.offline')}
+      />
+      <span className="min-w-0 flex-1">
+        <span className="flex items-baseline gap-2">
+          <span className="truncate font-medium">{title}</span>
+          {last && <span className="ml-auto shrink-0 text-xs text-slate-500">{shortTime(last.createdAt, Date.now(), locale)}</span>}
+        </span>
+        <span className="flex items-center gap-2">
+          <span className="truncate text-sm text-slate-500 dark:text-slate-400">
+            {mine && `${t('chat.you')}: `}
+            {preview}
+          </span>
+          {conversation.unreadCount > 0 && (
+            <span
+              className="ml-auto shrink-0 rounded-full bg-blue-600 px-2 py-0.5 text-xs font-semibold text-white"
+              data-testid="unread-count"
+            >
+              <span aria-hidden="true">{conversation.unreadCount}</span>
+              <span className="sr-only">{t('chat.unread', { count: conversation.unreadCount })}</span>
+            </span>
+          )}
+        </span>
+      </span>
+    </NavLink>
+  );
+}

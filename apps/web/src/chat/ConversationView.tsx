@@ -1,0 +1,99 @@
+/**
+ * One open conversation: header (back on phones, title, presence or member count), the message
+ * list, who is typing, uploads and the composer. Read receipts: the newest message on screen is
+ * marked read; my messages show "read" once another member's read position reaches them.
+ */
+
+import type { Conversation } from '@herald/protocol';
+import { useConversation, usePresence, useTyping } from '@herald/react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { useI18n } from '../i18n/useI18n';
+import { BackIcon } from '../layout/icons';
+import { useChat } from '../layout/SignedInShell';
+import { Avatar } from './Avatar';
+import { Composer } from './Composer';
+import { conversationTitle, otherMembers, othersReadSeq } from './conversation-info';
+import { MessageList } from './MessageList';
+import { typingLabel } from './typing-label';
+import { UploadList } from './UploadList';
+import { useUploads } from './useUploads';
+
+export function ConversationView({ conversation }: { conversation: Conversation }) {
+  const { t } = useI18n();
+  const { user, conversations } = useChat();
+  const { messages, hasMore, loading, loadOlder, send, retry, error } = useConversation(conversation.id);
+  const { typingUserIds, notifyTyping, stopTyping } = useTyping(conversation.id);
+  const others = otherMembers(conversation, user.id);
+  const peer = conversation.kind === 'direct' ? others[0] : undefined;
+  const presence = usePresence(peer ? [peer.userId] : []);
+  const uploads = useUploads((content) => void send(content));
+  // Frozen when the view opens, so the divider stays put while I read.
+  const [unreadAfterSeq] = useState(() => {
+    if (conversation.unreadCount === 0) return null;
+    return conversation.members.find((member) => member.userId === user.id)?.lastReadSeq ?? 0;
+  });
+  const names = useMemo(() => new Map(conversation.members.map((member) => [member.userId, member.name])), [conversation.members]);
+  const marked = useRef(0);
+  const onSeen = useCallback(
+    (seq: number) => {
+      if (seq <= marked.current) return;
+      marked.current = seq;
+      conversations.markRead(conversation.id, seq).catch(() => {
+        marked.current = 0;
+      });
+    },
+    [conversations, conversation.id],
+  );
+  const typingNames = typingUserIds.filter((id) => id !== user.id).map((id) => names.get(id) ?? '?');
+  const typing = typingLabel(typingNames, t);
+  const title = conversationTitle(conversation, user.id);
+  const peerOnline = peer ? (presence[peer.userId]?.online ?? false) : undefined;
+
+  return (
+    <section className="flex h-full min-h-0 w-full flex-col" aria-label={title}>
+      <div className="flex items-center gap-3 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-900">
+        <Link to="/chat" className="btn-icon md:hidden" aria-label={t('chat.back')}>
+          <BackIcon />
+        </Link>
+        <Avatar
+          name={title}
+          seed={conversation.id}
+          online={peerOnline}
+          onlineLabel={peerOnline === undefined ? undefined : t(peerOnline ? 'chat.online' : 'chat.offline')}
+        />
+        <div className="min-w-0">
+          <h2 className="truncate font-semibold" data-testid="conversation-title">
+            {title}
+          </h2>
+          <p className="text-xs text-slate-500">
+            {peer ? t(peerOnline ? 'chat.online' : 'chat.offline') : t('chat.members', { count: conversation.members.length })}
+          </p>
+        </div>
+      </div>
+      {error && (
+        <p role="alert" className="bg-red-50 px-4 py-1.5 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+          {t('chat.loadError', { message: error.message })}
+        </p>
+      )}
+      <MessageList
+        messages={messages}
+        myId={user.id}
+        hasMore={hasMore}
+        loading={loading}
+        unreadAfterSeq={unreadAfterSeq}
+        othersReadSeq={othersReadSeq(conversation, user.id)}
+        names={names}
+        showSenders={conversation.kind === 'group'}
+        loadOlder={() => void loadOlder()}
+        retry={(localId) => void retry(localId)}
+        onSeen={onSeen}
+      />
+      <div className="h-6 px-4 text-xs text-slate-500 italic dark:text-slate-400" aria-live="polite" data-testid="typing-indicator">
+        {typing}
+      </div>
+      <UploadList uploads={uploads.uploads} onRetry={uploads.retry} onDismiss={uploads.dismiss} />
+      <Composer onSend={(text) => void send({ text })} onAttach={uploads.add} onTyping={notifyTyping} onStopTyping={stopTyping} />
+    </section>
+  );
+}

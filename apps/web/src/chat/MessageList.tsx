@@ -1,0 +1,248 @@
+/**
+ * The virtualised message list (@tanstack/react-virtual: only visible rows are in the DOM, so
+ * 10,000 messages scroll smoothly). Behaviour:
+ * - opens at the unread divider, else at the newest message;
+ * - follows new messages while the user is at the bottom (and always for their own), else counts
+ *   them in a "new messages" pill;
+ * - loads older pages when scrolled near the top, keeping the visible messages in place;
+ * - reports the newest visible seq (for read receipts) while the page is visible.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useI18n } from '../i18n/useI18n';
+import { deliveryState } from './delivery-state';
+import { MessageBubble } from './MessageBubble';
+import { buildTimeline, dayLabel, type TimelineRow, unreadIndex } from './timeline';
+import type { ConversationMessage } from './types';
+
+export interface MessageListProps {
+  messages: readonly ConversationMessage[];
+  myId: string;
+  hasMore: boolean;
+  loading: boolean;
+  /** My read position when the view opened (the divider goes after it); null for none. */
+  unreadAfterSeq: number | null;
+  othersReadSeq: number;
+  /** Sender names by user id (groups show them). */
+  names: ReadonlyMap<string, string>;
+  showSenders: boolean;
+  loadOlder: () => void;
+  retry: (localId: string) => void;
+  /** The newest seq on screen, while the page is visible. */
+  onSeen: (seq: number) => void;
+}
+
+type Row = TimelineRow<ConversationMessage> | { kind: 'start'; key: 'start' };
+
+const NEAR_TOP_PX = 400;
+const AT_BOTTOM_PX = 48;
+
+export function MessageList(props: MessageListProps) {
+  const { messages, myId, hasMore, loading, unreadAfterSeq, loadOlder, onSeen } = props;
+  const { t, locale } = useI18n();
+  const rows = useMemo<Row[]>(() => {
+    const timeline = buildTimeline(messages, { myId, unreadAfterSeq });
+    return !hasMore && messages.length > 0 ? [{ kind: 'start', key: 'start' }, ...timeline] : timeline;
+  }, [messages, myId, unreadAfterSeq, hasMore]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const sizerRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => (rows[index]?.kind === 'message' ? 64 : 40),
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan: 8,
+    paddingStart: 8,
+    paddingEnd: 8,
+  });
+  const stick = useRef(true);
+  const opened = useRef(false);
+  const previous = useRef<{ first?: string; last?: string; count: number; total: number }>({ count: 0, total: 0 });
+  const [unseen, setUnseen] = useState(0);
+
+  const scrollToBottom = useCallback(() => {
+    const element = scrollRef.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, []);
+
+  const reportSeen = useCallback(() => {
+    const element = scrollRef.current;
+    if (!element || document.visibilityState !== 'visible') return;
+    const top = element.scrollTop;
+    const bottom = top + element.clientHeight;
+    let newest = 0;
+    for (const item of virtualizer.getVirtualItems()) {
+      const row = rows[item.index];
+      if (row?.kind === 'message' && item.end > top && item.start < bottom && row.message.seq > newest) newest = row.message.seq;
+    }
+    if (newest > 0) onSeen(newest);
+  }, [rows, virtualizer, onSeen]);
+
+  // Rows changed: open at the right place, keep the view steady on prepend, follow or count appends.
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const first = rows[0]?.key;
+    const last = rows.at(-1)?.key;
+    const before = previous.current;
+    if (!opened.current) {
+      if (messages.length > 0) {
+        opened.current = true;
+        const divider = unreadIndex(rows as TimelineRow<ConversationMessage>[]);
+        if (divider > 0) {
+          stick.current = false;
+          virtualizer.scrollToIndex(divider, { align: 'start' });
+        } else scrollToBottom();
+      }
+    } else if (first !== before.first && before.first !== undefined && rows.some((row) => row.key === before.first)) {
+      element.scrollTop += virtualizer.getTotalSize() - before.total;
+    } else if (last !== before.last && rows.length > before.count) {
+      const lastRow = rows.at(-1);
+      const mine = lastRow?.kind === 'message' && lastRow.message.senderId === myId;
+      if (stick.current || mine) {
+        stick.current = true;
+        scrollToBottom();
+      } else {
+        const added = rows.slice(before.count).filter((row) => row.kind === 'message' && row.message.senderId !== myId).length;
+        if (added > 0) setUnseen((count) => count + added);
+      }
+    }
+    previous.current = { first, last, count: rows.length, total: virtualizer.getTotalSize() };
+  }, [rows, messages.length, myId, virtualizer, scrollToBottom]);
+
+  // Rows are measured after they render (and images load): stay at the bottom while following.
+  useEffect(() => {
+    const sizer = sizerRef.current;
+    if (!sizer || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (stick.current) scrollToBottom();
+    });
+    observer.observe(sizer);
+    return () => observer.disconnect();
+  }, [scrollToBottom]);
+
+  // Near the top with more to load (also when the first pages do not fill the view).
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (element && opened.current && hasMore && !loading && element.scrollTop < NEAR_TOP_PX) loadOlder();
+  }, [hasMore, loading, loadOlder]);
+
+  // After every render: the virtualizer re-renders once it knows the viewport and row sizes.
+  useEffect(() => reportSeen());
+
+  useEffect(() => {
+    const onVisible = () => reportSeen();
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+    };
+  }, [reportSeen]);
+
+  const onScroll = () => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX;
+    stick.current = atBottom;
+    if (atBottom && unseen > 0) setUnseen(0);
+    if (opened.current && hasMore && !loading && element.scrollTop < NEAR_TOP_PX) loadOlder();
+    reportSeen();
+  };
+
+  const now = Date.now();
+  return (
+    <div className="relative min-h-0 flex-1">
+      <div
+        ref={scrollRef}
+        onScroll={onScroll}
+        className="h-full overflow-y-auto overscroll-contain bg-slate-50 dark:bg-slate-950"
+        data-testid="message-list"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the scroll area must be reachable to scroll with the keyboard
+        tabIndex={0}
+        role="log"
+        aria-label={t('chat.conversations')}
+        aria-busy={loading}
+      >
+        <div ref={sizerRef} className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="absolute top-0 left-0 w-full"
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                {renderRow(row, props, { t, locale, now })}
+              </div>
+            );
+          })}
+        </div>
+        {messages.length === 0 && !loading && <p className="p-8 text-center text-sm text-slate-500">{t('chat.noMessages')}</p>}
+      </div>
+      {loading && (
+        <div className="pointer-events-none absolute inset-x-0 top-2 flex justify-center" role="status">
+          <span className="rounded-full bg-white/90 px-3 py-1 text-xs text-slate-600 shadow ring-1 ring-slate-200 dark:bg-slate-800/90 dark:text-slate-300 dark:ring-slate-700">
+            {t('chat.loadingOlder')}
+          </span>
+        </div>
+      )}
+      {unseen > 0 && (
+        <button
+          type="button"
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-blue-600 px-4 py-1.5 text-sm font-medium text-white shadow-lg hover:bg-blue-700"
+          data-testid="new-messages-pill"
+          onClick={() => {
+            stick.current = true;
+            setUnseen(0);
+            scrollToBottom();
+          }}
+        >
+          {t('chat.newMessagesPill', { count: unseen })}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function renderRow(row: Row, props: MessageListProps, env: { t: ReturnType<typeof useI18n>['t']; locale: string; now: number }) {
+  const { t, locale, now } = env;
+  switch (row.kind) {
+    case 'start':
+      return <p className="py-4 text-center text-xs text-slate-500">{t('chat.beginning')}</p>;
+    case 'day':
+      return (
+        <div className="flex justify-center py-2" data-testid="day-separator">
+          <span className="rounded-full bg-slate-200 px-3 py-0.5 text-xs font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+            {dayLabel(row.dayStart, now, locale, { today: t('chat.today'), yesterday: t('chat.yesterday') })}
+          </span>
+        </div>
+      );
+    case 'unread':
+      return (
+        <div className="flex items-center gap-3 px-4 py-2" data-testid="unread-divider">
+          <hr className="h-px flex-1 border-0 bg-red-300 dark:bg-red-800" />
+          <span className="text-xs font-semibold text-red-600 dark:text-red-400">{t('chat.unreadDivider')}</span>
+          <hr className="h-px flex-1 border-0 bg-red-300 dark:bg-red-800" />
+        </div>
+      );
+    case 'message': {
+      const { message } = row;
+      const mine = message.senderId === props.myId;
+      return (
+        <div className={row.firstOfGroup ? 'pt-2' : 'pt-0.5'}>
+          <MessageBubble
+            message={message}
+            mine={mine}
+            senderName={!mine && props.showSenders && row.firstOfGroup ? (props.names.get(message.senderId) ?? '?') : null}
+            delivery={mine ? deliveryState(message, props.othersReadSeq) : null}
+            onRetry={props.retry}
+          />
+        </div>
+      );
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * ConversationListStore: the signed-in user's conversations (REST `GET /conversations`), kept live
+ * from socket frames — `new_message` moves a conversation up and counts unread, `read_status`
+ * updates members' read positions (receipts) and clears my badge — and reloaded after every
+ * reconnect (frames missed while offline) or when a message arrives for a conversation not yet known.
+ * Framework-free; `useConversationList` wraps it with useSyncExternalStore.
+ */
+import type { HeraldClient } from '@herald/client';
+import type { Conversation, Message } from '@herald/protocol';
+import type { RestApi } from '../api/rest-api';
+
+export interface ConversationListState {
+  readonly conversations: readonly Conversation[];
+  readonly loaded: boolean;
+  readonly error: string | null;
+}
+
+const RELOAD_DEBOUNCE_MS = 250;
+
+export class ConversationListStore {
+  private state: ConversationListState = { conversations: [], loaded: false, error: null };
+  private readonly listeners = new Set<() => void>();
+  private reloadTimer: ReturnType<typeof setTimeout> | null = null;
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    private readonly client: HeraldClient,
+    private readonly api: RestApi,
+    private readonly userId: string,
+  ) {}
+
+  getSnapshot = (): ConversationListState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  /** Start listening to frames and load; returns the stop function. */
+  start(): () => void {
+    const stops = [
+      this.client.on('new_message', (frame) => this.onMessage(frame.data)),
+      this.client.on('read_status', (frame) => this.onRead(frame.data.conversationId, frame.data.userId, frame.data.lastReadSeq)),
+      this.client.subscribe((state, previous) => {
+        if (state.status === 'connected' && previous.status !== 'connected' && previous.lastConnected !== null) this.scheduleReload();
+      }),
+    ];
+    void this.reload();
+    return () => {
+      for (const stop of stops) stop();
+      if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    };
+  }
+
+  /** Fetch the list again. */
+  reload(): Promise<void> {
+    if (!this.loading) {
+      this.loading = this.api
+        .get<{ conversations: Conversation[] }>('/api/v1/conversations')
+        .then(
+          ({ conversations }) => this.set({ conversations: sortByActivity(conversations), loaded: true, error: null }),
+          (error: unknown) => this.set({ ...this.state, loaded: true, error: error instanceof Error ? error.message : String(error) }),
+        )
+        .finally(() => {
+          this.loading = null;
+        });
+    }
+    return this.loading;
+  }
+
+  /** One conversation, if known. */
+  get(id: string): Conversation | undefined {
+    return this.state.conversations.find((conversation) => conversation.id === id);
+  }
+
+  /** Add or replace a conversation (e.g. one just created). */
+  upsert(conversation: Conversation): void {
+    const others = this.state.conversations.filter((c) => c.id !== conversation.id);
+    this.set({ ...this.state, conversations: sortByActivity([conversation, ...others]) });
+  }
+
+  /** Mark read up to `seq` (skipped when already there); updates the badge from the server's answer; members get `read_status`. */
+  async markRead(conversationId: string, seq: number): Promise<void> {
+    const conversation = this.get(conversationId);
+    const me = conversation?.members.find((member) => member.userId === this.userId);
+    if (!conversation || (me && me.lastReadSeq >= seq && conversation.unreadCount === 0)) return;
+    // REST rather than the socket's `mark_read`: the SDK's request() frames every action as type
+    // `control`, and the protocol wants `read` for mark_read, so the frame fails validation locally.
+    const result = await this.api.post<{ lastReadSeq: number; unreadCount: number }>(
+      `/api/v1/conversations/${encodeURIComponent(conversationId)}/read`,
+      { seq },
+    );
+    this.patch(conversationId, (c) => ({
+      ...c,
+      unreadCount: result.unreadCount,
+      members: withReadSeq(c.members, this.userId, result.lastReadSeq),
+    }));
+  }
+
+  private onMessage(message: Message): void {
+    const conversation = this.get(message.conversationId);
+    if (!conversation) {
+      this.scheduleReload();
+      return;
+    }
+    if (message.seq <= conversation.lastSeq && conversation.lastMessage && conversation.lastMessage.seq >= message.seq) return;
+    const mine = message.senderId === this.userId;
+    this.patch(message.conversationId, (c) => ({
+      ...c,
+      lastSeq: Math.max(c.lastSeq, message.seq),
+      lastMessage: !c.lastMessage || message.seq > c.lastMessage.seq ? message : c.lastMessage,
+      unreadCount: mine || message.seq <= c.lastSeq ? c.unreadCount : c.unreadCount + 1,
+      members: mine ? withReadSeq(c.members, this.userId, message.seq) : c.members,
+    }));
+  }
+
+  private onRead(conversationId: string, userId: string, lastReadSeq: number): void {
+    const conversation = this.get(conversationId);
+    if (!conversation) return;
+    this.patch(conversationId, (c) => ({ ...c, members: withReadSeq(c.members, userId, lastReadSeq) }));
+    if (userId !== this.userId) return;
+    if (lastReadSeq >= conversation.lastSeq) this.patch(conversationId, (c) => ({ ...c, unreadCount: 0 }));
+    else this.scheduleReload();
+  }
+
+  private patch(id: string, change: (conversation: Conversation) => Conversation): void {
+    const conversations = this.state.conversations.map((c) => (c.id === id ? change(c) : c));
+    this.set({ ...this.state, conversations: sortByActivity(conversations) });
+  }
+
+  private scheduleReload(): void {
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = null;
+      void this.reload();
+    }, RELOAD_DEBOUNCE_MS);
+  }
+
+  private set(next: ConversationListState): void {
+    this.state = next;
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+function withReadSeq(members: Conversation['members'], userId: string, seq: number): Conversation['members'] {
+  return members.map((member) => (member.userId === userId && member.lastReadSeq < seq ? { ...member, lastReadSeq: seq } : member));
+}
+
+/** Most recent activity first (last message time, else creation time). */
+export function sortByActivity(conversations: readonly Conversation[]): Conversation[] {
+  const at = (c: Conversation) => c.lastMessage?.createdAt ?? c.createdAt;
+  return [...conversations].sort((a, b) => at(b) - at(a));
+}

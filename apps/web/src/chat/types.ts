@@ -1,0 +1,2 @@
+/** Types the chat views share. */
+export type { ConversationMessage } from '@herald/react';

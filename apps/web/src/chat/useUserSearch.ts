@@ -1,0 +1,24 @@
+/** useUserSearch: people matching a query (`GET /users?query=`), debounced, without the signed-in user. */
+import type { User } from '@herald/protocol';
+import { useEffect, useState } from 'react';
+import { useServices } from '../services';
+
+export function useUserSearch(query: string, myId: string, delayMs = 250): { users: User[]; loading: boolean } {
+  const { api } = useServices();
+  const [result, setResult] = useState<{ users: User[]; loading: boolean }>({ users: [], loading: true });
+  useEffect(() => {
+    let cancelled = false;
+    setResult((previous) => ({ ...previous, loading: true }));
+    const timer = setTimeout(() => {
+      api.get<{ users: User[] }>(`/api/v1/users?query=${encodeURIComponent(query.trim())}&limit=20`).then(
+        ({ users }) => !cancelled && setResult({ users: users.filter((u) => u.id !== myId), loading: false }),
+        () => !cancelled && setResult({ users: [], loading: false }),
+      );
+    }, delayMs);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [api, query, myId, delayMs]);
+  return result;
+}

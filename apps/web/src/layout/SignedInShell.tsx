@@ -1,0 +1,85 @@
+/**
+ * The signed-in part of the app: waits for the session to be restored, sends signed-out visitors to
+ * /login, and gives the signed-in user their own Herald client (made in an effect, disposed on
+ * sign-out) and conversation list. The connection is held per page by `usePageConnection`, so
+ * leaving /chat for /admin keeps one socket and /login never has one.
+ */
+import type { HeraldClient } from '@herald/client';
+import type { User } from '@herald/protocol';
+import { DEFAULT_POLICIES, HeraldProvider, usePageConnection } from '@herald/react';
+import { createContext, useContext, useEffect, useState } from 'react';
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { useAuth } from '../auth/useAuth';
+import { ConversationListStore } from '../chat/conversation-list-store';
+import { createHeraldClient } from '../herald-client';
+import { NotificationCenter } from '../notifications/NotificationCenter';
+import { useServices } from '../services';
+import { Header } from './Header';
+
+export interface ChatServices {
+  user: User;
+  client: HeraldClient;
+  conversations: ConversationListStore;
+}
+
+const ChatContext = createContext<ChatServices | null>(null);
+
+/** The signed-in user's services (inside the signed-in shell only). */
+export function useChat(): ChatServices {
+  const value = useContext(ChatContext);
+  if (!value) throw new Error('useChat must be used inside <SignedInShell>');
+  return value;
+}
+
+export function SignedInShell() {
+  const auth = useAuth();
+  const location = useLocation();
+  if (auth.status === 'restoring') return <Splash />;
+  if (auth.status === 'signed-out' || !auth.user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return <UserShell key={auth.user.id} user={auth.user} />;
+}
+
+function UserShell({ user }: { user: User }) {
+  const { session, api } = useServices();
+  const [services, setServices] = useState<ChatServices | null>(null);
+  useEffect(() => {
+    const client = createHeraldClient(session, user.id);
+    const conversations = new ConversationListStore(client, api, user.id);
+    const stop = conversations.start();
+    setServices({ user, client, conversations });
+    return () => {
+      stop();
+      client.dispose();
+    };
+  }, [session, api, user]);
+  if (!services) return <Splash />;
+  return (
+    <ChatContext.Provider value={services}>
+      <HeraldProvider client={services.client} policies={DEFAULT_POLICIES}>
+        <PageConnection />
+        <NotificationCenter />
+        <div className="flex h-dvh flex-col">
+          <Header />
+          <main id="main" className="min-h-0 flex-1">
+            <Outlet />
+          </main>
+        </div>
+      </HeraldProvider>
+    </ChatContext.Provider>
+  );
+}
+
+/** Holds the connection while the current page's policy wants it. */
+function PageConnection() {
+  const location = useLocation();
+  usePageConnection(location.pathname, true);
+  return null;
+}
+
+function Splash() {
+  return (
+    <div className="flex h-dvh items-center justify-center" role="status" aria-live="polite">
+      <div className="h-8 w-8 animate-spin rounded-full border-4 border-slate-300 border-t-blue-600" />
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+/** Entry: make the services once and render the app. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { createServices } from './services';
+import './index.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root missing from index.html');
+createRoot(root).render(
+  <StrictMode>
+    <App services={createServices()} />
+  </StrictMode>,
+);

@@ -1,0 +1,75 @@
+/**
+ * NotificationCenter (renders nothing): turns frames into notices — a toast for a new message in a
+ * conversation other than the open one and for each system notification (once per id; read when
+ * the toast closes), a desktop notification while the tab is hidden, and the optional beep.
+ */
+
+import type { Message, Notification } from '@herald/protocol';
+import { useHandler, useNotifications } from '@herald/react';
+import { useRef } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import { toast } from 'sonner';
+import { useI18n } from '../i18n/useI18n';
+import { useChat } from '../layout/SignedInShell';
+import { useServices } from '../services';
+import { beep } from './beep';
+import { notifyDesktop } from './desktop';
+
+const TOAST_MS = 5_000;
+
+export function NotificationCenter() {
+  const { t } = useI18n();
+  const { preferences } = useServices();
+  const { user } = useChat();
+  const { markRead: markNotificationsRead } = useNotifications();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const shown = useRef(new Set<string>());
+  const openId = /^\/chat\/([^/]+)/.exec(location.pathname)?.[1] ?? null;
+
+  const alert = () => {
+    if (preferences.getSound()) beep();
+  };
+
+  useHandler('new_message', (frame) => {
+    const message: Message = frame.data;
+    if (message.senderId === user.id || shown.current.has(message.id)) return;
+    if (message.conversationId === openId && document.visibilityState === 'visible') return;
+    shown.current.add(message.id);
+    const name = frame.sender?.name ?? '?';
+    const body = message.text || t('toast.attachment', { kind: message.type });
+    const open = () => navigate(`/chat/${message.conversationId}`);
+    if (message.conversationId !== openId) {
+      toast(t('toast.newMessage', { name }), {
+        id: `message-${message.id}`,
+        description: body.length > 120 ? `${body.slice(0, 120)}…` : body,
+        duration: TOAST_MS,
+        closeButton: true,
+        action: { label: t('nav.chat'), onClick: open },
+      });
+    }
+    notifyDesktop(t('toast.newMessage', { name }), body, message.conversationId, open);
+    alert();
+  });
+
+  useHandler('system_notification', (frame) => {
+    const notification: Notification = frame.data;
+    if (notification.read || shown.current.has(notification.id)) return;
+    shown.current.add(notification.id);
+    const markRead = () => void markNotificationsRead([notification.id]).catch(() => undefined);
+    const show = notification.level === 'error' ? toast.error : notification.level === 'warning' ? toast.warning : toast.info;
+    show(notification.title, {
+      id: `notification-${notification.id}`,
+      description: notification.message || undefined,
+      duration: TOAST_MS,
+      closeButton: true,
+      onDismiss: markRead,
+      // Seen if it timed out on a visible page; a hidden tab keeps it unread (it is replayed on the next connection).
+      onAutoClose: () => document.visibilityState === 'visible' && markRead(),
+    });
+    notifyDesktop(notification.title, notification.message, notification.id);
+    alert();
+  });
+
+  return null;
+}

@@ -1,0 +1,34 @@
+/**
+ * Vite config of the web app. `@herald/*` resolve to their TypeScript sources, so building the app
+ * needs no package build first. The dev server (port 5173) proxies the API, the socket and the
+ * metrics to the Herald server on port 8000 (HERALD_DEV_API to point elsewhere).
+ */
+import { fileURLToPath } from 'node:url';
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const src = (pkg: string) => fileURLToPath(new URL(`../../packages/${pkg}/src/index.ts`, import.meta.url));
+const api = process.env.HERALD_DEV_API ?? 'http://localhost:8000';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  plugins: [react(), tailwindcss()],
+  resolve: {
+    alias: {
+      '@herald/protocol': src('protocol'),
+      '@herald/client': src('client'),
+      '@herald/react': src('react'),
+    },
+  },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: {
+      '/api': { target: api, changeOrigin: false },
+      '/ws': { target: api.replace(/^http/, 'ws'), ws: true },
+      '/metrics': { target: api },
+    },
+  },
+});
