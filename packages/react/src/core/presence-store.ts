@@ -4,7 +4,7 @@
  * `presence_update` frames. The snapshot maps user id → Presence for the users known so far.
  * Invariant: only the store's own users appear in its snapshot.
  */
-import type { HeraldClient } from '@herald/client';
+import type { HeraldClient, Timers } from '@herald/client';
 import type { Presence } from '@herald/protocol';
 import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
@@ -19,18 +19,24 @@ export class PresenceStore extends ExternalStore<PresenceMap> {
   private readonly wanted: ReadonlySet<string>;
   private stops: (() => void)[] = [];
   private generation = 0;
+  /** Users whose live update arrived while a query was out: the (older) answer must not undo it. */
+  private fresher: Set<string> | null = null;
 
   constructor(
     private readonly client: ClientPort,
     userIds: readonly string[],
+    timers?: Timers,
   ) {
-    super(NONE);
+    super(NONE, timers);
     this.wanted = new Set(userIds);
   }
 
   protected onStart(): void {
     this.stops = [
-      this.client.on('presence_update', (frame) => this.apply([frame.data])),
+      this.client.on('presence_update', (frame) => {
+        this.fresher?.add(frame.data.userId);
+        this.apply([frame.data]);
+      }),
       this.client.subscribe((state, previous) => {
         if (state.status === 'connected' && previous.status !== 'connected') void this.query();
       }),
@@ -45,15 +51,19 @@ export class PresenceStore extends ExternalStore<PresenceMap> {
 
   private async query(): Promise<void> {
     const ids = [...this.wanted];
-    const generation = this.generation;
-    for (let start = 0; start < ids.length; start += QUERY_MAX) {
-      try {
+    const generation = ++this.generation;
+    const fresher = new Set<string>();
+    this.fresher = fresher;
+    try {
+      for (let start = 0; start < ids.length; start += QUERY_MAX) {
         const { presence } = await this.client.request('presence_query', { userIds: ids.slice(start, start + QUERY_MAX) });
         if (generation !== this.generation) return;
-        this.apply(presence);
-      } catch {
-        return; // the next connect asks again; live updates keep coming meanwhile
+        this.apply(presence.filter((p) => !fresher.has(p.userId)));
       }
+    } catch {
+      // The next connect asks again; live updates keep coming meanwhile.
+    } finally {
+      if (this.fresher === fresher) this.fresher = null;
     }
   }
 
