@@ -33,6 +33,19 @@ function Listener({ onMessage }: { onMessage: (frame: Frame) => void }) {
   return null;
 }
 
+function Probe(props: { sessions: Recorder<Session>; states: Recorder<ConnectionState>; clients: Recorder<HeraldClient> }) {
+  usePageConnection('/chat', true);
+  props.sessions.record(useSession());
+  props.states.record(useConnectionStatus());
+  props.clients.record(useHeraldClient());
+  return null;
+}
+
+function Orphan() {
+  useHeraldClient();
+  return null;
+}
+
 describe('useHandler', () => {
   it('registers once across re-renders and always calls the latest callback', async () => {
     const { alice, bob, conversationId } = await pair(h.api);
@@ -61,14 +74,7 @@ describe('useSession, useConnectionStatus, useHeraldClient', () => {
     const sessions = new Recorder<Session>();
     const states = new Recorder<ConnectionState>();
     const clientsSeen = new Recorder<HeraldClient>();
-    function Probe() {
-      usePageConnection('/chat', true);
-      sessions.record(useSession());
-      states.record(useConnectionStatus());
-      clientsSeen.record(useHeraldClient());
-      return null;
-    }
-    renderWithClient(client, <Probe />);
+    renderWithClient(client, <Probe sessions={sessions} states={states} clients={clientsSeen} />);
     await waitFor(() => expect(sessions.latest?.user).toMatchObject({ id: alice.user.id, name: 'Alice' }), { timeout: 10_000 });
     expect(sessions.latest?.connectionId).toEqual(expect.any(String));
     expect(states.latest.status).toBe('connected');
@@ -78,10 +84,6 @@ describe('useSession, useConnectionStatus, useHeraldClient', () => {
 
   it('throws a clear error outside HeraldProvider', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    function Orphan() {
-      useHeraldClient();
-      return null;
-    }
     expect(() => render(<Orphan />)).toThrow('inside <HeraldProvider>');
   });
 });
