@@ -11,6 +11,7 @@ export {
   type ConnectionStatusProps,
   DEFAULT_CONNECTION_STATUS_LABELS,
 } from './ConnectionStatus.js';
+export type { ClientPort } from './core/client-port.js';
 export { type ConversationMessage, type ConversationSnapshot, ConversationStore, conversationStoreFor } from './core/conversation-store.js';
 export { ExternalStore } from './core/external-store.js';
 export { type NotificationSnapshot, NotificationStore, notificationStoreFor } from './core/notification-store.js';
