@@ -34,7 +34,15 @@ export function App({ services }: { services: AppServices }) {
             </Routes>
           </BrowserRouter>
         </Boundary>
-        <Toaster position="top-right" closeButton duration={5000} richColors toastOptions={{ className: 'text-sm' }} />
+        <Toaster
+          position="top-right"
+          offset={{ top: 64, right: 16 }}
+          mobileOffset={{ top: 56, left: 8, right: 8 }}
+          closeButton
+          duration={5000}
+          richColors
+          toastOptions={{ className: 'text-sm' }}
+        />
       </ServicesContext.Provider>
     </I18nProvider>
   );

@@ -1,4 +1,4 @@
-/** Sparkline: a small SVG line chart of the last values (scaled to their own maximum, at least 1). */
+/** Sparkline: a small SVG line chart of the last values (scaled to their own maximum plus headroom, at least 1). */
 export function Sparkline({
   values,
   label,
@@ -10,7 +10,8 @@ export function Sparkline({
 }) {
   const width = 240;
   const height = 56;
-  const max = Math.max(1, ...values);
+  // Headroom above the highest value, so a steady line does not sit on the top edge.
+  const max = Math.max(1, ...values) * 1.25;
   const step = values.length > 1 ? width / (values.length - 1) : width;
   const points = values
     .map((value, index) => `${(index * step).toFixed(1)},${(height - 2 - (value / max) * (height - 4)).toFixed(1)}`)

@@ -96,6 +96,9 @@ export function Composer({ onSend, onAttach, onTyping, onStopTyping, disabled }:
       <label htmlFor={id} className="sr-only">
         {t('chat.composer.label')}
       </label>
+      <span id={`${id}-hint`} className="sr-only">
+        {t('chat.composer.hint')}
+      </span>
       <textarea
         ref={area}
         id={id}
@@ -103,6 +106,8 @@ export function Composer({ onSend, onAttach, onTyping, onStopTyping, disabled }:
         value={text}
         disabled={disabled}
         placeholder={t('chat.composer.placeholder')}
+        title={t('chat.composer.hint')}
+        aria-describedby={`${id}-hint`}
         onChange={(event) => {
           setText(event.target.value);
           resize();

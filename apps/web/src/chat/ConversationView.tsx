@@ -6,11 +6,13 @@
 
 import type { Conversation } from '@herald/protocol';
 import { useConversation, usePresence, useTyping } from '@herald/react';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
+import { toast } from 'sonner';
 import { useI18n } from '../i18n/useI18n';
 import { BackIcon } from '../layout/icons';
 import { useChat } from '../layout/SignedInShell';
+import { messageToastId } from '../notifications/NotificationCenter';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
 import { conversationTitle, otherMembers, othersReadSeq } from './conversation-info';
@@ -34,6 +36,9 @@ export function ConversationView({ conversation }: { conversation: Conversation 
     return conversation.members.find((member) => member.userId === user.id)?.lastReadSeq ?? 0;
   });
   const names = useMemo(() => new Map(conversation.members.map((member) => [member.userId, member.name])), [conversation.members]);
+  useEffect(() => {
+    toast.dismiss(messageToastId(conversation.id));
+  }, [conversation.id]);
   const marked = useRef(0);
   const onSeen = useCallback(
     (seq: number) => {

@@ -17,6 +17,9 @@ import { notifyDesktop } from './desktop';
 
 const TOAST_MS = 5_000;
 
+/** The toast id of a conversation's new-message notice. */
+export const messageToastId = (conversationId: string) => `conversation-${conversationId}`;
+
 export function NotificationCenter() {
   const { t } = useI18n();
   const { preferences } = useServices();
@@ -41,7 +44,8 @@ export function NotificationCenter() {
     const open = () => navigate(`/chat/${message.conversationId}`);
     if (message.conversationId !== openId) {
       toast(t('toast.newMessage', { name }), {
-        id: `message-${message.id}`,
+        // One toast per conversation (the latest message replaces it); opening the conversation closes it.
+        id: messageToastId(message.conversationId),
         description: body.length > 120 ? `${body.slice(0, 120)}…` : body,
         duration: TOAST_MS,
         closeButton: true,

@@ -90,8 +90,17 @@ export async function waitForStatus(page: Page, status: string, timeout = 20_000
   await page.locator(`[role="status"][data-status="${status}"]`).waitFor({ timeout });
 }
 
+/** Save a screenshot once running animations and transitions (e.g. a toast sliding in) have finished. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path });
   return path;
