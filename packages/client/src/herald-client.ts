@@ -7,6 +7,8 @@
  * with `disconnected` and leaves no timer, listener or handler behind.
  */
 import {
+  ClientFrameSchema,
+  describeIssues,
   ErrorCode,
   HeraldError,
   HISTORY_PAGE_MAX,
@@ -235,6 +237,21 @@ export class HeraldClient {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Send an event: a frame that gets no ack (`typing_status`). Sent only when the connection is
+   * ready, dropped otherwise (a stale event is worth nothing after a reconnect). Returns whether it was sent.
+   */
+  sendEvent(action: 'typing_status', data: { conversationId: string; isTyping: boolean }): boolean {
+    const parsed = ClientFrameSchema.safeParse({ id: newId(), type: 'typing', action, data, timestamp: this.env.timers.now() });
+    if (!parsed.success) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} event`, describeIssues(parsed.error));
+    return this.connection.send(parsed.data);
+  }
+
+  /** How many reconnect attempts are made before the status becomes `error`. */
+  get maxReconnectAttempts(): number {
+    return this.config.backoff.maxAttempts;
   }
 
   /** Messages waiting in the outbox, oldest first. */
