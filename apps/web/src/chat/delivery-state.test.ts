@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { deliveryState } from './delivery-state';
+
+describe('deliveryState', () => {
+  it('tells pending (offline) from sending, failed, sent and read', () => {
+    expect(deliveryState({ state: 'sending', pending: true, seq: 0 }, 0)).toBe('pending');
+    expect(deliveryState({ state: 'sending', pending: false, seq: 0 }, 0)).toBe('sending');
+    expect(deliveryState({ state: 'failed', pending: false, seq: 0 }, 10)).toBe('failed');
+    expect(deliveryState({ state: 'sent', pending: false, seq: 5 }, 4)).toBe('sent');
+    expect(deliveryState({ state: 'sent', pending: false, seq: 5 }, 5)).toBe('read');
+  });
+});
