@@ -15,10 +15,21 @@ const tsc = fileURLToPath(new URL('../../../node_modules/.bin/tsc', import.meta.
 const first = spawnSync(tsc, ['-b', ...projects], { cwd: repo, stdio: 'inherit' });
 if (first.status !== 0) process.exit(first.status ?? 1);
 
+// Each child leads its own process group, so stopping it also stops what it started (tsc's native
+// binary behind its launcher, the server behind `node --watch`).
+const options = { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'], detached: true };
 const children = [
-  spawn(tsc, ['-b', '--watch', '--preserveWatchOutput', ...projects], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] }),
-  spawn(process.execPath, ['--watch', 'packages/server/dist/main.js'], { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] }),
+  spawn(tsc, ['-b', '--watch', '--preserveWatchOutput', ...projects], options),
+  spawn(process.execPath, ['--watch', 'packages/server/dist/main.js'], options),
 ];
+const killGroup = (child) => {
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
+};
+process.on('exit', () => children.forEach(killGroup));
 
 const { createServer } = await import('vite');
 const vite = await createServer({ configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)) });
@@ -30,10 +41,11 @@ let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of children) killGroup(child);
   await vite.close();
   process.exit(0);
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+process.on('SIGHUP', stop);
 for (const child of children) child.on('exit', (code) => !stopping && code !== 0 && console.error(`dev: a child exited with ${code}`));
