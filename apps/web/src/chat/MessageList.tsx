@@ -82,7 +82,8 @@ export function MessageList(props: MessageListProps) {
   useLayoutEffect(() => {
     const element = scrollRef.current;
     if (!element) return;
-    const first = rows[0]?.key;
+    // The first *message* (a day separator above it keeps its key when older messages of that day arrive).
+    const first = rows.find((row) => row.kind === 'message')?.key;
     const last = rows.at(-1)?.key;
     const before = previous.current;
     if (!opened.current) {
