@@ -85,6 +85,22 @@ describe.skipIf(!hasChromium)('login and admin in the browser', () => {
     ]);
   });
 
+  it('follows a Chinese browser language, and switches language', async () => {
+    const visitor = await openUser(browser, server.url, { locale: 'zh-CN' });
+    pages.push(visitor);
+    const { page } = visitor;
+    await page.goto('/login');
+    await page.getByRole('heading', { name: '欢迎使用 Herald' }).waitFor();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByText('请输入邮箱地址。').waitFor();
+    await screenshot(page, 'login-zh');
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('heading', { name: 'Welcome to Herald' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(visitor.sockets).toEqual([]);
+    expect(visitor.errors).toEqual([]);
+  });
+
   it('keeps a non-admin out of /admin', async () => {
     const user = await open();
     await signIn(user, member.user.email);
