@@ -213,7 +213,8 @@ export class HeraldClient {
           RequestResult<A>
         >;
       }
-      const frame = buildFrame(action, 'control', data, options.id ?? newId(), this.env.timers.now());
+      // Each request action has one envelope type in the protocol: `read` for mark_read, `control` for the rest.
+      const frame = buildFrame(action, action === 'mark_read' ? 'read' : 'control', data, options.id ?? newId(), this.env.timers.now());
       return this.transmit(frame, options.timeoutMs).then((result) => parseResult(action, result));
     } catch (error) {
       return Promise.reject(error);

@@ -35,6 +35,25 @@ function prng(seed: number): () => number {
   };
 }
 
+describe('requests of every kind', () => {
+  it('sends mark_read with the envelope type the protocol requires, and typing events', async () => {
+    const { alice, bob, conversationId } = await pair(h.api);
+    const reader = nodeClient(h.server.wsUrl, bob.accessToken);
+    const writer = nodeClient(h.server.wsUrl, alice.accessToken);
+    cleanup.push(
+      () => reader.client.dispose(),
+      () => writer.client.dispose(),
+    );
+    await Promise.all([reader.client.connect(), writer.client.connect()]);
+    await restSend(h.api, alice.accessToken, conversationId, 'read me');
+    const result = await reader.client.request('mark_read', { conversationId, seq: 1 });
+    expect(result).toEqual({ conversationId, lastReadSeq: 1, unreadCount: 0 });
+    const typing = new Promise<unknown>((resolve) => writer.client.on('typing_status', (frame) => resolve(frame.data)));
+    expect(reader.client.sendEvent('typing_status', { conversationId, isTyping: true })).toBe(true);
+    expect(await typing).toEqual({ conversationId, userId: bob.user.id, isTyping: true });
+  });
+});
+
 describe('delivery (real server, real proxy)', () => {
   it('messages sent while disconnected arrive once, in order, after reconnect', async () => {
     const { alice, bob, conversationId } = await pair(h.api);
