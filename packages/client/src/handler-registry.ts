@@ -78,9 +78,13 @@ export class HandlerRegistry {
     const herald =
       error instanceof HeraldError
         ? error
-        : new HeraldError(ErrorCode.HandlerFailed, `a ${action} handler failed: ${error instanceof Error ? error.message : String(error)}`, {
-            cause: error,
-          });
+        : new HeraldError(
+            ErrorCode.HandlerFailed,
+            `a ${action} handler failed: ${error instanceof Error ? error.message : String(error)}`,
+            {
+              cause: error,
+            },
+          );
     try {
       this.report(herald, action);
     } catch {
