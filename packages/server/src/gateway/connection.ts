@@ -24,6 +24,11 @@ export interface ConnectionLimits {
 
 export type ConnectionState = 'authenticating' | 'ready' | 'closing' | 'closed';
 
+/** The parts of ws's private Sender a pre-framed write relies on; checked before every use. */
+interface SenderInternals {
+  _sender?: { sendFrame?: (list: Buffer[]) => void; _state?: number; _queue?: unknown[] } | null;
+}
+
 let frameCounter = 0;
 /** Server frame ids: unique per process, cheap (no UUID per frame on the hot path). */
 export function serverFrameId(): string {
@@ -95,12 +100,18 @@ export class Connection {
   }
 
   private write(data: string | Buffer): boolean {
+    if (!this.writable()) return false;
+    this.socket.send(data, { binary: false });
+    return true;
+  }
+
+  /** False when closing, or when the unsent buffer passed the cap (then it closes as a slow consumer). */
+  private writable(): boolean {
     if (this.state === 'closing' || this.state === 'closed') return false;
     if (this.socket.bufferedAmount > this.limits.sendBufferBytes) {
       this.close(CloseCode.SlowConsumer, 'send buffer full: read faster, then resume with since');
       return false;
     }
-    this.socket.send(data, { binary: false });
     return true;
   }
 
@@ -123,13 +134,23 @@ export class Connection {
   }
 
   /**
-   * A conversation event from the bus for this connection's user, with its frame pre-encoded.
+   * A conversation event from the bus for this connection's user. `frame` is the complete WebSocket
+   * frame (header + payload) built once per broadcast; `data` the payload, for the fallback path.
    * Returns true when it was written (the caller counts frames for the whole broadcast).
    */
-  deliver(event: ConversationEvent, data: Buffer): boolean {
+  deliver(event: ConversationEvent, data: Buffer, frame: Buffer): boolean {
     const stream = this.stream(event.conversationId);
     if (stream.muted) return false;
-    return stream.offer(event) && this.write(data);
+    if (!stream.offer(event) || !this.writable()) return false;
+    // ws frames every send anew; a broadcast's frame is the same for every socket, so write the
+    // prebuilt one through ws's own sender (as engine.io does) when the sender is idle.
+    const sender = (this.socket as unknown as SenderInternals)._sender;
+    if (sender && typeof sender.sendFrame === 'function' && sender._state === 0 && sender._queue?.length === 0) {
+      sender.sendFrame([frame]);
+    } else {
+      this.socket.send(data, { binary: false });
+    }
+    return true;
   }
 
   stream(conversationId: string): ConversationStream {

@@ -3,6 +3,7 @@
  * the bus. A conversation event is handed to every local connection of every listed member; the
  * frame text is the one the publisher serialised, so fan-out allocates nothing per recipient.
  */
+import * as wsModule from 'ws';
 import type { Bus, BusMessage, ConversationEvent, UserEvent } from '../bus/bus.js';
 import type { Metrics } from '../metrics.js';
 import type { Connection } from './connection.js';
@@ -12,6 +13,11 @@ export interface SessionListener {
   added?(connection: Connection): void;
   removed?(connection: Connection): void;
 }
+
+/** ws's frame builder (exported at runtime, missing from @types/ws). */
+const { Sender } = wsModule as unknown as {
+  Sender: { frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
+};
 
 export class LocalSessions {
   private readonly byUser = new Map<string, Set<Connection>>();
@@ -99,15 +105,19 @@ export class LocalSessions {
   }
 
   private fanOut(event: ConversationEvent): void {
-    // Encode the frame to bytes once; every socket gets the same buffer (ws would otherwise re-encode per send).
+    // Encode and frame once; every socket gets the same bytes (ws would otherwise re-encode and re-frame per send).
     let data: Buffer | undefined;
+    let frame: Buffer | undefined;
     let sent = 0;
     for (const userId of event.memberIds) {
       const set = this.byUser.get(userId);
       if (!set) continue;
       for (const connection of set) {
-        data ??= Buffer.from(event.frame);
-        if (connection.deliver(event, data)) sent++;
+        if (!data || !frame) {
+          data = Buffer.from(event.frame);
+          frame = Buffer.concat(Sender.frame(data, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: true }));
+        }
+        if (connection.deliver(event, data, frame)) sent++;
       }
     }
     if (sent > 0) this.metrics.framesOut.inc(sent);
