@@ -4,10 +4,20 @@
  * except the unique-violation test, whose error shape differs per driver.
  */
 import { randomUUID } from 'node:crypto';
-import type { Attachment, Conversation, Member, Message, MessageType, User } from '@herald/protocol';
+import {
+  type Attachment,
+  type Conversation,
+  ErrorCode,
+  HeraldError,
+  type Member,
+  type Message,
+  type MessageType,
+  type User,
+} from '@herald/protocol';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { featureQueries } from './feature-queries.js';
 import type { FeatureRecords } from './feature-records.js';
+import { preparedQuery } from './prepared-query.js';
 import type { Database, MessagesTable, UsersTable } from './schema.js';
 import type { AppendResult, HistoryQuery, NewConversation, NewMessage, NewUser, RefreshTokenRecord, Store, UserRecord } from './store.js';
 
@@ -53,11 +63,68 @@ export function createKyselyStore(db: Kysely<Database>, dialect: 'sqlite' | 'pos
   return Object.assign(new KyselyCoreStore(db, dialect), featureQueries(db));
 }
 
+/** The four statements every message runs, compiled once (see prepared-query.ts). */
+function messageStatements(db: Kysely<Database>) {
+  return {
+    findByClientId: preparedQuery(2, (senderId: string, clientId: string) =>
+      db.selectFrom('messages').selectAll().where('sender_id', '=', senderId).where('client_id', '=', clientId),
+    ),
+    nextSeq: preparedQuery(2, (conversationId: string, now: number) =>
+      db
+        .updateTable('conversations')
+        .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: now }))
+        .where('id', '=', conversationId)
+        .returning('last_seq'),
+    ),
+    insert: preparedQuery(
+      11,
+      (
+        id: string,
+        conversationId: string,
+        seq: number,
+        senderId: string,
+        clientId: string,
+        type: string,
+        text: string,
+        replyTo: string | null,
+        attachment: string | null,
+        fileId: string | null,
+        createdAt: number,
+      ) =>
+        db.insertInto('messages').values({
+          id,
+          conversation_id: conversationId,
+          seq,
+          sender_id: senderId,
+          client_id: clientId,
+          type,
+          text,
+          reply_to: replyTo,
+          attachment,
+          file_id: fileId,
+          created_at: createdAt,
+        }),
+    ),
+    readOwn: preparedQuery(3, (conversationId: string, userId: string, seq: number) =>
+      db
+        .updateTable('conversation_members')
+        .set({ last_read_seq: seq })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .where('last_read_seq', '<', seq),
+    ),
+  };
+}
+
 class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
+  private readonly statements: ReturnType<typeof messageStatements>;
+
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
-  ) {}
+  ) {
+    this.statements = messageStatements(db);
+  }
 
   async createUser(user: NewUser): Promise<UserRecord> {
     const row = {
@@ -307,23 +374,16 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
 
   async appendMessage(message: NewMessage): Promise<AppendResult> {
     try {
+      const s = this.statements;
       return await this.db.transaction().execute(async (trx) => {
-        const existing = await trx
-          .selectFrom('messages')
-          .selectAll()
-          .where('sender_id', '=', message.senderId)
-          .where('client_id', '=', message.clientId)
-          .executeTakeFirst();
+        const [existing] = (await s.findByClientId(trx, message.senderId, message.clientId)).rows;
         if (existing) return { message: toMessage(existing), duplicate: true };
         const now = Date.now();
         // The row lock taken by this UPDATE serialises concurrent writers per conversation (PostgreSQL);
         // SQLite serialises all writers. Either way seq = last_seq + 1 commits with the insert or not at all.
-        const { last_seq } = await trx
-          .updateTable('conversations')
-          .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: now }))
-          .where('id', '=', message.conversationId)
-          .returning('last_seq')
-          .executeTakeFirstOrThrow();
+        const [updated] = (await s.nextSeq(trx, message.conversationId, now)).rows;
+        if (!updated) throw new HeraldError(ErrorCode.NotFound, 'conversation not found');
+        const last_seq = updated.last_seq;
         const row = {
           id: randomUUID(),
           conversation_id: message.conversationId,
@@ -337,15 +397,22 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
           file_id: message.attachment?.fileId ?? null,
           created_at: now,
         };
-        await trx.insertInto('messages').values(row).execute();
+        await s.insert(
+          trx,
+          row.id,
+          row.conversation_id,
+          row.seq,
+          row.sender_id,
+          row.client_id,
+          row.type,
+          row.text,
+          row.reply_to,
+          row.attachment,
+          row.file_id,
+          row.created_at,
+        );
         // Your own message is read by you: keeps unread counts right on your other devices.
-        await trx
-          .updateTable('conversation_members')
-          .set({ last_read_seq: row.seq })
-          .where('conversation_id', '=', message.conversationId)
-          .where('user_id', '=', message.senderId)
-          .where('last_read_seq', '<', row.seq)
-          .execute();
+        await s.readOwn(trx, message.conversationId, message.senderId, row.seq);
         return { message: toMessage(row), duplicate: false };
       });
     } catch (error) {
