@@ -8,10 +8,21 @@ import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'n
 import http from 'node:http';
 import { join } from 'node:path';
 import type { AuthResponse, FileInfo, Message } from '@herald/protocol';
-import { ApiClient, postgresAvailable, startTestServer, TEST_JWT_SECRET, type TestServer, TestSocket } from '@herald/testkit';
+import {
+  ApiClient,
+  makeElf,
+  makePdf,
+  makePng,
+  makeWav,
+  makeWebm,
+  postgresAvailable,
+  startTestServer,
+  TEST_JWT_SECRET,
+  type TestServer,
+  TestSocket,
+} from '@herald/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLinks } from '../src/files/file-links.js';
-import { makeElf, makePdf, makePng, makeWav, makeWebm } from './fixtures/media.js';
 
 const hasPostgres = await postgresAvailable();
 

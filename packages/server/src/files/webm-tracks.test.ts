@@ -1,5 +1,5 @@
+import { makeWebm } from '@herald/testkit';
 import { describe, expect, it } from 'vitest';
-import { makeWebm } from '../../test/fixtures/media.js';
 import { webmIsAudioOnly, webmTrackTypes } from './webm-tracks.js';
 
 describe('webmIsAudioOnly', () => {

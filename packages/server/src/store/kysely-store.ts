@@ -52,6 +52,23 @@ function toMessage(row: Selectable<MessagesTable>): Message {
   };
 }
 
+/** The row a new message is stored as. */
+function messageRow(message: NewMessage, seq: number, now: number): Selectable<MessagesTable> {
+  return {
+    id: randomUUID(),
+    conversation_id: message.conversationId,
+    seq,
+    sender_id: message.senderId,
+    client_id: message.clientId,
+    type: message.type,
+    text: message.text,
+    reply_to: message.replyTo,
+    attachment: message.attachment === null ? null : JSON.stringify(message.attachment),
+    file_id: message.attachment?.fileId ?? null,
+    created_at: now,
+  };
+}
+
 /** True for a UNIQUE violation on either driver (pg: SQLSTATE 23505; better-sqlite3: SQLITE_CONSTRAINT_UNIQUE). */
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -384,19 +401,7 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
         const [updated] = (await s.nextSeq(trx, message.conversationId, now)).rows;
         if (!updated) throw new HeraldError(ErrorCode.NotFound, 'conversation not found');
         const last_seq = updated.last_seq;
-        const row = {
-          id: randomUUID(),
-          conversation_id: message.conversationId,
-          seq: Number(last_seq),
-          sender_id: message.senderId,
-          client_id: message.clientId,
-          type: message.type,
-          text: message.text,
-          reply_to: message.replyTo,
-          attachment: message.attachment === null ? null : JSON.stringify(message.attachment),
-          file_id: message.attachment?.fileId ?? null,
-          created_at: now,
-        };
+        const row = messageRow(message, Number(last_seq), now);
         await s.insert(
           trx,
           row.id,
@@ -468,19 +473,7 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
         if (firstIndex.get(key(message.senderId, message.clientId)) !== index) continue;
         const seq = nextSeq.get(message.conversationId) ?? 0;
         nextSeq.set(message.conversationId, seq + 1);
-        const row = {
-          id: randomUUID(),
-          conversation_id: message.conversationId,
-          seq,
-          sender_id: message.senderId,
-          client_id: message.clientId,
-          type: message.type,
-          text: message.text,
-          reply_to: message.replyTo,
-          attachment: message.attachment === null ? null : JSON.stringify(message.attachment),
-          file_id: message.attachment?.fileId ?? null,
-          created_at: now,
-        };
+        const row = messageRow(message, seq, now);
         rows.push(row);
         created.set(index, toMessage(row));
         readUpTo.set(`${message.conversationId}\n${message.senderId}`, {
