@@ -11,6 +11,7 @@ import { AuthService } from './auth/auth-service.js';
 import { resolveJwtSecret } from './auth/tokens.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
+import { RedisBus } from './bus/redis-bus.js';
 import type { HeraldConfig } from './config.js';
 import { conversationRoutes } from './conversations/conversation-routes.js';
 import { ConversationService } from './conversations/conversation-service.js';
@@ -74,7 +75,14 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const { config } = options;
   const log = options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } });
   const store = options.store ?? (await createStore(config.database));
-  const bus = options.bus ?? new MemoryBus();
+  const bus =
+    options.bus ??
+    (config.redis
+      ? await RedisBus.connect({ ...config.redis, log }).catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        })
+      : new MemoryBus());
   const metrics = new Metrics();
   const startedAt = Date.now();
   let shuttingDown = false;

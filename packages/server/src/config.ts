@@ -48,6 +48,11 @@ const EnvSchema = z.object({
   HERALD_ERROR_REPORT_RATE_LIMIT: int(1).default(10),
   HERALD_NODE_ID: z.string().min(1).optional(),
   HERALD_WEB_DIR: z.string().min(1).default('./apps/web/dist'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  HERALD_REDIS_CHANNEL: z.string().min(1).default('herald:bus'),
 });
 
 /** One line per variable for README and `--help`-style messages. */
@@ -84,6 +89,8 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_ERROR_REPORT_RATE_LIMIT: 'client error reports accepted per minute per IP (default 10)',
   HERALD_NODE_ID: "this node's id in stats and logs (default hostname-pid)",
   HERALD_WEB_DIR: 'the built web app served at / (default ./apps/web/dist)',
+  REDIS_URL: 'redis:// URL; when set, nodes fan out through Redis pub/sub (several nodes behind one load balancer) instead of in-process',
+  HERALD_REDIS_CHANNEL: 'the Redis pub/sub channel (default herald:bus); deployments sharing one Redis need different ones',
 };
 
 export interface HeraldConfig {
@@ -120,6 +127,8 @@ export interface HeraldConfig {
   errorReportRateLimit: number;
   nodeId: string;
   webDir: string;
+  /** Undefined: the in-process bus (one node). */
+  redis: { url: string; channel: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -177,5 +186,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     errorReportRateLimit: e.HERALD_ERROR_REPORT_RATE_LIMIT,
     nodeId: e.HERALD_NODE_ID ?? `${hostname()}-${process.pid}`,
     webDir: resolve(e.HERALD_WEB_DIR),
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, channel: e.HERALD_REDIS_CHANNEL } : undefined,
   };
 }

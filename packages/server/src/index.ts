@@ -4,6 +4,7 @@
 export { createHeraldServer, type HeraldServer, type HeraldServerOptions } from './app.js';
 export type { Bus, BusMessage } from './bus/bus.js';
 export { MemoryBus } from './bus/memory-bus.js';
+export { RedisBus } from './bus/redis-bus.js';
 export { ConfigError, ENV_DOCS, type HeraldConfig, loadConfig } from './config.js';
 export { LoggingOfflineNotifier, type OfflineItem, type OfflineNotifier } from './offline-notifier.js';
 export { createStore, type StoreOptions } from './store/create-store.js';

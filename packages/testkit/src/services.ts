@@ -38,6 +38,20 @@ export function postgresAvailable(): Promise<boolean> {
   });
 }
 
+/** True when Redis at REDIS_URL answers PING. */
+export function redisAvailable(): Promise<boolean> {
+  return serviceAvailable('Redis', async () => {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0 });
+    try {
+      await client.connect();
+      await client.ping();
+    } finally {
+      client.disconnect();
+    }
+  });
+}
+
 /** A schema name unique to this run, so parallel runs on one database never collide. */
 export function uniqueSchemaName(prefix = 'herald_test'): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;

@@ -24,6 +24,8 @@ export interface TestServer {
   /** ws://127.0.0.1:PORT/ws */
   readonly wsUrl: string;
   readonly port: number;
+  /** The PostgreSQL schema this server owns (created for it, dropped by destroy), if any. */
+  readonly schema: string | undefined;
   /** Graceful stop (keeps the data, so `restart` can follow). */
   stop(): Promise<void>;
   /** Start again on the same port and data. */
@@ -61,6 +63,7 @@ async function boot(options: TestServerOptions, dataDir: string, schema: string 
     url: `http://127.0.0.1:${bound}`,
     wsUrl: `ws://127.0.0.1:${bound}/ws`,
     port: bound,
+    schema,
     async stop() {
       if (stopped) return;
       stopped = true;
