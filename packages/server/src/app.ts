@@ -3,6 +3,7 @@
  * server, and owns its start and graceful stop. Everything is passed in or built here; nothing
  * reads globals, so tests run several servers in one process.
  */
+import { HISTORY_PAGE_MAX } from '@herald/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { adminFeature } from './admin/admin-feature.js';
@@ -96,7 +97,16 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const users = new UserDirectory(store);
   const conversations = new ConversationService(store, bus, log);
   const messages = new MessageService(store, bus, conversations, users, metrics);
-  const sessions = new LocalSessions(bus, metrics);
+  const sessions = new LocalSessions(bus, metrics, {
+    // Seqs missing from a conversation's stream on this node are read back from the store.
+    fetchGap: async (conversationId, from, to, like) => {
+      const page = await store.history(conversationId, { after: from - 1, before: to, limit: Math.min(HISTORY_PAGE_MAX, to - from) });
+      return Promise.all(
+        page.messages.map(async (m) => ({ ...like, seq: m.seq, frame: await messages.frameOf(m), publishedAt: Date.now() })),
+      );
+    },
+    onError: (error) => log.warn({ err: error }, 'could not fetch a gap in a conversation stream'),
+  });
   const presence = new PresenceService(bus, sessions, store, log, {
     nodeId: config.nodeId,
     graceMs: config.presenceGraceMs,

@@ -1,12 +1,13 @@
 /**
  * LocalSessions: the authenticated connections on this node, by user, and the receiving end of
- * the bus. A conversation event is handed to every local connection of every listed member; the
- * frame text is the one the publisher serialised, so fan-out allocates nothing per recipient.
+ * the bus. Conversation events are put back in seq order (ConversationSequencer), then handed to
+ * every local connection of every listed member as one buffer built once per broadcast.
  */
 import * as wsModule from 'ws';
 import type { Bus, BusMessage, ConversationEvent, UserEvent } from '../bus/bus.js';
 import type { Metrics } from '../metrics.js';
 import type { Connection } from './connection.js';
+import { ConversationSequencer, type SequencerOptions } from './conversation-sequencer.js';
 
 /** Told when a connection joins (authenticated) or leaves this node's registry. */
 export interface SessionListener {
@@ -24,10 +25,23 @@ export class LocalSessions {
   private readonly unsubscribe: () => void;
   private readonly listeners = new Set<SessionListener>();
 
+  private readonly sequencer: ConversationSequencer;
+  private readonly sweepTimer: NodeJS.Timeout;
+
   constructor(
     bus: Bus,
     private readonly metrics: Metrics,
+    options: { fetchGap: SequencerOptions['fetch']; gapMs?: number; onError: (error: unknown) => void },
   ) {
+    this.sequencer = new ConversationSequencer({
+      gapMs: options.gapMs ?? 200,
+      idleMs: 10 * 60_000,
+      fetch: options.fetchGap,
+      deliver: (event) => this.fanOut(event),
+      onError: options.onError,
+    });
+    this.sweepTimer = setInterval(() => this.sequencer.sweep(), 60_000);
+    this.sweepTimer.unref();
     this.unsubscribe = bus.subscribe((message) => this.onBusMessage(message));
   }
 
@@ -75,10 +89,12 @@ export class LocalSessions {
 
   close(): void {
     this.unsubscribe();
+    clearInterval(this.sweepTimer);
+    this.sequencer.close();
   }
 
   private onBusMessage(message: BusMessage): void {
-    if (message.type === 'conversation_event') this.fanOut(message);
+    if (message.type === 'conversation_event') this.sequencer.offer(message);
     else if (message.type === 'user_event') this.deliverUserEvent(message);
   }
 
