@@ -17,6 +17,7 @@ export class LoggingOfflineNotifier implements OfflineNotifier {
   constructor(private readonly log: Logger) {}
 
   notify(userId: string, item: OfflineItem): void {
-    this.log.info({ userId, kind: item.kind, id: item.kind === 'message' ? item.message.id : item.notification.id }, 'offline delivery');
+    // debug, not info: a busy group with many offline members would otherwise write a line per member per message.
+    this.log.debug({ userId, kind: item.kind, id: item.kind === 'message' ? item.message.id : item.notification.id }, 'offline delivery');
   }
 }
