@@ -31,3 +31,4 @@ export { type IdbFactory, IndexedDbOutboxStore, type IndexedDbOutboxStoreOptions
 export { MemoryOutboxStore, type OutboxFrame, type OutboxRecord, type OutboxStore } from './outbox-store.js';
 export { reconnectLimit } from './reconnect-limit.js';
 export type { SubscribeResult } from './subscriptions.js';
+export { waitForState } from './wait-for-state.js';

@@ -3,7 +3,7 @@
  * Node clients using `ws` — with fast reconnect/heartbeat settings so failure tests stay quick.
  * Every wait is on an event, with a timeout; none is a sleep.
  */
-import { type ConnectionState, createClient, type HeraldClient, type HeraldClientOptions } from '@herald/client';
+import { createClient, type HeraldClient, type HeraldClientOptions } from '@herald/client';
 import type { AuthResponse, HeraldError, ServerFrameOf } from '@herald/protocol';
 import { ApiClient, startTcpProxy, startTestServer, type TcpProxy, type TestServer } from '@herald/testkit';
 import WebSocket from 'ws';
@@ -74,26 +74,7 @@ export function nodeClient(url: string, token: string | (() => string), options:
   return { client, errors };
 }
 
-/** Resolves with the first state (current or future) that matches. */
-export function waitForState(
-  client: HeraldClient,
-  test: (state: ConnectionState) => boolean,
-  timeoutMs = 10_000,
-): Promise<ConnectionState> {
-  return new Promise((resolve, reject) => {
-    if (test(client.getState())) return resolve(client.getState());
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for a state; now ${JSON.stringify(client.getState())}`));
-    }, timeoutMs);
-    const stop = client.subscribe((state) => {
-      if (!test(state)) return;
-      clearTimeout(timer);
-      stop();
-      resolve(state);
-    });
-  });
-}
+export { waitForState } from '@herald/client';
 
 /** Records every `new_message` a client's handlers get, with waits on counts. */
 export class Inbox {

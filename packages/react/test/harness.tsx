@@ -3,7 +3,7 @@
  * with `ws` and fast timings, and a render helper that wraps a tree in HeraldProvider (optionally
  * under StrictMode). Every wait is on an event with a timeout; none is a sleep.
  */
-import { type ConnectionState, createClient, type HeraldClient, type HeraldClientOptions } from '@herald/client';
+import { createClient, type HeraldClient, type HeraldClientOptions } from '@herald/client';
 import type { AuthResponse } from '@herald/protocol';
 import { ApiClient, startTestServer, type TestServer } from '@herald/testkit';
 import { render } from '@testing-library/react';
@@ -76,26 +76,7 @@ export function renderWithClient(client: HeraldClient, ui: ReactNode, options: {
   return { ...result, rerender: (next: ReactNode) => result.rerender(wrap(next)) };
 }
 
-/** Resolves with the first state (current or future) that matches. */
-export function waitForState(
-  client: HeraldClient,
-  test: (state: ConnectionState) => boolean,
-  timeoutMs = 10_000,
-): Promise<ConnectionState> {
-  return new Promise((resolve, reject) => {
-    if (test(client.getState())) return resolve(client.getState());
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for a state; now ${JSON.stringify(client.getState())}`));
-    }, timeoutMs);
-    const stop = client.subscribe((state) => {
-      if (!test(state)) return;
-      clearTimeout(timer);
-      stop();
-      resolve(state);
-    });
-  });
-}
+export { waitForState } from '@herald/client';
 
 /** The server's open socket count, from `/metrics` (`herald_connections`). */
 export async function socketCount(server: TestServer): Promise<number> {

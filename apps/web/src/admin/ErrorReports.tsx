@@ -1,6 +1,7 @@
 /** The latest client error reports (`GET /admin/errors`), newest first, stacks folded. */
 import type { ErrorReport } from '@herald/protocol';
 import { useI18n } from '../i18n/useI18n';
+import { PolledPanel } from './PolledPanel';
 import { usePolled } from './usePolled';
 
 export function ErrorReports() {
@@ -8,20 +9,7 @@ export function ErrorReports() {
   const { data, error, reload } = usePolled<{ reports: ErrorReport[] }>('/api/v1/admin/errors?limit=20');
   const format = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   return (
-    <section className="card" aria-labelledby="errors-title">
-      <div className="mb-2 flex items-center justify-between">
-        <h2 id="errors-title" className="font-semibold">
-          {t('admin.errors')}
-        </h2>
-        <button type="button" className="btn-secondary py-1" onClick={reload}>
-          {t('admin.refresh')}
-        </button>
-      </div>
-      {error && (
-        <p role="alert" className="text-sm text-red-600">
-          {t('admin.loadFailed', { message: error })}
-        </p>
-      )}
+    <PolledPanel id="errors-title" title={t('admin.errors')} error={error} onRefresh={reload}>
       {data && data.reports.length === 0 && <p className="text-sm text-slate-500">{t('admin.noErrors')}</p>}
       <ul className="max-h-96 space-y-2 overflow-y-auto" data-testid="error-reports">
         {data?.reports.map((report) => (
@@ -43,6 +31,6 @@ export function ErrorReports() {
           </li>
         ))}
       </ul>
-    </section>
+    </PolledPanel>
   );
 }

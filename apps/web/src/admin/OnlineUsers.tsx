@@ -1,26 +1,23 @@
 /** Users online on this node (`GET /admin/users/online`), refreshed every 5 s. */
 import type { OnlineUser } from '@herald/protocol';
 import { useI18n } from '../i18n/useI18n';
+import { PolledPanel } from './PolledPanel';
 import { usePolled } from './usePolled';
 
 export function OnlineUsers() {
   const { t } = useI18n();
   const { data, error, reload } = usePolled<{ users: OnlineUser[] }>('/api/v1/admin/users/online', 5_000);
   return (
-    <section className="card" aria-labelledby="online-title">
-      <div className="mb-2 flex items-center justify-between">
-        <h2 id="online-title" className="font-semibold">
+    <PolledPanel
+      id="online-title"
+      title={
+        <>
           {t('admin.online')} {data && <span className="text-sm font-normal text-slate-500">({data.users.length})</span>}
-        </h2>
-        <button type="button" className="btn-secondary py-1" onClick={reload}>
-          {t('admin.refresh')}
-        </button>
-      </div>
-      {error && (
-        <p role="alert" className="text-sm text-red-600">
-          {t('admin.loadFailed', { message: error })}
-        </p>
-      )}
+        </>
+      }
+      error={error}
+      onRefresh={reload}
+    >
       {data && data.users.length === 0 && <p className="text-sm text-slate-500">{t('admin.noneOnline')}</p>}
       <ul className="max-h-72 divide-y divide-slate-100 overflow-y-auto dark:divide-slate-800" data-testid="online-users">
         {data?.users.map((user) => (
@@ -37,6 +34,6 @@ export function OnlineUsers() {
           </li>
         ))}
       </ul>
-    </section>
+    </PolledPanel>
   );
 }
