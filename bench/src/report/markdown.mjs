@@ -126,24 +126,26 @@ function fanoutSection(run) {
     ),
     '',
     table(
-      [
-        'server',
-        'msg/s',
-        'delivered/s',
-        'delivered',
-        'p50 ms',
-        'p99 ms',
-        'max ms',
-        'server CPU %',
-        'CPU µs/delivery',
-        'loadgen CPU %',
-        'CPU wait % srv / lg',
-        'sustained',
-      ],
+      [...LOAD_COLUMNS, 'sustained'],
       steps,
     ),
   ];
 }
+
+/** Columns shared by the fan-out steps and the chat table. */
+const LOAD_COLUMNS = [
+  'server',
+  'msg/s',
+  'delivered/s',
+  'delivered',
+  'p50 ms',
+  'p99 ms',
+  'max ms',
+  'server CPU %',
+  'CPU µs/delivery',
+  'loadgen CPU %',
+  'CPU wait % srv / lg',
+];
 
 /** @param {RunResult} run */
 function chatSection(run) {
@@ -172,19 +174,7 @@ function chatSection(run) {
     `\n**C. Chat** — ${chatClients} clients in ${chatClients / 2} two-person rooms, each sending every ${chatIntervalMs / 1000} s ` +
       `(${chatClients / (chatIntervalMs / 1000)} msg/s, each delivered to both sockets of its room), ${chatMs / 1000} s measured.\n`,
     table(
-      [
-        'server',
-        'msg/s',
-        'delivered/s',
-        'delivered',
-        'p50 ms',
-        'p99 ms',
-        'max ms',
-        'server CPU %',
-        'CPU µs/delivery',
-        'loadgen CPU %',
-        'CPU wait % srv / lg',
-      ],
+      LOAD_COLUMNS,
       rows,
     ),
   ];

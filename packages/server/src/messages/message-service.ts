@@ -120,6 +120,17 @@ export class MessageService {
   }
 
   private readonly publishedListeners = new Set<PublishedListener>();
+  /** Member sets are cached (and replaced on change) by ConversationService: copy each to an array once, not per message. */
+  private readonly memberLists = new WeakMap<ReadonlySet<string>, string[]>();
+
+  private memberList(members: ReadonlySet<string>): string[] {
+    let list = this.memberLists.get(members);
+    if (!list) {
+      list = [...members];
+      this.memberLists.set(members, list);
+    }
+    return list;
+  }
 
   private async publish(message: Message): Promise<void> {
     const members = await this.conversations.memberSet(message.conversationId);
@@ -127,7 +138,7 @@ export class MessageService {
       type: 'conversation_event',
       conversationId: message.conversationId,
       seq: message.seq,
-      memberIds: [...members],
+      memberIds: this.memberList(members),
       frame: await this.frameOf(message),
       publishedAt: Date.now(),
     });
