@@ -125,10 +125,7 @@ function fanoutSection(run) {
       summary,
     ),
     '',
-    table(
-      [...LOAD_COLUMNS, 'sustained'],
-      steps,
-    ),
+    table([...LOAD_COLUMNS, 'sustained'], steps),
   ];
 }
 
@@ -173,10 +170,7 @@ function chatSection(run) {
   return [
     `\n**C. Chat** — ${chatClients} clients in ${chatClients / 2} two-person rooms, each sending every ${chatIntervalMs / 1000} s ` +
       `(${chatClients / (chatIntervalMs / 1000)} msg/s, each delivered to both sockets of its room), ${chatMs / 1000} s measured.\n`,
-    table(
-      LOAD_COLUMNS,
-      rows,
-    ),
+    table(LOAD_COLUMNS, rows),
   ];
 }
 
