@@ -75,7 +75,11 @@ export interface HeraldServer {
 export async function createHeraldServer(options: HeraldServerOptions): Promise<HeraldServer> {
   const { config } = options;
   const log = options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } });
-  const store = options.store ?? (await createStore(config.database));
+  const store =
+    options.store ??
+    (await createStore(config.database, (error) =>
+      log.warn({ err: error }, 'SQLite checkpoint worker stopped; the main connection checkpoints again'),
+    ));
   const bus =
     options.bus ??
     (config.redis

@@ -7,16 +7,17 @@ import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import { createPostgresDialect, ensurePostgresSchema } from './postgres-dialect.js';
 import type { Database } from './schema.js';
-import { createSqliteDialect } from './sqlite-dialect.js';
+import { openSqlite } from './sqlite-dialect.js';
 import type { Store } from './store.js';
 
 export type StoreOptions =
   | { kind: 'sqlite'; file: string }
   | { kind: 'postgres'; url: string; schema?: string | undefined; poolSize?: number | undefined };
 
-/** Open the database, migrate it, and return the Store over it. */
-export async function createStore(options: StoreOptions): Promise<Store> {
+/** Open the database, migrate it, and return the Store over it. `onProblem` hears of background trouble (logged, not fatal). */
+export async function createStore(options: StoreOptions, onProblem?: (error: Error) => void): Promise<Store> {
   let db: Kysely<Database>;
+  let afterClose: (() => Promise<void>) | undefined;
   if (options.kind === 'postgres') {
     if (options.schema) await ensurePostgresSchema(options.url, options.schema);
     db = new Kysely<Database>({
@@ -26,13 +27,16 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       }),
     });
   } else {
-    db = new Kysely<Database>({ dialect: createSqliteDialect(options.file) });
+    const sqlite = openSqlite(options.file, onProblem);
+    db = new Kysely<Database>({ dialect: sqlite.dialect });
+    afterClose = sqlite.stopCheckpoints;
   }
   try {
     await migrateToLatest(db as Kysely<unknown>, options.kind === 'postgres' ? (options.schema ?? 'public') : undefined);
   } catch (error) {
     await db.destroy();
+    await afterClose?.();
     throw error;
   }
-  return createKyselyStore(db, options.kind);
+  return createKyselyStore(db, options.kind, afterClose);
 }

@@ -76,8 +76,9 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** The whole Store over one Kysely instance: core queries here, feature queries mixed in. */
-export function createKyselyStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Store {
-  return Object.assign(new KyselyCoreStore(db, dialect), featureQueries(db));
+/** `afterClose` releases what the dialect holds besides Kysely's connection (SQLite's checkpoint worker). */
+export function createKyselyStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', afterClose?: () => Promise<void>): Store {
+  return Object.assign(new KyselyCoreStore(db, dialect, afterClose), featureQueries(db));
 }
 
 /** The four statements every message runs, compiled once (see prepared-query.ts). */
@@ -139,6 +140,7 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
+    private readonly afterClose?: () => Promise<void>,
   ) {
     this.statements = messageStatements(db);
   }
@@ -534,5 +536,6 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
 
   async close(): Promise<void> {
     await this.db.destroy();
+    await this.afterClose?.();
   }
 }

@@ -5,12 +5,14 @@ import { Kysely } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
 import { preparedQuery } from './prepared-query.js';
 import type { Database } from './schema.js';
-import { createSqliteDialect } from './sqlite-dialect.js';
+import { openSqlite } from './sqlite-dialect.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-prepared-'));
-const db = new Kysely<Database>({ dialect: createSqliteDialect(join(dir, 'p.db')) });
+const sqlite = openSqlite(join(dir, 'p.db'));
+const db = new Kysely<Database>({ dialect: sqlite.dialect });
 afterAll(async () => {
   await db.destroy();
+  await sqlite.stopCheckpoints();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,21 +1,33 @@
 /**
  * SQLite dialect for the embedded default: one better-sqlite3 connection, WAL, foreign keys on.
  * WAL lets readers run while a write transaction is open; busy_timeout covers a second process.
+ * Checkpoints run on a worker thread (WalCheckpointer), not inside a COMMIT on the event loop.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type SqliteDatabase, SqliteDialect } from 'kysely';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
-/** Open (creating directories as needed) a SQLite file and return its Kysely dialect. */
-export function createSqliteDialect(file: string): SqliteDialect {
+export interface SqliteHandle {
+  dialect: SqliteDialect;
+  /** Stops the checkpoint worker; call before or after Kysely's `destroy()`. */
+  stopCheckpoints(): Promise<void>;
+}
+
+/** Open (creating directories as needed) a SQLite file, with checkpoints on a worker thread. */
+export function openSqlite(file: string, onProblem?: (error: Error) => void): SqliteHandle {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new SqliteDialect({ database: withStatementCache(database) });
+  const checkpointer = file === ':memory:' ? undefined : new WalCheckpointer({ database, ...(onProblem ? { onFailed: onProblem } : {}) });
+  return {
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    stopCheckpoints: () => checkpointer?.stop() ?? Promise.resolve(),
+  };
 }
 
 const STATEMENT_CACHE_LIMIT = 500;
