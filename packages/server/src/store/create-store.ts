@@ -7,7 +7,7 @@ import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import { createPostgresDialect, ensurePostgresSchema } from './postgres-dialect.js';
 import type { Database } from './schema.js';
-import { openSqlite } from './sqlite-dialect.js';
+import { openSqlite, type SqliteHandle } from './sqlite-dialect.js';
 import type { Store } from './store.js';
 
 export type StoreOptions =
@@ -18,6 +18,7 @@ export type StoreOptions =
 export async function createStore(options: StoreOptions, onProblem?: (error: Error) => void): Promise<Store> {
   let db: Kysely<Database>;
   let afterClose: (() => Promise<void>) | undefined;
+  let sqlite: SqliteHandle | undefined;
   if (options.kind === 'postgres') {
     if (options.schema) await ensurePostgresSchema(options.url, options.schema);
     db = new Kysely<Database>({
@@ -27,7 +28,7 @@ export async function createStore(options: StoreOptions, onProblem?: (error: Err
       }),
     });
   } else {
-    const sqlite = openSqlite(options.file, onProblem);
+    sqlite = openSqlite(options.file, onProblem);
     db = new Kysely<Database>({ dialect: sqlite.dialect });
     afterClose = sqlite.stopCheckpoints;
   }
@@ -38,5 +39,8 @@ export async function createStore(options: StoreOptions, onProblem?: (error: Err
     await afterClose?.();
     throw error;
   }
-  return createKyselyStore(db, options.kind, afterClose);
+  return createKyselyStore(db, options.kind, {
+    ...(afterClose ? { afterClose } : {}),
+    ...(sqlite ? { appendFast: sqlite.messageAppend() } : {}),
+  });
 }

@@ -1,24 +1,18 @@
 /**
  * The one Store implementation: Kysely queries that run unchanged on SQLite and PostgreSQL.
- * Dialect-specific code lives only in *-dialect.ts; nothing here branches on the dialect
- * except the unique-violation test, whose error shape differs per driver.
+ * Dialect-specific code lives only in *-dialect.ts and, for SQLite's message writes,
+ * sqlite-message-append.ts (passed in as `appendFast`); nothing here branches on the dialect except
+ * the unique-violation test, whose error shape differs per driver.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type Attachment,
-  type Conversation,
-  ErrorCode,
-  HeraldError,
-  type Member,
-  type Message,
-  type MessageType,
-  type User,
-} from '@herald/protocol';
+import { type Conversation, ErrorCode, HeraldError, type Member, type Message, type User } from '@herald/protocol';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { featureQueries } from './feature-queries.js';
 import type { FeatureRecords } from './feature-records.js';
+import { messageRow, toMessage } from './message-rows.js';
 import { preparedQuery } from './prepared-query.js';
 import type { Database, MessagesTable, UsersTable } from './schema.js';
+import type { SqliteMessageAppend } from './sqlite-message-append.js';
 import type { AppendResult, HistoryQuery, NewConversation, NewMessage, NewUser, RefreshTokenRecord, Store, UserRecord } from './store.js';
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
@@ -37,48 +31,22 @@ function publicUser({ passwordHash: _hidden, ...user }: UserRecord): User {
   return user;
 }
 
-function toMessage(row: Selectable<MessagesTable>): Message {
-  return {
-    id: row.id,
-    clientId: row.client_id,
-    conversationId: row.conversation_id,
-    seq: Number(row.seq),
-    senderId: row.sender_id,
-    type: row.type as MessageType,
-    text: row.text,
-    replyTo: row.reply_to,
-    attachment: row.attachment === null ? null : (JSON.parse(row.attachment) as Attachment),
-    createdAt: Number(row.created_at),
-  };
-}
-
-/** The row a new message is stored as. */
-function messageRow(message: NewMessage, seq: number, now: number): Selectable<MessagesTable> {
-  return {
-    id: randomUUID(),
-    conversation_id: message.conversationId,
-    seq,
-    sender_id: message.senderId,
-    client_id: message.clientId,
-    type: message.type,
-    text: message.text,
-    reply_to: message.replyTo,
-    attachment: message.attachment === null ? null : JSON.stringify(message.attachment),
-    file_id: message.attachment?.fileId ?? null,
-    created_at: now,
-  };
-}
-
 /** True for a UNIQUE violation on either driver (pg: SQLSTATE 23505; better-sqlite3: SQLITE_CONSTRAINT_UNIQUE). */
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+export interface KyselyStoreOptions {
+  /** Releases what the dialect holds besides Kysely's connection (SQLite's checkpoint worker). */
+  afterClose?: () => Promise<void>;
+  /** A faster write path for messages (SQLite: see sqlite-message-append.ts); `undefined` result = use Kysely's. */
+  appendFast?: SqliteMessageAppend;
+}
+
 /** The whole Store over one Kysely instance: core queries here, feature queries mixed in. */
-/** `afterClose` releases what the dialect holds besides Kysely's connection (SQLite's checkpoint worker). */
-export function createKyselyStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', afterClose?: () => Promise<void>): Store {
-  return Object.assign(new KyselyCoreStore(db, dialect, afterClose), featureQueries(db));
+export function createKyselyStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', options: KyselyStoreOptions = {}): Store {
+  return Object.assign(new KyselyCoreStore(db, dialect, options), featureQueries(db));
 }
 
 /** The four statements every message runs, compiled once (see prepared-query.ts). */
@@ -140,7 +108,7 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
-    private readonly afterClose?: () => Promise<void>,
+    private readonly options: KyselyStoreOptions,
   ) {
     this.statements = messageStatements(db);
   }
@@ -392,6 +360,8 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
   }
 
   async appendMessage(message: NewMessage): Promise<AppendResult> {
+    const fast = this.options.appendFast?.([message]);
+    if (fast?.[0]) return fast[0];
     try {
       const s = this.statements;
       return await this.db.transaction().execute(async (trx) => {
@@ -438,6 +408,8 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
 
   async appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
     if (batch.length === 0) return [];
+    const fast = this.options.appendFast?.(batch);
+    if (fast) return fast;
     return this.db.transaction().execute(async (trx) => {
       const key = (senderId: string, clientId: string) => `${senderId}\n${clientId}`;
       const stored = await trx
@@ -536,6 +508,6 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
 
   async close(): Promise<void> {
     await this.db.destroy();
-    await this.afterClose?.();
+    await this.options.afterClose?.();
   }
 }

@@ -7,10 +7,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { type SqliteDatabase, SqliteDialect } from 'kysely';
+import { type SqliteMessageAppend, sqliteMessageAppend } from './sqlite-message-append.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteHandle {
   dialect: SqliteDialect;
+  /** The message write path on this connection (prepared after migrations: the tables must exist). */
+  messageAppend(): SqliteMessageAppend;
   /** Stops the checkpoint worker; call before or after Kysely's `destroy()`. */
   stopCheckpoints(): Promise<void>;
 }
@@ -26,6 +29,7 @@ export function openSqlite(file: string, onProblem?: (error: Error) => void): Sq
   const checkpointer = file === ':memory:' ? undefined : new WalCheckpointer({ database, ...(onProblem ? { onFailed: onProblem } : {}) });
   return {
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    messageAppend: () => sqliteMessageAppend(database),
     stopCheckpoints: () => checkpointer?.stop() ?? Promise.resolve(),
   };
 }
