@@ -15,7 +15,8 @@ const hasPostgres = await postgresAvailable();
 interface Backend {
   name: string;
   enabled: boolean;
-  open(): Promise<{ store: Store; cleanup: () => Promise<void> }>;
+  /** A store on a fresh database; `another` opens a second store on the same one, as a second node would. */
+  open(): Promise<{ store: Store; another: () => Promise<Store>; cleanup: () => Promise<void> }>;
 }
 
 const backends: Backend[] = [
@@ -24,8 +25,8 @@ const backends: Backend[] = [
     enabled: true,
     async open() {
       const dir = mkdtempSync(join(tmpdir(), 'herald-store-'));
-      const store = await createStore({ kind: 'sqlite', file: join(dir, 'herald.db') });
-      return { store, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      const open = () => createStore({ kind: 'sqlite', file: join(dir, 'herald.db') });
+      return { store: await open(), another: open, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
     },
   },
   {
@@ -33,8 +34,8 @@ const backends: Backend[] = [
     enabled: hasPostgres,
     async open() {
       const schema = uniqueSchemaName();
-      const store = await createStore({ kind: 'postgres', url: PG_URL, schema });
-      return { store, cleanup: () => dropPostgresSchema(PG_URL, schema) };
+      const open = () => createStore({ kind: 'postgres', url: PG_URL, schema });
+      return { store: await open(), another: open, cleanup: () => dropPostgresSchema(PG_URL, schema) };
     },
   },
 ];
@@ -42,13 +43,14 @@ const backends: Backend[] = [
 for (const backend of backends) {
   describe.skipIf(!backend.enabled)(`store contract: ${backend.name}`, () => {
     let store: Store;
+    let another: () => Promise<Store>;
     let cleanup: () => Promise<void>;
     let n = 0;
     const newUser = (name = `user${++n}`) =>
       store.createUser({ email: `${name}-${n}@example.test`, name, passwordHash: 'x', role: 'user' });
 
     beforeAll(async () => {
-      ({ store, cleanup } = await backend.open());
+      ({ store, another, cleanup } = await backend.open());
     });
     afterAll(async () => {
       await store?.close();
@@ -156,7 +158,8 @@ for (const backend of backends) {
         msg(c2, b.id, 'y1'),
         msg(c1, b.id, 'x2'),
         msg(c1, a.id, 'x1'), // repeat inside the batch
-        msg(c1, a.id, 'before'), // repeat of a stored one
+        msg(c1, a.id, 'before'), // repeat of a stored one, between two new ones of its conversation
+        msg(c1, b.id, 'x3'),
         msg(c2, a.id, 'y2'),
       ]);
       expect(results.map((r) => [r.message.conversationId === c1 ? 'c1' : 'c2', r.message.seq, r.duplicate])).toEqual([
@@ -165,15 +168,108 @@ for (const backend of backends) {
         ['c1', 3, false],
         ['c1', 2, true],
         ['c1', 1, true],
+        ['c1', 4, false],
         ['c2', 2, false],
       ]);
+      expect(results.map((r) => r.message.clientId)).toEqual(['x1', 'y1', 'x2', 'x1', 'before', 'x3', 'y2']);
       expect(results[3]?.message.id).toBe(results[0]?.message.id);
-      expect((await store.getConversation(c1, a.id))?.lastSeq).toBe(3);
-      expect((await store.getConversation(c1, a.id))?.unreadCount).toBe(1); // b's x2
+      expect((await store.history(c1, { limit: 10 })).messages.map((m) => [m.seq, m.clientId, m.id])).toEqual([
+        [1, 'before', results[4]?.message.id],
+        [2, 'x1', results[0]?.message.id],
+        [3, 'x2', results[2]?.message.id],
+        [4, 'x3', results[5]?.message.id],
+      ]);
+      expect((await store.getConversation(c1, a.id))?.lastSeq).toBe(4);
+      expect((await store.getConversation(c1, a.id))?.unreadCount).toBe(2); // b's x2 and x3
+      // Each sender has read up to their own last new message of the batch, per conversation.
+      const readSeqs = async (id: string) => Object.fromEntries((await store.listMembers(id)).map((m) => [m.userId, m.lastReadSeq]));
+      expect(await readSeqs(c1)).toEqual({ [a.id]: 2, [b.id]: 4 });
+      expect(await readSeqs(c2)).toEqual({ [a.id]: 2, [b.id]: 1 });
+      // Nothing but repeats: nothing written, every original back.
+      const again = await store.appendMessages([msg(c2, a.id, 'y2'), msg(c1, b.id, 'x2'), msg(c2, a.id, 'y2')]);
+      expect(again.map((r) => [r.message.id, r.duplicate])).toEqual([
+        [results[6]?.message.id, true],
+        [results[2]?.message.id, true],
+        [results[6]?.message.id, true],
+      ]);
+      expect((await store.getConversation(c1, a.id))?.lastSeq).toBe(4);
       // A batch naming a missing conversation stores nothing at all.
       await expect(store.appendMessages([msg(c2, a.id, 'z1'), msg('no-such-conversation', a.id, 'z2')])).rejects.toThrow();
       expect((await store.history(c2, { limit: 10 })).messages.map((m) => m.clientId)).toEqual(['y1', 'y2']);
       expect((await store.getConversation(c2, a.id))?.lastSeq).toBe(2);
+    });
+
+    it('keeps seqs gapless and each message stored once with two stores appending batches to the same conversations', async () => {
+      const second = await another();
+      try {
+        const users = await Promise.all(Array.from({ length: 4 }, () => newUser()));
+        const ids = await Promise.all(
+          [0, 1, 2].map((i) =>
+            store.createConversation({
+              kind: 'group',
+              title: `race${i}`,
+              ownerId: users[0]!.id,
+              directKey: null,
+              memberIds: users.map((u) => u.id),
+            }),
+          ),
+        );
+        const msg = (conversationId: string, senderId: string, clientId: string) => ({
+          conversationId,
+          senderId,
+          clientId,
+          type: 'text' as const,
+          text: clientId,
+          replyTo: null,
+          attachment: null,
+        });
+        const stores = [store, second];
+        const rounds = 8;
+        // Batch j of each store names the conversations in a different order (batches that locked them
+        // in the order named would deadlock), and both stores' batch j carry the same two messages
+        // `shared-j-*`: exactly one of them may store those, the other gets the originals back.
+        const batch = (s: number, j: number) => {
+          const order = [0, 1, 2].map((i) => ids[(s === 0 ? i + j : 2 - i + j) % 3]!);
+          const own = users[s]!.id;
+          return [
+            msg(order[0]!, own, `s${s}-${j}-0`),
+            msg(order[1]!, own, `s${s}-${j}-1`),
+            msg(ids[j % 3]!, users[3]!.id, `shared-${j}-a`),
+            msg(order[2]!, users[2]!.id, `s${s}-${j}-2`),
+            msg(order[0]!, own, `s${s}-${j}-3`),
+            msg(ids[(j + 1) % 3]!, users[3]!.id, `shared-${j}-b`),
+          ];
+        };
+        const [batches, singles] = await Promise.all([
+          Promise.all(stores.map((s, i) => Promise.all(Array.from({ length: rounds }, (_, j) => s.appendMessages(batch(i, j)))))),
+          Promise.all(
+            stores.map((s, i) =>
+              Promise.all(Array.from({ length: 6 }, (_, j) => s.appendMessage(msg(ids[j % 3]!, users[i]!.id, `single-${i}-${j}`)))),
+            ),
+          ),
+        ]);
+        const all = [...batches.flat(2), ...singles.flat()];
+        const stored = (await Promise.all(ids.map((id) => store.history(id, { limit: 500 })))).map((h) => h.messages);
+        for (const [i, messages] of stored.entries()) {
+          expect(messages.map((m) => m.seq)).toEqual(messages.map((_, k) => k + 1));
+          expect((await second.getConversation(ids[i]!, users[0]!.id))?.lastSeq).toBe(messages.length);
+        }
+        const byId = new Map(stored.flat().map((m) => [m.id, m]));
+        // 2 stores x rounds x 4 own messages, 2 shared per round, 2 x 6 singles.
+        expect(byId.size).toBe(2 * rounds * 4 + 2 * rounds + 12);
+        expect(new Set(stored.flat().map((m) => `${m.senderId}/${m.clientId}`)).size).toBe(byId.size);
+        for (const result of all) expect(byId.get(result.message.id)).toEqual(result.message);
+        for (let j = 0; j < rounds; j++) {
+          for (const position of [2, 5]) {
+            const pair = [batches[0]![j]![position]!, batches[1]![j]![position]!] as const;
+            expect(pair[0].message.id).toBe(pair[1].message.id);
+            expect(pair.filter((r) => !r.duplicate)).toHaveLength(1);
+          }
+        }
+        expect(all.filter((r) => !r.duplicate)).toHaveLength(byId.size);
+      } finally {
+        await second.close();
+      }
     });
 
     it('pages history both ways, oldest-first', async () => {

@@ -6,6 +6,7 @@ import { Kysely } from 'kysely';
 import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import { createPostgresDialect, ensurePostgresSchema } from './postgres-dialect.js';
+import { postgresMessageAppend } from './postgres-message-append.js';
 import type { Database } from './schema.js';
 import { openSqlite, type SqliteHandle } from './sqlite-dialect.js';
 import type { Store } from './store.js';
@@ -41,6 +42,6 @@ export async function createStore(options: StoreOptions, onProblem?: (error: Err
   }
   return createKyselyStore(db, options.kind, {
     ...(afterClose ? { afterClose } : {}),
-    ...(sqlite ? { appendFast: sqlite.messageAppend() } : {}),
+    appendFast: sqlite ? sqlite.messageAppend() : postgresMessageAppend(db),
   });
 }

@@ -1,8 +1,9 @@
 /**
  * The one Store implementation: Kysely queries that run unchanged on SQLite and PostgreSQL.
- * Dialect-specific code lives only in *-dialect.ts and, for SQLite's message writes,
- * sqlite-message-append.ts (passed in as `appendFast`); nothing here branches on the dialect except
- * the unique-violation test, whose error shape differs per driver.
+ * Dialect-specific code lives only in *-dialect.ts and, for message writes, sqlite-message-append.ts
+ * and postgres-message-append.ts (passed in as `appendFast`; the Kysely path here is their fallback);
+ * nothing here branches on the dialect except the unique-violation test, whose error shape differs
+ * per driver.
  */
 import { randomUUID } from 'node:crypto';
 import { type Conversation, ErrorCode, HeraldError, type Member, type Message, type User } from '@herald/protocol';
@@ -12,7 +13,6 @@ import type { FeatureRecords } from './feature-records.js';
 import { messageRow, toMessage } from './message-rows.js';
 import { preparedQuery } from './prepared-query.js';
 import type { Database, MessagesTable, UsersTable } from './schema.js';
-import type { SqliteMessageAppend } from './sqlite-message-append.js';
 import type { AppendResult, HistoryQuery, NewConversation, NewMessage, NewUser, RefreshTokenRecord, Store, UserRecord } from './store.js';
 
 function toUser(row: Selectable<UsersTable>): UserRecord {
@@ -40,9 +40,12 @@ function isUniqueViolation(error: unknown): boolean {
 export interface KyselyStoreOptions {
   /** Releases what the dialect holds besides Kysely's connection (SQLite's checkpoint worker). */
   afterClose?: () => Promise<void>;
-  /** A faster write path for messages (SQLite: see sqlite-message-append.ts); `undefined` result = use Kysely's. */
-  appendFast?: SqliteMessageAppend;
+  /** A faster write path for messages (see sqlite-message-append.ts, postgres-message-append.ts); `undefined` result = use Kysely's. */
+  appendFast?: MessageAppend | undefined;
 }
+
+/** Writes a batch whole, or declines with `undefined` (synchronous on SQLite, a promise on PostgreSQL). */
+export type MessageAppend = (batch: readonly NewMessage[]) => AppendResult[] | undefined | Promise<AppendResult[] | undefined>;
 
 /** The whole Store over one Kysely instance: core queries here, feature queries mixed in. */
 export function createKyselyStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', options: KyselyStoreOptions = {}): Store {
@@ -360,7 +363,7 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
   }
 
   async appendMessage(message: NewMessage): Promise<AppendResult> {
-    const fast = this.options.appendFast?.([message]);
+    const fast = await this.options.appendFast?.([message]);
     if (fast?.[0]) return fast[0];
     try {
       const s = this.statements;
@@ -408,7 +411,7 @@ class KyselyCoreStore implements Omit<Store, keyof FeatureRecords> {
 
   async appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
     if (batch.length === 0) return [];
-    const fast = this.options.appendFast?.(batch);
+    const fast = await this.options.appendFast?.(batch);
     if (fast) return fast;
     return this.db.transaction().execute(async (trx) => {
       const key = (senderId: string, clientId: string) => `${senderId}\n${clientId}`;

@@ -1,0 +1,124 @@
+import { PG_URL, postgresAvailable, uniqueSchemaName } from '@herald/testkit';
+import { Kysely } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore } from './create-store.js';
+import { createPostgresDialect, dropPostgresSchema } from './postgres-dialect.js';
+import { postgresMessageAppend } from './postgres-message-append.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+
+// The Store contract suite (test/store.contract.test.ts) checks results, which the Kysely fallback
+// would also get right; this checks the statement itself: it must not need the fallback except when
+// another node stored the same client id concurrently, and then it must have written nothing.
+const hasPostgres = await postgresAvailable();
+
+describe.skipIf(!hasPostgres)('postgres message append', () => {
+  const schema = uniqueSchemaName();
+  const application = `herald_append_${process.pid}`;
+  const nodes: Kysely<Database>[] = [];
+  let store: Store;
+  let sender: string;
+  let conversations: string[];
+  let n = 0;
+  const msg = (conversationId: string, clientId = `m${++n}`) => ({
+    conversationId,
+    senderId: sender,
+    clientId,
+    type: 'text' as const,
+    text: clientId,
+    replyTo: null,
+    attachment: null,
+  });
+  const lastSeqs = async () => Promise.all(conversations.map(async (id) => (await store.getConversation(id, sender))?.lastSeq));
+
+  beforeAll(async () => {
+    store = await createStore({ kind: 'postgres', url: PG_URL, schema });
+    sender = (await store.createUser({ email: 's@example.test', name: 's', passwordHash: 'x', role: 'user' })).id;
+    conversations = await Promise.all(
+      [0, 1, 2].map(() => store.createConversation({ kind: 'group', title: 't', ownerId: sender, directKey: null, memberIds: [sender] })),
+    );
+    for (let i = 0; i < 2; i++) {
+      const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${application}`;
+      nodes.push(new Kysely<Database>({ dialect: createPostgresDialect(url, { schema }) }));
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(nodes.map((db) => db.destroy()));
+    await store?.close();
+    await dropPostgresSchema(PG_URL, schema);
+  });
+
+  it('writes concurrent batches and singles from two nodes without declining', async () => {
+    const before = await lastSeqs();
+    const appends = nodes.map(postgresMessageAppend);
+    const results = await Promise.all(
+      appends.flatMap((append, node) =>
+        Array.from({ length: 10 }, (_, j) => {
+          const order = node === 0 ? [0, 1, 2] : [2, 1, 0];
+          const ids = order.map((i) => conversations[(i + j) % 3]!);
+          return append(j % 3 === 0 ? [msg(ids[0]!)] : [msg(ids[0]!), msg(ids[1]!), msg(ids[2]!), msg(ids[0]!)]);
+        }),
+      ),
+    );
+    expect(results.every((r) => r !== undefined)).toBe(true);
+    const written = results.flatMap((r) => r ?? []);
+    expect(written.every((r) => !r.duplicate)).toBe(true);
+    const after = await lastSeqs();
+    for (const [i, id] of conversations.entries()) {
+      const seqs = written
+        .filter((r) => r.message.conversationId === id)
+        .map((r) => r.message.seq)
+        .sort((a, b) => a - b);
+      const from = before[i]!;
+      expect(seqs).toEqual(seqs.map((_, k) => from + k + 1));
+      expect(after[i]).toBe(from + seqs.length);
+    }
+  });
+
+  for (const size of [1, 2]) {
+    it(`declines a ${size === 1 ? 'single message' : 'batch'} whose client id another node stored after its snapshot, writing nothing`, async () => {
+      const [raced, other] = [conversations[0]!, conversations[1]!];
+      const clientId = `raced-${size}`;
+      const before = await lastSeqs();
+      // The other node: stores the same (sender, clientId), holding the conversation's row lock until COMMIT.
+      const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+      await client.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<{ last_seq: string }>(
+          'UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq',
+          [raced],
+        );
+        await client.query(
+          `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, type, text, created_at)
+           VALUES ($1, $2, $3, $4, $5, 'text', 'first', 0)`,
+          [`other-${clientId}`, raced, rows[0]!.last_seq, sender, clientId],
+        );
+        const batch = size === 1 ? [msg(raced, clientId)] : [msg(other), msg(raced, clientId)];
+        const pending = postgresMessageAppend(nodes[0]!)(batch);
+        // Commit only once the append waits for the row lock: its snapshot cannot see the row.
+        const monitor = new pg.Client({ connectionString: PG_URL });
+        await monitor.connect();
+        try {
+          for (;;) {
+            const waiting = await monitor.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [
+              application,
+            ]);
+            if (waiting.rowCount) break;
+          }
+        } finally {
+          await monitor.end();
+        }
+        await client.query('COMMIT');
+        expect(await pending).toBeUndefined();
+      } finally {
+        await client.end();
+      }
+      const after = await lastSeqs();
+      expect(after).toEqual([before[0]! + 1, before[1], before[2]]);
+      // The fallback (the Store's Kysely path) then returns the original.
+      expect(await store.appendMessage(msg(raced, clientId))).toMatchObject({ duplicate: true, message: { text: 'first' } });
+    });
+  }
+});
