@@ -3,9 +3,11 @@
  * rate budget, what it was sent per conversation). Frame meaning lives in frame-router.ts.
  * Invariants: nothing is sent after close starts; a socket whose unsent buffer passes the cap
  * is closed as a slow consumer (the client resumes with `since`, so nothing is lost);
- * no per-connection timers (the gateway's sweep serves all connections).
+ * no per-connection timers (the gateway's sweep serves all connections); frames written in one
+ * turn of the event loop leave in one system call (see `holdWrites`), in the order written.
  */
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { CloseCode, type Device, type ErrorCode, encodeFrame, type HeraldError, type ServerFrame, type User } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
@@ -27,6 +29,21 @@ export type ConnectionState = 'authenticating' | 'ready' | 'closing' | 'closed';
 /** The parts of ws's private Sender a pre-framed write relies on; checked before every use. */
 interface SenderInternals {
   _sender?: { sendFrame?: (list: Buffer[]) => void; _state?: number; _queue?: unknown[] } | null;
+}
+
+/**
+ * Connections whose socket is corked until the current turn's synchronous work and microtasks are
+ * done. A MessageWriter batch publishes its messages one after another in one turn, and a sender's
+ * ack follows its own echo: corking turns those N writes per socket into one `writev`, which is
+ * most of what a delivery costs. A single frame per turn still costs one write, just a little later.
+ */
+const corked: Connection[] = [];
+/** Held bytes that are written at once rather than at the end of the turn: a long catch-up must not
+ * look like a slow consumer (the cap check counts held bytes) nor sit in memory for a whole turn. */
+const HOLD_BYTES = 16 * 1024;
+
+function uncorkAll(): void {
+  for (const connection of corked.splice(0)) connection.releaseWrites();
 }
 
 let frameCounter = 0;
@@ -51,6 +68,7 @@ export class Connection {
   private readonly strikes: TokenBucket;
   private readonly streams = new Map<string, ConversationStream>();
   private sendChain: Promise<unknown> = Promise.resolve();
+  private corkedSocket: Socket | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -101,8 +119,35 @@ export class Connection {
 
   private write(data: string | Buffer): boolean {
     if (!this.writable()) return false;
+    this.holdWrites();
     this.socket.send(data, { binary: false });
+    this.flushIfFull();
     return true;
+  }
+
+  /** Cork the socket until the end of this turn (once per turn); ws's own cork/uncork pairs nest inside. */
+  private holdWrites(): void {
+    if (this.corkedSocket) return;
+    const socket = (this.socket as unknown as { _socket?: Socket | null })._socket;
+    if (!socket || typeof socket.cork !== 'function') return;
+    socket.cork();
+    this.corkedSocket = socket;
+    if (corked.push(this) === 1) process.nextTick(uncorkAll);
+  }
+
+  private flushIfFull(): void {
+    const socket = this.corkedSocket;
+    if (socket && socket.writableLength >= HOLD_BYTES) {
+      socket.uncork();
+      socket.cork();
+    }
+  }
+
+  /** End of the turn: everything written since `holdWrites` goes out now. */
+  releaseWrites(): void {
+    const socket = this.corkedSocket;
+    this.corkedSocket = undefined;
+    socket?.uncork();
   }
 
   /** False when closing, or when the unsent buffer passed the cap (then it closes as a slow consumer). */
@@ -144,12 +189,14 @@ export class Connection {
     if (!stream.offer(event) || !this.writable()) return false;
     // ws frames every send anew; a broadcast's frame is the same for every socket, so write the
     // prebuilt one through ws's own sender (as engine.io does) when the sender is idle.
+    this.holdWrites();
     const sender = (this.socket as unknown as SenderInternals)._sender;
     if (sender && typeof sender.sendFrame === 'function' && sender._state === 0 && sender._queue?.length === 0) {
       sender.sendFrame([frame]);
     } else {
       this.socket.send(data, { binary: false });
     }
+    this.flushIfFull();
     return true;
   }
 

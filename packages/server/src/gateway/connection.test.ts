@@ -1,0 +1,72 @@
+import type { AddressInfo, Socket } from 'node:net';
+import pino from 'pino';
+import { afterEach, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { Metrics } from '../metrics.js';
+import { Connection } from './connection.js';
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+/** A real WebSocket pair on loopback; the server side wrapped in a Connection. */
+async function pair(sendBufferBytes = 1 << 20) {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const accepted = new Promise<WebSocket>((resolve) => wss.once('connection', (ws) => resolve(ws)));
+  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  const received: string[] = [];
+  client.on('message', (data) => received.push(String(data)));
+  await new Promise<void>((resolve) => client.once('open', () => resolve()));
+  const socket = await accepted;
+  const limits = { ratePerSecond: 100, burst: 100, sendBufferBytes, strikeBurst: 10 };
+  const connection = new Connection(socket, '127.0.0.1', limits, new Metrics(), pino({ level: 'silent' }));
+  cleanup = async () => {
+    client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  };
+  const raw = (socket as unknown as { _socket: Socket })._socket;
+  return { connection, raw, received, client };
+}
+
+const until = async (check: () => boolean) => {
+  while (!check()) await new Promise((resolve) => setImmediate(resolve));
+};
+
+it('sends every frame written in one turn with one system call, in order', async () => {
+  const { connection, raw, received } = await pair();
+  const writes: number[] = [];
+  // Observe (not replace) the socket's two ways down to the kernel: one chunk, or many at once.
+  const writev = raw._writev?.bind(raw);
+  const write = raw._write.bind(raw);
+  raw._writev = (chunks, callback) => {
+    writes.push(chunks.length);
+    writev?.(chunks, callback);
+  };
+  raw._write = (chunk, encoding, callback) => {
+    writes.push(1);
+    write(chunk, encoding, callback);
+  };
+  for (let i = 1; i <= 5; i++) connection.sendText(`{"n":${i}}`);
+  expect(writes).toEqual([]); // held until the turn's microtasks are done
+  await until(() => received.length === 5);
+  expect(writes).toHaveLength(1); // one writev (ws writes a header and a payload chunk per frame)
+  expect(writes[0]).toBeGreaterThanOrEqual(5);
+  expect(received).toEqual([1, 2, 3, 4, 5].map((n) => `{"n":${n}}`));
+  // Next turn: a single frame goes out on its own.
+  connection.sendText('{"n":6}');
+  await until(() => received.length === 6);
+  expect(writes).toHaveLength(2);
+});
+
+it('does not hold more than a few KiB: a long burst in one turn is not a slow consumer', async () => {
+  const { connection, received } = await pair(64 * 1024);
+  const big = `"${'x'.repeat(15_000)}"`;
+  // 2 MB in one turn, far over the 64 KiB cap if it were all held back; the peer reads normally.
+  const sent = Array.from({ length: 140 }, () => connection.sendText(big));
+  expect(sent.every(Boolean)).toBe(true);
+  expect(connection.state).not.toBe('closing');
+  await until(() => received.length === 140);
+});
