@@ -62,3 +62,53 @@ it('a failing message fails alone; the rest of its batch is stored', async () =>
   expect(second!.message.seq).toBe(first!.message.seq + 1);
   await writer.drain();
 });
+
+it('overlaps batches of different conversations, never two of one conversation', async () => {
+  const other = await store.createConversation({ kind: 'group', title: 'o', ownerId: userId, directKey: null, memberIds: [userId] });
+  // A store whose batches wait until released, so overlap is visible and in our hands.
+  const gates: (() => void)[] = [];
+  const calls: string[][] = [];
+  const gated = async (batch: readonly NewMessage[]) => {
+    calls.push(batch.map((m) => m.clientId));
+    await new Promise<void>((resolve) => gates.push(resolve));
+    return store.appendMessages(batch);
+  };
+  const slow: Store = Object.create(store, {
+    appendMessages: { value: gated },
+    appendMessage: { value: async (m: NewMessage) => (await gated([m]))[0] },
+  });
+  const published: string[] = [];
+  const writer = new MessageWriter(slow, async (results) => void published.push(...results.map((r) => r.message.clientId)), {
+    concurrency: 2,
+  });
+  const first = [writer.append(message('c1-a')), writer.append(message('c1-b'))];
+  const waitForCalls = async (n: number) => {
+    while (calls.length < n) await new Promise((resolve) => setImmediate(resolve));
+  };
+  await waitForCalls(1);
+  // c1 is in flight: its next message waits, the other conversation's goes now, and behind it c1-c
+  // keeps its place even though a batch slot frees up first.
+  const second = [writer.append(message('c1-c')), writer.append(message('c2-a', other)), writer.append(message('c2-b', other))];
+  await waitForCalls(2);
+  expect(calls).toEqual([
+    ['c1-a', 'c1-b'],
+    ['c2-a', 'c2-b'],
+  ]);
+  gates[1]?.(); // c2's batch finishes first: c1-c must still wait for c1's batch
+  await Promise.all(second.slice(1));
+  expect(calls).toHaveLength(2);
+  gates[0]?.();
+  await waitForCalls(3);
+  expect(calls[2]).toEqual(['c1-c']);
+  gates[2]?.();
+  const results = await Promise.all([...first, ...second]);
+  await writer.drain();
+  expect(results.filter((r) => r.message.conversationId === conversationId).map((r) => r.message.clientId)).toEqual([
+    'c1-a',
+    'c1-b',
+    'c1-c',
+  ]);
+  const seqs = results.filter((r) => r.message.conversationId === conversationId).map((r) => r.message.seq);
+  expect(seqs).toEqual([seqs[0], (seqs[0] ?? 0) + 1, (seqs[0] ?? 0) + 2]);
+  expect(published.filter((id) => id.startsWith('c1'))).toEqual(['c1-a', 'c1-b', 'c1-c']);
+});

@@ -2,9 +2,13 @@
  * MessageWriter: the node's single persist pipeline. Messages accepted in the same event-loop turn
  * are written together in one transaction (`store.appendMessages`), then handed to `committed` in
  * order, and only then are their promises resolved.
- * Invariants: persist before acknowledge; batches run one after another, so this node publishes
- * each conversation's messages in seq order; a batch that fails is retried one message at a time,
- * so one bad message fails alone.
+ * Up to `concurrency` batches are in flight at once (PostgreSQL: each is a round trip, and a queue
+ * behind one round trip is most of a message's latency; SQLite writes synchronously, so its batches
+ * never overlap). A batch never takes a message of a conversation that is in flight, nor one queued
+ * behind such a message.
+ * Invariants: persist before acknowledge; per conversation, batches run one after another and in
+ * queue order, so this node publishes each conversation's messages in seq order; a batch that fails
+ * is retried one message at a time, so one bad message fails alone.
  */
 import type { AppendResult, NewMessage, Store } from '../store/store.js';
 
@@ -14,49 +18,98 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+export interface MessageWriterOptions {
+  maxBatch?: number;
+  /** Batches in flight at once (default 1). */
+  concurrency?: number;
+}
+
 export class MessageWriter {
   private queue: Pending[] = [];
-  private running: Promise<void> | undefined;
+  private scheduled = false;
+  private readonly writing = new Set<string>();
+  private running = 0;
+  private idle: (() => void)[] = [];
+  private readonly maxBatch: number;
+  private readonly concurrency: number;
 
   constructor(
     private readonly store: Store,
-    /** Called once per batch, in order, with every result (duplicates included), before acks. */
+    /** Called once per batch, with every result (duplicates included), before its acks; batches of one conversation in order. */
     private readonly committed: (results: readonly AppendResult[]) => Promise<void>,
-    private readonly maxBatch = 256,
-  ) {}
+    options: MessageWriterOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 256;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
+  }
 
   append(message: NewMessage): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
       // setImmediate, not a microtask: lets frames that arrived in the same I/O phase join the batch.
-      this.running ??= new Promise<void>((done) => setImmediate(() => void this.run().finally(done)));
+      setImmediate(() => {
+        this.scheduled = false;
+        this.pump();
+      });
     });
   }
 
   /** Resolves when everything appended so far is written and published. */
-  async drain(): Promise<void> {
-    while (this.running) await this.running;
+  drain(): Promise<void> {
+    if (this.queue.length === 0 && this.running === 0 && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  private async run(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        const outcomes = await this.write(batch);
-        const results = outcomes.filter((o): o is AppendResult => !(o instanceof Error));
-        try {
-          await this.committed(results);
-        } catch {
-          // Publishing is best-effort once stored: subscribers resume from the store.
+  private pump(): void {
+    while (this.running < this.concurrency && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) break; // everything queued waits for a conversation in flight
+      const conversations = new Set(batch.map((item) => item.message.conversationId));
+      for (const id of conversations) this.writing.add(id);
+      this.running++;
+      void this.run(batch).finally(() => {
+        for (const id of conversations) this.writing.delete(id);
+        this.running--;
+        this.pump();
+        if (this.queue.length === 0 && this.running === 0 && !this.scheduled) {
+          for (const resolve of this.idle.splice(0)) resolve();
         }
-        for (const [index, item] of batch.entries()) {
-          const outcome = outcomes[index];
-          if (outcome instanceof Error || outcome === undefined) item.reject(outcome ?? new Error('no result'));
-          else item.resolve(outcome);
-        }
+      });
+    }
+  }
+
+  /** The longest run of queued messages whose conversations are not in flight, keeping per-conversation order. */
+  private takeBatch(): Pending[] {
+    if (this.writing.size === 0 && this.queue.length <= this.maxBatch) return this.queue.splice(0);
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    const blocked = new Set(this.writing);
+    for (const item of this.queue) {
+      const id = item.message.conversationId;
+      if (batch.length < this.maxBatch && !blocked.has(id)) batch.push(item);
+      else {
+        blocked.add(id);
+        rest.push(item);
       }
-    } finally {
-      this.running = undefined;
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    const outcomes = await this.write(batch);
+    const results = outcomes.filter((o): o is AppendResult => !(o instanceof Error));
+    try {
+      await this.committed(results);
+    } catch {
+      // Publishing is best-effort once stored: subscribers resume from the store.
+    }
+    for (const [index, item] of batch.entries()) {
+      const outcome = outcomes[index];
+      if (outcome instanceof Error || outcome === undefined) item.reject(outcome ?? new Error('no result'));
+      else item.resolve(outcome);
     }
   }
 
