@@ -7,7 +7,7 @@ import { type BrowserSession, chromiumAvailable, launchBrowser, type StaticServe
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleClient } from './bundle.js';
-import { type Harness, Inbox, nodeClient, pair, range, restSend, startHarness } from './harness.js';
+import { type Harness, Inbox, nodeClient, range, startHarness } from './harness.js';
 
 const hasChromium = await chromiumAvailable();
 
@@ -101,21 +101,21 @@ const waitForGot = (page: Page, count: number, timeout = 10_000) =>
 
 describe.skipIf(!hasChromium)('in Chromium', () => {
   it("talks through the browser's WebSocket and resumes after a cut with no gap", async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const page = await openPage();
     await createPageClient(page, { url: h.proxy.wsUrl(), token: bob.accessToken, conversationId });
     await page.evaluate(async (c) => {
       await (herald as PageState).client.connect();
       await (herald as PageState).client.subscribeConversation(c, { since: 0 });
     }, conversationId);
-    await restSend(h.api, alice.accessToken, conversationId, 'hello browser');
+    await h.api.sendText(alice.accessToken, conversationId, 'hello browser');
     await waitForGot(page, 1);
     const reply = await page.evaluate((c) => (herald as PageState).client.sendMessage(c, { text: 'hello node' }), conversationId);
     expect(reply).toMatchObject({ seq: 2, duplicate: false });
 
     const before = h.proxy.totalConnections;
     h.proxy.cut();
-    for (const n of range(3)) await restSend(h.api, alice.accessToken, conversationId, `while cut ${n}`);
+    for (const n of range(3)) await h.api.sendText(alice.accessToken, conversationId, `while cut ${n}`);
     await waitForGot(page, 5);
     const got = await page.evaluate(() => (herald as PageState).got);
     expect(got.map((m) => m.seq)).toEqual(range(5));
@@ -129,7 +129,7 @@ describe.skipIf(!hasChromium)('in Chromium', () => {
   });
 
   it('waits while offline and reconnects the moment the browser is online again', async () => {
-    const { bob } = await pair(h.api);
+    const { bob } = await h.api.directPair();
     const page = await openPage();
     // A one-minute backoff: only the `online` event can explain a prompt reconnect.
     await createPageClient(page, {
@@ -157,7 +157,7 @@ describe.skipIf(!hasChromium)('in Chromium', () => {
   });
 
   it('when the page becomes visible it checks the socket at once and replaces a dead one', async () => {
-    const { bob } = await pair(h.api);
+    const { bob } = await h.api.directPair();
     const page = await openPage();
     // An hour between heartbeats: only the visibility probe can find the stalled socket.
     await createPageClient(page, { url: h.proxy.wsUrl(), token: bob.accessToken, extra: { heartbeatIntervalMs: 3_600_000 } });
@@ -180,7 +180,7 @@ describe.skipIf(!hasChromium)('in Chromium', () => {
   });
 
   it('keeps messages queued offline in IndexedDB across a reload, then sends them once', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const receiver = nodeClient(h.server.wsUrl, bob.accessToken);
     const inbox = new Inbox(receiver.client, conversationId);
     await receiver.client.connect();

@@ -5,7 +5,7 @@
  */
 import type { HistoryResult, SendMessageResult } from '@herald/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, Inbox, nodeClient, pair, range, restSend, startHarness, waitForState } from './harness.js';
+import { type Harness, Inbox, nodeClient, range, startHarness, waitForState } from './harness.js';
 
 let h: Harness;
 const cleanup: (() => void)[] = [];
@@ -37,7 +37,7 @@ function prng(seed: number): () => number {
 
 describe('requests of every kind', () => {
   it('sends mark_read with the envelope type the protocol requires, and typing events', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const reader = nodeClient(h.server.wsUrl, bob.accessToken);
     const writer = nodeClient(h.server.wsUrl, alice.accessToken);
     cleanup.push(
@@ -45,7 +45,7 @@ describe('requests of every kind', () => {
       () => writer.client.dispose(),
     );
     await Promise.all([reader.client.connect(), writer.client.connect()]);
-    await restSend(h.api, alice.accessToken, conversationId, 'read me');
+    await h.api.sendText(alice.accessToken, conversationId, 'read me');
     const result = await reader.client.request('mark_read', { conversationId, seq: 1 });
     expect(result).toEqual({ conversationId, lastReadSeq: 1, unreadCount: 0 });
     const typing = new Promise<unknown>((resolve) => writer.client.on('typing_status', (frame) => resolve(frame.data)));
@@ -56,7 +56,7 @@ describe('requests of every kind', () => {
 
 describe('delivery (real server, real proxy)', () => {
   it('messages sent while disconnected arrive once, in order, after reconnect', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const sender = nodeClient(h.proxy.wsUrl(), alice.accessToken, { reconnect: { baseDelayMs: 400, maxDelayMs: 400, maxAttempts: 100 } });
     const receiver = nodeClient(h.server.wsUrl, bob.accessToken);
     cleanup.push(
@@ -84,7 +84,7 @@ describe('delivery (real server, real proxy)', () => {
   });
 
   it('a send whose ack was lost is resent with the same id and not duplicated', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const sender = nodeClient(h.proxy.wsUrl(), alice.accessToken);
     const receiver = nodeClient(h.server.wsUrl, bob.accessToken);
     cleanup.push(
@@ -114,7 +114,7 @@ describe('delivery (real server, real proxy)', () => {
   });
 
   it('1,000 messages with connections cut at random points reach a subscriber exactly once, in order', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const random = prng(20_240_601);
     const sender = nodeClient(h.proxy.wsUrl(), alice.accessToken, { outbox: { capacity: 1000 } });
     const receiver = nodeClient(h.proxy.wsUrl(), bob.accessToken);
@@ -152,7 +152,7 @@ describe('delivery (real server, real proxy)', () => {
   }, 120_000);
 
   it('a throwing or rejecting handler does not stop the others or the connection', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const { client, errors } = nodeClient(h.proxy.wsUrl(), bob.accessToken);
     cleanup.push(() => client.dispose());
     client.on('new_message', () => {
@@ -167,7 +167,7 @@ describe('delivery (real server, real proxy)', () => {
     await client.connect();
     const connections = h.proxy.totalConnections;
     await client.subscribeConversation(conversationId, { since: 0 });
-    for (const n of range(3)) await restSend(h.api, alice.accessToken, conversationId, `m${n}`);
+    for (const n of range(3)) await h.api.sendText(alice.accessToken, conversationId, `m${n}`);
     await inbox.waitForCount(3);
     expect(inbox.texts).toEqual(['m1', 'm2', 'm3']);
     expect(anyActions.filter((a) => a === 'new_message')).toHaveLength(3);

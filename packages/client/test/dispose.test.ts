@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountingTimers } from './counting-timers.js';
 import { FakeOnline, FakeVisibility } from './fake-sources.js';
-import { type Harness, nodeClient, pair, startHarness, waitForState } from './harness.js';
+import { type Harness, nodeClient, startHarness, waitForState } from './harness.js';
 
 let h: Harness;
 
@@ -31,7 +31,7 @@ function heapUsed(): number {
 
 describe('dispose', () => {
   it('handler registrations do not leak across on/off cycles', async () => {
-    const { alice } = await pair(h.api);
+    const { alice } = await h.api.directPair();
     const { client } = nodeClient(h.proxy.wsUrl(), alice.accessToken);
     for (let i = 0; i < 1000; i++) {
       const offs = [client.on('new_message', () => undefined), client.on('ack', () => undefined), client.onAny(() => undefined)];
@@ -43,7 +43,7 @@ describe('dispose', () => {
   });
 
   it('hundreds of connect/use/dispose cycles leave no timer, listener, socket or heap growth behind', async () => {
-    const { alice, conversationId } = await pair(h.api);
+    const { alice, conversationId } = await h.api.directPair();
     const timers = new CountingTimers();
     const online = new FakeOnline();
     const visibility = new FakeVisibility();

@@ -4,7 +4,7 @@
  * Every wait is on an event, with a timeout; none is a sleep.
  */
 import { createClient, type HeraldClient, type HeraldClientOptions } from '@herald/client';
-import type { AuthResponse, HeraldError, ServerFrameOf } from '@herald/protocol';
+import type { HeraldError, ServerFrameOf } from '@herald/protocol';
 import { ApiClient, startTcpProxy, startTestServer, type TcpProxy, type TestServer } from '@herald/testkit';
 import WebSocket from 'ws';
 
@@ -34,20 +34,6 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
   };
   return harness;
-}
-
-/** Two registered users and a direct conversation between them. */
-export async function pair(api: ApiClient): Promise<{ alice: AuthResponse; bob: AuthResponse; conversationId: string }> {
-  const alice = await api.register('Alice');
-  const bob = await api.register('Bob');
-  const conversationId = await api.conversation(alice.accessToken, { kind: 'direct', userId: bob.user.id });
-  return { alice, bob, conversationId };
-}
-
-/** Send a message over REST (a different path than the client under test). */
-export async function restSend(api: ApiClient, token: string, conversationId: string, text: string): Promise<void> {
-  const response = await api.request('POST', `/api/v1/conversations/${conversationId}/messages`, { token, body: { text } });
-  if (response.status !== 201) throw new Error(`REST send failed: ${response.status} ${JSON.stringify(response.body)}`);
 }
 
 export interface TestClient {

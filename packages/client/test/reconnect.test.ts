@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountingTimers } from './counting-timers.js';
 import { FakeClock, sequence } from './fake-clock.js';
-import { type Harness, Inbox, nodeClient, pair, range, restSend, startHarness, waitForState } from './harness.js';
+import { type Harness, Inbox, nodeClient, range, startHarness, waitForState } from './harness.js';
 
 let h: Harness;
 const cleanup: (() => void)[] = [];
@@ -22,13 +22,13 @@ afterAll(async () => {
 
 describe('reconnect (real server, real proxy)', () => {
   it('comes back after a server restart and resumes the subscription with no gap and no repeat', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const { client } = nodeClient(h.proxy.wsUrl(), alice.accessToken);
     cleanup.push(() => client.dispose());
     const inbox = new Inbox(client, conversationId);
     await client.connect();
     await client.subscribeConversation(conversationId, { since: 0 });
-    for (const n of range(3)) await restSend(h.api, bob.accessToken, conversationId, `before ${n}`);
+    for (const n of range(3)) await h.api.sendText(bob.accessToken, conversationId, `before ${n}`);
     await inbox.waitForCount(3);
     const connectionsBefore = h.proxy.totalConnections;
 
@@ -37,7 +37,7 @@ describe('reconnect (real server, real proxy)', () => {
     const state = await lost;
     expect(state.error?.message).toMatch(/1001|1006/);
     // Sent while the client may still be reconnecting: the resume must pick these up.
-    for (const n of range(3)) await restSend(h.api, bob.accessToken, conversationId, `after ${n}`);
+    for (const n of range(3)) await h.api.sendText(bob.accessToken, conversationId, `after ${n}`);
     await waitForState(client, (s) => s.status === 'connected');
     await inbox.waitForCount(6);
     expect(inbox.seqs).toEqual(range(6));
@@ -48,7 +48,7 @@ describe('reconnect (real server, real proxy)', () => {
   });
 
   it('spaces attempts with capped, jittered exponential backoff (fake clock, real refused connections)', async () => {
-    const { alice } = await pair(h.api);
+    const { alice } = await h.api.directPair();
     const clock = new FakeClock();
     const { client } = nodeClient(h.proxy.wsUrl(), alice.accessToken, {
       timers: clock,
@@ -78,25 +78,25 @@ describe('reconnect (real server, real proxy)', () => {
   });
 
   it('finds a stalled (half-open) connection with the heartbeat and replaces it, losing nothing', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const { client } = nodeClient(h.proxy.wsUrl(), alice.accessToken, { heartbeatTimeoutMs: 400, connectTimeoutMs: 1000 });
     cleanup.push(() => client.dispose());
     const inbox = new Inbox(client, conversationId);
     await client.connect();
     await client.subscribeConversation(conversationId, { since: 0 });
-    await restSend(h.api, bob.accessToken, conversationId, 'one');
+    await h.api.sendText(bob.accessToken, conversationId, 'one');
     await inbox.waitForCount(1);
     const connections = h.proxy.totalConnections;
 
     h.proxy.stall();
-    await restSend(h.api, bob.accessToken, conversationId, 'sent into the black hole');
+    await h.api.sendText(bob.accessToken, conversationId, 'sent into the black hole');
     // No close ever arrives on a stalled path: only the heartbeat can notice (300 ms + 400 ms).
     const lost = await waitForState(client, (s) => s.status === 'reconnecting', 5000);
     expect(lost.error?.code).toBe('timeout');
     expect(inbox.seqs).toEqual([1]);
     h.proxy.restore();
     await waitForState(client, (s) => s.status === 'connected', 10_000);
-    await restSend(h.api, bob.accessToken, conversationId, 'three');
+    await h.api.sendText(bob.accessToken, conversationId, 'three');
     await inbox.waitForCount(3);
     expect(inbox.texts).toEqual(['one', 'sent into the black hole', 'three']);
     expect(h.proxy.totalConnections).toBeGreaterThan(connections);
@@ -125,7 +125,7 @@ describe('reconnect (real server, real proxy)', () => {
   });
 
   it('an auth refusal followed by a good refreshed token connects', async () => {
-    const { alice } = await pair(h.api);
+    const { alice } = await h.api.directPair();
     const calls: boolean[] = [];
     const { client } = nodeClient(h.proxy.wsUrl(), '', {
       credentials: ({ refresh }) => {

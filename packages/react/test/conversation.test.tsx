@@ -9,17 +9,7 @@ import type { HeraldClient } from '@herald/client';
 import { act, cleanup, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type UseConversation, useConversation, usePageConnection } from '../src/index.js';
-import {
-  type Harness,
-  nodeClient,
-  pair,
-  Recorder,
-  renderWithClient,
-  restHistory,
-  restSend,
-  startHarness,
-  waitForState,
-} from './harness.js';
+import { type Harness, nodeClient, Recorder, renderWithClient, restHistory, startHarness, waitForState } from './harness.js';
 
 let h: Harness;
 const clients: HeraldClient[] = [];
@@ -53,8 +43,8 @@ const WAIT = { timeout: 10_000 };
 
 describe('useConversation', () => {
   it('shows a sent message at once as sending, then sent with the server seq; the other side gets it live', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
-    await restSend(h.api, bob.accessToken, conversationId, 'hello alice');
+    const { alice, bob, conversationId } = await h.api.directPair();
+    await h.api.sendText(bob.accessToken, conversationId, 'hello alice');
     const a = mount(alice.accessToken, conversationId);
     const b = mount(bob.accessToken, conversationId);
     await waitFor(() => expect(a.recorder.latest.messages.map((m) => m.text)).toEqual(['hello alice']), WAIT);
@@ -82,13 +72,13 @@ describe('useConversation', () => {
       WAIT,
     );
     // The echo and the ack both arrived: still exactly one copy.
-    await restSend(h.api, bob.accessToken, conversationId, 'marker');
+    await h.api.sendText(bob.accessToken, conversationId, 'marker');
     await waitFor(() => expect(a.recorder.latest.messages.map((m) => m.seq)).toEqual([1, 2, 3]), WAIT);
     expect(a.recorder.latest.error).toBeNull();
   });
 
   it('a message sent while the server is down is pending, then delivered once after reconnect', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const a = mount(alice.accessToken, conversationId);
     await waitForState(a.client, (s) => s.status === 'connected');
     await waitFor(() => expect(a.recorder.latest.loading).toBe(false), WAIT);
@@ -115,8 +105,8 @@ describe('useConversation', () => {
   });
 
   it('loadOlder pages back through history, oldest first, without gaps or repeats', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
-    for (let n = 1; n <= 120; n++) await restSend(h.api, n % 2 ? alice.accessToken : bob.accessToken, conversationId, `m${n}`);
+    const { alice, bob, conversationId } = await h.api.directPair();
+    for (let n = 1; n <= 120; n++) await h.api.sendText(n % 2 ? alice.accessToken : bob.accessToken, conversationId, `m${n}`);
     const a = mount(alice.accessToken, conversationId);
     const seqs = () => a.recorder.latest.messages.map((m) => m.seq);
     const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -8,7 +8,7 @@ import type { ServerFrameOf } from '@herald/protocol';
 import { cleanup, render, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Session, useConnectionStatus, useHandler, useHeraldClient, usePageConnection, useSession } from '../src/index.js';
-import { type Harness, nodeClient, pair, Recorder, renderWithClient, restSend, startHarness, waitForState } from './harness.js';
+import { type Harness, nodeClient, Recorder, renderWithClient, startHarness, waitForState } from './harness.js';
 
 let h: Harness;
 const clients: HeraldClient[] = [];
@@ -48,7 +48,7 @@ function Orphan() {
 
 describe('useHandler', () => {
   it('registers once across re-renders and always calls the latest callback', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const client = nodeClient(h.server.wsUrl, alice.accessToken);
     clients.push(client);
     const view = renderWithClient(client, null);
@@ -59,7 +59,7 @@ describe('useHandler', () => {
       expect(client.handlerCount).toBe(baseline + 1);
     }
     await waitForState(client, (s) => s.status === 'connected');
-    await restSend(h.api, bob.accessToken, conversationId, 'ping');
+    await h.api.sendText(bob.accessToken, conversationId, 'ping');
     await waitFor(() => expect(calls).toEqual(['v5:ping']), { timeout: 10_000 });
     view.rerender(null);
     expect(client.handlerCount).toBe(baseline);

@@ -21,7 +21,7 @@ import {
   useSession,
   useTyping,
 } from '../src/index.js';
-import { type Harness, nodeClient, renderWithClient, restSend, startHarness, waitForState } from './harness.js';
+import { type Harness, nodeClient, renderWithClient, startHarness, waitForState } from './harness.js';
 
 let h: Harness;
 let proxy: TcpProxy;
@@ -94,7 +94,7 @@ describe('mount/unmount', () => {
     const bobClient = nodeClient(h.server.wsUrl, bob.accessToken);
     clients.push(bobClient);
     await bobClient.connect(); // presence_update reaches alice
-    await restSend(h.api, bob.accessToken, conversationId, 'after unmount');
+    await h.api.sendText(bob.accessToken, conversationId, 'after unmount');
     const note = await h.api.request('POST', '/api/v1/admin/notifications', { token: admin.accessToken, body: { title: 'after unmount' } });
     expect(note.status).toBe(201);
     await waitFor(() => expect(probe).toEqual(['after unmount']));

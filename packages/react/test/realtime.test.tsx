@@ -9,7 +9,7 @@ import type { AuthResponse } from '@herald/protocol';
 import { act, cleanup, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type UseNotifications, type UseTyping, useNotifications, usePageConnection, usePresence, useTyping } from '../src/index.js';
-import { type Harness, nodeClient, pair, Recorder, renderWithClient, startHarness, waitForState } from './harness.js';
+import { type Harness, nodeClient, Recorder, renderWithClient, startHarness, waitForState } from './harness.js';
 
 let h: Harness;
 let admin: AuthResponse;
@@ -55,7 +55,7 @@ function NotificationsProbe({ recorder }: { recorder: Recorder<UseNotifications>
 
 describe('useTyping', () => {
   it("shows the other user's typing and clears it when they stop", async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     const aliceView = new Recorder<UseTyping>();
     const bobView = new Recorder<UseTyping>();
     const a = client(alice.accessToken);
@@ -82,7 +82,7 @@ describe('useTyping', () => {
 
 describe('usePresence', () => {
   it('asks for presence on connect, then follows presence_update both ways', async () => {
-    const { alice, bob } = await pair(h.api);
+    const { alice, bob } = await h.api.directPair();
     const view = new Recorder<ReturnType<typeof usePresence>>();
     const a = client(alice.accessToken);
     renderWithClient(a, <PresenceProbe ids={[bob.user.id]} recorder={view} />);

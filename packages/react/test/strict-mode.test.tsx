@@ -18,7 +18,7 @@ import {
   usePresence,
   useTyping,
 } from '../src/index.js';
-import { type Harness, nodeClient, pair, Recorder, renderWithClient, socketCount, startHarness, waitForState } from './harness.js';
+import { type Harness, nodeClient, Recorder, renderWithClient, socketCount, startHarness, waitForState } from './harness.js';
 
 let h: Harness;
 let proxy: TcpProxy;
@@ -50,7 +50,7 @@ function ChatPage({ conversationId, peerId }: { conversationId: string; peerId: 
 
 describe('StrictMode', () => {
   it('a connecting page under StrictMode opens exactly one socket, also when it remounts', async () => {
-    const { alice, bob, conversationId } = await pair(h.api);
+    const { alice, bob, conversationId } = await h.api.directPair();
     client = nodeClient(proxy.wsUrl(), alice.accessToken);
     const before = proxy.totalConnections;
     const page = (key: string) => <ChatPage key={key} conversationId={conversationId} peerId={bob.user.id} />;

@@ -51,4 +51,18 @@ export class ApiClient {
     if (response.status !== 201) throw new Error(`create conversation failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body.conversation.id;
   }
+
+  /** Two fresh users, Alice and Bob, and a direct conversation between them. */
+  async directPair(): Promise<{ alice: AuthResponse; bob: AuthResponse; conversationId: string }> {
+    const alice = await this.register('Alice');
+    const bob = await this.register('Bob');
+    const conversationId = await this.conversation(alice.accessToken, { kind: 'direct', userId: bob.user.id });
+    return { alice, bob, conversationId };
+  }
+
+  /** Send a text message over REST as `token`'s user (a different path than a socket client under test). */
+  async sendText(token: string, conversationId: string, text: string): Promise<void> {
+    const response = await this.request('POST', `/api/v1/conversations/${conversationId}/messages`, { token, body: { text } });
+    if (response.status !== 201) throw new Error(`REST send failed: ${response.status} ${JSON.stringify(response.body)}`);
+  }
 }
