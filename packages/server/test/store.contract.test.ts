@@ -8,7 +8,18 @@ import { PG_URL, postgresAvailable, uniqueSchemaName } from '@herald/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../src/store/create-store.js';
 import { dropPostgresSchema } from '../src/store/postgres-dialect.js';
-import type { Store } from '../src/store/store.js';
+import type { NewMessage, Store } from '../src/store/store.js';
+
+/** A text message whose text is its client id. */
+const msg = (conversationId: string, senderId: string, clientId: string): NewMessage => ({
+  conversationId,
+  senderId,
+  clientId,
+  type: 'text',
+  text: clientId,
+  replyTo: null,
+  attachment: null,
+});
 
 const hasPostgres = await postgresAvailable();
 
@@ -143,15 +154,6 @@ for (const backend of backends) {
       const [a, b] = [await newUser(), await newUser()];
       const c1 = await store.createConversation({ kind: 'group', title: 'b1', ownerId: a.id, directKey: null, memberIds: [a.id, b.id] });
       const c2 = await store.createConversation({ kind: 'group', title: 'b2', ownerId: a.id, directKey: null, memberIds: [a.id, b.id] });
-      const msg = (conversationId: string, senderId: string, clientId: string) => ({
-        conversationId,
-        senderId,
-        clientId,
-        type: 'text' as const,
-        text: clientId,
-        replyTo: null,
-        attachment: null,
-      });
       await store.appendMessage(msg(c1, a.id, 'before'));
       const results = await store.appendMessages([
         msg(c1, a.id, 'x1'),
@@ -214,15 +216,6 @@ for (const backend of backends) {
             }),
           ),
         );
-        const msg = (conversationId: string, senderId: string, clientId: string) => ({
-          conversationId,
-          senderId,
-          clientId,
-          type: 'text' as const,
-          text: clientId,
-          replyTo: null,
-          attachment: null,
-        });
         const stores = [store, second];
         const rounds = 8;
         // Batch j of each store names the conversations in a different order (batches that locked them
