@@ -2,7 +2,7 @@
  * The one path every message takes, whether it came over the socket, REST or (later) the
  * publish API: check membership and references, persist, then publish `new_message` on the bus.
  * Invariants: persisted before acknowledged; a conversation's messages are published by this node
- * in seq order (MessageWriter batches run in order); an idempotent repeat returns the original and publishes nothing;
+ * in seq order (MessageWriter runs a conversation's batches in order); an idempotent repeat returns the original and publishes nothing;
  * the frame is serialised once per message, whatever the number of recipients.
  */
 import {
