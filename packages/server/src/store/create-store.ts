@@ -2,11 +2,11 @@
  * Builds the configured Store: PostgreSQL when a URL is given, else a SQLite file.
  * Runs migrations before returning, so a Store in hand always has the latest schema.
  */
-import { Kysely } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
-import { createPostgresDialect, ensurePostgresSchema } from './postgres-dialect.js';
-import { postgresMessageAppend } from './postgres-message-append.js';
+import { createPostgresPool, ensurePostgresSchema } from './postgres-dialect.js';
+import { type PostgresMessageAppend, postgresMessageAppend } from './postgres-message-append.js';
 import type { Database } from './schema.js';
 import { openSqlite, type SqliteHandle } from './sqlite-dialect.js';
 import type { Store } from './store.js';
@@ -20,14 +20,15 @@ export async function createStore(options: StoreOptions, onProblem?: (error: Err
   let db: Kysely<Database>;
   let afterClose: (() => Promise<void>) | undefined;
   let sqlite: SqliteHandle | undefined;
+  let postgresAppend: PostgresMessageAppend | undefined;
   if (options.kind === 'postgres') {
     if (options.schema) await ensurePostgresSchema(options.url, options.schema);
-    db = new Kysely<Database>({
-      dialect: createPostgresDialect(options.url, {
-        ...(options.schema ? { schema: options.schema } : {}),
-        ...(options.poolSize ? { poolSize: options.poolSize } : {}),
-      }),
+    const pool = createPostgresPool(options.url, {
+      ...(options.schema ? { schema: options.schema } : {}),
+      ...(options.poolSize ? { poolSize: options.poolSize } : {}),
     });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    postgresAppend = postgresMessageAppend(pool);
   } else {
     sqlite = openSqlite(options.file, onProblem);
     db = new Kysely<Database>({ dialect: sqlite.dialect });
@@ -42,6 +43,6 @@ export async function createStore(options: StoreOptions, onProblem?: (error: Err
   }
   return createKyselyStore(db, options.kind, {
     ...(afterClose ? { afterClose } : {}),
-    appendFast: sqlite ? sqlite.messageAppend() : postgresMessageAppend(db),
+    appendFast: sqlite ? sqlite.messageAppend() : postgresAppend,
   });
 }

@@ -8,9 +8,15 @@ import pg from 'pg';
 
 const INT8_OID = 20;
 
-/** Create the dialect; `schema` sets the search_path of every pooled connection. */
-export function createPostgresDialect(url: string, options: { schema?: string; poolSize?: number } = {}): PostgresDialect {
-  const pool = new pg.Pool({
+export interface PostgresPoolOptions {
+  /** Sets the search_path of every pooled connection. */
+  schema?: string;
+  poolSize?: number;
+}
+
+/** The pool Kysely runs on (and the message write path, which names its statements: see postgres-message-append.ts). */
+export function createPostgresPool(url: string, options: PostgresPoolOptions = {}): pg.Pool {
+  return new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
@@ -19,7 +25,11 @@ export function createPostgresDialect(url: string, options: { schema?: string; p
         oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  return new PostgresDialect({ pool });
+}
+
+/** Create the dialect over a new pool. */
+export function createPostgresDialect(url: string, options: PostgresPoolOptions = {}): PostgresDialect {
+  return new PostgresDialect({ pool: createPostgresPool(url, options) });
 }
 
 /** Create a schema if missing (with a short-lived client, before the pool pins to it). */

@@ -1,11 +1,9 @@
 import { PG_URL, postgresAvailable, uniqueSchemaName } from '@herald/testkit';
-import { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from './create-store.js';
-import { createPostgresDialect, dropPostgresSchema } from './postgres-dialect.js';
+import { createPostgresPool, dropPostgresSchema } from './postgres-dialect.js';
 import { postgresMessageAppend } from './postgres-message-append.js';
-import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
 // The Store contract suite (test/store.contract.test.ts) checks results, which the Kysely fallback
@@ -16,7 +14,7 @@ const hasPostgres = await postgresAvailable();
 describe.skipIf(!hasPostgres)('postgres message append', () => {
   const schema = uniqueSchemaName();
   const application = `herald_append_${process.pid}`;
-  const nodes: Kysely<Database>[] = [];
+  const nodes: pg.Pool[] = [];
   let store: Store;
   let sender: string;
   let conversations: string[];
@@ -40,11 +38,11 @@ describe.skipIf(!hasPostgres)('postgres message append', () => {
     );
     for (let i = 0; i < 2; i++) {
       const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${application}`;
-      nodes.push(new Kysely<Database>({ dialect: createPostgresDialect(url, { schema }) }));
+      nodes.push(createPostgresPool(url, { schema }));
     }
   });
   afterAll(async () => {
-    await Promise.all(nodes.map((db) => db.destroy()));
+    await Promise.all(nodes.map((pool) => pool.end()));
     await store?.close();
     await dropPostgresSchema(PG_URL, schema);
   });

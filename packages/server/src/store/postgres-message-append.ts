@@ -25,9 +25,10 @@
  *   the original. Every other error is thrown.
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
-import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
+import type pg from 'pg';
 import { messageRow, toMessage } from './message-rows.js';
-import type { Database, MessagesTable } from './schema.js';
+import type { MessagesTable } from './schema.js';
 import type { AppendResult, NewMessage } from './store.js';
 
 export type PostgresMessageAppend = (batch: readonly NewMessage[]) => Promise<AppendResult[] | undefined>;
@@ -117,7 +118,12 @@ type OutcomeRow = { ord: number | null; new_seq: number | null } & {
   [K in keyof Selectable<MessagesTable>]: Selectable<MessagesTable>[K] | null;
 };
 
-export function postgresMessageAppend(db: Kysely<Database>): PostgresMessageAppend {
+/**
+ * Runs on the pool directly, with named statements: each connection parses and plans them once and
+ * then reuses the plan. Sent unnamed (as Kysely sends every query), PostgreSQL parses and plans
+ * the CTE on every call, which cost more of its CPU than executing it.
+ */
+export function postgresMessageAppend(pool: pg.Pool): PostgresMessageAppend {
   return async (batch) => {
     if (batch.length === 0) return [];
     const now = Date.now();
@@ -139,7 +145,11 @@ export function postgresMessageAppend(db: Kysely<Database>): PostgresMessageAppe
     const parameters = columns.map((column) => (single ? rows[0]?.[column] : rows.map((row) => row[column])));
     let outcomes: OutcomeRow[];
     try {
-      ({ rows: outcomes } = await db.executeQuery<OutcomeRow>(CompiledQuery.raw(single ? SINGLE : BATCH, [...parameters, now])));
+      ({ rows: outcomes } = await pool.query<OutcomeRow>({
+        name: single ? 'herald_append_single' : 'herald_append_batch',
+        text: single ? SINGLE : BATCH,
+        values: [...parameters, now],
+      }));
     } catch (error) {
       // Another node stored one of these (sender, clientId) pairs after this statement's snapshot.
       // Any other violation (a duplicate seq above all) is a bug, not a race: it must surface.
