@@ -23,6 +23,7 @@
  * @property {number} chatIntervalMs each chat client sends once per interval
  * @property {number} chatWarmupMs unmeasured chat traffic before the measured window
  * @property {number} chatMs measured chat window
+ * @property {number} chatRounds measured chat windows; the row is the one with the median p99
  * @property {number} messageBytes chat text length
  */
 
@@ -45,6 +46,7 @@ export const FULL = {
   chatIntervalMs: 2000,
   chatWarmupMs: 2000,
   chatMs: 10_000,
+  chatRounds: 3,
   messageBytes: 64,
 };
 
@@ -67,5 +69,6 @@ export const QUICK = {
   chatIntervalMs: 1000,
   chatWarmupMs: 300,
   chatMs: 1500,
+  chatRounds: 1,
   messageBytes: 64,
 };

@@ -61,7 +61,7 @@
  * @property {FanoutStep[]} steps
  */
 
-/** @typedef {WindowResult & { clients: number, rooms: number, rate: number }} ChatResult */
+/** @typedef {WindowResult & { clients: number, rooms: number, rate: number, roundsP99: (number | null)[] }} ChatResult the median round by p99 (latency, CPU), delivery counts over every round (scenarios/chat.mjs) */
 
 /**
  * @typedef {object} TargetResult

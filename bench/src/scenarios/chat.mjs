@@ -3,6 +3,10 @@
  * (phases spread evenly, so the total is a steady stream). Every message must reach both sockets
  * of its room (the peer and the sender's own echo). A short unmeasured warm-up runs first so
  * caches (membership, prepared statements, JIT) are warm in every server alike.
+ * Then `chatRounds` measured windows on the same connections: a p99 is set by its worst 1 %, and one
+ * burst of other work on a shared machine can double it, so the row reports the round with the
+ * median p99 (its latency and CPU figures) and keeps every round's p99; delivery counts cover all
+ * rounds, so one lost message in any round still shows.
  */
 import { connectAll } from '../connect-all.mjs';
 import { DeliveryLedger, messageText } from '../delivery-ledger.mjs';
@@ -51,11 +55,38 @@ export async function runChat(target, plan, pairs) {
       return measure.finish(step, loop, drops.count - droppedBefore);
     };
     await window(plan.chatWarmupMs);
-    const row = await window(plan.chatMs);
-    return { clients: plan.chatClients, rooms: plan.chatClients / 2, rate, ...row };
+    /** @type {import('../results.mjs').WindowResult[]} */
+    const rounds = [];
+    for (let r = 0; r < Math.max(1, plan.chatRounds); r++) rounds.push(await window(plan.chatMs));
+    return { clients: plan.chatClients, rooms: plan.chatClients / 2, rate, ...combineRounds(rounds) };
   } finally {
     ledger = undefined;
     for (const client of clients) client?.close();
     await waitIdle(pid);
   }
+}
+
+/**
+ * One row for several rounds: the median round by p99 for latency and CPU; sums (and "all
+ * complete") for what was delivered.
+ * @param {import('../results.mjs').WindowResult[]} rounds
+ * @returns {import('../results.mjs').WindowResult & { roundsP99: (number | null)[] }}
+ */
+export function combineRounds(rounds) {
+  const byP99 = [...rounds].sort((a, b) => (a.latencyMs.p99 ?? Number.POSITIVE_INFINITY) - (b.latencyMs.p99 ?? Number.POSITIVE_INFINITY));
+  const median = /** @type {import('../results.mjs').WindowResult} */ (byP99[(byP99.length - 1) >> 1]);
+  const sum = (/** @type {(r: import('../results.mjs').WindowResult) => number} */ pick) => rounds.reduce((n, r) => n + pick(r), 0);
+  return {
+    ...median,
+    published: sum((r) => r.published),
+    expectedDeliveries: sum((r) => r.expectedDeliveries),
+    delivered: sum((r) => r.delivered),
+    missing: sum((r) => r.missing),
+    duplicates: sum((r) => r.duplicates),
+    strays: sum((r) => r.strays),
+    complete: rounds.every((r) => r.complete),
+    gaveUp: rounds.some((r) => r.gaveUp),
+    droppedConnections: sum((r) => r.droppedConnections),
+    roundsP99: rounds.map((r) => r.latencyMs.p99),
+  };
 }
