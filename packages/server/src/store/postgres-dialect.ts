@@ -1,9 +1,8 @@
 /**
- * PostgreSQL dialect for scale-out: a pg Pool, optionally pinned to one schema
- * (used by tests so parallel runs never collide). BIGINT columns come back as numbers:
+ * PostgreSQL connections for scale-out: the pg Pool that Kysely's PostgresDialect and the message
+ * write path share, optionally pinned to one schema (used by tests so parallel runs never collide). BIGINT columns come back as numbers:
  * every bigint Herald stores (ms timestamps, seqs) fits in 2^53.
  */
-import { PostgresDialect } from 'kysely';
 import pg from 'pg';
 
 const INT8_OID = 20;
@@ -25,11 +24,6 @@ export function createPostgresPool(url: string, options: PostgresPoolOptions = {
         oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-}
-
-/** Create the dialect over a new pool. */
-export function createPostgresDialect(url: string, options: PostgresPoolOptions = {}): PostgresDialect {
-  return new PostgresDialect({ pool: createPostgresPool(url, options) });
 }
 
 /** Create a schema if missing (with a short-lived client, before the pool pins to it). */

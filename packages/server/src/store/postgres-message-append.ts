@@ -121,7 +121,7 @@ type OutcomeRow = { ord: number | null; new_seq: number | null } & {
 /**
  * Runs on the pool directly, with named statements: each connection parses and plans them once and
  * then reuses the plan. Sent unnamed (as Kysely sends every query), PostgreSQL parses and plans
- * the CTE on every call, which cost more of its CPU than executing it.
+ * the CTE on every call: about half of PostgreSQL's CPU per message went to that.
  */
 export function postgresMessageAppend(pool: pg.Pool): PostgresMessageAppend {
   return async (batch) => {
