@@ -120,3 +120,82 @@ describe.skipIf(!hasPostgres)('postgres message append', () => {
     });
   }
 });
+
+// A named statement's generic plan is made once per connection and kept. Made while `messages` was
+// small, BATCH's plan scanned the whole table for every batch, forever on that connection (the
+// bench's PostgreSQL chat read 14 million rows in 30 s). Batches are planned per call for that reason.
+describe.skipIf(!hasPostgres)('postgres message append on a table that grew', () => {
+  const schema = uniqueSchemaName();
+  let store: Store;
+  let pool: pg.Pool;
+  let monitor: pg.Client;
+
+  beforeAll(async () => {
+    store = await createStore({ kind: 'postgres', url: PG_URL, schema });
+    pool = createPostgresPool(PG_URL, { schema, poolSize: 1 });
+    monitor = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+    await monitor.connect();
+    // No autovacuum: its ANALYZE would replan the statements mid-test and hide a stale plan.
+    await monitor.query('ALTER TABLE messages SET (autovacuum_enabled = false)');
+    await monitor.query('ALTER TABLE conversations SET (autovacuum_enabled = false)');
+  });
+  afterAll(async () => {
+    await monitor?.end();
+    await pool?.end();
+    await store?.close();
+    await dropPostgresSchema(PG_URL, schema);
+  });
+
+  /** messages' counters once they include `inserted` inserts. Backends report when idle, at most once a second unless asked. */
+  const messageStats = async (inserted: number) => {
+    await Promise.all([pool.query('SELECT pg_stat_force_next_flush()'), monitor.query('SELECT pg_stat_force_next_flush()')]);
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+      const { rows } = await monitor.query<{ ins: string; seq_read: string }>(
+        'SELECT n_tup_ins AS ins, seq_tup_read AS seq_read FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2',
+        [schema, 'messages'],
+      );
+      const row = rows[0];
+      if (row && Number(row.ins) >= inserted) return { inserted: Number(row.ins), seqRead: Number(row.seq_read) };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`pg_stat_user_tables did not report ${inserted} message inserts in 15 s`);
+  };
+
+  it('does not scan the whole messages table per write once it has grown', async () => {
+    const sender = (await store.createUser({ email: 'g@example.test', name: 'g', passwordHash: 'x', role: 'user' })).id;
+    const [live, bulk] = await Promise.all(
+      [0, 1].map(() => store.createConversation({ kind: 'group', title: 't', ownerId: sender, directKey: null, memberIds: [sender] })),
+    );
+    const append = postgresMessageAppend(pool);
+    let n = 0;
+    const batch = (size = 2) =>
+      Array.from({ length: size }, () => ({
+        conversationId: live!,
+        senderId: sender,
+        clientId: `g${++n}`,
+        type: 'text' as const,
+        text: 'x',
+        replyTo: null,
+        attachment: null,
+      }));
+    // Enough batches and singles on the pool's one connection, while the table is small, for PostgreSQL to settle on plans.
+    for (let i = 0; i < 8; i++) {
+      expect(await append(batch())).toHaveLength(2);
+      expect(await append(batch(1))).toHaveLength(1);
+    }
+    const rows = 20_000;
+    await monitor.query(
+      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, type, text, created_at)
+       SELECT 'bulk' || g, $1, g, $2, 'bulk' || g, 'text', 'x', 0 FROM generate_series(1, ${rows}) g`,
+      [bulk, sender],
+    );
+    const before = await messageStats(24 + rows);
+    for (let i = 0; i < 10; i++) {
+      expect(await append(batch())).toHaveLength(2);
+      expect(await append(batch(1))).toHaveLength(1);
+    }
+    const after = await messageStats(before.inserted + 30);
+    // A stale plan reads every row for every write (10 × 20,000 or more); index look-ups read none.
+    expect(after.seqRead - before.seqRead).toBeLessThan(rows);
+  }, 40_000);
+});

@@ -119,9 +119,12 @@ type OutcomeRow = { ord: number | null; new_seq: number | null } & {
 };
 
 /**
- * Runs on the pool directly, with named statements: each connection parses and plans them once and
- * then reuses the plan. Sent unnamed (as Kysely sends every query), PostgreSQL parses and plans
- * the CTE on every call: about half of PostgreSQL's CPU per message went to that.
+ * Runs on the pool directly. SINGLE, the common case, is a named statement: each connection parses
+ * and plans it once and then reuses the plan (sent unnamed, as Kysely sends every query, planning
+ * was about half of PostgreSQL's CPU per message). Its look-ups are equalities on unique keys, so
+ * that one plan fits any table size. BATCH stays unnamed, planned for each call: its joins' plan
+ * depends on table sizes, and a reused plan made while `messages` was small scanned the whole
+ * table for every batch from then on (a batch's planning is shared by its messages).
  */
 export function postgresMessageAppend(pool: pg.Pool): PostgresMessageAppend {
   return async (batch) => {
@@ -146,7 +149,7 @@ export function postgresMessageAppend(pool: pg.Pool): PostgresMessageAppend {
     let outcomes: OutcomeRow[];
     try {
       ({ rows: outcomes } = await pool.query<OutcomeRow>({
-        name: single ? 'herald_append_single' : 'herald_append_batch',
+        ...(single ? { name: 'herald_append_single' } : {}),
         text: single ? SINGLE : BATCH,
         values: [...parameters, now],
       }));
