@@ -1,7 +1,8 @@
 /**
  * PostgreSQL connections for scale-out: the pg Pool that Kysely's PostgresDialect and the message
- * write path share, optionally pinned to one schema (used by tests so parallel runs never collide). BIGINT columns come back as numbers:
- * every bigint Herald stores (ms timestamps, seqs) fits in 2^53.
+ * write path share, optionally pinned to one schema (used by tests so parallel runs never
+ * collide). BIGINT columns come back as numbers: every bigint Herald stores (ms timestamps, seqs)
+ * fits in 2^53.
  */
 import pg from 'pg';
 
@@ -13,7 +14,7 @@ export interface PostgresPoolOptions {
   poolSize?: number;
 }
 
-/** The pool Kysely runs on (and the message write path, which names its statements: see postgres-message-append.ts). */
+/** The pool Kysely runs on, and the message write path with its named statement (see postgres-message-append.ts). */
 export function createPostgresPool(url: string, options: PostgresPoolOptions = {}): pg.Pool {
   return new pg.Pool({
     connectionString: url,

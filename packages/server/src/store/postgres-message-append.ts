@@ -33,6 +33,9 @@ import type { AppendResult, NewMessage } from './store.js';
 
 export type PostgresMessageAppend = (batch: readonly NewMessage[]) => Promise<AppendResult[] | undefined>;
 
+/** The text columns both statements take as $1..$9, in this order. */
+const PARAMETER_COLUMNS = ['id', 'conversation_id', 'sender_id', 'client_id', 'type', 'text', 'reply_to', 'attachment', 'file_id'] as const;
+
 const MESSAGE_COLUMNS = 'id, conversation_id, seq, sender_id, client_id, type, text, reply_to, attachment, file_id, created_at';
 
 /**
@@ -144,8 +147,7 @@ export function postgresMessageAppend(pool: pg.Pool): PostgresMessageAppend {
       return { position, first: false };
     });
     const single = rows.length === 1;
-    const columns = ['id', 'conversation_id', 'sender_id', 'client_id', 'type', 'text', 'reply_to', 'attachment', 'file_id'] as const;
-    const parameters = columns.map((column) => (single ? rows[0]?.[column] : rows.map((row) => row[column])));
+    const parameters = PARAMETER_COLUMNS.map((column) => (single ? rows[0]?.[column] : rows.map((row) => row[column])));
     let outcomes: OutcomeRow[];
     try {
       ({ rows: outcomes } = await pool.query<OutcomeRow>({
