@@ -1,4 +1,6 @@
 import type { AddressInfo, Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -69,4 +71,37 @@ it('does not hold more than a few KiB: a long burst in one turn is not a slow co
   expect(sent.every(Boolean)).toBe(true);
   expect(connection.state).not.toBe('closing');
   await until(() => received.length === 140);
+});
+
+it('runs tasks in order and keeps nothing of a finished one', async () => {
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as () => void;
+  const { connection } = await pair();
+  const order: string[] = [];
+  let result: WeakRef<object> | undefined;
+  // In its own scope, so that no promise of this test holds the result either.
+  await (async () => {
+    let release = () => {};
+    const first = connection.inOrder(async () => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      order.push('first');
+    });
+    const second = connection.inOrder(async () => {
+      order.push('second');
+      const message = { text: 'x'.repeat(10_000) };
+      result = new WeakRef(message);
+      return message;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual([]); // the second waits for the first
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+  })();
+  // A WeakRef holds its target until the current job ends; then only the connection could.
+  await new Promise((resolve) => setImmediate(resolve));
+  collect();
+  expect(result?.deref()).toBeUndefined();
 });

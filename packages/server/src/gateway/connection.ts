@@ -42,6 +42,9 @@ const corked: Connection[] = [];
  * look like a slow consumer (the cap check counts held bytes) nor sit in memory for a whole turn. */
 const HOLD_BYTES = 16 * 1024;
 
+/** The chain's settle handler: drops whatever the task settled with. */
+const settled = (): void => {};
+
 function uncorkAll(): void {
   for (const connection of corked.splice(0)) connection.releaseWrites();
 }
@@ -67,7 +70,8 @@ export class Connection {
   private readonly rate: TokenBucket;
   private readonly strikes: TokenBucket;
   private readonly streams = new Map<string, ConversationStream>();
-  private sendChain: Promise<unknown> = Promise.resolve();
+  /** Settles after the last task queued by `inOrder`; always with undefined (see there). */
+  private sendChain: Promise<void> = Promise.resolve();
   private corkedSocket: Socket | undefined;
 
   constructor(
@@ -212,7 +216,11 @@ export class Connection {
   /** Run `task` after every earlier task of this connection: a client's messages keep their send order. */
   inOrder<T>(task: () => Promise<T>): Promise<T> {
     const result = this.sendChain.then(task, task);
-    this.sendChain = result.catch(() => undefined);
+    // Not `result.catch(...)`: that settles with the task's value, which would keep the last
+    // message's whole object graph alive until this client's next frame (seconds), so every message
+    // outlived two scavenges and was promoted, and the old generation's growth forced a
+    // mark-compact every few seconds (20–70 ms pauses, the chat p99).
+    this.sendChain = result.then(settled, settled);
     return result;
   }
 
