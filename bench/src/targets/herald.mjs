@@ -1,6 +1,7 @@
 /**
- * Target: Herald itself, run as `npm start` runs it (`node packages/server/dist/main.js`, built
- * first), on SQLite or PostgreSQL. Accounts and conversations are created through the REST API by
+ * Target: Herald itself, run as `npm start` runs it (`node <flags> packages/server/dist/main.js`,
+ * built first, with the Node flags read from the root package.json's start script), on SQLite or
+ * PostgreSQL. Accounts and conversations are created through the REST API by
  * a separate setup process on the same data (argon2 registration is slow and leaves freed memory
  * behind), then a fresh, pinned server process is started on that data and measured.
  * Invariants: clients speak the real protocol (authenticate, send_message, unsubscribe) and need
@@ -9,7 +10,7 @@
  * user is in several pairs unsubscribes from the others, so each client gets only its own room.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,19 @@ import { heraldApi } from './herald-api.mjs';
 const serverPackage = fileURLToPath(new URL('../../../packages/server/package.json', import.meta.url));
 /** @type {typeof import('pg')} */
 const pg = createRequire(serverPackage)('pg');
+
+/**
+ * The Node flags of the root package.json's `start` script (`node <flags> packages/server/dist/main.js`),
+ * so the bench runs Herald exactly as `npm start` does. Throws if the script no longer has that shape.
+ * @param {string} repoRoot
+ * @returns {string[]}
+ */
+export function startNodeFlags(repoRoot) {
+  const start = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts?.start;
+  const match = /(?:^|&&\s*)node((?:\s+-[^\s]+)*)\s+packages\/server\/dist\/main\.js\s*$/.exec(String(start));
+  if (!match) throw new Error(`package.json "start" (${start}) does not end in "node [flags] packages/server/dist/main.js"`);
+  return (match[1] ?? '').split(/\s+/).filter(Boolean);
+}
 
 let frameCounter = 0;
 const frameId = () => `b${(++frameCounter).toString(36)}`;
@@ -43,6 +57,7 @@ function heraldPort(line) {
 export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log }) {
   const name = `herald-${database}`;
   const main = join(repoRoot, 'packages/server/dist/main.js');
+  const nodeFlags = startNodeFlags(repoRoot);
   /** @type {string | undefined} */
   let dataDir;
   const schema = database === 'postgres' ? `herald_bench_${process.pid}_${Date.now().toString(36)}` : undefined;
@@ -86,7 +101,7 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log 
       if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the root \`npm run bench\` does)`);
       dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
       env.HERALD_DATA_DIR = dataDir;
-      const setup = await launchServer({ label: `${name} setup`, args: [main], env, cpus: undefined, readyPort: heraldPort });
+      const setup = await launchServer({ label: `${name} setup`, args: [...nodeFlags, main], env, cpus: undefined, readyPort: heraldPort });
       try {
         const api = heraldApi(`http://127.0.0.1:${setup.port}`);
         log(`${name}: registering ${layout.users} users (argon2, ~0.1 s of CPU each)`);
@@ -110,7 +125,7 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log 
         await setup.stop();
       }
       const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
-      server = await launchServer({ label: name, args: [...profile, main], env, cpus, readyPort: heraldPort });
+      server = await launchServer({ label: name, args: [...profile, ...nodeFlags, main], env, cpus, readyPort: heraldPort });
     },
     connect(spec) {
       const user = pick(users, spec.user);
