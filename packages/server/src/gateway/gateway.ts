@@ -16,6 +16,7 @@ import { Connection, type ConnectionLimits } from './connection.js';
 import type { FrameRouter } from './frame-router.js';
 import type { LocalSessions } from './local-sessions.js';
 import { type OriginPolicyOptions, originAllowed } from './origin-policy.js';
+import { keepFragmentListYoung } from './young-fragments.js';
 
 export interface GatewayOptions {
   path: string;
@@ -95,6 +96,7 @@ export class Gateway {
       connection.close(CloseCode.Forbidden, 'origin not allowed');
       return;
     }
+    keepFragmentListYoung(ws);
     ws.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
   }
 
