@@ -6,6 +6,7 @@
  *
  * Options: --quick (smoke-sized, < 1 min) · --targets herald-sqlite,herald-postgres,socketio,raw-ws
  * · --scenarios idle,fanout,chat · --rates 10,50,... · --profile (Herald under --cpu-prof)
+ * · --gc-trace (Herald under --trace-gc-nvp; each scenario reports promotion and full collections)
  * · --out DIR · --docs (rewrite docs/performance.md's generated section) · --note TEXT · --no-pin
  * · --set field=number (override one plan field, e.g. --set idleConnections=2000; repeatable)
  */
@@ -13,6 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mainIsolate, summariseGc } from './gc-trace.mjs';
 import { machineInfo, pinCores } from './machine.mjs';
 import { FULL, QUICK } from './plan.mjs';
 import { writeDocsSection } from './report/docs-section.mjs';
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     scenarios: { type: 'string' },
     rates: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'gc-trace': { type: 'boolean', default: false },
     out: { type: 'string' },
     docs: { type: 'boolean', default: false },
     note: { type: 'string' },
@@ -100,6 +103,7 @@ async function main() {
               repoRoot,
               pgUrl,
               profileDir,
+              gcTrace: values['gc-trace'],
               log,
             });
     /** @type {Record<string, any>} */
@@ -113,18 +117,30 @@ async function main() {
     log(`== ${target.label}`);
     try {
       await target.start(layout);
+      /** Runs one scenario; under --gc-trace, adds what the collector did meanwhile. @param {string} scenario @param {() => Promise<any>} run */
+      const measure = async (scenario, run) => {
+        const from = target.gcEvents?.().length ?? 0;
+        const began = performance.now();
+        const result = await run();
+        const events = target.gcEvents?.();
+        if (events && values['gc-trace']) {
+          result.gc = summariseGc(events.slice(from), mainIsolate(events), (performance.now() - began) / 1000);
+          log(`  ${scenario} gc: ${JSON.stringify(result.gc)}`);
+        }
+        return result;
+      };
       if (scenarios.has('idle') && name !== 'herald-postgres') {
         log(`  idle: ${plan.idleConnections} connections`);
-        entry.idle = await runIdle(target, plan);
+        entry.idle = await measure('idle', () => runIdle(target, plan));
         log(`  idle: ${entry.idle.connectPerSec} conn/s, ${entry.idle.rssPerConnectionKiB} KiB/conn`);
       }
       if (scenarios.has('fanout')) {
         log(`  fan-out: ${plan.fanoutSubscribers} subscribers`);
-        entry.fanout = await runFanout(target, plan, log);
+        entry.fanout = await measure('fan-out', () => runFanout(target, plan, log));
       }
       if (scenarios.has('chat')) {
         log(`  chat: ${plan.chatClients} clients`);
-        entry.chat = await runChat(target, plan, pairs);
+        entry.chat = await measure('chat', () => runChat(target, plan, pairs));
         log(`  chat: p99 ${entry.chat.latencyMs?.p99} ms, missing ${entry.chat.missing}, server ${entry.chat.serverCpuPercent}% cpu`);
       }
       entry.serverErrors = target.errors();

@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
  * @property {Record<string, string>} env extra environment
  * @property {string | undefined} cpus taskset CPU list, e.g. "0"; undefined = not pinned
  * @property {(line: string) => number | undefined} readyPort returns the bound port when `line` says the server is up
+ * @property {(line: string) => void} [onLine] sees every line the server prints on stdout
  * @property {string} [cwd]
  * @property {number} [timeoutMs]
  */
@@ -57,6 +58,7 @@ export function launchServer(options) {
     };
     exited.then((code) => fail(new Error(`${options.label} exited with ${code} before listening`)));
     lines.on('line', (line) => {
+      options.onLine?.(line);
       remember(line);
       const port = options.readyPort(line);
       if (port === undefined) return;

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { mapLimit } from '../connect-all.mjs';
 import { messageIdInJson } from '../delivery-ledger.mjs';
+import { parseGcLine } from '../gc-trace.mjs';
 import { pidsNamed } from '../proc-stats.mjs';
 import { launchServer } from '../server-process.mjs';
 import { heraldApi } from './herald-api.mjs';
@@ -51,10 +52,10 @@ function heraldPort(line) {
 
 /**
  * @param {{ database: 'sqlite' | 'postgres', cpus: string | undefined, repoRoot: string, pgUrl: string,
- *           profileDir?: string | undefined, log: (line: string) => void }} options
+ *           profileDir?: string | undefined, gcTrace?: boolean, log: (line: string) => void }} options
  * @returns {import('./target.mjs').Target}
  */
-export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log }) {
+export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTrace = false, log }) {
   const name = `herald-${database}`;
   const main = join(repoRoot, 'packages/server/dist/main.js');
   const nodeFlags = startNodeFlags(repoRoot);
@@ -86,6 +87,8 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log 
   /** @type {Map<number, number[]>} pair indexes of each user */
   const pairsOfUser = new Map();
   const errors = { count: 0, first: /** @type {string | undefined} */ (undefined) };
+  /** @type {import('../gc-trace.mjs').GcEvent[]} */
+  const gcEvents = [];
   const running = () => {
     if (!server) throw new Error(`${name}: not started`);
     return server;
@@ -125,7 +128,21 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log 
         await setup.stop();
       }
       const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
-      server = await launchServer({ label: name, args: [...profile, ...nodeFlags, main], env, cpus, readyPort: heraldPort });
+      const trace = gcTrace ? ['--trace-gc-nvp'] : [];
+      const onLine = gcTrace
+        ? (/** @type {string} */ line) => {
+            const event = parseGcLine(line);
+            if (event) gcEvents.push(event);
+          }
+        : undefined;
+      server = await launchServer({
+        label: name,
+        args: [...profile, ...trace, ...nodeFlags, main],
+        env,
+        cpus,
+        readyPort: heraldPort,
+        onLine,
+      });
     },
     connect(spec) {
       const user = pick(users, spec.user);
@@ -203,6 +220,7 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, log 
       });
     },
     errors: () => ({ ...errors }),
+    gcEvents: () => gcEvents,
     async stop() {
       try {
         await server?.stop();

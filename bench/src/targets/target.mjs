@@ -40,6 +40,7 @@
  * @property {(spec: ClientSpec) => Promise<BenchClient>} connect open one client, resolved once it can send and receive
  * @property {() => { count: number, first: string | undefined }} errors error replies the server sent (Herald)
  * @property {() => Promise<void>} stop stop the server and remove its data
+ * @property {() => import('../gc-trace.mjs').GcEvent[]} [gcEvents] the measured server's collections so far (Herald under `--gc-trace`)
  */
 
 /** Room name for targets whose rooms are plain strings. */
