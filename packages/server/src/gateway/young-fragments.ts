@@ -14,23 +14,35 @@
  * Invariants: a message in progress (fragments not empty) is never touched; when ws's internals
  * are not what this expects, nothing is installed and ws behaves exactly as shipped.
  */
-import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 
-/** The parts of ws's private WebSocket and Receiver this relies on; checked before installing. */
-interface WebSocketInternals {
-  _socket?: Socket | null;
-  _receiver?: { _fragments?: unknown } | null;
+type ReceiverWrite = (this: ReceiverInternals, chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void) => void;
+
+/** The parts of ws's private Receiver this relies on; checked before installing. */
+interface ReceiverInternals {
+  _fragments?: unknown;
+  _write?: ReceiverWrite;
+}
+
+/** Receiver#_write with the swap in front; one shared function, so a connection costs one property. */
+function writeIntoFreshList(
+  this: ReceiverInternals,
+  chunk: Buffer,
+  encoding: BufferEncoding,
+  callback: (error?: Error | null) => void,
+): void {
+  const fragments = this._fragments;
+  if (Array.isArray(fragments) && fragments.length === 0) this._fragments = [];
+  (Object.getPrototypeOf(this) as ReceiverInternals)._write?.call(this, chunk, encoding, callback);
 }
 
 /** Installs the swap on one server-side socket; false (and nothing installed) if ws's internals differ. */
 export function keepFragmentListYoung(ws: WebSocket): boolean {
-  const { _socket: socket, _receiver: receiver } = ws as unknown as WebSocketInternals;
-  if (!socket || typeof socket.prependListener !== 'function' || !receiver || !Array.isArray(receiver._fragments)) return false;
-  // Before ws's own 'data' listener, which hands the chunk to the receiver.
-  socket.prependListener('data', () => {
-    const fragments = receiver._fragments;
-    if (Array.isArray(fragments) && fragments.length === 0) receiver._fragments = [];
-  });
+  const receiver = (ws as unknown as { _receiver?: ReceiverInternals | null })._receiver;
+  if (!receiver || !Array.isArray(receiver._fragments)) return false;
+  const prototype: unknown = Object.getPrototypeOf(receiver);
+  if (typeof (prototype as ReceiverInternals | null)?._write !== 'function' || Object.hasOwn(receiver, '_write')) return false;
+  // Writable#write hands each chunk to `_write`: the swap runs before ws's receiver reads it.
+  receiver._write = writeIntoFreshList;
   return true;
 }
