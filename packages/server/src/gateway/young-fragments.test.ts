@@ -69,7 +69,11 @@ it('leaves a fragmented message in progress alone', async () => {
   expect(await message).toBe('hello, world');
 });
 
-it('does nothing on a socket without the internals it expects', () => {
+it('does nothing on a socket without the internals it expects, or with another ws copy', async () => {
   expect(keepFragmentListYoung({} as WebSocket)).toBe(false);
   expect(keepFragmentListYoung({ _socket: null, _receiver: { _fragments: [] } } as unknown as WebSocket)).toBe(false);
+  expect((await pair()).installed).toBe(true);
+  const foreign = Object.assign(Object.create({ _write() {} }) as object, { _fragments: [] });
+  expect(keepFragmentListYoung({ _receiver: foreign } as unknown as WebSocket)).toBe(false);
+  expect(Object.hasOwn(foreign, '_write')).toBe(false);
 });

@@ -24,6 +24,9 @@ interface ReceiverInternals {
   _write?: ReceiverWrite;
 }
 
+/** ws's own Receiver#_write, taken from the first receiver seen (one ws in the process). */
+let receiverWrite: ReceiverWrite | undefined;
+
 /** Receiver#_write with the swap in front; one shared function, so a connection costs one property. */
 function writeIntoFreshList(
   this: ReceiverInternals,
@@ -33,15 +36,18 @@ function writeIntoFreshList(
 ): void {
   const fragments = this._fragments;
   if (Array.isArray(fragments) && fragments.length === 0) this._fragments = [];
-  (Object.getPrototypeOf(this) as ReceiverInternals)._write?.call(this, chunk, encoding, callback);
+  (receiverWrite as ReceiverWrite).call(this, chunk, encoding, callback);
 }
 
 /** Installs the swap on one server-side socket; false (and nothing installed) if ws's internals differ. */
 export function keepFragmentListYoung(ws: WebSocket): boolean {
   const receiver = (ws as unknown as { _receiver?: ReceiverInternals | null })._receiver;
-  if (!receiver || !Array.isArray(receiver._fragments)) return false;
-  const prototype: unknown = Object.getPrototypeOf(receiver);
-  if (typeof (prototype as ReceiverInternals | null)?._write !== 'function' || Object.hasOwn(receiver, '_write')) return false;
+  if (!receiver || !Array.isArray(receiver._fragments) || Object.hasOwn(receiver, '_write')) return false;
+  const write = (Object.getPrototypeOf(receiver) as ReceiverInternals | null)?._write;
+  if (typeof write !== 'function') return false;
+  receiverWrite ??= write;
+  // A receiver of another ws copy would be handed to the wrong _write: leave it as shipped.
+  if (write !== receiverWrite) return false;
   // Writable#write hands each chunk to `_write`: the swap runs before ws's receiver reads it.
   receiver._write = writeIntoFreshList;
   return true;
