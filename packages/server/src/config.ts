@@ -74,7 +74,8 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_RATE_PER_SECOND: 'per-connection frame rate, token-bucket refill per second (default 20)',
   HERALD_RATE_BURST: 'per-connection token-bucket size (default 40)',
   HERALD_SEND_BUFFER_BYTES: 'unsent bytes a socket may queue before it is closed as a slow consumer (default 1048576)',
-  HERALD_PING_INTERVAL_MS: 'WebSocket ping interval; a socket that has not answered one ping by the next is dropped (default 30000)',
+  HERALD_PING_INTERVAL_MS:
+    'WebSocket liveness: a socket silent this long (no frame, no pong) is pinged, and dropped if it stays silent as long again (default 30000)',
   HERALD_HEARTBEAT_INTERVAL_MS: 'heartbeat interval advertised to clients (default 45000)',
   HERALD_AUTH_TIMEOUT_MS: 'time a new socket has to send `authenticate` (default 5000)',
   HERALD_LOGIN_RATE_LIMIT: 'register/login/refresh attempts per minute per IP (default 10)',

@@ -110,4 +110,27 @@ describe('liveness', () => {
     expect(healthy.ws.readyState).toBe(healthy.ws.OPEN); // the one that answers pings stays
     await healthy.close();
   });
+
+  it('does not ping a peer that keeps talking, and drops it once it falls silent', async () => {
+    const server = await start({ HERALD_PING_INTERVAL_MS: '150' });
+    const user = await new ApiClient(server.url).register('Chatty');
+    const { default: WebSocket } = await import('ws');
+    // Never answers pings: only its own frames can keep it connected.
+    const chatty = new TestSocket(new WebSocket(server.wsUrl, { autoPong: false }));
+    let pings = 0;
+    chatty.ws.on('ping', () => pings++);
+    await new Promise((resolve) => chatty.ws.once('open', resolve));
+    await chatty.authenticate(user.accessToken);
+    // Four ping intervals of talking (a heartbeat every 50 ms, each answered).
+    for (let i = 0; i < 12; i++) {
+      const id = chatty.sendFrame({ action: 'heartbeat', type: 'heartbeat', data: {} });
+      await chatty.waitFor((f) => f.action === 'heartbeat' && f.data.ref === id);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(pings).toBe(0);
+    expect(chatty.ws.readyState).toBe(chatty.ws.OPEN);
+    // Silent from here on: pinged, unanswered, dropped.
+    expect((await chatty.closed).code).toBe(1006);
+    expect(pings).toBeGreaterThanOrEqual(1);
+  });
 });

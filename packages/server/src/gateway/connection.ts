@@ -62,9 +62,8 @@ export class Connection {
   state: ConnectionState = 'authenticating';
   user: User | undefined;
   device: Device | undefined;
-  /** Set by a pong or any frame; cleared by each liveness ping. */
+  /** Set by a pong or any frame; cleared by the liveness sweep that notices it (liveness.ts). */
   alive = true;
-  lastPingAt = Date.now();
   /** Requests being handled; shutdown waits for them. */
   inFlight = 0;
   private readonly rate: TokenBucket;
@@ -233,6 +232,11 @@ export class Connection {
     // Close reasons are limited to 123 bytes by RFC 6455.
     this.socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
     setTimeout(() => this.socket.terminate(), 2_000).unref();
+  }
+
+  /** A WebSocket ping (liveness.ts decides when); nothing once the socket is no longer open. */
+  ping(): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
   }
 
   /** Drop a dead peer without a close handshake. */

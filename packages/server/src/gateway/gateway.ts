@@ -1,6 +1,6 @@
 /**
  * Gateway: the `/ws` endpoint. Owns the `ws` server, the upgrade (path and Origin checks), the
- * per-frame pipeline (size -> rate -> decode -> auth state -> FrameRouter), liveness, and the
+ * per-frame pipeline (size -> rate -> decode -> auth state -> FrameRouter), liveness (liveness.ts), and the
  * socket half of graceful shutdown.
  * Invariants: a bad frame gets an error frame and the connection keeps serving; only repeated
  * abuse (4008), a hard-cap frame (1009), bad auth (4001), a foreign Origin (4003), a slow reader
@@ -14,6 +14,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Metrics } from '../metrics.js';
 import { Connection, type ConnectionLimits } from './connection.js';
 import type { FrameRouter } from './frame-router.js';
+import { Liveness } from './liveness.js';
 import type { LocalSessions } from './local-sessions.js';
 import { type OriginPolicyOptions, originAllowed } from './origin-policy.js';
 import { keepFragmentListYoung } from './young-fragments.js';
@@ -40,7 +41,7 @@ function byteLength(data: RawData): number {
 export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
-  private readonly sweepTimer: NodeJS.Timeout;
+  private readonly liveness: Liveness<Connection>;
   private accepting = true;
 
   constructor(
@@ -52,9 +53,11 @@ export class Gateway {
   ) {
     // perMessageDeflate off: it costs CPU and memory per socket for little gain on small chat frames.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: hardCap(options.maxFrameBytes), perMessageDeflate: false });
-    const tick = Math.max(50, Math.min(1000, options.pingIntervalMs / 2, options.authTimeoutMs / 2));
-    this.sweepTimer = setInterval(() => this.sweep(), tick);
-    this.sweepTimer.unref();
+    this.liveness = new Liveness(this.connections, {
+      authTimeoutMs: options.authTimeoutMs,
+      pingIntervalMs: options.pingIntervalMs,
+      onDead: (connection) => this.log.debug({ connectionId: connection.id }, 'dropping unresponsive socket'),
+    });
   }
 
   /** Route HTTP upgrades on `path` to this gateway. */
@@ -160,33 +163,13 @@ export class Gateway {
       });
   }
 
-  /** One timer for every connection: authentication deadline and ping/pong liveness. */
-  private sweep(): void {
-    const now = Date.now();
-    for (const connection of this.connections) {
-      if (connection.state === 'authenticating' && now - connection.openedAt > this.options.authTimeoutMs) {
-        connection.close(CloseCode.Unauthorized, 'authentication timeout');
-        continue;
-      }
-      if (connection.state !== 'ready' || now - connection.lastPingAt < this.options.pingIntervalMs) continue;
-      if (!connection.alive) {
-        this.log.debug({ connectionId: connection.id }, 'dropping unresponsive socket');
-        connection.terminate(CloseCode.Timeout);
-        continue;
-      }
-      connection.alive = false;
-      connection.lastPingAt = now;
-      if (connection.socket.readyState === WebSocket.OPEN) connection.socket.ping();
-    }
-  }
-
   /**
    * Graceful stop: refuse new sockets, let in-flight requests finish (bounded), then close every
    * socket with 1001 and wait for them to go.
    */
   async shutdown(timeoutMs = 5_000): Promise<void> {
     this.accepting = false;
-    clearInterval(this.sweepTimer);
+    this.liveness.stop();
     const deadline = Date.now() + timeoutMs;
     while ([...this.connections].some((c) => c.inFlight > 0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -1,0 +1,113 @@
+/**
+ * Liveness: one timer for every connection of the node, for the authentication deadline and for
+ * dead peers. A connection heard from (any frame, or a pong) within the ping interval is alive by
+ * that fact and is not pinged; a silent one is pinged, and dropped (4010) if it is still silent one
+ * interval after the ping.
+ * Invariants: no per-connection timers; a peer is never dropped without having been pinged and
+ * given a full interval to answer; the pings due in one sweep go out at most `PING_SLICE` per
+ * event-loop turn, with I/O in between. Connections that opened together (a deploy, a network
+ * blip, a benchmark) stay in phase for as long as they live, and pinging thousands of them in one
+ * turn held the event loop for tens of milliseconds at every interval.
+ */
+import { CloseCode } from '@herald/protocol';
+
+/** The part of a connection that liveness reads and acts on. */
+export interface LiveConnection {
+  readonly state: 'authenticating' | 'ready' | 'closing' | 'closed';
+  readonly openedAt: number;
+  /** Set by whoever reads the socket on each frame or pong; cleared by the sweep that notices it. */
+  alive: boolean;
+  close(code: number, reason: string): void;
+  terminate(code: number): void;
+  /** Send a WebSocket ping (a no-op when the socket is no longer open). */
+  ping(): void;
+}
+
+export interface LivenessOptions<C extends LiveConnection> {
+  authTimeoutMs: number;
+  pingIntervalMs: number;
+  /** Told of each peer dropped for not answering. */
+  onDead?: (connection: C) => void;
+}
+
+/** Pings sent per event-loop turn: each is a system call, and a turn should stay well under a millisecond or two. */
+export const PING_SLICE = 64;
+
+interface Watch {
+  /** When the sweep last found the connection alive (or when it opened). */
+  heardAt: number;
+  /** When the unanswered ping went out; 0 when none is outstanding. */
+  pingSentAt: number;
+}
+
+export class Liveness<C extends LiveConnection> {
+  private readonly watches = new WeakMap<C, Watch>();
+  private readonly timer: NodeJS.Timeout;
+  /** Pings waiting for their slice (a sweep's wave, sent across turns). */
+  private queue: C[] = [];
+  private sending = false;
+
+  constructor(
+    private readonly connections: Iterable<C>,
+    private readonly options: LivenessOptions<C>,
+  ) {
+    // Twice per interval at least: a silent peer is pinged at most half an interval late.
+    const tick = Math.max(50, Math.min(1000, options.pingIntervalMs / 2, options.authTimeoutMs / 2));
+    this.timer = setInterval(() => this.sweep(Date.now()), tick);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.queue = [];
+  }
+
+  /** One pass over every connection (exposed for tests; the timer calls it). */
+  sweep(now: number): void {
+    const { authTimeoutMs, pingIntervalMs } = this.options;
+    for (const connection of this.connections) {
+      if (connection.state === 'authenticating') {
+        if (now - connection.openedAt > authTimeoutMs) connection.close(CloseCode.Unauthorized, 'authentication timeout');
+        continue;
+      }
+      if (connection.state !== 'ready') continue;
+      let watch = this.watches.get(connection);
+      if (!watch) {
+        watch = { heardAt: now, pingSentAt: 0 };
+        this.watches.set(connection, watch);
+      }
+      if (connection.alive) {
+        connection.alive = false;
+        watch.heardAt = now;
+        watch.pingSentAt = 0;
+      }
+      if (watch.pingSentAt !== 0) {
+        if (now - watch.pingSentAt >= pingIntervalMs) {
+          this.options.onDead?.(connection);
+          connection.terminate(CloseCode.Timeout);
+        }
+        continue;
+      }
+      if (now - watch.heardAt >= pingIntervalMs) {
+        watch.pingSentAt = now;
+        this.queue.push(connection);
+      }
+    }
+    if (!this.sending && this.queue.length > 0) {
+      this.sending = true;
+      this.sendSlice();
+    }
+  }
+
+  private sendSlice(): void {
+    const slice = this.queue.splice(0, PING_SLICE);
+    for (const connection of slice) {
+      if (connection.state === 'ready') connection.ping();
+    }
+    if (this.queue.length === 0) {
+      this.sending = false;
+      return;
+    }
+    setImmediate(() => this.sendSlice());
+  }
+}
