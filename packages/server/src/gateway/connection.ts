@@ -28,7 +28,7 @@ export type ConnectionState = 'authenticating' | 'ready' | 'closing' | 'closed';
 
 /** The parts of ws's private Sender a pre-framed write relies on; checked before every use. */
 interface SenderInternals {
-  _sender?: { sendFrame?: (list: Buffer[]) => void; _state?: number; _queue?: unknown[] } | null;
+  _sender?: { sendFrame?: (list: readonly Buffer[]) => void; _state?: number; _queue?: unknown[] } | null;
 }
 
 /**
@@ -182,11 +182,12 @@ export class Connection {
   }
 
   /**
-   * A conversation event from the bus for this connection's user. `frame` is the complete WebSocket
-   * frame (header + payload) built once per broadcast; `data` the payload, for the fallback path.
+   * A conversation event from the bus for this connection's user. `frame` holds the complete
+   * WebSocket frame (header + payload), built once per broadcast and shared by every recipient
+   * (ws's sender only reads the list); `data` is the payload, for the fallback path.
    * Returns true when it was written (the caller counts frames for the whole broadcast).
    */
-  deliver(event: ConversationEvent, data: Buffer, frame: Buffer): boolean {
+  deliver(event: ConversationEvent, data: Buffer, frame: readonly [Buffer]): boolean {
     const stream = this.stream(event.conversationId);
     if (stream.muted) return false;
     if (!stream.offer(event) || !this.writable()) return false;
@@ -195,7 +196,7 @@ export class Connection {
     this.holdWrites();
     const sender = (this.socket as unknown as SenderInternals)._sender;
     if (sender && typeof sender.sendFrame === 'function' && sender._state === 0 && sender._queue?.length === 0) {
-      sender.sendFrame([frame]);
+      sender.sendFrame(frame);
     } else {
       this.socket.send(data, { binary: false });
     }

@@ -122,8 +122,9 @@ export class LocalSessions {
 
   private fanOut(event: ConversationEvent): void {
     // Encode and frame once; every socket gets the same bytes (ws would otherwise re-encode and re-frame per send).
+    // The one-element list is what ws's sender takes; sharing it keeps the loop free of per-recipient allocations.
     let data: Buffer | undefined;
-    let frame: Buffer | undefined;
+    let frame: readonly [Buffer] | undefined;
     let sent = 0;
     for (const userId of event.memberIds) {
       const set = this.byUser.get(userId);
@@ -131,7 +132,7 @@ export class LocalSessions {
       for (const connection of set) {
         if (!data || !frame) {
           data = Buffer.from(event.frame);
-          frame = Buffer.concat(Sender.frame(data, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: true }));
+          frame = [Buffer.concat(Sender.frame(data, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: true }))];
         }
         if (connection.deliver(event, data, frame)) sent++;
       }
