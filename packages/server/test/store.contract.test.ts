@@ -150,6 +150,17 @@ for (const backend of backends) {
       ).rejects.toThrow();
     });
 
+    it('gives messages ids that sort in the order they were stored (index inserts at the right edge)', async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      const c = await store.createConversation({ kind: 'group', title: 'ids', ownerId: a.id, directKey: null, memberIds: [a.id, b.id] });
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) ids.push((await store.appendMessage(msg(c, i % 2 ? a.id : b.id, `id-order-${i}`))).message.id);
+      const batch = await store.appendMessages(Array.from({ length: 10 }, (_, i) => msg(c, a.id, `id-order-batch-${i}`)));
+      ids.push(...batch.map((r) => r.message.id));
+      expect(new Set(ids).size).toBe(20);
+      expect([...ids].sort()).toEqual(ids);
+    });
+
     it('appends a batch in one go: consecutive seqs per conversation, repeats resolved, all or nothing', async () => {
       const [a, b] = [await newUser(), await newUser()];
       const c1 = await store.createConversation({ kind: 'group', title: 'b1', ownerId: a.id, directKey: null, memberIds: [a.id, b.id] });

@@ -1,9 +1,9 @@
 /**
  * The row a message is stored as, and back: shared by the Kysely store and SQLite's fast write path.
  */
-import { randomUUID } from 'node:crypto';
 import type { Attachment, Message, MessageType } from '@herald/protocol';
 import type { Selectable } from 'kysely';
+import { timeOrderedId } from '../util/time-ordered-id.js';
 import type { MessagesTable } from './schema.js';
 import type { NewMessage } from './store.js';
 
@@ -22,10 +22,13 @@ export function toMessage(row: Selectable<MessagesTable>): Message {
   };
 }
 
-/** The row a new message is stored as. */
+/**
+ * The row a new message is stored as. Its id is time-ordered, so the primary-key index takes
+ * each new message at its right edge instead of at a random page (see time-ordered-id.ts).
+ */
 export function messageRow(message: NewMessage, seq: number, now: number): Selectable<MessagesTable> {
   return {
-    id: randomUUID(),
+    id: timeOrderedId(now),
     conversation_id: message.conversationId,
     seq,
     sender_id: message.senderId,
