@@ -64,6 +64,9 @@ export class Connection {
   device: Device | undefined;
   /** Set by a pong or any frame; cleared by the liveness sweep that notices it (liveness.ts). */
   alive = true;
+  /** Kept by liveness.ts: when a sweep last found the peer alive; when the unanswered ping went out (0: none). */
+  heardAt = this.openedAt;
+  pingSentAt = 0;
   /** Requests being handled; shutdown waits for them. */
   inFlight = 0;
   private readonly rate: TokenBucket;

@@ -9,9 +9,13 @@ import { type LiveConnection, Liveness, PING_SLICE } from './liveness.js';
 class Peer implements LiveConnection {
   state: LiveConnection['state'] = 'ready';
   alive = true;
+  heardAt: number;
+  pingSentAt = 0;
   pings = 0;
   closedWith: number | undefined;
-  constructor(readonly openedAt = 0) {}
+  constructor(readonly openedAt = 0) {
+    this.heardAt = openedAt;
+  }
   close(code: number): void {
     this.closedWith = code;
     this.state = 'closing';

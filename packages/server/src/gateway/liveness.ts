@@ -17,6 +17,10 @@ export interface LiveConnection {
   readonly openedAt: number;
   /** Set by whoever reads the socket on each frame or pong; cleared by the sweep that notices it. */
   alive: boolean;
+  /** Kept by liveness: when a sweep last found the peer alive (start: `openedAt`). */
+  heardAt: number;
+  /** Kept by liveness: when the unanswered ping went out (0: none; start: 0). */
+  pingSentAt: number;
   close(code: number, reason: string): void;
   terminate(code: number): void;
   /** Send a WebSocket ping (a no-op when the socket is no longer open). */
@@ -33,15 +37,7 @@ export interface LivenessOptions<C extends LiveConnection> {
 /** Pings sent per event-loop turn: each is a system call, and a turn should stay well under a millisecond or two. */
 export const PING_SLICE = 64;
 
-interface Watch {
-  /** When the sweep last found the connection alive (or when it opened). */
-  heardAt: number;
-  /** When the unanswered ping went out; 0 when none is outstanding. */
-  pingSentAt: number;
-}
-
 export class Liveness<C extends LiveConnection> {
-  private readonly watches = new WeakMap<C, Watch>();
   private readonly timer: NodeJS.Timeout;
   /** Pings waiting for their slice (a sweep's wave, sent across turns). */
   private queue: C[] = [];
@@ -71,25 +67,20 @@ export class Liveness<C extends LiveConnection> {
         continue;
       }
       if (connection.state !== 'ready') continue;
-      let watch = this.watches.get(connection);
-      if (!watch) {
-        watch = { heardAt: now, pingSentAt: 0 };
-        this.watches.set(connection, watch);
-      }
       if (connection.alive) {
         connection.alive = false;
-        watch.heardAt = now;
-        watch.pingSentAt = 0;
+        connection.heardAt = now;
+        connection.pingSentAt = 0;
       }
-      if (watch.pingSentAt !== 0) {
-        if (now - watch.pingSentAt >= pingIntervalMs) {
+      if (connection.pingSentAt !== 0) {
+        if (now - connection.pingSentAt >= pingIntervalMs) {
           this.options.onDead?.(connection);
           connection.terminate(CloseCode.Timeout);
         }
         continue;
       }
-      if (now - watch.heardAt >= pingIntervalMs) {
-        watch.pingSentAt = now;
+      if (now - connection.heardAt >= pingIntervalMs) {
+        connection.pingSentAt = now;
         this.queue.push(connection);
       }
     }
