@@ -7,6 +7,7 @@
  * Options: --quick (smoke-sized, < 1 min) · --targets herald-sqlite,herald-postgres,socketio,raw-ws
  * · --scenarios idle,fanout,chat · --rates 10,50,... · --profile (Herald under --cpu-prof)
  * · --gc-trace (Herald under --trace-gc-nvp; each scenario reports promotion and full collections)
+ * · --loop-stalls (every server with an event-loop stall monitor preloaded; each scenario reports its stalls)
  * · --out DIR · --docs (rewrite docs/performance.md's generated section) · --note TEXT · --no-pin
  * · --set field=number (override one plan field, e.g. --set idleConnections=2000; repeatable)
  */
@@ -15,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mainIsolate, summariseGc } from './gc-trace.mjs';
+import { summariseStalls } from './loop-stalls.mjs';
 import { machineInfo, pinCores } from './machine.mjs';
 import { FULL, QUICK } from './plan.mjs';
 import { writeDocsSection } from './report/docs-section.mjs';
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     rates: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'gc-trace': { type: 'boolean', default: false },
+    'loop-stalls': { type: 'boolean', default: false },
     out: { type: 'string' },
     docs: { type: 'boolean', default: false },
     note: { type: 'string' },
@@ -94,9 +97,9 @@ async function main() {
   for (const name of targetNames) {
     const target =
       name === 'socketio'
-        ? socketIoTarget({ cpus: pinning.server })
+        ? socketIoTarget({ cpus: pinning.server, loopStalls: values['loop-stalls'] })
         : name === 'raw-ws'
-          ? rawWsTarget({ cpus: pinning.server })
+          ? rawWsTarget({ cpus: pinning.server, loopStalls: values['loop-stalls'] })
           : heraldTarget({
               database: name === 'herald-postgres' ? 'postgres' : 'sqlite',
               cpus: pinning.server,
@@ -104,6 +107,7 @@ async function main() {
               pgUrl,
               profileDir,
               gcTrace: values['gc-trace'],
+              loopStalls: values['loop-stalls'],
               log,
             });
     /** @type {Record<string, any>} */
@@ -117,15 +121,25 @@ async function main() {
     log(`== ${target.label}`);
     try {
       await target.start(layout);
-      /** Runs one scenario; under --gc-trace, adds what the collector did meanwhile. @param {string} scenario @param {() => Promise<any>} run */
+      /**
+       * Runs one scenario; under --gc-trace adds what the collector did meanwhile, under
+       * --loop-stalls how the server's event loop was held. @param {string} scenario @param {() => Promise<any>} run
+       */
       const measure = async (scenario, run) => {
         const from = target.gcEvents?.().length ?? 0;
         const began = performance.now();
+        const beganAt = Date.now();
         const result = await run();
         const events = target.gcEvents?.();
         if (events && values['gc-trace']) {
           result.gc = summariseGc(events.slice(from), mainIsolate(events), (performance.now() - began) / 1000);
           log(`  ${scenario} gc: ${JSON.stringify(result.gc)}`);
+        }
+        const stalls = target.stallEvents?.();
+        if (stalls && values['loop-stalls']) {
+          // Not `loopStalls`: a window's own figures (a fan-out step's, the chat's median round's) go by that name.
+          result.scenarioLoopStalls = summariseStalls(stalls, beganAt, Date.now());
+          log(`  ${scenario} loop stalls (whole scenario, connecting included): ${JSON.stringify(result.scenarioLoopStalls)}`);
         }
         return result;
       };

@@ -33,6 +33,7 @@
  * @property {number | null} databaseCpuUsPerDelivery
  * @property {number} loadgenCpuPercent
  * @property {number} loadgenCpuWaitPercent
+ * @property {ReturnType<typeof import('./loop-stalls.mjs').summariseStalls>} [loopStalls] the server's event-loop stalls in the window (under `--loop-stalls`)
  */
 
 /**
@@ -61,7 +62,7 @@
  * @property {FanoutStep[]} steps
  */
 
-/** @typedef {WindowResult & { clients: number, rooms: number, rate: number, roundsP99: (number | null)[] }} ChatResult the median round by p99 (latency, CPU), delivery counts over every round (scenarios/chat.mjs) */
+/** @typedef {WindowResult & { clients: number, rooms: number, rate: number, roundsP99: (number | null)[], roundsLongestStallMs?: (number | null)[] }} ChatResult the median round by p99 (latency, CPU), delivery counts over every round (scenarios/chat.mjs) */
 
 /**
  * @typedef {object} TargetResult

@@ -44,7 +44,7 @@ export async function runChat(target, plan, pairs) {
       const droppedBefore = drops.count;
       const step = new DeliveryLedger(Math.ceil((rate * durationMs) / 1000) + 1, 2);
       ledger = step;
-      const measure = startWindow(pid, target.databasePids());
+      const measure = startWindow(pid, target.databasePids(), target.stallEvents);
       const loop = await runOpenLoop({
         rate,
         durationMs,
@@ -88,5 +88,6 @@ export function combineRounds(rounds) {
     gaveUp: rounds.some((r) => r.gaveUp),
     droppedConnections: sum((r) => r.droppedConnections),
     roundsP99: rounds.map((r) => r.latencyMs.p99),
+    ...(median.loopStalls ? { roundsLongestStallMs: rounds.map((r) => r.loopStalls?.longestMs ?? null) } : {}),
   };
 }

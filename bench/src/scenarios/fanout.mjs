@@ -40,7 +40,7 @@ export async function runFanout(target, plan, log) {
       const droppedBefore = drops.count;
       const step = new DeliveryLedger(Math.ceil((rate * plan.stepMs) / 1000) + 1, plan.fanoutSubscribers);
       ledger = step;
-      const window = startWindow(pid, target.databasePids());
+      const window = startWindow(pid, target.databasePids(), target.stallEvents);
       const loop = await runOpenLoop({
         rate,
         durationMs: plan.stepMs,

@@ -3,14 +3,17 @@
  * server CPU per delivery and the load generator's own CPU (so a saturated generator is visible),
  * plus how long each was runnable but kept off its CPU by other processes (a shared machine).
  */
+import { summariseStalls } from '../loop-stalls.mjs';
 import { cpuMeter, groupCpuMeter } from '../proc-stats.mjs';
 
 /**
  * Start measuring a window; `finish` turns a ledger and the publish loop's timing into the report row.
  * @param {number} pid the server
  * @param {number[]} databasePids processes doing the server's database work (PostgreSQL backends), measured apart
+ * @param {(() => import('../loop-stalls.mjs').LoopStall[]) | undefined} [stalls] the server's event-loop stalls (under `--loop-stalls`)
  */
-export function startWindow(pid, databasePids) {
+export function startWindow(pid, databasePids, stalls) {
+  const startedAt = Date.now();
   const server = cpuMeter(pid);
   const loadgen = cpuMeter(process.pid);
   const database = groupCpuMeter(databasePids);
@@ -39,6 +42,7 @@ export function startWindow(pid, databasePids) {
         databaseCpuUsPerDelivery: databaseNs === null || !summary.delivered ? null : round2(databaseNs / 1e3 / summary.delivered),
         loadgenCpuPercent: round1((own.cpuNs / 1e6 / wallMs) * 100),
         loadgenCpuWaitPercent: round1((own.waitNs / 1e6 / wallMs) * 100),
+        ...(stalls ? { loopStalls: summariseStalls(stalls(), startedAt, Date.now()) } : {}),
       };
     },
   };

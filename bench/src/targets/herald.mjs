@@ -19,6 +19,7 @@ import WebSocket from 'ws';
 import { mapLimit } from '../connect-all.mjs';
 import { messageIdInJson } from '../delivery-ledger.mjs';
 import { parseGcLine } from '../gc-trace.mjs';
+import { stallWatch } from '../loop-stalls.mjs';
 import { pidsNamed } from '../proc-stats.mjs';
 import { launchServer } from '../server-process.mjs';
 import { heraldApi } from './herald-api.mjs';
@@ -52,10 +53,11 @@ function heraldPort(line) {
 
 /**
  * @param {{ database: 'sqlite' | 'postgres', cpus: string | undefined, repoRoot: string, pgUrl: string,
- *           profileDir?: string | undefined, gcTrace?: boolean, log: (line: string) => void }} options
+ *           profileDir?: string | undefined, gcTrace?: boolean, loopStalls?: boolean, log: (line: string) => void }} options
  * @returns {import('./target.mjs').Target}
  */
-export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTrace = false, log }) {
+export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTrace = false, loopStalls = false, log }) {
+  const stalls = stallWatch(loopStalls);
   const name = `herald-${database}`;
   const main = join(repoRoot, 'packages/server/dist/main.js');
   const nodeFlags = startNodeFlags(repoRoot);
@@ -129,15 +131,15 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTr
       }
       const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
       const trace = gcTrace ? ['--trace-gc-nvp'] : [];
-      const onLine = gcTrace
-        ? (/** @type {string} */ line) => {
-            const event = parseGcLine(line);
-            if (event) gcEvents.push(event);
-          }
-        : undefined;
+      const onLine = (/** @type {string} */ line) => {
+        stalls.onLine(line);
+        if (!gcTrace) return;
+        const event = parseGcLine(line);
+        if (event) gcEvents.push(event);
+      };
       server = await launchServer({
         label: name,
-        args: [...profile, ...trace, ...nodeFlags, main],
+        args: [...profile, ...trace, ...stalls.args, ...nodeFlags, main],
         env,
         cpus,
         readyPort: heraldPort,
@@ -221,6 +223,7 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTr
     },
     errors: () => ({ ...errors }),
     gcEvents: () => gcEvents,
+    stallEvents: loopStalls ? stalls.events : undefined,
     async stop() {
       try {
         await server?.stop();

@@ -5,13 +5,15 @@
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { messageIdInJson } from '../delivery-ledger.mjs';
+import { stallWatch } from '../loop-stalls.mjs';
 import { launchServer, readyJsonPort } from '../server-process.mjs';
 import { roomName } from './target.mjs';
 
 const script = fileURLToPath(new URL('../servers/raw-ws-server.mjs', import.meta.url));
 
-/** @param {{ cpus: string | undefined }} options @returns {import('./target.mjs').Target} */
-export function rawWsTarget({ cpus }) {
+/** @param {{ cpus: string | undefined, loopStalls?: boolean }} options @returns {import('./target.mjs').Target} */
+export function rawWsTarget({ cpus, loopStalls = false }) {
+  const stalls = stallWatch(loopStalls);
   /** @type {import('../server-process.mjs').ServerProcess | undefined} */
   let server;
   const running = () => {
@@ -24,7 +26,14 @@ export function rawWsTarget({ cpus }) {
     pid: () => running().pid,
     databasePids: () => [],
     async start() {
-      server = await launchServer({ label: 'raw ws server', args: [script], env: {}, cpus, readyPort: readyJsonPort });
+      server = await launchServer({
+        label: 'raw ws server',
+        args: [...stalls.args, script],
+        env: {},
+        cpus,
+        readyPort: readyJsonPort,
+        onLine: stalls.onLine,
+      });
     },
     connect(spec) {
       const url = `ws://127.0.0.1:${running().port}/?room=${roomName(spec.room)}`;
@@ -48,6 +57,7 @@ export function rawWsTarget({ cpus }) {
         });
       });
     },
+    stallEvents: loopStalls ? stalls.events : undefined,
     errors: () => ({ count: 0, first: undefined }),
     async stop() {
       await server?.stop();

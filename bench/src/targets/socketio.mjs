@@ -5,13 +5,15 @@
 import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { messageIdOf } from '../delivery-ledger.mjs';
+import { stallWatch } from '../loop-stalls.mjs';
 import { launchServer, readyJsonPort } from '../server-process.mjs';
 import { roomName } from './target.mjs';
 
 const script = fileURLToPath(new URL('../servers/socketio-server.mjs', import.meta.url));
 
-/** @param {{ cpus: string | undefined }} options @returns {import('./target.mjs').Target} */
-export function socketIoTarget({ cpus }) {
+/** @param {{ cpus: string | undefined, loopStalls?: boolean }} options @returns {import('./target.mjs').Target} */
+export function socketIoTarget({ cpus, loopStalls = false }) {
+  const stalls = stallWatch(loopStalls);
   /** @type {import('../server-process.mjs').ServerProcess | undefined} */
   let server;
   const running = () => {
@@ -24,7 +26,14 @@ export function socketIoTarget({ cpus }) {
     pid: () => running().pid,
     databasePids: () => [],
     async start() {
-      server = await launchServer({ label: 'Socket.IO server', args: [script], env: {}, cpus, readyPort: readyJsonPort });
+      server = await launchServer({
+        label: 'Socket.IO server',
+        args: [...stalls.args, script],
+        env: {},
+        cpus,
+        readyPort: readyJsonPort,
+        onLine: stalls.onLine,
+      });
     },
     connect(spec) {
       const socket = io(`http://127.0.0.1:${running().port}`, {
@@ -55,6 +64,7 @@ export function socketIoTarget({ cpus }) {
         });
       });
     },
+    stallEvents: loopStalls ? stalls.events : undefined,
     errors: () => ({ count: 0, first: undefined }),
     async stop() {
       await server?.stop();

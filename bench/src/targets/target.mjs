@@ -41,6 +41,7 @@
  * @property {() => { count: number, first: string | undefined }} errors error replies the server sent (Herald)
  * @property {() => Promise<void>} stop stop the server and remove its data
  * @property {() => import('../gc-trace.mjs').GcEvent[]} [gcEvents] the measured server's collections so far (Herald under `--gc-trace`)
+ * @property {() => import('../loop-stalls.mjs').LoopStall[]} [stallEvents] the measured server's event-loop stalls so far (under `--loop-stalls`)
  */
 
 /** Room name for targets whose rooms are plain strings. */

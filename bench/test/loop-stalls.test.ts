@@ -1,0 +1,73 @@
+/** `--loop-stalls`: the preloaded monitor in a real Node process, and one window's summary. */
+import { spawn } from 'node:child_process';
+import { expect, it } from 'vitest';
+import { type LoopStall, parseStallLine, STALL_MONITOR, stallWatch, summariseStalls } from '../src/loop-stalls.mjs';
+
+/** Runs `script` under the monitor; resolves with the stalls and the other lines it printed once it exits. */
+function run(script: string): Promise<{ stalls: LoopStall[]; lines: string[] }> {
+  const watch = stallWatch(true);
+  const lines: string[] = [];
+  const child = spawn(process.execPath, [...watch.args, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let buffered = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const complete = buffered.split('\n');
+    buffered = complete.pop() ?? '';
+    for (const line of complete) {
+      watch.onLine(line);
+      if (!parseStallLine(line)) lines.push(line);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve({ stalls: watch.events(), lines }) : reject(new Error(`exited with ${code}`))));
+  });
+}
+
+it('reports a blocked event loop, with when it began and for how long', async () => {
+  // Let the monitor tick, hold the loop for 60 ms, tick again, then exit (the monitor never keeps it alive).
+  const { stalls, lines } = await run(
+    `setTimeout(() => { console.log('blocking ' + Date.now()); const end = Date.now() + 60; while (Date.now() < end); setTimeout(() => {}, 20); }, 30);`,
+  );
+  expect(lines).toHaveLength(1);
+  const blockedAt = Number(lines[0]?.split(' ')[1]);
+  // The stall that holds the block: it began at the last tick before it, at most a tick (2 ms) and some scheduling earlier.
+  const block = stalls.find((s) => s.at <= blockedAt && s.at >= blockedAt - 20);
+  expect(block, JSON.stringify({ blockedAt, stalls })).toBeDefined();
+  expect(block!.ms).toBeGreaterThanOrEqual(55);
+});
+
+it('adds nothing to a server started without it', () => {
+  const watch = stallWatch(false);
+  watch.onLine('[loop-stall] 1764460800000 12.5');
+  expect(watch.args).toEqual([]);
+  expect(watch.events()).toEqual([]);
+  expect(STALL_MONITOR).toMatch(/loop-stall-monitor\.cjs$/);
+});
+
+it('reads only monitor lines', () => {
+  expect(parseStallLine('[loop-stall] 1764460800000 12.5')).toEqual({ at: 1764460800000, ms: 12.5 });
+  expect(parseStallLine('{"level":30,"msg":"herald listening"}')).toBeUndefined();
+  expect(parseStallLine('[loop-stall] soon 3')).toBeUndefined();
+});
+
+it("sums up one window's stalls and leaves out those outside it", () => {
+  const at = 1_000_000;
+  const stalls = [
+    { at: at - 1, ms: 80 }, // before the window
+    { at, ms: 4 },
+    { at: at + 100, ms: 6 },
+    { at: at + 200, ms: 25 },
+    { at: at + 300, ms: 55 },
+    { at: at + 2_000, ms: 9 },
+    { at: at + 2_001, ms: 90 }, // after it
+  ];
+  expect(summariseStalls(stalls, at, at + 2_000)).toEqual({
+    over5ms: 4,
+    over20ms: 2,
+    over50ms: 1,
+    longestMs: 55,
+    lateMsPerSecond: (6 + 25 + 55 + 9) / 2,
+  });
+  expect(summariseStalls([], at, at + 1_000)).toEqual({ over5ms: 0, over20ms: 0, over50ms: 0, longestMs: 0, lateMsPerSecond: 0 });
+});
