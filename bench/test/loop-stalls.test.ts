@@ -37,6 +37,16 @@ it('reports a blocked event loop, with when it began and for how long', async ()
   expect(block!.ms).toBeGreaterThanOrEqual(55);
 });
 
+it("watches the main thread only, not a worker thread that blocks its own loop (Herald's checkpointer does)", async () => {
+  // The worker inherits --require; it holds its loop for 80 ms while the main thread stays free.
+  const worker = `const { parentPort } = require('node:worker_threads'); setTimeout(() => { const end = Date.now() + 80; while (Date.now() < end); parentPort.postMessage('done'); }, 30);`;
+  const { stalls, lines } = await run(
+    `const { Worker } = require('node:worker_threads'); const w = new Worker(${JSON.stringify(worker)}, { eval: true }); w.on('message', (m) => { console.log(m); w.terminate(); });`,
+  );
+  expect(lines).toEqual(['done']); // the worker ran and blocked
+  expect(stalls.filter((s) => s.ms >= 50)).toEqual([]);
+});
+
 it('adds nothing to a server started without it', () => {
   const watch = stallWatch(false);
   watch.onLine('[loop-stall] 1764460800000 12.5');
