@@ -1,7 +1,7 @@
 /**
  * Gateway: the `/ws` endpoint. Owns the `ws` server, the upgrade (path and Origin checks), the
- * per-frame pipeline (size -> rate -> decode -> auth state -> FrameRouter), liveness (liveness.ts), and the
- * socket half of graceful shutdown.
+ * per-frame pipeline (size -> rate -> decode -> auth state -> FrameRouter), liveness (through
+ * liveness.ts), and the socket half of graceful shutdown.
  * Invariants: a bad frame gets an error frame and the connection keeps serving; only repeated
  * abuse (4008), a hard-cap frame (1009), bad auth (4001), a foreign Origin (4003), a slow reader
  * (4009) or a dead peer (4010) ends a connection.
