@@ -43,22 +43,28 @@ export function summariseStalls(stalls, from, to) {
 }
 
 /**
- * A target's side of it: the Node arguments that preload the monitor, the line handler that
- * collects its stalls, and the stalls so far. Disabled, it adds no argument and collects nothing.
+ * A target's side of it: `launch` adds the monitor's preload to a server's launch options and
+ * collects its lines (next to the target's own `onLine`); `events` returns the stalls so far, or
+ * is undefined when the option is off (then `launch` changes nothing).
  * @param {boolean} enabled
  */
 export function stallWatch(enabled) {
   /** @type {LoopStall[]} */
   const events = [];
   return {
-    /** @type {string[]} */
-    args: enabled ? ['--require', STALL_MONITOR] : [],
-    /** @param {string} line */
-    onLine(line) {
-      if (!enabled) return;
-      const stall = parseStallLine(line);
-      if (stall) events.push(stall);
+    /** @param {import('./server-process.mjs').LaunchOptions} options @returns {import('./server-process.mjs').LaunchOptions} */
+    launch(options) {
+      if (!enabled) return options;
+      return {
+        ...options,
+        args: ['--require', STALL_MONITOR, ...options.args],
+        onLine(line) {
+          const stall = parseStallLine(line);
+          if (stall) events.push(stall);
+          else options.onLine?.(line);
+        },
+      };
     },
-    events: () => events,
+    events: enabled ? () => events : undefined,
   };
 }

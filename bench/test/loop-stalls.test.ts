@@ -7,20 +7,29 @@ import { type LoopStall, parseStallLine, STALL_MONITOR, stallWatch, summariseSta
 function run(script: string): Promise<{ stalls: LoopStall[]; lines: string[] }> {
   const watch = stallWatch(true);
   const lines: string[] = [];
-  const child = spawn(process.execPath, [...watch.args, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The options a target would hand to launchServer; here their args and line handler drive a plain child.
+  const launch = watch.launch({
+    label: 'child',
+    args: ['-e', script],
+    env: {},
+    cpus: undefined,
+    readyPort: () => undefined,
+    onLine: (line) => lines.push(line),
+  });
+  expect(launch.args.slice(0, 2)).toEqual(['--require', STALL_MONITOR]);
+  const child = spawn(process.execPath, launch.args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let buffered = '';
   child.stdout.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
     const complete = buffered.split('\n');
     buffered = complete.pop() ?? '';
-    for (const line of complete) {
-      watch.onLine(line);
-      if (!parseStallLine(line)) lines.push(line);
-    }
+    for (const line of complete) launch.onLine?.(line);
   });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve({ stalls: watch.events(), lines }) : reject(new Error(`exited with ${code}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve({ stalls: watch.events?.() ?? [], lines }) : reject(new Error(`exited with ${code}`)),
+    );
   });
 }
 
@@ -49,9 +58,9 @@ it("watches the main thread only, not a worker thread that blocks its own loop (
 
 it('adds nothing to a server started without it', () => {
   const watch = stallWatch(false);
-  watch.onLine('[loop-stall] 1764460800000 12.5');
-  expect(watch.args).toEqual([]);
-  expect(watch.events()).toEqual([]);
+  const options = { label: 'server', args: ['server.mjs'], env: {}, cpus: undefined, readyPort: () => undefined };
+  expect(watch.launch(options)).toBe(options);
+  expect(watch.events).toBeUndefined();
   expect(STALL_MONITOR).toMatch(/loop-stall-monitor\.cjs$/);
 });
 

@@ -131,20 +131,15 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTr
       }
       const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
       const trace = gcTrace ? ['--trace-gc-nvp'] : [];
-      const onLine = (/** @type {string} */ line) => {
-        stalls.onLine(line);
-        if (!gcTrace) return;
-        const event = parseGcLine(line);
-        if (event) gcEvents.push(event);
-      };
-      server = await launchServer({
-        label: name,
-        args: [...profile, ...trace, ...stalls.args, ...nodeFlags, main],
-        env,
-        cpus,
-        readyPort: heraldPort,
-        onLine,
-      });
+      const onLine = gcTrace
+        ? (/** @type {string} */ line) => {
+            const event = parseGcLine(line);
+            if (event) gcEvents.push(event);
+          }
+        : undefined;
+      server = await launchServer(
+        stalls.launch({ label: name, args: [...profile, ...trace, ...nodeFlags, main], env, cpus, readyPort: heraldPort, onLine }),
+      );
     },
     connect(spec) {
       const user = pick(users, spec.user);
@@ -223,7 +218,7 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTr
     },
     errors: () => ({ ...errors }),
     gcEvents: () => gcEvents,
-    stallEvents: loopStalls ? stalls.events : undefined,
+    stallEvents: stalls.events,
     async stop() {
       try {
         await server?.stop();

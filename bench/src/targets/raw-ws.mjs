@@ -26,14 +26,7 @@ export function rawWsTarget({ cpus, loopStalls = false }) {
     pid: () => running().pid,
     databasePids: () => [],
     async start() {
-      server = await launchServer({
-        label: 'raw ws server',
-        args: [...stalls.args, script],
-        env: {},
-        cpus,
-        readyPort: readyJsonPort,
-        onLine: stalls.onLine,
-      });
+      server = await launchServer(stalls.launch({ label: 'raw ws server', args: [script], env: {}, cpus, readyPort: readyJsonPort }));
     },
     connect(spec) {
       const url = `ws://127.0.0.1:${running().port}/?room=${roomName(spec.room)}`;
@@ -57,7 +50,7 @@ export function rawWsTarget({ cpus, loopStalls = false }) {
         });
       });
     },
-    stallEvents: loopStalls ? stalls.events : undefined,
+    stallEvents: stalls.events,
     errors: () => ({ count: 0, first: undefined }),
     async stop() {
       await server?.stop();

@@ -26,14 +26,7 @@ export function socketIoTarget({ cpus, loopStalls = false }) {
     pid: () => running().pid,
     databasePids: () => [],
     async start() {
-      server = await launchServer({
-        label: 'Socket.IO server',
-        args: [...stalls.args, script],
-        env: {},
-        cpus,
-        readyPort: readyJsonPort,
-        onLine: stalls.onLine,
-      });
+      server = await launchServer(stalls.launch({ label: 'Socket.IO server', args: [script], env: {}, cpus, readyPort: readyJsonPort }));
     },
     connect(spec) {
       const socket = io(`http://127.0.0.1:${running().port}`, {
@@ -64,7 +57,7 @@ export function socketIoTarget({ cpus, loopStalls = false }) {
         });
       });
     },
-    stallEvents: loopStalls ? stalls.events : undefined,
+    stallEvents: stalls.events,
     errors: () => ({ count: 0, first: undefined }),
     async stop() {
       await server?.stop();
