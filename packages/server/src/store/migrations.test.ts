@@ -43,3 +43,21 @@ it.skipIf(!hasPostgres)('indexes messages by file only where they have one (Post
     await dropPostgresSchema(PG_URL, schema);
   }
 });
+
+it.skipIf(!hasPostgres)("creates the batch message write function in the store's own schema (PostgreSQL)", async () => {
+  const schema = uniqueSchemaName();
+  await (await createStore({ kind: 'postgres', url: PG_URL, schema })).close();
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ schema: string }>(
+      "SELECT n.nspname AS schema FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = 'herald_append_messages'",
+    );
+    // Not in public, where one schema's down migration would take it from every other.
+    expect(rows.map((row) => row.schema)).toContain(schema);
+    expect(rows.map((row) => row.schema)).not.toContain('public');
+  } finally {
+    await client.end();
+    await dropPostgresSchema(PG_URL, schema);
+  }
+});

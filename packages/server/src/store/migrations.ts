@@ -1,9 +1,11 @@
 /**
  * Versioned schema migrations, run at start by Kysely's Migrator.
  * Invariant: a migration, once released, never changes; add a new one instead.
- * Only portable column types are used so one list serves SQLite and PostgreSQL.
+ * Only portable column types are used so one list serves SQLite and PostgreSQL; the one
+ * PostgreSQL-only object (the batch message write, 0004) is skipped on SQLite.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
+import { APPEND_MESSAGES_FUNCTION_V1, DROP_APPEND_MESSAGES_FUNCTION } from './postgres-append-function.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -149,7 +151,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('messages_file').on('messages').column('file_id').execute();
     },
   },
+  '0004_postgres_append_messages': {
+    // A batch of message writes as one function call: its statements are planned once per
+    // connection, where one CTE over the whole batch had to be planned at every call.
+    async up(db: Kysely<unknown>) {
+      if (isPostgres(db)) await sql.raw(APPEND_MESSAGES_FUNCTION_V1).execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      if (isPostgres(db)) await sql.raw(DROP_APPEND_MESSAGES_FUNCTION).execute(db);
+    },
+  },
 };
+
+const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
