@@ -65,3 +65,16 @@ it('hands checkpointing back to the main connection when the worker dies', async
   expect(autocheckpoint()).toBe(1000);
   await checkpointer.stop(); // harmless after a failure
 });
+
+it('keeps the process alive while it stops, though it never does while it runs', async () => {
+  // An unreferenced worker keeps nothing alive; awaiting its exit must, or a script ending in
+  // `await store.close()` exits (code 13) before the close resolves.
+  const keepingAlive = () => process.getActiveResourcesInfo().filter((type) => type === 'MessagePort').length;
+  const before = keepingAlive();
+  const checkpointer = new WalCheckpointer({ database, intervalMs: 1000 });
+  expect(keepingAlive()).toBe(before);
+  const stopped = checkpointer.stop();
+  expect(keepingAlive()).toBe(before + 1);
+  await stopped;
+  expect(keepingAlive()).toBe(before);
+});

@@ -59,8 +59,6 @@ export class WalCheckpointer {
       eval: true,
       workerData: { driver, file: database.name, intervalMs: options.intervalMs ?? 200 },
     });
-    // A checkpointer must never keep a process alive.
-    this.worker.unref();
     this.worker.on('message', (result: CheckpointResult) => options.onCheckpoint?.(result));
     let failure: Error | undefined;
     this.worker.on('error', (error) => {
@@ -71,6 +69,9 @@ export class WalCheckpointer {
       if (!this.stopping) options.onFailed?.(failure ?? new Error(`WAL checkpoint worker exited with code ${code}`));
     });
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    // A checkpointer must never keep a process alive. After the listeners: adding a 'message'
+    // listener references the worker's port again.
+    this.worker.unref();
   }
 
   private readonly exited: Promise<void>;
@@ -79,6 +80,9 @@ export class WalCheckpointer {
   stop(): Promise<void> {
     if (!this.stopping) {
       this.stopping = true;
+      // Referenced again while it winds down: otherwise a script whose last work is closing the
+      // store has nothing keeping it alive, and Node exits (code 13) before `stop()` resolves.
+      this.worker.ref();
       this.worker.postMessage('stop');
     }
     return this.exited;
