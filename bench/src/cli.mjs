@@ -25,7 +25,7 @@ import { renderMarkdown } from './report/markdown.mjs';
 import { runChat } from './scenarios/chat.mjs';
 import { runFanout } from './scenarios/fanout.mjs';
 import { runIdle } from './scenarios/idle.mjs';
-import { heraldTarget, postgresReachable } from './targets/herald.mjs';
+import { benchPgUrl, heraldTarget, postgresReachable } from './targets/herald.mjs';
 import { rawWsTarget } from './targets/raw-ws.mjs';
 import { socketIoTarget } from './targets/socketio.mjs';
 import { pairUp } from './targets/target.mjs';
@@ -72,7 +72,7 @@ async function main() {
   const scenarios = new Set(list(values.scenarios, ALL_SCENARIOS));
   const outDir = values.out ?? join(benchDir, 'results');
   const profileDir = values.profile ? join(outDir, 'profiles') : undefined;
-  const pgUrl = process.env.HERALD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const pgUrl = benchPgUrl();
   const machine = machineInfo();
   const pinning = pinCores(!values['no-pin']);
   const pairs = pairUp(plan.chatClients / 2, plan.users);

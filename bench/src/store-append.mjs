@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createStore, dropPostgresSchema } from '@herald/server';
 import { groupCpuMeter, pidsNamed } from './proc-stats.mjs';
+import { benchPgUrl } from './targets/herald.mjs';
 
 const USERS = 200;
 const CONVERSATIONS = 1000;
@@ -176,7 +177,7 @@ export function formatTable(rows) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const options = parseOptions(process.argv.slice(2));
-  const pgUrl = process.env.HERALD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const pgUrl = benchPgUrl();
   const rows = await runStoreAppend(options, { pgUrl, log: (line) => process.stderr.write(`${line}\n`) });
   console.log(
     `Command: \`npm run bench:append -- ${process.argv.slice(2).join(' ')}\` (each cell: one figure per round, rounds interleaved)\n`,

@@ -248,6 +248,9 @@ async function dropSchema(url, schema) {
   }
 }
 
+/** The PostgreSQL every bench command uses: `HERALD_BENCH_PG_URL`, else the machine's test database. */
+export const benchPgUrl = () => process.env.HERALD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
 /** True when PostgreSQL at `url` answers a query within 3 s. @param {string} url */
 export async function postgresReachable(url) {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
