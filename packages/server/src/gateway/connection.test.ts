@@ -24,7 +24,7 @@ async function pair(sendBufferBytes = 1 << 20) {
   await new Promise<void>((resolve) => client.once('open', () => resolve()));
   const socket = await accepted;
   const limits = { ratePerSecond: 100, burst: 100, sendBufferBytes, strikeBurst: 10 };
-  const connection = new Connection(socket, '127.0.0.1', limits, new Metrics(), pino({ level: 'silent' }));
+  const connection = new Connection(socket, limits, new Metrics(), pino({ level: 'silent' }));
   cleanup = async () => {
     client.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -44,6 +44,8 @@ const HOLD_BYTES = 16 * 1024;
 
 /** The chain's settle handler: drops whatever the task settled with. */
 const settled = (): void => {};
+/** Where every connection's chain starts: one settled promise for all, not one each. */
+const idle: Promise<void> = Promise.resolve();
 
 function uncorkAll(): void {
   for (const connection of corked.splice(0)) connection.releaseWrites();
@@ -70,21 +72,21 @@ export class Connection {
   /** Requests being handled; shutdown waits for them. */
   inFlight = 0;
   private readonly rate: TokenBucket;
-  private readonly strikes: TokenBucket;
-  private readonly streams = new Map<string, ConversationStream>();
+  // Made on first use: most connections never misbehave, and many idle ones never get a
+  // conversation event; an idle connection's size is what a server with 10,000 of them pays.
+  private strikes: TokenBucket | undefined;
+  private streams: Map<string, ConversationStream> | undefined;
   /** Settles after the last task queued by `inOrder`; always with undefined (see there). */
-  private sendChain: Promise<void> = Promise.resolve();
+  private sendChain: Promise<void> = idle;
   private corkedSocket: Socket | undefined;
 
   constructor(
     readonly socket: WebSocket,
-    readonly remoteAddress: string,
     private readonly limits: ConnectionLimits,
     private readonly metrics: Metrics,
     readonly log: Logger,
   ) {
     this.rate = new TokenBucket(limits.ratePerSecond, limits.burst);
-    this.strikes = new TokenBucket(limits.strikeBurst / 10, limits.strikeBurst);
   }
 
   get userId(): string | undefined {
@@ -102,6 +104,8 @@ export class Connection {
 
   /** Count a protocol violation; closes with 4008 once they come faster than tolerated. */
   strike(reason: string): void {
+    // A fresh bucket is full, as one made at connect time would be by now.
+    this.strikes ??= new TokenBucket(this.limits.strikeBurst / 10, this.limits.strikeBurst);
     if (!this.strikes.take()) this.close(CloseCode.PolicyViolation, `too many bad frames (${reason})`);
   }
 
@@ -208,6 +212,7 @@ export class Connection {
   }
 
   stream(conversationId: string): ConversationStream {
+    this.streams ??= new Map();
     let stream = this.streams.get(conversationId);
     if (!stream) {
       stream = new ConversationStream();

@@ -38,10 +38,27 @@ function byteLength(data: RawData): number {
   return data.byteLength;
 }
 
+/**
+ * ws's WebSocket carrying the Connection it serves. The socket's listeners are then four functions
+ * shared by every socket (they find their connection through `this`) instead of four closures and
+ * a context per socket: about a quarter of what an idle connection adds to ws's own objects.
+ */
+class GatewaySocket extends WebSocket {
+  connection?: Connection;
+}
+
+interface SocketListeners {
+  close(this: GatewaySocket): void;
+  error(this: GatewaySocket, error: Error): void;
+  pong(this: GatewaySocket): void;
+  message(this: GatewaySocket, data: RawData, isBinary: boolean): void;
+}
+
 export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
   private readonly liveness: Liveness<Connection>;
+  private readonly listeners: SocketListeners;
   private accepting = true;
 
   constructor(
@@ -52,7 +69,13 @@ export class Gateway {
     private readonly log: Logger,
   ) {
     // perMessageDeflate off: it costs CPU and memory per socket for little gain on small chat frames.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: hardCap(options.maxFrameBytes), perMessageDeflate: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: hardCap(options.maxFrameBytes),
+      perMessageDeflate: false,
+      WebSocket: GatewaySocket,
+    });
+    this.listeners = this.socketListeners();
     this.liveness = new Liveness(this.connections, {
       authTimeoutMs: options.authTimeoutMs,
       pingIntervalMs: options.pingIntervalMs,
@@ -85,22 +108,41 @@ export class Gateway {
     return this.connections;
   }
 
+  /** The listeners of every socket; each finds its connection on the socket it is called on. */
+  private socketListeners(): SocketListeners {
+    const gateway = this;
+    return {
+      close() {
+        if (this.connection) gateway.onClose(this.connection);
+      },
+      error(error) {
+        gateway.log.debug({ err: error, connectionId: this.connection?.id }, 'socket error');
+      },
+      pong() {
+        if (this.connection) this.connection.alive = true;
+      },
+      message(data, isBinary) {
+        if (this.connection) gateway.onFrame(this.connection, data, isBinary);
+      },
+    };
+  }
+
   private onConnection(ws: WebSocket, request: IncomingMessage): void {
-    const connection = new Connection(ws, request.socket.remoteAddress ?? '', this.options.limits, this.metrics, this.log);
+    const connection = new Connection(ws, this.options.limits, this.metrics, this.log);
+    // Always a GatewaySocket: the server is made with `WebSocket: GatewaySocket`.
+    (ws as GatewaySocket).connection = connection;
     this.connections.add(connection);
     this.metrics.connections.inc();
-    ws.on('close', () => this.onClose(connection));
-    ws.on('error', (error) => this.log.debug({ err: error, connectionId: connection.id }, 'socket error'));
-    ws.on('pong', () => {
-      connection.alive = true;
-    });
+    ws.on('close', this.listeners.close);
+    ws.on('error', this.listeners.error);
+    ws.on('pong', this.listeners.pong);
     if (!originAllowed(request, this.options.origins)) {
-      this.log.warn({ origin: request.headers.origin, remote: connection.remoteAddress }, 'refused: origin not allowed');
+      this.log.warn({ origin: request.headers.origin, remote: request.socket.remoteAddress }, 'refused: origin not allowed');
       connection.close(CloseCode.Forbidden, 'origin not allowed');
       return;
     }
     keepFragmentListYoung(ws);
-    ws.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
+    ws.on('message', this.listeners.message);
   }
 
   private onClose(connection: Connection): void {
