@@ -1,9 +1,12 @@
 /**
  * The issue's targets, checked against one run's results. Each goal says what was compared,
  * the two numbers, and met / not met / n/a (a side is missing from the run).
- * Fan-out CPU per delivery is compared at the highest rate at which every server delivered every
- * message (latency aside: CPU per delivery is about work, not about queueing), where fixed
- * per-second costs (timers, pings) weigh least; if there is none, at the first rate.
+ * Fan-out CPU per delivery is compared at the highest rate that every server carried: it kept up
+ * with the offered rate and delivered every message (latency aside: CPU per delivery is about work,
+ * not about queueing), where fixed per-second costs (timers, pings) weigh least; if there is none,
+ * at the first rate. A step that fell behind and stopped publishing early (`gaveUp`) delivered all
+ * it sent but did not carry the rate, and an overloaded server's cost per delivery is not its cost
+ * at that rate.
  */
 
 /** @typedef {import('../results.mjs').TargetResult | undefined} Result */
@@ -33,9 +36,11 @@ export function checkGoals(byTarget) {
 
 /** @param {Result[]} targets */
 function commonFanoutRate(targets) {
-  const complete = targets.map((t) => new Set((t?.fanout?.steps ?? []).filter((s) => s.complete).map((s) => s.rate)));
-  const all = targets.flatMap((t) => (t?.fanout?.steps ?? []).map((s) => s.rate));
-  const common = all.filter((rate) => complete.every((set) => set.has(rate)));
+  // Only the servers that ran fan-out: one left out of the run has no say in the rate.
+  const ran = targets.filter((t) => t?.fanout);
+  const carried = ran.map((t) => new Set((t?.fanout?.steps ?? []).filter((s) => s.complete && !s.gaveUp).map((s) => s.rate)));
+  const all = ran.flatMap((t) => (t?.fanout?.steps ?? []).map((s) => s.rate));
+  const common = all.filter((rate) => carried.every((set) => set.has(rate)));
   return common.length ? Math.max(...common) : all.length ? Math.min(...all) : 0;
 }
 
