@@ -66,27 +66,18 @@ describe('checkGoals', () => {
   });
 
   it('skips a rate at which a server lost messages, and uses the top rate when all carried it', () => {
-    const lossy = fanoutGoals({
-      'herald-sqlite': target('herald-sqlite', [
-        { rate: 100, cpu: 7 },
-        { rate: 150, cpu: 6 },
-      ]),
-      'raw-ws': target('raw-ws', [
+    const herald = target('herald-sqlite', [
+      { rate: 100, cpu: 7 },
+      { rate: 150, cpu: 6 },
+    ]);
+    const rawWs = (completeAt150: boolean) =>
+      target('raw-ws', [
         { rate: 100, cpu: 6.5 },
-        { rate: 150, cpu: 5.5, complete: false },
-      ]),
-    });
+        { rate: 150, cpu: 5.5, complete: completeAt150 },
+      ]);
+    const lossy = fanoutGoals({ 'herald-sqlite': herald, 'raw-ws': rawWs(false) });
     expect(lossy[0]?.goal).toBe('fan-out server CPU µs/delivery at 100 msg/s');
-    const carried = fanoutGoals({
-      'herald-sqlite': target('herald-sqlite', [
-        { rate: 100, cpu: 7 },
-        { rate: 150, cpu: 6 },
-      ]),
-      'raw-ws': target('raw-ws', [
-        { rate: 100, cpu: 6.5 },
-        { rate: 150, cpu: 5.5 },
-      ]),
-    });
+    const carried = fanoutGoals({ 'herald-sqlite': herald, 'raw-ws': rawWs(true) });
     expect(carried[0]?.goal).toBe('fan-out server CPU µs/delivery at 150 msg/s');
     expect(carried[0]?.herald_value).toBe(6);
   });
