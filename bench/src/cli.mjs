@@ -3,13 +3,7 @@
  * Herald (SQLite, and PostgreSQL for B and C), Socket.IO 4 and a raw `ws` broadcast server.
  * This process is the load generator (pinned to CPU 1); each server is a child process pinned to
  * CPU 0. Progress goes to stderr; the Markdown report to stdout; JSON to bench/results/.
- *
- * Options: --quick (smoke-sized, < 1 min) · --targets herald-sqlite,herald-postgres,socketio,raw-ws
- * · --scenarios idle,fanout,chat · --rates 10,50,... · --profile (Herald under --cpu-prof)
- * · --gc-trace (Herald under --trace-gc-nvp; each scenario reports promotion and full collections)
- * · --loop-stalls (every server with an event-loop stall monitor preloaded; each scenario reports its stalls)
- * · --out DIR · --docs (rewrite docs/performance.md's generated section) · --note TEXT · --no-pin
- * · --set field=number (override one plan field, e.g. --set idleConnections=2000; repeatable)
+ * The options are listed in USAGE (`npm run bench -- --help`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,22 +29,64 @@ const repoRoot = dirname(benchDir);
 const ALL_TARGETS = ['herald-sqlite', 'herald-postgres', 'socketio', 'raw-ws'];
 const ALL_SCENARIOS = ['idle', 'fanout', 'chat'];
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    targets: { type: 'string' },
-    scenarios: { type: 'string' },
-    rates: { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    'gc-trace': { type: 'boolean', default: false },
-    'loop-stalls': { type: 'boolean', default: false },
-    out: { type: 'string' },
-    docs: { type: 'boolean', default: false },
-    note: { type: 'string' },
-    set: { type: 'string', multiple: true },
-    'no-pin': { type: 'boolean', default: false },
-  },
-});
+const USAGE = `Usage: npm run bench [-- options]
+
+Runs the same scenarios against Herald (SQLite; PostgreSQL for fan-out and chat), Socket.IO 4 and
+a raw ws server, and prints a Markdown table (JSON goes to bench/results/). docs/performance.md
+explains every figure.
+
+  --quick                 smoke-sized plan, under a minute
+  --targets LIST          herald-sqlite,herald-postgres,socketio,raw-ws (default: all)
+  --scenarios LIST        idle,fanout,chat (default: all)
+  --rates LIST            fan-out publish rates in msg/s, e.g. 10,50,100
+  --set FIELD=NUMBER      override one plan field (repeatable), e.g. --set chatRounds=5
+  --profile               Herald under --cpu-prof (profiles under <out>/profiles)
+  --gc-trace              Herald under --trace-gc-nvp; each scenario reports what the collector did
+  --loop-stalls           every server with an event-loop stall monitor; each scenario reports its stalls
+  --out DIR               where the JSON and Markdown results go (default: bench/results)
+  --docs                  rewrite the generated section of docs/performance.md
+  --note TEXT             a note stored with the results
+  --no-pin                do not pin the server and the load generator to separate cores
+  --help                  this text
+
+Plan fields for --set: ${Object.keys(FULL)
+  .filter((key) => key !== 'name' && key !== 'rates')
+  .join(', ')}
+PostgreSQL: HERALD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test).
+`;
+
+/** @param {string[]} args */
+function parseOptions(args) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        help: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
+        targets: { type: 'string' },
+        scenarios: { type: 'string' },
+        rates: { type: 'string' },
+        profile: { type: 'boolean', default: false },
+        'gc-trace': { type: 'boolean', default: false },
+        'loop-stalls': { type: 'boolean', default: false },
+        out: { type: 'string' },
+        docs: { type: 'boolean', default: false },
+        note: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        'no-pin': { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseOptions(process.argv.slice(2));
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 /** Comma list from an option, each item checked against `all`. @param {string | undefined} text @param {string[]} all */
