@@ -46,7 +46,7 @@ export const FULL = {
   chatIntervalMs: 2000,
   chatWarmupMs: 2000,
   chatMs: 10_000,
-  chatRounds: 3,
+  chatRounds: 5,
   messageBytes: 64,
 };
 
