@@ -8,11 +8,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, USAGE, UsageError } from './command-line.mjs';
 import { mainIsolate, summariseGc } from './gc-trace.mjs';
 import { summariseStalls } from './loop-stalls.mjs';
 import { machineInfo, pinCores } from './machine.mjs';
-import { FULL, QUICK } from './plan.mjs';
 import { writeDocsSection } from './report/docs-section.mjs';
 import { checkGoals } from './report/goals.mjs';
 import { renderMarkdown } from './report/markdown.mjs';
@@ -26,91 +25,29 @@ import { pairUp } from './targets/target.mjs';
 
 const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const repoRoot = dirname(benchDir);
-const ALL_TARGETS = ['herald-sqlite', 'herald-postgres', 'socketio', 'raw-ws'];
-const ALL_SCENARIOS = ['idle', 'fanout', 'chat'];
+const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 
-const USAGE = `Usage: npm run bench [-- options]
-
-Runs the same scenarios against Herald (SQLite; PostgreSQL for fan-out and chat), Socket.IO 4 and
-a raw ws server, and prints a Markdown table (JSON goes to bench/results/). docs/performance.md
-explains every figure.
-
-  --quick                 smoke-sized plan, under a minute
-  --targets LIST          herald-sqlite,herald-postgres,socketio,raw-ws (default: all)
-  --scenarios LIST        idle,fanout,chat (default: all)
-  --rates LIST            fan-out publish rates in msg/s, e.g. 10,50,100
-  --set FIELD=NUMBER      override one plan field (repeatable), e.g. --set chatRounds=5
-  --profile               Herald under --cpu-prof (profiles under <out>/profiles)
-  --gc-trace              Herald under --trace-gc-nvp; each scenario reports what the collector did
-  --loop-stalls           every server with an event-loop stall monitor; each scenario reports its stalls
-  --out DIR               where the JSON and Markdown results go (default: bench/results)
-  --docs                  rewrite the generated section of docs/performance.md
-  --note TEXT             a note stored with the results
-  --no-pin                do not pin the server and the load generator to separate cores
-  --help                  this text
-
-Plan fields for --set: ${Object.keys(FULL)
-  .filter((key) => key !== 'name' && key !== 'rates')
-  .join(', ')}
-PostgreSQL: HERALD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test).
-`;
-
-/** @param {string[]} args */
-function parseOptions(args) {
-  try {
-    return parseArgs({
-      args,
-      options: {
-        help: { type: 'boolean', default: false },
-        quick: { type: 'boolean', default: false },
-        targets: { type: 'string' },
-        scenarios: { type: 'string' },
-        rates: { type: 'string' },
-        profile: { type: 'boolean', default: false },
-        'gc-trace': { type: 'boolean', default: false },
-        'loop-stalls': { type: 'boolean', default: false },
-        out: { type: 'string' },
-        docs: { type: 'boolean', default: false },
-        note: { type: 'string' },
-        set: { type: 'string', multiple: true },
-        'no-pin': { type: 'boolean', default: false },
-      },
-    }).values;
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    process.exit(2);
-  }
+/** @type {ReturnType<typeof parseCommandLine>} */
+let options;
+try {
+  options = parseCommandLine(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(`${error.message}\n\n${USAGE}`);
+  process.exit(2);
 }
-
-const values = parseOptions(process.argv.slice(2));
-if (values.help) {
+if (options.help) {
   process.stdout.write(USAGE);
   process.exit(0);
 }
 
-const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
-/** Comma list from an option, each item checked against `all`. @param {string | undefined} text @param {string[]} all */
-const list = (text, all) => {
-  const items = text ? text.split(',').map((s) => s.trim()) : all;
-  for (const item of items) if (!all.includes(item)) throw new Error(`unknown "${item}" (expected one of ${all.join(', ')})`);
-  return items;
-};
-
 async function main() {
-  const plan = { ...(values.quick ? QUICK : FULL) };
-  if (values.rates) plan.rates = values.rates.split(',').map(Number);
-  for (const assignment of values.set ?? []) {
-    const [key, value] = assignment.split('=');
-    if (!key || !(key in plan) || key === 'name' || key === 'rates') throw new Error(`--set ${assignment}: unknown plan field`);
-    /** @type {Record<string, unknown>} */ (plan)[key] = Number(value);
-  }
-  const targetNames = list(values.targets, ALL_TARGETS);
-  const scenarios = new Set(list(values.scenarios, ALL_SCENARIOS));
-  const outDir = values.out ?? join(benchDir, 'results');
-  const profileDir = values.profile ? join(outDir, 'profiles') : undefined;
+  const { plan, targets: targetNames, scenarios } = options;
+  const outDir = options.out ?? join(benchDir, 'results');
+  const profileDir = options.profile ? join(outDir, 'profiles') : undefined;
   const pgUrl = benchPgUrl();
   const machine = machineInfo();
-  const pinning = pinCores(!values['no-pin']);
+  const pinning = pinCores(options.pin);
   const pairs = pairUp(plan.chatClients / 2, plan.users);
   const layout = { users: plan.users, fanoutMembers: plan.fanoutMembers, pairs };
   const args = process.argv.slice(2);
@@ -120,7 +57,7 @@ async function main() {
     elapsedSeconds: 0,
     machine,
     pinning,
-    note: values.note,
+    note: options.note,
     plan,
     /** @type {any[]} */
     targets: [],
@@ -133,17 +70,17 @@ async function main() {
   for (const name of targetNames) {
     const target =
       name === 'socketio'
-        ? socketIoTarget({ cpus: pinning.server, loopStalls: values['loop-stalls'] })
+        ? socketIoTarget({ cpus: pinning.server, loopStalls: options.loopStalls })
         : name === 'raw-ws'
-          ? rawWsTarget({ cpus: pinning.server, loopStalls: values['loop-stalls'] })
+          ? rawWsTarget({ cpus: pinning.server, loopStalls: options.loopStalls })
           : heraldTarget({
               database: name === 'herald-postgres' ? 'postgres' : 'sqlite',
               cpus: pinning.server,
               repoRoot,
               pgUrl,
               profileDir,
-              gcTrace: values['gc-trace'],
-              loopStalls: values['loop-stalls'],
+              gcTrace: options.gcTrace,
+              loopStalls: options.loopStalls,
               log,
             });
     /** @type {Record<string, any>} */
@@ -167,12 +104,12 @@ async function main() {
         const beganAt = Date.now();
         const result = await run();
         const events = target.gcEvents?.();
-        if (events && values['gc-trace']) {
+        if (events && options.gcTrace) {
           result.gc = summariseGc(events.slice(from), mainIsolate(events), (performance.now() - began) / 1000);
           log(`  ${scenario} gc: ${JSON.stringify(result.gc)}`);
         }
         const stalls = target.stallEvents?.();
-        if (stalls && values['loop-stalls']) {
+        if (stalls && options.loopStalls) {
           // Not `loopStalls`: a window's own figures (a fan-out step's, the chat's median round's) go by that name.
           result.scenarioLoopStalls = summariseStalls(stalls, beganAt, Date.now());
           log(`  ${scenario} loop stalls (whole scenario, connecting included): ${JSON.stringify(result.scenarioLoopStalls)}`);
@@ -209,7 +146,7 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, `${plan.name}-latest.json`), `${JSON.stringify(run, null, 2)}\n`);
   writeFileSync(join(outDir, `${plan.name}-latest.md`), markdown);
-  if (values.docs) writeDocsSection(join(repoRoot, 'docs', 'performance.md'), markdown);
+  if (options.docs) writeDocsSection(join(repoRoot, 'docs', 'performance.md'), markdown);
   log(`results: ${join(outDir, `${plan.name}-latest.json`)}`);
   return run.targets.some((t) => t.error && t.name !== 'herald-postgres') ? 1 : 0;
 }
