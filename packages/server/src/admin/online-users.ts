@@ -31,7 +31,7 @@ export function sessionsOf(sessions: LocalSessions, userId: string, nodeId: stri
 /** Every user connected to this node, by name. */
 export function onlineUsers(sessions: LocalSessions, nodeId: string): OnlineUser[] {
   const users: OnlineUser[] = [];
-  for (const [userId, connections] of sessions.entries()) {
+  for (const [userId, connections] of sessions.users) {
     const user = [...connections].find((c) => c.user)?.user;
     if (!user) continue;
     users.push({ userId, name: user.name, role: user.role, sessions: sessionsOf(sessions, userId, nodeId) });

@@ -62,9 +62,9 @@ export class LocalSessions {
     return () => this.listeners.delete(listener);
   }
 
-  /** Every user with a connection on this node, and those connections. */
-  entries(): IterableIterator<[string, ReadonlySet<Connection>]> {
-    return this.byUser.entries();
+  /** Every user with a connection on this node, and those connections (live, read-only). */
+  get users(): ReadonlyMap<string, ReadonlySet<Connection>> {
+    return this.byUser;
   }
 
   remove(connection: Connection): void {

@@ -3,19 +3,24 @@
  * publishes its own count per user on the bus; every node sums them. Going offline waits a grace
  * period, so a page reload (close then reconnect) never shows as offline/online. Each node tells
  * only its own local connections, so a cluster sends each `presence_update` once per recipient.
- * Invariants: counts from a node that stops refreshing expire; one timer per node, not per user.
+ * Invariants: counts from a node that stops refreshing expire (3 to 4 `refreshMs` after its last
+ * refresh); one timer per node, not per user; a tick's work does not grow with the users online
+ * (re-announcing them and looking for stale counts are PacedWalks: each user about once per
+ * `refreshMs`, a share per tick); "is this user online" allocates nothing (it runs for every
+ * member of a room on every message).
  */
 import { type DeviceType, encodeFrame, type Presence } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Bus, PresenceChanged } from '../bus/bus.js';
-import { serverFrameId } from '../gateway/connection.js';
+import { type Connection, serverFrameId } from '../gateway/connection.js';
 import type { LocalSessions } from '../gateway/local-sessions.js';
 import type { Store } from '../store/store.js';
+import { PacedWalk } from '../util/paced-walk.js';
 
 export interface PresenceOptions {
   nodeId: string;
   graceMs: number;
-  /** How often this node re-announces its counts; others expire them after 3 missed refreshes. */
+  /** How often this node re-announces its counts (spread over the period); others expire a count 3 to 4 periods after its last refresh. */
   refreshMs: number;
 }
 
@@ -31,6 +36,11 @@ export class PresenceService {
   /** Users whose count reached zero, and when the grace period ends. */
   private readonly goingOffline = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
+  private readonly tickMs: number;
+  /** Looks for stale counts: every user about once per `refreshMs`, a share per tick. */
+  private readonly expiry: PacedWalk<string, Map<string, NodeCount>>;
+  /** Re-announces this node's users: each about once per `refreshMs`, a share per tick (all at once held the loop for tens of ms at 10,000 users). */
+  private readonly refresh: PacedWalk<string, ReadonlySet<Connection>>;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -49,12 +59,16 @@ export class PresenceService {
         removed: (c) => c.userId && this.announce(c.userId),
       }),
     );
-    this.timer = setInterval(() => this.tick(), Math.min(options.refreshMs, Math.max(50, options.graceMs / 4)));
+    // Short ticks keep each one's share of the refresh small (and the grace period's end punctual).
+    this.tickMs = Math.min(options.refreshMs, 100, Math.max(50, options.graceMs / 4));
+    this.expiry = new PacedWalk(this.counts, options.refreshMs, this.tickMs, Date.now());
+    this.refresh = new PacedWalk(sessions.users, options.refreshMs, this.tickMs, Date.now());
+    this.timer = setInterval(() => this.tick(), this.tickMs);
     this.timer.unref();
   }
 
   isOnline(userId: string): boolean {
-    return this.total(userId).connections > 0 || this.goingOffline.has(userId);
+    return this.connectionsOf(userId) > 0 || this.goingOffline.has(userId);
   }
 
   get(userIds: readonly string[]): Presence[] {
@@ -72,27 +86,40 @@ export class PresenceService {
   }
 
   private presenceOf(userId: string): Presence {
-    const total = this.total(userId);
-    const online = total.connections > 0 || this.goingOffline.has(userId);
-    return { userId, online, lastSeenAt: online ? Date.now() : (this.lastSeen.get(userId) ?? null), deviceTypes: total.deviceTypes };
+    const online = this.isOnline(userId);
+    return {
+      userId,
+      online,
+      lastSeenAt: online ? Date.now() : (this.lastSeen.get(userId) ?? null),
+      deviceTypes: this.deviceTypesOf(userId),
+    };
   }
 
-  private total(userId: string): { connections: number; deviceTypes: DeviceType[] } {
+  /** The user's sessions on every node. */
+  private connectionsOf(userId: string): number {
     const perNode = this.counts.get(userId);
-    if (!perNode) return { connections: 0, deviceTypes: [] };
+    if (!perNode) return 0;
     let connections = 0;
+    for (const count of perNode.values()) connections += count.connections;
+    return connections;
+  }
+
+  private deviceTypesOf(userId: string): DeviceType[] {
+    const perNode = this.counts.get(userId);
+    if (!perNode) return [];
     const types = new Set<DeviceType>();
-    for (const count of perNode.values()) {
-      connections += count.connections;
-      for (const t of count.deviceTypes) types.add(t);
-    }
-    return { connections, deviceTypes: [...types] };
+    for (const count of perNode.values()) for (const type of count.deviceTypes) types.add(type);
+    return [...types];
   }
 
   /** Publish this node's current count for a user. */
   private announce(userId: string): void {
     const local = this.sessions.ofUser(userId);
-    const deviceTypes = [...new Set([...local].flatMap((c) => (c.device ? [c.device.deviceType] : [])))];
+    const deviceTypes: DeviceType[] = [];
+    for (const connection of local) {
+      const type = connection.device?.deviceType;
+      if (type && !deviceTypes.includes(type)) deviceTypes.push(type);
+    }
     const message: PresenceChanged = {
       type: 'presence',
       nodeId: this.options.nodeId,
@@ -105,7 +132,7 @@ export class PresenceService {
   }
 
   private apply(message: PresenceChanged): void {
-    const wasOnline = this.total(message.userId).connections > 0;
+    const wasOnline = this.connectionsOf(message.userId) > 0;
     let perNode = this.counts.get(message.userId);
     if (!perNode) {
       perNode = new Map();
@@ -120,7 +147,7 @@ export class PresenceService {
   }
 
   private transition(userId: string, wasOnline: boolean): void {
-    const isOnline = this.total(userId).connections > 0;
+    const isOnline = this.connectionsOf(userId) > 0;
     if (isOnline === wasOnline) return;
     if (isOnline) {
       // Back within the grace period: nobody was told it left, so say nothing.
@@ -138,24 +165,23 @@ export class PresenceService {
       this.goingOffline.delete(userId);
       void this.tellContacts(userId);
     }
-    // Expire counts of nodes that stopped refreshing (crashed), and refresh our own.
     const stale = now - this.options.refreshMs * 3;
-    for (const [userId, perNode] of this.counts) {
-      const wasOnline = this.total(userId).connections > 0;
-      for (const [nodeId, count] of perNode) {
-        if (nodeId === this.options.nodeId) continue;
-        if (count.at < stale) perNode.delete(nodeId);
-      }
-      if (perNode.size === 0) this.counts.delete(userId);
-      this.transition(userId, wasOnline);
-    }
-    if (now - this.lastRefresh >= this.options.refreshMs) {
-      this.lastRefresh = now;
-      for (const [userId] of this.sessions.entries()) this.announce(userId);
-    }
+    this.expiry.step(now, (userId, perNode) => this.expireStale(userId, perNode, stale));
+    this.refresh.step(now, (userId) => this.announce(userId));
   }
 
-  private lastRefresh = Date.now();
+  /** Drop the user's counts from nodes that stopped refreshing them (a crashed node, or a lost update). */
+  private expireStale(userId: string, perNode: Map<string, NodeCount>, before: number): void {
+    let wasOnline: boolean | undefined;
+    for (const [nodeId, count] of perNode) {
+      if (nodeId === this.options.nodeId || count.at >= before) continue;
+      wasOnline ??= this.connectionsOf(userId) > 0;
+      perNode.delete(nodeId);
+    }
+    if (wasOnline === undefined) return;
+    if (perNode.size === 0) this.counts.delete(userId);
+    this.transition(userId, wasOnline);
+  }
 
   /** Send the user's presence to this node's connections of everyone who shares a conversation with them. */
   private async tellContacts(userId: string): Promise<void> {
