@@ -10,10 +10,17 @@
  * Each user has one connection (a stand-in object: only `userId` and `device` are read).
  */
 import { parseArgs } from 'node:util';
-import { MemoryBus } from '../../packages/server/dist/bus/memory-bus.js';
-import { LocalSessions } from '../../packages/server/dist/gateway/local-sessions.js';
-import { Metrics } from '../../packages/server/dist/metrics.js';
-import { PresenceService } from '../../packages/server/dist/presence/presence-service.js';
+
+// The server's internals, from its build (`npm run bench:presence` builds first); the types come from its sources.
+const dist = new URL('../../packages/server/dist/', import.meta.url);
+/** @type {typeof import('../../packages/server/src/bus/memory-bus.js')} */
+const { MemoryBus } = await import(new URL('bus/memory-bus.js', dist).href);
+/** @type {typeof import('../../packages/server/src/gateway/local-sessions.js')} */
+const { LocalSessions } = await import(new URL('gateway/local-sessions.js', dist).href);
+/** @type {typeof import('../../packages/server/src/metrics.js')} */
+const { Metrics } = await import(new URL('metrics.js', dist).href);
+/** @type {typeof import('../../packages/server/src/presence/presence-service.js')} */
+const { PresenceService } = await import(new URL('presence/presence-service.js', dist).href);
 
 const { values } = parseArgs({
   options: { users: { type: 'string', default: '10000,50000' }, seconds: { type: 'string', default: '60' } },
