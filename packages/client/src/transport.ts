@@ -13,6 +13,7 @@ import {
   ErrorCode,
   encodeFrame,
   HeraldError,
+  LocalCloseCode,
   type RawPayload,
   type ServerFrame,
   type ServerFrameOf,
@@ -44,9 +45,6 @@ export interface TransportOptions {
   device: Device;
   connectTimeoutMs: number;
 }
-
-/** Close code used locally when the client abandons a socket (never sent by the server). */
-export const ABANDONED = 4999;
 
 export class Transport {
   private readonly socket: WebSocketLike;
@@ -90,7 +88,7 @@ export class Transport {
    */
   close(error: HeraldError | null, graceful = false): void {
     if (this.closed) return;
-    this.finish({ code: ABANDONED, reason: error?.message ?? 'closed by client', wasReady: this.ready, error });
+    this.finish({ code: LocalCloseCode.Abandoned, reason: error?.message ?? 'closed by client', wasReady: this.ready, error });
     try {
       if (!graceful && this.socket.terminate) this.socket.terminate();
       else this.socket.close(1000, 'client closed');

@@ -74,5 +74,15 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
+/**
+ * Close codes a client reports to itself and never receives from the server (4999 is in the range
+ * RFC 6455 leaves to applications). Not in docs/protocol.md's table, which lists what goes on the wire.
+ */
+export const LocalCloseCode = {
+  /** The client gave up on a socket (`close()`, a connect timeout) without waiting for the server's close. */
+  Abandoned: 4999,
+} as const;
+export type LocalCloseCode = (typeof LocalCloseCode)[keyof typeof LocalCloseCode];
+
 /** Close codes after which a client must not reconnect blindly (refresh the credential or stop). */
 export const AUTH_CLOSE_CODES: readonly number[] = [CloseCode.Unauthorized, CloseCode.Forbidden];
