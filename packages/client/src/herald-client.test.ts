@@ -298,7 +298,7 @@ describe('HeraldClient requests and frames', () => {
     const bad = t.client.request('history', { conversationId: '' });
     await expect(bad).rejects.toBeInstanceOf(HeraldErrorClass);
     await expect(bad).rejects.toMatchObject({ code: 'invalid_frame' });
-    await expect(t.client.send('unsubscribe', { conversationId: 'c9' })).resolves.toEqual({ conversationId: 'c9' });
+    await expect(t.client.request('unsubscribe', { conversationId: 'c9' })).resolves.toEqual({ conversationId: 'c9' });
   });
 
   it('rejects with the code of an error frame, and times out when no reply comes', async () => {

@@ -221,11 +221,6 @@ export class HeraldClient {
     }
   }
 
-  /** Alias of `request`. */
-  send<A extends RequestAction>(action: A, data: RequestInput<A>, options?: RequestOptions): Promise<RequestResult<A>> {
-    return this.request(action, data, options);
-  }
-
   /**
    * Send a message through the outbox: queued while disconnected, sent in order, never duplicated.
    * Pass `options.id` to know the client id up front (it comes back as `clientId` on the message).
