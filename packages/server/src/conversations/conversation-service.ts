@@ -5,13 +5,9 @@
  */
 import { type Conversation, type CreateConversationBody, ErrorCode, HeraldError, type Member } from '@herald/protocol';
 import type { Logger } from 'pino';
+import type { Actor } from '../auth/actor.js';
 import type { Bus } from '../bus/bus.js';
 import type { Store } from '../store/store.js';
-
-export interface Actor {
-  userId: string;
-  role: string;
-}
 
 const CACHE_LIMIT = 10_000;
 

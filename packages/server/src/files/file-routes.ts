@@ -11,7 +11,7 @@ import multipart from '@fastify/multipart';
 import { ErrorCode, type FileInfo, HeraldError } from '@herald/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Actor } from '../conversations/conversation-service.js';
+import type { Actor } from '../auth/actor.js';
 import type { Authenticator } from '../http/bearer.js';
 import { parse } from '../http/errors.js';
 import type { FileRecord } from '../store/feature-records.js';

@@ -4,8 +4,8 @@
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../auth/actor.js';
 import type { AuthService } from '../auth/auth-service.js';
-import type { Actor } from '../conversations/conversation-service.js';
 
 export type Authenticator = (request: FastifyRequest) => Promise<Actor>;
 
