@@ -28,7 +28,7 @@ import { healthRoutes } from './http/health-routes.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics.js';
 import { notificationsFeature } from './notifications/notifications-feature.js';
-import { LoggingOfflineNotifier, type OfflineNotifier } from './offline-notifier.js';
+import { LoggingOfflineNotifier, type OfflineNotifier } from './notifications/offline-notifier.js';
 import { PresenceService } from './presence/presence-service.js';
 import { publishFeature } from './publish/publish-feature.js';
 import { realtimeFeature } from './realtime/realtime-feature.js';

@@ -6,7 +6,7 @@ export type { Bus, BusMessage } from './bus/bus.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export { RedisBus } from './bus/redis-bus.js';
 export { ConfigError, ENV_DOCS, type HeraldConfig, loadConfig } from './config.js';
-export { LoggingOfflineNotifier, type OfflineItem, type OfflineNotifier } from './offline-notifier.js';
+export { LoggingOfflineNotifier, type OfflineItem, type OfflineNotifier } from './notifications/offline-notifier.js';
 export { createStore, type StoreOptions } from './store/create-store.js';
 export { dropPostgresSchema } from './store/postgres-dialect.js';
 export type { Store } from './store/store.js';

@@ -10,7 +10,7 @@
 import type { AuthResponse, Notification, ServerFrame, ServerFrameOf } from '@herald/protocol';
 import { ApiClient, postgresAvailable, startTestServer, type TestServer, TestSocket } from '@herald/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OfflineItem, OfflineNotifier } from '../src/offline-notifier.js';
+import type { OfflineItem, OfflineNotifier } from '../src/notifications/offline-notifier.js';
 
 const hasPostgres = await postgresAvailable();
 

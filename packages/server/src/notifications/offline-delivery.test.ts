@@ -6,8 +6,8 @@
 import type { Message, Notification } from '@herald/protocol';
 import pino from 'pino';
 import { expect, it } from 'vitest';
-import type { OfflineItem, OfflineNotifier } from '../offline-notifier.js';
 import { OfflineDelivery } from './offline-delivery.js';
+import type { OfflineItem, OfflineNotifier } from './offline-notifier.js';
 
 const online = new Set(['alice', 'carol']);
 const presence = { isOnline: (userId: string) => online.has(userId) };

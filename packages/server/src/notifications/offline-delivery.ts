@@ -9,8 +9,8 @@
  */
 import type { Message, Notification } from '@herald/protocol';
 import type { Logger } from 'pino';
-import type { OfflineItem, OfflineNotifier } from '../offline-notifier.js';
 import type { PresenceService } from '../presence/presence-service.js';
+import type { OfflineItem, OfflineNotifier } from './offline-notifier.js';
 
 export class OfflineDelivery {
   constructor(
