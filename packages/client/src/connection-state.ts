@@ -5,6 +5,7 @@
  * something changed, so `getState()` is stable between changes (React's useSyncExternalStore).
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
+import { Subscribable } from './subscribable.js';
 
 /** Where the connection is in its life. */
 export type ConnectionStatus = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'error';
@@ -53,24 +54,14 @@ export function canTransition(from: ConnectionStatus, to: ConnectionStatus): boo
   return TRANSITIONS[from].includes(to);
 }
 
-export class ConnectionStateStore {
+/** Gets the new snapshot and the one it replaced. */
+export type ConnectionStateListener = (state: ConnectionState, previous: ConnectionState) => void;
+
+export class ConnectionStateStore extends Subscribable<ConnectionStateListener> {
   private state: ConnectionState = INITIAL_STATE;
-  private readonly listeners = new Set<(state: ConnectionState, previous: ConnectionState) => void>();
 
   /** The current snapshot; the same object until the next change. */
   getState = (): ConnectionState => this.state;
-
-  /** Listen to changes; returns an unsubscribe function. */
-  subscribe = (listener: (state: ConnectionState, previous: ConnectionState) => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
-
-  get listenerCount(): number {
-    return this.listeners.size;
-  }
 
   /** Move to `status` (must be legal from the current one), applying `patch`. */
   transition(status: ConnectionStatus, patch: Patch = {}): void {
@@ -91,7 +82,7 @@ export class ConnectionStateStore {
     const same = (Object.keys(next) as (keyof ConnectionState)[]).every((key) => next[key] === previous[key]);
     if (same) return;
     this.state = next;
-    for (const listener of [...this.listeners]) listener(next, previous);
+    this.notify(next, previous);
   }
 
   /** Forget every listener (dispose). */

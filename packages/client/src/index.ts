@@ -30,5 +30,6 @@ export { createClient, HeraldClient, type RequestOptions } from './herald-client
 export { type IdbFactory, IndexedDbOutboxStore, type IndexedDbOutboxStoreOptions } from './indexeddb-outbox-store.js';
 export { MemoryOutboxStore, type OutboxFrame, type OutboxRecord, type OutboxStore } from './outbox-store.js';
 export { reconnectLimit } from './reconnect-limit.js';
+export { type Listener, Subscribable } from './subscribable.js';
 export type { SubscribeResult } from './subscriptions.js';
 export { waitForState } from './wait-for-state.js';

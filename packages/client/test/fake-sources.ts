@@ -1,24 +1,16 @@
 /**
  * Controllable online and visibility sources that count their listeners (leak checks).
  */
-import type { OnlineSource, VisibilitySource } from '@herald/client';
+import { type OnlineSource, Subscribable, type VisibilitySource } from '@herald/client';
 
-class Toggle {
-  private readonly listeners = new Set<(value: boolean) => void>();
-  constructor(public value: boolean) {}
-  get listenerCount(): number {
-    return this.listeners.size;
+class Toggle extends Subscribable<(value: boolean) => void> {
+  constructor(public value: boolean) {
+    super();
   }
   set(value: boolean): void {
     this.value = value;
-    for (const listener of [...this.listeners]) listener(value);
+    this.notify(value);
   }
-  subscribe = (listener: (value: boolean) => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
 }
 
 export class FakeOnline extends Toggle implements OnlineSource {
