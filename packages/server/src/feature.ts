@@ -16,7 +16,7 @@ import type { LocalSessions } from './gateway/local-sessions.js';
 import type { Authenticator } from './http/bearer.js';
 import type { MessageService } from './messages/message-service.js';
 import type { Metrics } from './metrics.js';
-import type { OfflineNotifier } from './offline-notifier.js';
+import type { OfflineNotifier } from './notifications/offline-notifier.js';
 import type { PresenceService } from './presence/presence-service.js';
 import type { Store } from './store/store.js';
 import type { UserDirectory } from './users/user-directory.js';
