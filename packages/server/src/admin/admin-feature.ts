@@ -4,7 +4,8 @@
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { Feature, FeatureFactory } from '../feature.js';
-import { type Connection, serverFrameId } from '../gateway/connection.js';
+import type { Connection } from '../gateway/connection.js';
+import { ack } from '../gateway/server-frame.js';
 import { handlerFor } from '../realtime/handler-for.js';
 import { adminRoutes } from './admin-routes.js';
 import { StatsCollector } from './stats-collector.js';
@@ -26,8 +27,6 @@ export const adminFeature: FeatureFactory = (context): Feature => {
     { bus, metrics, sessions, presence, connections, log, nodeId, startedAt },
     { intervalMs: STATS_INTERVAL_MS, staleMs: STATS_STALE_MS },
   );
-  const ack = (connection: Connection, ref: string, result: Record<string, unknown>) =>
-    connection.send({ id: serverFrameId(), type: 'ack', action: 'ack', data: { ref, result }, timestamp: Date.now() });
   return {
     name: 'admin',
     routes: (app) => adminRoutes(app, { authenticate, stats, sessions, store, nodeId }),
@@ -35,12 +34,12 @@ export const adminFeature: FeatureFactory = (context): Feature => {
       stats_subscribe: handlerFor('stats_subscribe', async (connection, frame) => {
         assertAdmin(connection);
         stats.subscribe(connection);
-        ack(connection, frame.id, { intervalMs: STATS_INTERVAL_MS });
+        ack(connection, frame, { intervalMs: STATS_INTERVAL_MS });
       }),
       stats_unsubscribe: handlerFor('stats_unsubscribe', async (connection, frame) => {
         assertAdmin(connection);
         stats.unsubscribe(connection);
-        ack(connection, frame.id, {});
+        ack(connection, frame, {});
       }),
     },
     disconnected: (connection) => stats.unsubscribe(connection),

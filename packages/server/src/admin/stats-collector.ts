@@ -9,8 +9,9 @@
 import { encodeFrame, type NodeStats, type Stats } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
-import { type Connection, serverFrameId } from '../gateway/connection.js';
+import type { Connection } from '../gateway/connection.js';
 import type { LocalSessions } from '../gateway/local-sessions.js';
+import { serverFrameId } from '../gateway/server-frame.js';
 import type { Metrics } from '../metrics.js';
 import type { PresenceService } from '../presence/presence-service.js';
 import { RateWindow } from './rate-window.js';

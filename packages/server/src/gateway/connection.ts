@@ -15,6 +15,7 @@ import type { ConversationEvent } from '../bus/bus.js';
 import type { Metrics } from '../metrics.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { ConversationStream } from './conversation-stream.js';
+import { serverFrameId } from './server-frame.js';
 
 export interface ConnectionLimits {
   ratePerSecond: number;
@@ -49,13 +50,6 @@ const idle: Promise<void> = Promise.resolve();
 
 function uncorkAll(): void {
   for (const connection of corked.splice(0)) connection.releaseWrites();
-}
-
-let frameCounter = 0;
-/** Server frame ids: unique per process, cheap (no UUID per frame on the hot path). */
-export function serverFrameId(): string {
-  frameCounter = (frameCounter + 1) % Number.MAX_SAFE_INTEGER;
-  return `s${process.pid.toString(36)}.${Date.now().toString(36)}.${frameCounter.toString(36)}`;
 }
 
 export class Connection {

@@ -20,8 +20,9 @@ import type { Feature, FrameHandler } from '../feature.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { PresenceService } from '../presence/presence-service.js';
 import type { Store } from '../store/store.js';
-import { type Connection, serverFrameId } from './connection.js';
+import type { Connection } from './connection.js';
 import type { LocalSessions } from './local-sessions.js';
+import { serverFrameId } from './server-frame.js';
 
 export interface FrameRouterDeps {
   features: readonly Feature[];

@@ -4,10 +4,10 @@
  * `notifications_read` frame), replay of unread notifications on connect, and offline delivery of
  * messages (to every member of the conversation with no session, except the sender).
  */
-import { BroadcastBodySchema, DirectPushBodySchema, IdSchema, type RequestResult } from '@herald/protocol';
+import { BroadcastBodySchema, DirectPushBodySchema, IdSchema } from '@herald/protocol';
 import { z } from 'zod';
 import type { Feature, FeatureFactory } from '../feature.js';
-import { serverFrameId } from '../gateway/connection.js';
+import { ack } from '../gateway/server-frame.js';
 import { requireAdmin } from '../http/bearer.js';
 import { parse } from '../http/errors.js';
 import { notificationServices } from './notification-services.js';
@@ -62,8 +62,7 @@ export const notificationsFeature: FeatureFactory = (context): Feature => {
       async notifications_read(connection, frame) {
         if (frame.action !== 'notifications_read' || !connection.userId) return;
         const updated = await notifications.markRead(connection.userId, frame.data.all ? 'all' : frame.data.ids);
-        const result: RequestResult<'notifications_read'> = { updated };
-        connection.send({ id: serverFrameId(), type: 'ack', action: 'ack', data: { ref: frame.id, result }, timestamp: Date.now() });
+        ack(connection, frame, { updated });
       },
     },
 

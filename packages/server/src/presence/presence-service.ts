@@ -12,8 +12,9 @@
 import { type DeviceType, encodeFrame, type Presence } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Bus, PresenceChanged } from '../bus/bus.js';
-import { type Connection, serverFrameId } from '../gateway/connection.js';
+import type { Connection } from '../gateway/connection.js';
 import type { LocalSessions } from '../gateway/local-sessions.js';
+import { serverFrameId } from '../gateway/server-frame.js';
 import type { Store } from '../store/store.js';
 import { PacedWalk } from '../util/paced-walk.js';
 

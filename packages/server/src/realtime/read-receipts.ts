@@ -8,7 +8,7 @@
 import { encodeFrame, type RequestResult } from '@herald/protocol';
 import type { Bus } from '../bus/bus.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
-import { serverFrameId } from '../gateway/connection.js';
+import { serverFrameId } from '../gateway/server-frame.js';
 import type { Store } from '../store/store.js';
 
 export class ReadReceipts {

@@ -5,7 +5,7 @@
  */
 import { TYPING_TTL_MS } from '@herald/protocol';
 import type { Feature, FeatureFactory } from '../feature.js';
-import { serverFrameId } from '../gateway/connection.js';
+import { ack } from '../gateway/server-frame.js';
 import { handlerFor } from './handler-for.js';
 import { ReadReceipts } from './read-receipts.js';
 import { realtimeRoutes } from './realtime-routes.js';
@@ -33,7 +33,7 @@ export const realtimeFeature: FeatureFactory = (context): Feature => {
       }),
       mark_read: handlerFor('mark_read', async (connection, frame, userId) => {
         const result = await receipts.markRead(userId, frame.data.conversationId, frame.data.seq);
-        connection.send({ id: serverFrameId(), type: 'ack', action: 'ack', data: { ref: frame.id, result }, timestamp: Date.now() });
+        ack(connection, frame, result);
       }),
     },
     disconnected: (connection) => typing.dropConnection(connection.id),

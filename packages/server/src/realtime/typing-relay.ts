@@ -10,7 +10,7 @@ import { encodeFrame } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
-import { serverFrameId } from '../gateway/connection.js';
+import { serverFrameId } from '../gateway/server-frame.js';
 import type { UserDirectory } from '../users/user-directory.js';
 import { KeyedSerial } from '../util/keyed-serial.js';
 import { type TypingKey, TypingTracker } from './typing-tracker.js';
