@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const clientState = fileURLToPath(new URL('./packages/client/src/state/index.ts', import.meta.url));
 
 export default defineConfig({
   resolve: {
@@ -9,6 +10,8 @@ export default defineConfig({
       '@herald/protocol': src('protocol'),
       '@herald/server': src('server'),
       '@herald/testkit': src('testkit'),
+      // Before '@herald/client', which would otherwise match the subpath as a prefix.
+      '@herald/client/state': clientState,
       '@herald/client': src('client'),
       '@herald/react': src('react'),
     },

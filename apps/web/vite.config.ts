@@ -17,6 +17,8 @@ export default defineConfig({
   resolve: {
     alias: {
       '@herald/protocol': src('protocol'),
+      // Before '@herald/client', which would otherwise match the subpath as a prefix.
+      '@herald/client/state': fileURLToPath(new URL('../../packages/client/src/state/index.ts', import.meta.url)),
       '@herald/client': src('client'),
       '@herald/react': src('react'),
     },

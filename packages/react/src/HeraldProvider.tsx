@@ -5,10 +5,8 @@
  * never missed); it never connects by itself — pages do, through `usePageConnection`.
  */
 import type { HeraldClient } from '@herald/client';
+import { DEFAULT_POLICIES, notificationStoreFor, type RoutePolicies, sessionStoreFor } from '@herald/client/state';
 import { createContext, type ReactNode, useEffect, useMemo } from 'react';
-import { notificationStoreFor } from './core/notification-store.js';
-import { DEFAULT_POLICIES, type RoutePolicies } from './core/route-policies.js';
-import { sessionStoreFor } from './core/session-store.js';
 
 export interface HeraldContextValue {
   client: HeraldClient;

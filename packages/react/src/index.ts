@@ -1,32 +1,45 @@
 /**
  * @herald/react: React bindings for the Herald client SDK. HeraldProvider holds the app's one
  * HeraldClient; page policies decide which pages hold the connection; hooks are thin
- * `useSyncExternalStore` wrappers over framework-free stores (`./core`), so Strict Mode's double
- * mount never opens a second socket or registers a handler twice.
+ * `useSyncExternalStore` wrappers (`useExternalStore`) over the framework-free stores of
+ * `@herald/client/state`, so Strict Mode's double mount never opens a second socket or registers a
+ * handler twice.
  */
 
+// The framework-free stores these hooks wrap live in @herald/client/state; re-exported so an app
+// needs one import (as @tanstack/react-query re-exports query-core).
+export {
+  type ClientPort,
+  type ConnectionType,
+  type ConversationMessage,
+  type ConversationSnapshot,
+  ConversationStore,
+  conversationStoreFor,
+  DEFAULT_POLICIES,
+  DISABLED_POLICY,
+  ExternalStore,
+  type NotificationSnapshot,
+  NotificationStore,
+  notificationStoreFor,
+  type PresenceMap,
+  PresenceStore,
+  presenceStoreFor,
+  type RoutePolicies,
+  type RoutePolicy,
+  resolvePolicy,
+  type Session,
+  SessionStore,
+  sessionStoreFor,
+  TypingStore,
+  typingStoreFor,
+  wantsConnection,
+} from '@herald/client/state';
 export {
   ConnectionStatus,
   type ConnectionStatusLabels,
   type ConnectionStatusProps,
   DEFAULT_CONNECTION_STATUS_LABELS,
 } from './ConnectionStatus.js';
-export type { ClientPort } from './core/client-port.js';
-export { type ConversationMessage, type ConversationSnapshot, ConversationStore, conversationStoreFor } from './core/conversation-store.js';
-export { ExternalStore } from './core/external-store.js';
-export { type NotificationSnapshot, NotificationStore, notificationStoreFor } from './core/notification-store.js';
-export { type PresenceMap, PresenceStore, presenceStoreFor } from './core/presence-store.js';
-export {
-  type ConnectionType,
-  DEFAULT_POLICIES,
-  DISABLED_POLICY,
-  type RoutePolicies,
-  type RoutePolicy,
-  resolvePolicy,
-  wantsConnection,
-} from './core/route-policies.js';
-export { type Session, SessionStore, sessionStoreFor } from './core/session-store.js';
-export { TypingStore, typingStoreFor } from './core/typing-store.js';
 export {
   buildErrorReport,
   type ErrorFallbackProps,

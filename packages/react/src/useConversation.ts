@@ -3,9 +3,10 @@
  * over the shared ConversationStore of (client, conversationId). `null` shows nothing.
  */
 import type { MessageContent } from '@herald/client';
+import { type ConversationMessage, type ConversationSnapshot, conversationStoreFor } from '@herald/client/state';
 import type { HeraldError } from '@herald/protocol';
-import { useMemo, useSyncExternalStore } from 'react';
-import { type ConversationMessage, type ConversationSnapshot, conversationStoreFor } from './core/conversation-store.js';
+import { useMemo } from 'react';
+import { useExternalStore } from './useExternalStore.js';
 import { useHeraldClient } from './useHeraldClient.js';
 
 export interface UseConversation {
@@ -19,15 +20,13 @@ export interface UseConversation {
 }
 
 const EMPTY: ConversationSnapshot = Object.freeze({ messages: [], hasMore: false, loading: false, error: null });
-const none = () => () => undefined;
-const empty = () => EMPTY;
 const resolved = () => Promise.resolve();
 
 /** Messages of `conversationId` with paging and optimistic sending. */
 export function useConversation(conversationId: string | null): UseConversation {
   const client = useHeraldClient();
   const store = conversationId === null ? null : conversationStoreFor(client, conversationId);
-  const snapshot = useSyncExternalStore(store?.subscribe ?? none, store?.getSnapshot ?? empty, store?.getSnapshot ?? empty);
+  const snapshot = useExternalStore(store, EMPTY);
   return useMemo(
     () => ({
       ...snapshot,

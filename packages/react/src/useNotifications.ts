@@ -2,9 +2,10 @@
  * useNotifications: the system notifications received so far, the unread count and `markRead` —
  * a thin wrapper over the client's NotificationStore (kept started by HeraldProvider).
  */
+import { notificationStoreFor } from '@herald/client/state';
 import type { Notification } from '@herald/protocol';
-import { useMemo, useSyncExternalStore } from 'react';
-import { notificationStoreFor } from './core/notification-store.js';
+import { useMemo } from 'react';
+import { useExternalStore } from './useExternalStore.js';
 import { useHeraldClient } from './useHeraldClient.js';
 
 export interface UseNotifications {
@@ -17,6 +18,6 @@ export interface UseNotifications {
 /** System notifications with their unread count. */
 export function useNotifications(): UseNotifications {
   const store = notificationStoreFor(useHeraldClient());
-  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const snapshot = useExternalStore(store);
   return useMemo(() => ({ ...snapshot, markRead: store.markRead }), [snapshot, store]);
 }

@@ -4,8 +4,8 @@
  * shared connection; leaving the page releases it, and the SDK's grace period keeps the socket
  * across a route change to another connected page. Pages that do not want it hold nothing.
  */
+import { type RoutePolicy, resolvePolicy, wantsConnection } from '@herald/client/state';
 import { useEffect, useMemo } from 'react';
-import { type RoutePolicy, resolvePolicy, wantsConnection } from './core/route-policies.js';
 import { useHeraldContext } from './useHeraldClient.js';
 
 export interface PageConnection {

@@ -2,8 +2,9 @@
  * useTyping: who else is typing in a conversation, and the two calls that report this user's own
  * typing — a thin wrapper over the shared TypingStore of (client, conversationId).
  */
-import { useMemo, useSyncExternalStore } from 'react';
-import { typingStoreFor } from './core/typing-store.js';
+import { typingStoreFor } from '@herald/client/state';
+import { useMemo } from 'react';
+import { useExternalStore } from './useExternalStore.js';
 import { useHeraldClient } from './useHeraldClient.js';
 
 export interface UseTyping {
@@ -15,15 +16,13 @@ export interface UseTyping {
 }
 
 const NOBODY: string[] = [];
-const none = () => () => undefined;
-const nobody = () => NOBODY;
 const noop = () => undefined;
 
 /** Typing indicators of `conversationId`. */
 export function useTyping(conversationId: string | null): UseTyping {
   const client = useHeraldClient();
   const store = conversationId === null ? null : typingStoreFor(client, conversationId);
-  const typingUserIds = useSyncExternalStore(store?.subscribe ?? none, store?.getSnapshot ?? nobody, store?.getSnapshot ?? nobody);
+  const typingUserIds = useExternalStore(store, NOBODY);
   return useMemo(
     () => ({ typingUserIds, notifyTyping: store?.notifyTyping ?? noop, stopTyping: store?.stopTyping ?? noop }),
     [typingUserIds, store],

@@ -1,6 +1,6 @@
 import type { ServerFrameOf } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
-import { FakeClient, FakeTimers } from '../../test/fakes.js';
+import { FakeClient, FakeTimers } from '../../test/store-fakes.js';
 import { TypingStore } from './typing-store.js';
 
 function setup() {

@@ -7,8 +7,9 @@
  * Invariant: a notification id appears at most once; a notification marked read stays read even if
  * the server replays it before the mark reached it.
  */
-import type { HeraldClient } from '@herald/client';
+
 import type { Notification } from '@herald/protocol';
+import type { HeraldClient } from '../herald-client.js';
 import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';

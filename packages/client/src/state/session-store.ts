@@ -3,8 +3,9 @@
  * disconnects, replaced on the next `connected`). HeraldProvider keeps it started for the app's
  * lifetime, so it sees the first `connected` even when no page component listens yet.
  */
-import type { HeraldClient } from '@herald/client';
+
 import type { ServerFrameOf, User } from '@herald/protocol';
+import type { HeraldClient } from '../herald-client.js';
 import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';

@@ -13,8 +13,12 @@
  * Confirmed messages are dropped on stop (a restart reloads the latest page, so no hole can hide
  * between old and new messages); local ones are kept, as their sends go on.
  */
-import { type ConnectionState, type HeraldClient, type MessageContent, systemTimers, type Timers } from '@herald/client';
+
 import { ErrorCode, HeraldError, type Message, type SendMessageResult } from '@herald/protocol';
+import type { ConnectionState } from '../connection-state.js';
+import { systemTimers, type Timers } from '../environment.js';
+import type { MessageContent } from '../frames.js';
+import type { HeraldClient } from '../herald-client.js';
 import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';

@@ -1,6 +1,6 @@
 import type { Presence } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
-import { FakeClient, FakeTimers, flush } from '../../test/fakes.js';
+import { FakeClient, FakeTimers, flush } from '../../test/store-fakes.js';
 import { PresenceStore } from './presence-store.js';
 
 const presence = (userId: string, online: boolean, lastSeenAt: number | null = 1): Presence => ({

@@ -1,6 +1,6 @@
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
-import { FakeClient, FakeTimers, flush, message } from '../../test/fakes.js';
+import { FakeClient, FakeTimers, flush, message } from '../../test/store-fakes.js';
 import { ConversationStore } from './conversation-store.js';
 
 function setup(status: 'connected' | 'disconnected' = 'connected') {

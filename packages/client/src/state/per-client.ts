@@ -3,7 +3,7 @@
  * the client's lifetime (a WeakMap, so a dropped client takes its stores with it). Creating a
  * store has no side effect; stores start work only when subscribed.
  */
-import type { HeraldClient } from '@herald/client';
+import type { HeraldClient } from '../herald-client.js';
 
 const caches = new WeakMap<HeraldClient, Map<string, unknown>>();
 

@@ -1,6 +1,6 @@
 import type { Notification } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
-import { FakeClient, flush } from '../../test/fakes.js';
+import { FakeClient, flush } from '../../test/store-fakes.js';
 import { NotificationStore } from './notification-store.js';
 
 const note = (id: string, createdAt: number, read = false): Notification => ({

@@ -4,8 +4,10 @@
  * `presence_update` frames. The snapshot maps user id → Presence for the users known so far.
  * Invariant: only the store's own users appear in its snapshot.
  */
-import type { HeraldClient, Timers } from '@herald/client';
+
 import type { Presence } from '@herald/protocol';
+import type { Timers } from '../environment.js';
+import type { HeraldClient } from '../herald-client.js';
 import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeTimers } from '../../test/fakes.js';
+import { FakeTimers } from '../../test/store-fakes.js';
 import { ExternalStore } from './external-store.js';
 
 class Counter extends ExternalStore<number> {

@@ -8,7 +8,9 @@
  *   `isTyping:false` once.
  * Invariants: one expiry timer per remote typist; no timer survives `onStop`.
  */
-import { type HeraldClient, sendTypingStatus, systemTimers, type TimerHandle, type Timers } from '@herald/client';
+import { sendTypingStatus } from '../client-events.js';
+import { systemTimers, type TimerHandle, type Timers } from '../environment.js';
+import type { HeraldClient } from '../herald-client.js';
 import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';
