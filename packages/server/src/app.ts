@@ -1,9 +1,9 @@
 /**
- * createHeraldServer: wires store, bus, services, HTTP routes and the WebSocket gateway into one
- * server, and owns its start and graceful stop. Everything is passed in or built here; nothing
- * reads globals, so tests run several servers in one process.
+ * createHeraldServer: the composition root. It opens the database and the bus, builds each
+ * feature's repository, the services, the features and the WebSocket gateway from what each one
+ * declares it needs (constructor injection, nothing looked up at run time), and owns the server's
+ * start and graceful stop. Nothing reads globals, so tests run several servers in one process.
  */
-import { HISTORY_PAGE_MAX } from '@herald/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { adminFeature } from './admin/admin-feature.js';
@@ -17,7 +17,7 @@ import type { HeraldConfig } from './config.js';
 import { conversationRoutes } from './conversations/conversation-routes.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { errorReportsFeature } from './errors/error-reports-feature.js';
-import type { FeatureFactory, ServerContext } from './feature.js';
+import type { Feature } from './feature.js';
 import { filesFeature } from './files/files-feature.js';
 import { FrameRouter } from './gateway/frame-router.js';
 import { Gateway } from './gateway/gateway.js';
@@ -27,13 +27,16 @@ import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics.js';
+import { DirectPush } from './notifications/direct-push.js';
+import { NotificationService } from './notifications/notification-service.js';
 import { notificationsFeature } from './notifications/notifications-feature.js';
+import { OfflineDelivery } from './notifications/offline-delivery.js';
 import { LoggingOfflineNotifier, type OfflineNotifier } from './notifications/offline-notifier.js';
 import { PresenceService } from './presence/presence-service.js';
 import { publishFeature } from './publish/publish-feature.js';
 import { realtimeFeature } from './realtime/realtime-feature.js';
-import { createStore } from './store/create-store.js';
-import type { Store } from './store/store.js';
+import { createRepositories, type Repositories } from './repositories.js';
+import { type DatabaseHandle, openDatabase } from './store/database-handle.js';
 import { UserDirectory } from './users/user-directory.js';
 import { webAppFeature } from './web/web-app-feature.js';
 
@@ -43,27 +46,18 @@ export interface HeraldServerOptions {
   logger?: Logger;
   /** Defaults to the in-process bus. */
   bus?: Bus;
-  /** Defaults to the store named by config.database. */
-  store?: Store;
+  /** Defaults to the database named by config.database (opened and migrated here). */
+  database?: DatabaseHandle;
   /** Defaults to one that logs each offline delivery. */
   offlineNotifier?: OfflineNotifier;
 }
 
-/** Every feature module, in the order their hooks run. */
-const FEATURES: readonly FeatureFactory[] = [
-  notificationsFeature,
-  publishFeature,
-  realtimeFeature,
-  adminFeature,
-  filesFeature,
-  errorReportsFeature,
-  webAppFeature, // last: its catch-all GET serves the web app's index.html
-];
-
 export interface HeraldServer {
   readonly app: FastifyInstance;
   readonly config: HeraldConfig;
-  readonly store: Store;
+  readonly database: DatabaseHandle;
+  /** Each feature's persistence, on `database`. */
+  readonly repositories: Repositories;
   readonly bus: Bus;
   readonly log: Logger;
   /** Listen on config.host:config.port; resolves with the bound URL (port 0 picks a free port). */
@@ -75,83 +69,86 @@ export interface HeraldServer {
 export async function createHeraldServer(options: HeraldServerOptions): Promise<HeraldServer> {
   const { config } = options;
   const log = options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } });
-  const store =
-    options.store ??
-    (await createStore(config.database, (error) =>
+
+  // Infrastructure: the database (migrated), the bus, metrics.
+  const database =
+    options.database ??
+    (await openDatabase(config.database, (error) =>
       log.warn({ err: error }, 'SQLite checkpoint worker stopped; the main connection checkpoints again'),
     ));
-  const bus =
-    options.bus ??
-    (config.redis
-      ? await RedisBus.connect({ ...config.redis, log }).catch(async (error: unknown) => {
-          await store.close();
-          throw error;
-        })
-      : new MemoryBus());
+  const bus = options.bus ?? (await connectBus(config, log, database));
   const metrics = new Metrics();
   const startedAt = Date.now();
-  let shuttingDown = false;
+  const { nodeId } = config;
+  const secret = resolveJwtSecret(config.jwtSecret, config.dataDir);
 
-  const auth = new AuthService(store, {
-    secret: resolveJwtSecret(config.jwtSecret, config.dataDir),
+  // Persistence: one repository per aggregate, each owned by its feature.
+  const repositories = createRepositories(database);
+  const { accounts, readPositions, files, apiKeys, errorReports } = repositories;
+
+  // Core services.
+  const auth = new AuthService(accounts, {
+    secret,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
     adminEmail: config.adminEmail,
   });
-  const users = new UserDirectory(store);
-  const conversations = new ConversationService(store, bus, log);
-  const messages = new MessageService(store, bus, conversations, users, metrics);
+  const authenticate = bearerAuthenticator(auth);
+  const users = new UserDirectory(accounts);
+  const conversations = new ConversationService(repositories.conversations, accounts, bus, log);
+  const messages = new MessageService(repositories.messages, files, bus, conversations, users, metrics, {
+    // PostgreSQL: a batch is a round trip, so overlap a few (the pool has more connections).
+    writeConcurrency: database.dialect === 'postgres' ? 4 : 1,
+  });
   const sessions = new LocalSessions(bus, metrics, {
-    // Seqs missing from a conversation's stream on this node are read back from the store.
-    fetchGap: async (conversationId, from, to, like) => {
-      const page = await store.history(conversationId, { after: from - 1, before: to, limit: Math.min(HISTORY_PAGE_MAX, to - from) });
-      return Promise.all(
-        page.messages.map(async (m) => ({ ...like, seq: m.seq, frame: await messages.frameOf(m), publishedAt: Date.now() })),
-      );
-    },
+    fetchGap: (conversationId, from, to, like) => messages.eventsBetween(conversationId, from, to, like),
     onError: (error) => log.warn({ err: error }, 'could not fetch a gap in a conversation stream'),
   });
-  const presence = new PresenceService(bus, sessions, store, log, {
-    nodeId: config.nodeId,
+  const presence = new PresenceService(bus, sessions, repositories.conversations, log, {
+    nodeId,
     graceMs: config.presenceGraceMs,
     refreshMs: 15_000,
   });
-  const authenticate = bearerAuthenticator(auth);
+  const offline = new OfflineDelivery(presence, options.offlineNotifier ?? new LoggingOfflineNotifier(log), log);
+  const notifications = new NotificationService(repositories.notifications, accounts, bus, conversations, offline, log);
+  const direct = new DirectPush(accounts, bus, conversations);
+
+  // Features, in the order their hooks run.
   let gateway: Gateway | undefined;
-  const context: ServerContext = {
-    config,
-    log,
-    store,
-    bus,
-    metrics,
-    auth,
-    users,
-    conversations,
-    messages,
-    sessions,
-    connections: () => gateway?.all() ?? new Set(),
-    authenticate,
-    offlineNotifier: options.offlineNotifier ?? new LoggingOfflineNotifier(log),
-    presence,
-    nodeId: config.nodeId,
-    startedAt,
-  };
-  const features = FEATURES.map((factory) => factory(context));
+  const features: readonly Feature[] = [
+    notificationsFeature({ notifications, direct, offline, messages, authenticate }),
+    publishFeature({ apiKeys, messages, notifications, direct, authenticate }),
+    realtimeFeature({ bus, conversations, members: repositories.conversations, readPositions, users, presence, authenticate, log }),
+    adminFeature({
+      bus,
+      metrics,
+      sessions,
+      presence,
+      connections: () => gateway?.all() ?? new Set(),
+      log,
+      nodeId,
+      startedAt,
+      authenticate,
+      accounts,
+    }),
+    filesFeature({ files, authenticate, log, dataDir: config.dataDir, secret, uploads: config.uploads }),
+    errorReportsFeature({ reports: errorReports, authenticate, rateLimit: config.errorReportRateLimit }),
+    webAppFeature({ webDir: config.webDir }), // last: its catch-all GET serves the web app's index.html
+  ];
   sessions.listen({
     removed: (connection) => {
       for (const feature of features) feature.disconnected?.(connection);
     },
   });
-  const limits = {
-    maxFrameBytes: config.maxFrameBytes,
-    ratePerSecond: config.ratePerSecond,
-    burst: config.rateBurst,
-  };
+
+  // The WebSocket gateway.
+  const limits = { maxFrameBytes: config.maxFrameBytes, ratePerSecond: config.ratePerSecond, burst: config.rateBurst };
   const router = new FrameRouter({
     features,
     presence,
     auth,
-    store,
+    accounts,
+    history: repositories.messages,
     conversations,
     messages,
     sessions,
@@ -172,15 +169,14 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     log,
   );
 
-  const app = Fastify({
-    loggerInstance: log as FastifyBaseLogger,
-    bodyLimit: 1024 * 1024,
-  }) as unknown as FastifyInstance;
+  // HTTP: core routes, then each feature's.
+  let shuttingDown = false;
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
   installErrorHandling(app);
-  await app.register(async (scope) => authRoutes(scope, { auth, store, users, authenticate, loginRateLimit: config.loginRateLimit }));
+  await app.register(async (scope) => authRoutes(scope, { auth, accounts, users, authenticate, loginRateLimit: config.loginRateLimit }));
   await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, authenticate }));
   await app.register(async (scope) =>
-    healthRoutes(scope, { store, bus, metrics, nodeId: config.nodeId, startedAt, isShuttingDown: () => shuttingDown }),
+    healthRoutes(scope, { database, bus, metrics, nodeId, startedAt, isShuttingDown: () => shuttingDown }),
   );
   for (const feature of features) {
     if (feature.routes) await app.register(async (scope) => feature.routes?.(scope));
@@ -192,12 +188,11 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   return {
     app,
     config,
-    store,
+    database,
+    repositories,
     bus,
     log,
-    async listen() {
-      return app.listen({ port: config.port, host: config.host });
-    },
+    listen: () => app.listen({ port: config.port, host: config.host }),
     close() {
       closing ??= (async () => {
         shuttingDown = true;
@@ -208,9 +203,18 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
         sessions.close();
         await app.close();
         await bus.close();
-        await store.close();
+        await database.close();
       })();
       return closing;
     },
   };
+}
+
+/** Redis when configured (closing the database if it cannot connect), else the in-process bus. */
+async function connectBus(config: HeraldConfig, log: Logger, database: DatabaseHandle): Promise<Bus> {
+  if (!config.redis) return new MemoryBus();
+  return RedisBus.connect({ ...config.redis, log }).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
 }

@@ -7,6 +7,5 @@ export { MemoryBus } from './bus/memory-bus.js';
 export { RedisBus } from './bus/redis-bus.js';
 export { ConfigError, ENV_DOCS, type HeraldConfig, loadConfig } from './config.js';
 export { LoggingOfflineNotifier, type OfflineItem, type OfflineNotifier } from './notifications/offline-notifier.js';
-export { createStore, type StoreOptions } from './store/create-store.js';
-export { dropPostgresSchema } from './store/postgres-dialect.js';
-export type { Store } from './store/store.js';
+export { createRepositories, type Repositories } from './repositories.js';
+export { type DatabaseHandle, type DatabaseOptions, openDatabase } from './store/database-handle.js';

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const url = await server.listen();
   const shown = url.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   server.log.info({ url: shown, database: config.database.kind, bus: server.bus.kind }, 'herald listening');
-  if ((await server.store.countUsers()) === 0) {
+  if ((await server.repositories.accounts.countUsers()) === 0) {
     console.log(
       `\nHerald is running at ${shown} with no accounts yet.\n` +
         `Sign up (the first account becomes admin):\n` +

@@ -24,7 +24,7 @@ it('fills a gap in a live conversation stream from the store, in seq order', asy
   await send('one');
   await watcher.waitFor((f) => f.action === 'new_message' && f.data.text === 'one');
   // Seq 2 is committed as another node would, but that node "dies" before publishing it.
-  const orphan = await server.server.store.appendMessage({
+  const orphan = await server.server.repositories.messages.appendMessage({
     conversationId,
     senderId: alice.user.id,
     clientId: 'orphan',

@@ -4,6 +4,7 @@
 export * from './api-client.js';
 export * from './browser.js';
 export * from './media.js';
+export * from './repositories.js';
 export * from './services.js';
 export * from './tcp-proxy.js';
 export * from './test-server.js';

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHeraldServer, dropPostgresSchema, type HeraldServer, type HeraldServerOptions, loadConfig } from '@herald/server';
-import { PG_URL, uniqueSchemaName } from './services.js';
+import { createHeraldServer, type HeraldServer, type HeraldServerOptions, loadConfig } from '@herald/server';
+import { dropPostgresSchema, PG_URL, uniqueSchemaName } from './services.js';
 
 export interface TestServerOptions {
   /** Extra environment, e.g. `{ HERALD_RATE_BURST: '5' }`. */

@@ -3,12 +3,12 @@
  * (`stats_subscribe` / `stats_unsubscribe`). Non-admins are refused with `forbidden`.
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
-import type { Feature, FeatureFactory } from '../feature.js';
+import type { Feature } from '../feature.js';
 import type { Connection } from '../gateway/connection.js';
 import { ack } from '../gateway/server-frame.js';
 import { handlerFor } from '../realtime/handler-for.js';
-import { adminRoutes } from './admin-routes.js';
-import { StatsCollector } from './stats-collector.js';
+import { type AdminRoutesDeps, adminRoutes } from './admin-routes.js';
+import { StatsCollector, type StatsCollectorDeps } from './stats-collector.js';
 
 /** How often stats are sampled, published on the bus and pushed to subscribers. */
 export const STATS_INTERVAL_MS = 1_000;
@@ -21,15 +21,14 @@ function assertAdmin(connection: Connection): void {
   throw new HeraldError(ErrorCode.Forbidden, 'admins only');
 }
 
-export const adminFeature: FeatureFactory = (context): Feature => {
-  const { bus, metrics, sessions, presence, connections, log, nodeId, startedAt, authenticate, store } = context;
-  const stats = new StatsCollector(
-    { bus, metrics, sessions, presence, connections, log, nodeId, startedAt },
-    { intervalMs: STATS_INTERVAL_MS, staleMs: STATS_STALE_MS },
-  );
+export type AdminFeatureDeps = StatsCollectorDeps & Omit<AdminRoutesDeps, 'stats'>;
+
+export function adminFeature(deps: AdminFeatureDeps): Feature {
+  const { sessions, nodeId, authenticate, accounts } = deps;
+  const stats = new StatsCollector(deps, { intervalMs: STATS_INTERVAL_MS, staleMs: STATS_STALE_MS });
   return {
     name: 'admin',
-    routes: (app) => adminRoutes(app, { authenticate, stats, sessions, store, nodeId }),
+    routes: (app) => adminRoutes(app, { authenticate, stats, sessions, accounts, nodeId }),
     frames: {
       stats_subscribe: handlerFor('stats_subscribe', async (connection, frame) => {
         assertAdmin(connection);
@@ -45,4 +44,4 @@ export const adminFeature: FeatureFactory = (context): Feature => {
     disconnected: (connection) => stats.unsubscribe(connection),
     close: () => stats.close(),
   };
-};
+}

@@ -5,10 +5,10 @@
 import { ErrorCode, HeraldError, IdSchema } from '@herald/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { AccountRepository } from '../auth/account-repository.js';
 import type { LocalSessions } from '../gateway/local-sessions.js';
 import { type Authenticator, requireAdmin } from '../http/bearer.js';
 import { parse } from '../http/errors.js';
-import type { Store } from '../store/store.js';
 import { onlineUsers, sessionsOf } from './online-users.js';
 import type { StatsCollector } from './stats-collector.js';
 
@@ -16,14 +16,14 @@ export interface AdminRoutesDeps {
   authenticate: Authenticator;
   stats: StatsCollector;
   sessions: LocalSessions;
-  store: Store;
+  accounts: Pick<AccountRepository, 'findUserById'>;
   nodeId: string;
 }
 
 const IdParams = z.object({ id: IdSchema });
 
 export async function adminRoutes(app: FastifyInstance, deps: AdminRoutesDeps): Promise<void> {
-  const { authenticate, stats, sessions, store, nodeId } = deps;
+  const { authenticate, stats, sessions, accounts, nodeId } = deps;
 
   app.get('/api/v1/admin/stats', async (request) => {
     await requireAdmin(authenticate, request);
@@ -38,7 +38,7 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRoutesDeps): 
   app.get('/api/v1/admin/users/:id/sessions', async (request) => {
     await requireAdmin(authenticate, request);
     const { id } = parse(IdParams, request.params, 'path');
-    if (!(await store.findUserById(id))) throw new HeraldError(ErrorCode.NotFound, 'no such user');
+    if (!(await accounts.findUserById(id))) throw new HeraldError(ErrorCode.NotFound, 'no such user');
     return { userId: id, sessions: sessionsOf(sessions, id, nodeId) };
   });
 }

@@ -8,20 +8,20 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type Authenticator, requireAdmin } from '../http/bearer.js';
 import { parse } from '../http/errors.js';
-import type { Store } from '../store/store.js';
 import type { UserDirectory } from '../users/user-directory.js';
+import type { AccountRepository } from './account-repository.js';
 import type { AuthService } from './auth-service.js';
 
 export interface AuthRoutesDeps {
   auth: AuthService;
-  store: Store;
+  accounts: AccountRepository;
   users: UserDirectory;
   authenticate: Authenticator;
   loginRateLimit: number;
 }
 
 export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Promise<void> {
-  const { auth, store, authenticate } = deps;
+  const { auth, accounts, authenticate } = deps;
   await app.register(rateLimit, { global: false });
   const limited = { config: { rateLimit: { max: deps.loginRateLimit, timeWindow: '1 minute' } } };
 
@@ -41,7 +41,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
 
   app.get('/api/v1/auth/me', async (request) => {
     const actor = await authenticate(request);
-    const user = await store.findUserById(actor.userId);
+    const user = await accounts.findUserById(actor.userId);
     if (!user) throw new HeraldError(ErrorCode.Unauthorized, 'account no longer exists');
     const { passwordHash: _hidden, ...publicUser } = user;
     return { user: publicUser };
@@ -54,14 +54,14 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
       request.query,
       'query',
     );
-    return { users: await store.searchUsers(query.query, query.limit) };
+    return { users: await accounts.searchUsers(query.query, query.limit) };
   });
 
   app.put('/api/v1/users/:id/role', async (request) => {
     await requireAdmin(authenticate, request);
     const { id } = parse(z.object({ id: z.string() }), request.params, 'path');
     const { role } = parse(SetRoleBodySchema, request.body);
-    const user = await store.setUserRole(id, role);
+    const user = await accounts.setUserRole(id, role);
     if (!user) throw new HeraldError(ErrorCode.NotFound, 'user not found');
     deps.users.forget(id);
     return { user };

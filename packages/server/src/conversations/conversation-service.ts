@@ -5,9 +5,10 @@
  */
 import { type Conversation, type CreateConversationBody, ErrorCode, HeraldError, type Member } from '@herald/protocol';
 import type { Logger } from 'pino';
+import type { AccountRepository } from '../auth/account-repository.js';
 import type { Actor } from '../auth/actor.js';
 import type { Bus } from '../bus/bus.js';
-import type { Store } from '../store/store.js';
+import type { ConversationRepository } from './conversation-repository.js';
 
 const CACHE_LIMIT = 10_000;
 
@@ -15,7 +16,8 @@ export class ConversationService {
   private readonly members = new Map<string, Promise<ReadonlySet<string>>>();
 
   constructor(
-    private readonly store: Store,
+    private readonly repository: ConversationRepository,
+    private readonly accounts: AccountRepository,
     private readonly bus: Bus,
     private readonly log: Logger,
   ) {
@@ -29,7 +31,7 @@ export class ConversationService {
     let cached = this.members.get(conversationId);
     if (!cached) {
       if (this.members.size >= CACHE_LIMIT) this.members.delete(this.members.keys().next().value as string);
-      cached = this.store.memberIds(conversationId).then((ids) => new Set(ids));
+      cached = this.repository.memberIds(conversationId).then((ids) => new Set(ids));
       cached.catch(() => this.members.delete(conversationId));
       this.members.set(conversationId, cached);
     }
@@ -51,10 +53,10 @@ export class ConversationService {
       if (body.userId === actor.userId) throw new HeraldError(ErrorCode.BadRequest, 'a direct conversation needs another user');
       await this.assertUsersExist([body.userId]);
       const directKey = [actor.userId, body.userId].sort().join(':');
-      let id = await this.store.findConversationIdByDirectKey(directKey);
+      let id = await this.repository.findConversationIdByDirectKey(directKey);
       if (!id) {
         try {
-          id = await this.store.createConversation({
+          id = await this.repository.createConversation({
             kind: 'direct',
             title: null,
             ownerId: null,
@@ -63,7 +65,7 @@ export class ConversationService {
           });
         } catch (error) {
           // The other person opened the same pair at the same moment: use theirs.
-          id = await this.store.findConversationIdByDirectKey(directKey);
+          id = await this.repository.findConversationIdByDirectKey(directKey);
           if (!id) throw error;
         }
       }
@@ -71,12 +73,18 @@ export class ConversationService {
     }
     const memberIds = [...new Set([actor.userId, ...body.memberIds])];
     await this.assertUsersExist(memberIds);
-    const id = await this.store.createConversation({ kind: 'group', title: body.title, ownerId: actor.userId, directKey: null, memberIds });
+    const id = await this.repository.createConversation({
+      kind: 'group',
+      title: body.title,
+      ownerId: actor.userId,
+      directKey: null,
+      memberIds,
+    });
     return this.get(actor, id);
   }
 
   async get(actor: Actor, id: string): Promise<Conversation> {
-    const conversation = await this.store.getConversation(id, actor.userId);
+    const conversation = await this.repository.getConversation(id, actor.userId);
     if (!conversation) {
       await this.assertMember(id, actor.userId, 'read conversation');
       throw new HeraldError(ErrorCode.NotFound, 'conversation not found');
@@ -85,29 +93,29 @@ export class ConversationService {
   }
 
   list(actor: Actor): Promise<Conversation[]> {
-    return this.store.listConversations(actor.userId);
+    return this.repository.listConversations(actor.userId);
   }
 
   async addMembers(actor: Actor, conversationId: string, userIds: string[]): Promise<Member[]> {
     await this.assertCanManage(actor, conversationId);
     await this.assertUsersExist(userIds);
-    await this.store.addMembers(conversationId, userIds);
+    await this.repository.addMembers(conversationId, userIds);
     await this.membershipChanged(conversationId);
-    return this.store.listMembers(conversationId);
+    return this.repository.listMembers(conversationId);
   }
 
   async removeMember(actor: Actor, conversationId: string, userId: string): Promise<void> {
     // Anyone may leave; removing someone else takes the owner or an admin.
     if (userId !== actor.userId) await this.assertCanManage(actor, conversationId);
     else await this.assertMember(conversationId, actor.userId, 'leave');
-    if (!(await this.store.removeMember(conversationId, userId))) {
+    if (!(await this.repository.removeMember(conversationId, userId))) {
       throw new HeraldError(ErrorCode.NotFound, 'that user is not a member');
     }
     await this.membershipChanged(conversationId);
   }
 
   private async assertCanManage(actor: Actor, conversationId: string): Promise<void> {
-    const conversation = await this.store.getConversation(conversationId, actor.userId);
+    const conversation = await this.repository.getConversation(conversationId, actor.userId);
     if (actor.role === 'admin') {
       if (!conversation && (await this.memberSet(conversationId)).size === 0) {
         throw new HeraldError(ErrorCode.NotFound, 'conversation not found');
@@ -127,7 +135,7 @@ export class ConversationService {
   }
 
   private async assertUsersExist(ids: string[]): Promise<void> {
-    const found = await this.store.findUsersByIds(ids);
+    const found = await this.accounts.findUsersByIds(ids);
     if (found.length !== new Set(ids).size) {
       const known = new Set(found.map((u) => u.id));
       throw new HeraldError(ErrorCode.BadRequest, 'unknown user id', { unknown: ids.filter((id) => !known.has(id)) });

@@ -10,17 +10,25 @@ import rateLimit from '@fastify/rate-limit';
 import { ErrorReportBodySchema } from '@herald/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { FeatureFactory, ServerContext } from '../feature.js';
-import { requireAdmin } from '../http/bearer.js';
+import type { Feature } from '../feature.js';
+import { type Authenticator, requireAdmin } from '../http/bearer.js';
 import { parse } from '../http/errors.js';
+import type { ErrorReportRepository } from './error-report-repository.js';
 
 /** Largest accepted report body. */
 export const ERROR_REPORT_MAX_BYTES = 64 * 1024;
 
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
-async function errorReportRoutes(app: FastifyInstance, context: ServerContext): Promise<void> {
-  const { store, authenticate } = context;
+export interface ErrorReportsDeps {
+  reports: ErrorReportRepository;
+  authenticate: Authenticator;
+  /** Reports each IP may send per minute. */
+  rateLimit: number;
+}
+
+async function errorReportRoutes(app: FastifyInstance, deps: ErrorReportsDeps): Promise<void> {
+  const { reports, authenticate } = deps;
   await app.register(rateLimit, { global: false });
 
   async function reporter(request: FastifyRequest): Promise<string | null> {
@@ -34,10 +42,10 @@ async function errorReportRoutes(app: FastifyInstance, context: ServerContext): 
 
   app.post(
     '/api/v1/errors',
-    { bodyLimit: ERROR_REPORT_MAX_BYTES, config: { rateLimit: { max: context.config.errorReportRateLimit, timeWindow: '1 minute' } } },
+    { bodyLimit: ERROR_REPORT_MAX_BYTES, config: { rateLimit: { max: deps.rateLimit, timeWindow: '1 minute' } } },
     async (request, reply) => {
       const body = parse(ErrorReportBodySchema, request.body);
-      const report = await store.insertErrorReport({ ...body, userId: await reporter(request) });
+      const report = await reports.insertErrorReport({ ...body, userId: await reporter(request) });
       request.log.info({ reportId: report.id, userId: report.userId }, 'client error report');
       return reply.status(201).send({ id: report.id });
     },
@@ -46,11 +54,10 @@ async function errorReportRoutes(app: FastifyInstance, context: ServerContext): 
   app.get('/api/v1/admin/errors', async (request) => {
     await requireAdmin(authenticate, request);
     const { limit } = parse(ListQuery, request.query, 'query');
-    return { reports: await store.listErrorReports(limit) };
+    return { reports: await reports.listErrorReports(limit) };
   });
 }
 
-export const errorReportsFeature: FeatureFactory = (context) => ({
-  name: 'error-reports',
-  routes: (app) => errorReportRoutes(app, context),
-});
+export function errorReportsFeature(deps: ErrorReportsDeps): Feature {
+  return { name: 'error-reports', routes: (app) => errorReportRoutes(app, deps) };
+}

@@ -5,15 +5,20 @@
  * client's claims (only `durationMs`, which the server does not measure, is passed through).
  */
 import { type Attachment, ErrorCode, HeraldError, type MessageType } from '@herald/protocol';
-import type { Store } from '../store/store.js';
+import type { FileRepository } from './file-repository.js';
 import type { FileKind } from './file-types.js';
 
 /** The file kind a message type demands; undefined accepts any kind. */
 const KIND_FOR: Partial<Record<MessageType, FileKind>> = { image: 'image', audio: 'audio' };
 
 /** The attachment as stored, or throws `bad_request` (unknown, wrong kind) / `forbidden` (not the sender's). */
-export async function checkAttachment(store: Store, senderId: string, type: MessageType, attachment: Attachment): Promise<Attachment> {
-  const file = await store.findFile(attachment.fileId);
+export async function checkAttachment(
+  files: FileRepository,
+  senderId: string,
+  type: MessageType,
+  attachment: Attachment,
+): Promise<Attachment> {
+  const file = await files.findFile(attachment.fileId);
   if (!file) throw new HeraldError(ErrorCode.BadRequest, 'unknown attachment', { fileId: attachment.fileId });
   if (file.uploaderId !== senderId) throw new HeraldError(ErrorCode.Forbidden, 'you can only attach files you uploaded');
   const needed = KIND_FOR[type];

@@ -14,17 +14,16 @@ import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { Authenticator } from '../http/bearer.js';
 import { parse } from '../http/errors.js';
-import type { FileRecord } from '../store/feature-records.js';
-import type { Store } from '../store/store.js';
 import { parseRange } from './byte-range.js';
 import type { FileLinks } from './file-links.js';
 import { contentDisposition, safeFileName } from './file-names.js';
+import type { FileRecord, FileRepository } from './file-repository.js';
 import type { FileStorage } from './file-storage.js';
 import { isInlineKind } from './file-types.js';
 import { largestLimit, type ReceivedUpload, receiveUpload, type UploadPolicy, UploadRefusedError } from './upload-receiver.js';
 
 export interface FileRoutesDeps {
-  store: Store;
+  files: FileRepository;
   storage: FileStorage;
   links: FileLinks;
   authenticate: Authenticator;
@@ -49,15 +48,15 @@ function info(file: FileRecord): FileInfo {
 }
 
 export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Promise<void> {
-  const { store, storage, links, authenticate, policy } = deps;
+  const { files, storage, links, authenticate, policy } = deps;
   const cap = largestLimit(policy);
   await app.register(multipart, { limits: { fileSize: cap + 1, files: 1, fields: 20, fieldSize: 4096, parts: 40 } });
 
   /** The file, if it exists and `userId` may read it. */
   async function readable(id: string, userId: string): Promise<FileRecord> {
-    const file = await store.findFile(id);
+    const file = await files.findFile(id);
     if (!file) throw new HeraldError(ErrorCode.NotFound, 'file not found');
-    if (!(await store.canReadFile(id, userId))) throw new HeraldError(ErrorCode.Forbidden, 'you may not read this file');
+    if (!(await files.canReadFile(id, userId))) throw new HeraldError(ErrorCode.Forbidden, 'you may not read this file');
     return file;
   }
 
@@ -98,7 +97,7 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
       throw error;
     });
     try {
-      const file = await store.insertFile({
+      const file = await files.insertFile({
         uploaderId: actor.userId,
         name,
         mimeType: received.type.mimeType,

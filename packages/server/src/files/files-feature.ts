@@ -5,9 +5,12 @@
  * Attachment checks for messages live in attachment-check.ts and run inside MessageService.send.
  */
 import { join } from 'node:path';
-import { resolveJwtSecret } from '../auth/tokens.js';
-import type { FeatureFactory } from '../feature.js';
+import type { Logger } from 'pino';
+import type { HeraldConfig } from '../config.js';
+import type { Feature } from '../feature.js';
+import type { Authenticator } from '../http/bearer.js';
 import { FileLinks } from './file-links.js';
+import type { FileRepository } from './file-repository.js';
 import { fileRoutes } from './file-routes.js';
 import { DEFAULT_ALLOWED_TYPES } from './file-types.js';
 import { LocalFileStorage } from './local-file-storage.js';
@@ -16,26 +19,37 @@ import { removeStaleUploads } from './upload-receiver.js';
 /** Temp files older than this are leftovers of a crash (no upload stays open that long). */
 const STALE_UPLOAD_MS = 6 * 3600_000;
 
-export const filesFeature: FeatureFactory = (context) => {
-  const { config } = context;
-  const root = join(config.dataDir, 'uploads');
+export interface FilesFeatureDeps {
+  files: FileRepository;
+  authenticate: Authenticator;
+  log: Logger;
+  /** Uploads live under `<dataDir>/uploads`. */
+  dataDir: string;
+  /** Signs download links (the server's token secret). */
+  secret: string;
+  uploads: HeraldConfig['uploads'];
+}
+
+export function filesFeature(deps: FilesFeatureDeps): Feature {
+  const { uploads } = deps;
+  const root = join(deps.dataDir, 'uploads');
   const tempDir = join(root, '.incoming');
   const storage = new LocalFileStorage(root);
-  const links = new FileLinks(resolveJwtSecret(config.jwtSecret, config.dataDir), config.uploads.linkTtlSeconds);
-  const policy = { maxBytes: config.uploads.maxBytes, allowedTypes: config.uploads.allowedTypes ?? DEFAULT_ALLOWED_TYPES };
+  const links = new FileLinks(deps.secret, uploads.linkTtlSeconds);
+  const policy = { maxBytes: uploads.maxBytes, allowedTypes: uploads.allowedTypes ?? DEFAULT_ALLOWED_TYPES };
   return {
     name: 'files',
     async routes(app) {
       const removed = await removeStaleUploads(tempDir, STALE_UPLOAD_MS);
-      if (removed > 0) context.log.info({ removed }, 'removed unfinished uploads left by an earlier run');
+      if (removed > 0) deps.log.info({ removed }, 'removed unfinished uploads left by an earlier run');
       await fileRoutes(app, {
-        store: context.store,
+        files: deps.files,
         storage,
         links,
-        authenticate: context.authenticate,
+        authenticate: deps.authenticate,
         policy,
         tempDir,
       });
     },
   };
-};
+}

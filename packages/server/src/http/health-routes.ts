@@ -4,10 +4,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Bus } from '../bus/bus.js';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../store/store.js';
+import type { DatabaseHandle } from '../store/database-handle.js';
 
 export interface HealthDeps {
-  store: Store;
+  database: Pick<DatabaseHandle, 'ping' | 'dialect'>;
   bus: Bus;
   metrics: Metrics;
   nodeId: string;
@@ -26,7 +26,7 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
 
 export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Promise<void> {
   app.get('/api/v1/health', async (_request, reply) => {
-    const [database, bus] = await Promise.all([check(() => deps.store.ping()), check(() => deps.bus.ping())]);
+    const [database, bus] = await Promise.all([check(() => deps.database.ping()), check(() => deps.bus.ping())]);
     const ready = database.ok && bus.ok && !deps.isShuttingDown();
     return reply.status(ready ? 200 : 503).send({
       status: ready ? 'ok' : 'unavailable',
@@ -34,7 +34,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
       ready,
       nodeId: deps.nodeId,
       uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
-      checks: { database: { ...database, dialect: deps.store.dialect }, bus: { ...bus, kind: deps.bus.kind } },
+      checks: { database: { ...database, dialect: deps.database.dialect }, bus: { ...bus, kind: deps.bus.kind } },
     });
   });
 

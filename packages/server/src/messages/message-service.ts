@@ -1,6 +1,5 @@
 /**
- * The one path every message takes, whether it came over the socket, REST or (later) the
- * publish API: check membership and references, persist, then publish `new_message` on the bus.
+ * The one path every message takes, whether it came over the socket, REST or the publish API: check membership and references, persist, then publish `new_message` on the bus.
  * Invariants: persisted before acknowledged; a conversation's messages are published by this node
  * in seq order (MessageWriter runs a conversation's batches in order); an idempotent repeat returns the original and publishes nothing;
  * the frame is serialised once per message, whatever the number of recipients.
@@ -10,18 +9,21 @@ import {
   ErrorCode,
   encodeFrame,
   HeraldError,
+  HISTORY_PAGE_MAX,
   type HistoryResult,
   type Message,
   type MessageType,
   type ServerFrameOf,
 } from '@herald/protocol';
-import type { Bus } from '../bus/bus.js';
+import type { Bus, ConversationEvent } from '../bus/bus.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { checkAttachment } from '../files/attachment-check.js';
+import type { FileRepository } from '../files/file-repository.js';
 import type { Metrics } from '../metrics.js';
-import type { AppendResult, HistoryQuery, Store } from '../store/store.js';
+import type { AppendResult } from '../store/message-append.js';
+import { MessageWriter } from '../store/message-writer.js';
 import type { UserDirectory } from '../users/user-directory.js';
-import { MessageWriter } from './message-writer.js';
+import type { HistoryQuery, MessageRepository } from './message-repository.js';
 
 export interface SendInput {
   conversationId: string;
@@ -37,14 +39,16 @@ export class MessageService {
   private readonly writer: MessageWriter;
 
   constructor(
-    private readonly store: Store,
+    private readonly repository: MessageRepository,
+    private readonly files: FileRepository,
     private readonly bus: Bus,
     private readonly conversations: ConversationService,
     private readonly users: UserDirectory,
     private readonly metrics: Metrics,
+    options: { writeConcurrency: number },
   ) {
     this.writer = new MessageWriter(
-      store,
+      repository,
       async (results) => {
         for (const { message, duplicate } of results) {
           if (duplicate) continue;
@@ -52,8 +56,7 @@ export class MessageService {
           await this.publish(message);
         }
       },
-      // PostgreSQL: a batch is a round trip, so overlap a few (the pool has more connections).
-      { concurrency: store.dialect === 'postgres' ? 4 : 1 },
+      { concurrency: options.writeConcurrency },
     );
   }
 
@@ -69,13 +72,13 @@ export class MessageService {
   async enqueue(senderId: string, input: SendInput): Promise<{ written: Promise<AppendResult> }> {
     await this.conversations.assertMember(input.conversationId, senderId, 'send');
     if (input.replyTo !== undefined) {
-      const target = await this.store.findMessage(input.replyTo);
+      const target = await this.repository.findMessage(input.replyTo);
       if (!target || target.conversationId !== input.conversationId) {
         throw new HeraldError(ErrorCode.BadRequest, 'replyTo must name a message of the same conversation');
       }
     }
     // The stored upload describes the attachment; the client's claims about it are dropped.
-    const attachment = input.attachment && (await checkAttachment(this.store, senderId, input.type, input.attachment));
+    const attachment = input.attachment && (await checkAttachment(this.files, senderId, input.type, input.attachment));
     const written = this.writer
       .append({
         conversationId: input.conversationId,
@@ -97,7 +100,20 @@ export class MessageService {
 
   async history(userId: string, conversationId: string, query: HistoryQuery): Promise<HistoryResult> {
     await this.conversations.assertMember(conversationId, userId, 'history');
-    return this.store.history(conversationId, query);
+    return this.repository.history(conversationId, query);
+  }
+
+  /**
+   * The stored messages with seq in [from, to) of a conversation as bus events shaped like `like`:
+   * what a node's conversation stream reads back when a seq never arrived on the bus.
+   */
+  async eventsBetween(conversationId: string, from: number, to: number, like: ConversationEvent): Promise<ConversationEvent[]> {
+    const page = await this.repository.history(conversationId, {
+      after: from - 1,
+      before: to,
+      limit: Math.min(HISTORY_PAGE_MAX, to - from),
+    });
+    return Promise.all(page.messages.map(async (m) => ({ ...like, seq: m.seq, frame: await this.frameOf(m), publishedAt: Date.now() })));
   }
 
   /** The exact text of the `new_message` frame for a message (used live and for catch-up). */

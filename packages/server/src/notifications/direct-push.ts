@@ -5,21 +5,21 @@
  * is no seq, and a user with no matching session simply gets nothing.
  */
 import { type DirectTarget, ErrorCode, encodeFrame, HeraldError, type ServerFrameOf } from '@herald/protocol';
+import type { AccountRepository } from '../auth/account-repository.js';
 import type { Bus } from '../bus/bus.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { serverFrameId } from '../gateway/server-frame.js';
-import type { Store } from '../store/store.js';
 
 export class DirectPush {
   constructor(
-    private readonly store: Store,
+    private readonly accounts: Pick<AccountRepository, 'findUserById'>,
     private readonly bus: Bus,
     private readonly conversations: ConversationService,
   ) {}
 
   /** `direct_message` to the sessions of one user that match the target; `not_found` for an unknown user. */
   async toUser(target: DirectTarget, event: string, payload: unknown): Promise<void> {
-    if (!(await this.store.findUserById(target.userId))) throw new HeraldError(ErrorCode.NotFound, 'user not found');
+    if (!(await this.accounts.findUserById(target.userId))) throw new HeraldError(ErrorCode.NotFound, 'user not found');
     const frame: ServerFrameOf<'direct_message'> = {
       id: serverFrameId(),
       type: 'event',

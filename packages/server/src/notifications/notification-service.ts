@@ -16,11 +16,11 @@ import {
   type ServerFrameOf,
 } from '@herald/protocol';
 import type { Logger } from 'pino';
+import type { AccountRepository } from '../auth/account-repository.js';
 import type { Bus, UserEventTarget } from '../bus/bus.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { Connection } from '../gateway/connection.js';
-import type { NotificationViewer } from '../store/feature-records.js';
-import type { Store } from '../store/store.js';
+import type { NotificationRepository, NotificationViewer } from './notification-repository.js';
 import type { OfflineDelivery } from './offline-delivery.js';
 
 export interface NotificationInput {
@@ -35,7 +35,8 @@ export const REPLAY_LIMIT = 50;
 
 export class NotificationService {
   constructor(
-    private readonly store: Store,
+    private readonly repository: NotificationRepository,
+    private readonly accounts: Pick<AccountRepository, 'findUserById'>,
     private readonly bus: Bus,
     private readonly conversations: ConversationService,
     private readonly offline: OfflineDelivery,
@@ -45,9 +46,9 @@ export class NotificationService {
   /** Persist, then deliver live and offline. `createdBy` is the admin's id (null for an API key). */
   async broadcast(input: NotificationInput, createdBy: string | null): Promise<Notification> {
     const target = await this.targetOf(input.audience);
-    const notification = await this.store.insertNotification({ ...input, createdBy });
+    const notification = await this.repository.insertNotification({ ...input, createdBy });
     await this.bus.publish({ type: 'user_event', target, frame: frameOf(notification) });
-    this.store
+    this.repository
       .audienceUserIds(input.audience)
       .then((userIds) => this.offline.notification(notification, userIds))
       .catch((error: unknown) => this.log.warn({ err: error, id: notification.id }, 'offline delivery of a notification failed'));
@@ -56,19 +57,19 @@ export class NotificationService {
 
   /** The user's notifications, newest first, with their read state. */
   async list(userId: string, options: { limit: number; unreadOnly: boolean }): Promise<Notification[]> {
-    return this.store.listNotifications(await this.viewer(userId), options);
+    return this.repository.listNotifications(await this.viewer(userId), options);
   }
 
   /** Mark some (or all) of the user's notifications read; returns how many changed. */
   async markRead(userId: string, ids: readonly string[] | 'all'): Promise<number> {
-    return this.store.markNotificationsRead(await this.viewer(userId), ids);
+    return this.repository.markNotificationsRead(await this.viewer(userId), ids);
   }
 
   /** Send a freshly connected session the user's unread notifications, oldest first. */
   async replay(connection: Connection): Promise<void> {
     const user = connection.user;
     if (!user) return;
-    const unread = await this.store.listNotifications(
+    const unread = await this.repository.listNotifications(
       { id: user.id, role: user.role, createdAt: user.createdAt },
       { limit: REPLAY_LIMIT, unreadOnly: true },
     );
@@ -77,7 +78,7 @@ export class NotificationService {
 
   private async viewer(userId: string): Promise<NotificationViewer> {
     // Read the role from the store, not the token: a role change applies at once.
-    const user = await this.store.findUserById(userId);
+    const user = await this.accounts.findUserById(userId);
     if (!user) throw new HeraldError(ErrorCode.Unauthorized, 'account no longer exists');
     return { id: user.id, role: user.role, createdAt: user.createdAt };
   }
@@ -95,7 +96,7 @@ export class NotificationService {
         return { userIds: [...members] };
       }
       case 'user':
-        if (!(await this.store.findUserById(audience.userId))) throw new HeraldError(ErrorCode.NotFound, 'user not found');
+        if (!(await this.accounts.findUserById(audience.userId))) throw new HeraldError(ErrorCode.NotFound, 'user not found');
         return { userIds: [audience.userId] };
     }
   }

@@ -6,11 +6,14 @@
  */
 import { BroadcastBodySchema, DirectPushBodySchema, IdSchema } from '@herald/protocol';
 import { z } from 'zod';
-import type { Feature, FeatureFactory } from '../feature.js';
+import type { Feature } from '../feature.js';
 import { ack } from '../gateway/server-frame.js';
-import { requireAdmin } from '../http/bearer.js';
+import { type Authenticator, requireAdmin } from '../http/bearer.js';
 import { parse } from '../http/errors.js';
-import { notificationServices } from './notification-services.js';
+import type { MessageService } from '../messages/message-service.js';
+import type { DirectPush } from './direct-push.js';
+import type { NotificationService } from './notification-service.js';
+import type { OfflineDelivery } from './offline-delivery.js';
 
 const ListQuerySchema = z.object({
   unreadOnly: z
@@ -22,10 +25,17 @@ const ListQuerySchema = z.object({
 
 const ReadBodySchema = z.object({ ids: z.array(IdSchema).max(500).default([]), all: z.boolean().default(false) });
 
-export const notificationsFeature: FeatureFactory = (context): Feature => {
-  const { notifications, direct, offline } = notificationServices(context);
-  const { authenticate } = context;
-  const stopOffline = context.messages.onPublished((message, members) => offline.message(message, members));
+export interface NotificationsFeatureDeps {
+  notifications: NotificationService;
+  direct: DirectPush;
+  offline: OfflineDelivery;
+  messages: MessageService;
+  authenticate: Authenticator;
+}
+
+export function notificationsFeature(deps: NotificationsFeatureDeps): Feature {
+  const { notifications, direct, offline, authenticate } = deps;
+  const stopOffline = deps.messages.onPublished((message, members) => offline.message(message, members));
 
   return {
     name: 'notifications',
@@ -74,4 +84,4 @@ export const notificationsFeature: FeatureFactory = (context): Feature => {
       stopOffline();
     },
   };
-};
+}

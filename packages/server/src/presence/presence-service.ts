@@ -12,10 +12,10 @@
 import { type DeviceType, encodeFrame, type Presence } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Bus, PresenceChanged } from '../bus/bus.js';
+import type { ConversationRepository } from '../conversations/conversation-repository.js';
 import type { Connection } from '../gateway/connection.js';
 import type { LocalSessions } from '../gateway/local-sessions.js';
 import { serverFrameId } from '../gateway/server-frame.js';
-import type { Store } from '../store/store.js';
 import { PacedWalk } from '../util/paced-walk.js';
 
 export interface PresenceOptions {
@@ -48,7 +48,7 @@ export class PresenceService {
   constructor(
     private readonly bus: Bus,
     private readonly sessions: LocalSessions,
-    private readonly store: Store,
+    private readonly contacts: Pick<ConversationRepository, 'contactIds'>,
     private readonly log: Logger,
     private readonly options: PresenceOptions,
   ) {
@@ -189,7 +189,7 @@ export class PresenceService {
   /** Send the user's presence to this node's connections of everyone who shares a conversation with them. */
   private async tellContacts(userId: string): Promise<void> {
     try {
-      const contacts = await this.store.contactIds(userId);
+      const contacts = await this.contacts.contactIds(userId);
       const presence = this.presenceOf(userId);
       const frame = encodeFrame({
         id: serverFrameId(),

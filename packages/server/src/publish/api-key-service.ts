@@ -8,37 +8,36 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { FastifyRequest } from 'fastify';
-import type { ApiKeyRecord } from '../store/feature-records.js';
-import type { Store } from '../store/store.js';
+import type { ApiKeyRecord, ApiKeyRepository } from './api-key-repository.js';
 
 const KEY_PREFIX = 'hk_';
 /** `hk_` and the first 8 random characters: enough to recognise a key, useless to guess one. */
 const SHOWN_PREFIX_LENGTH = KEY_PREFIX.length + 8;
 
 export class ApiKeyService {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly repository: ApiKeyRepository) {}
 
   /** Create a key; the returned `key` is the only copy of the plaintext. */
   async create(name: string, createdBy: string): Promise<{ key: string; apiKey: ApiKeyRecord }> {
     const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const apiKey = await this.store.insertApiKey({ name, keyHash: hashOf(key), prefix: key.slice(0, SHOWN_PREFIX_LENGTH), createdBy });
+    const apiKey = await this.repository.insertApiKey({ name, keyHash: hashOf(key), prefix: key.slice(0, SHOWN_PREFIX_LENGTH), createdBy });
     return { key, apiKey };
   }
 
   list(): Promise<ApiKeyRecord[]> {
-    return this.store.listApiKeys();
+    return this.repository.listApiKeys();
   }
 
   /** Revoke a key; `not_found` if there is no such live key. */
   async revoke(id: string): Promise<void> {
-    if (!(await this.store.revokeApiKey(id))) throw new HeraldError(ErrorCode.NotFound, 'no such active API key');
+    if (!(await this.repository.revokeApiKey(id))) throw new HeraldError(ErrorCode.NotFound, 'no such active API key');
   }
 
   /** The key a request carries (`Authorization: Bearer hk_...` or `X-Herald-Key: hk_...`), or `unauthorized`. */
   async authenticate(request: FastifyRequest): Promise<ApiKeyRecord> {
     const key = keyOf(request);
     if (!key) throw new HeraldError(ErrorCode.Unauthorized, 'missing server API key (Authorization: Bearer hk_... or X-Herald-Key)');
-    const record = await this.store.useApiKey(hashOf(key));
+    const record = await this.repository.useApiKey(hashOf(key));
     if (!record) {
       request.log.warn({ prefix: key.slice(0, SHOWN_PREFIX_LENGTH) }, 'refused: unknown or revoked API key');
       throw new HeraldError(ErrorCode.Unauthorized, 'invalid or revoked API key');

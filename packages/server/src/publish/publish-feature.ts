@@ -10,17 +10,28 @@ import { randomUUID } from 'node:crypto';
 import { CreateApiKeyBodySchema, ErrorCode, HeraldError, type PublishBody, PublishBodySchema } from '@herald/protocol';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { Feature, FeatureFactory, ServerContext } from '../feature.js';
-import { requireAdmin } from '../http/bearer.js';
+import type { Feature } from '../feature.js';
+import { type Authenticator, requireAdmin } from '../http/bearer.js';
 import { parse } from '../http/errors.js';
-import { notificationServices } from '../notifications/notification-services.js';
+import type { MessageService } from '../messages/message-service.js';
+import type { DirectPush } from '../notifications/direct-push.js';
+import type { NotificationService } from '../notifications/notification-service.js';
+import type { ApiKeyRepository } from './api-key-repository.js';
 import { ApiKeyService } from './api-key-service.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
-export const publishFeature: FeatureFactory = (context): Feature => {
-  const keys = new ApiKeyService(context.store);
-  const { authenticate } = context;
+export interface PublishFeatureDeps {
+  apiKeys: ApiKeyRepository;
+  messages: MessageService;
+  notifications: NotificationService;
+  direct: DirectPush;
+  authenticate: Authenticator;
+}
+
+export function publishFeature(deps: PublishFeatureDeps): Feature {
+  const keys = new ApiKeyService(deps.apiKeys);
+  const { authenticate } = deps;
 
   return {
     name: 'publish',
@@ -47,21 +58,21 @@ export const publishFeature: FeatureFactory = (context): Feature => {
         const apiKey = await keys.authenticate(request);
         const body = parse(PublishBodySchema, request.body);
         request.log.info({ apiKey: apiKey.id, kind: body.kind }, 'publish');
-        return publish(context, body, reply);
+        return publish(deps, body, reply);
       });
     },
   };
-};
+}
 
-async function publish(context: ServerContext, body: PublishBody, reply: FastifyReply): Promise<FastifyReply> {
-  const { notifications, direct } = notificationServices(context);
+async function publish(deps: PublishFeatureDeps, body: PublishBody, reply: FastifyReply): Promise<FastifyReply> {
+  const { notifications, direct } = deps;
   switch (body.kind) {
     case 'message': {
       if (body.type === 'text' && body.text.trim() === '')
         throw new HeraldError(ErrorCode.BadRequest, 'a text message needs non-empty text');
       if (body.type !== 'text' && !body.attachment)
         throw new HeraldError(ErrorCode.BadRequest, `a ${body.type} message needs an attachment`);
-      const result = await context.messages.send(body.senderId, {
+      const result = await deps.messages.send(body.senderId, {
         conversationId: body.conversationId,
         clientId: body.clientId ?? randomUUID(),
         type: body.type,

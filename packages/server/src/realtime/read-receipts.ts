@@ -1,23 +1,31 @@
 /**
  * ReadReceipts: the one path for "I have read up to seq" (socket `mark_read` and REST
- * `POST /conversations/:id/read`): membership check → store.markRead → `read_status` to every
+ * `POST /conversations/:id/read`): membership check → ReadPositionRepository.markRead → `read_status` to every
  * session of every member (the reader's other devices included, so a badge clears everywhere).
- * Invariants: the stored position never moves backwards nor past the last seq (store.markRead);
+ * Invariants: the stored position never moves backwards nor past the last seq (ReadPositionRepository);
  * `read_status` is published only when the position moved forward.
  */
 import { encodeFrame, type RequestResult } from '@herald/protocol';
 import type { Bus } from '../bus/bus.js';
+import type { ConversationRepository } from '../conversations/conversation-repository.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { serverFrameId } from '../gateway/server-frame.js';
-import type { Store } from '../store/store.js';
+import type { ReadPositionRepository } from './read-position-repository.js';
 
 export class ReadReceipts {
-  constructor(private readonly deps: { store: Store; bus: Bus; conversations: ConversationService }) {}
+  constructor(
+    private readonly deps: {
+      members: Pick<ConversationRepository, 'listMembers'>;
+      readPositions: ReadPositionRepository;
+      bus: Bus;
+      conversations: ConversationService;
+    },
+  ) {}
 
   async markRead(userId: string, conversationId: string, seq: number): Promise<RequestResult<'mark_read'>> {
     const members = await this.deps.conversations.assertMember(conversationId, userId, 'mark read');
-    const before = (await this.deps.store.listMembers(conversationId)).find((m) => m.userId === userId)?.lastReadSeq ?? 0;
-    const state = await this.deps.store.markRead(conversationId, userId, seq);
+    const before = (await this.deps.members.listMembers(conversationId)).find((m) => m.userId === userId)?.lastReadSeq ?? 0;
+    const state = await this.deps.readPositions.markRead(conversationId, userId, seq);
     if (state.lastReadSeq > before) {
       const frame = encodeFrame({
         id: serverFrameId(),

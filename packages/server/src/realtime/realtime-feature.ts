@@ -4,9 +4,17 @@
  * (presence/presence-service.ts, `presence_query` in the frame router); this adds its HTTP face.
  */
 import { TYPING_TTL_MS } from '@herald/protocol';
-import type { Feature, FeatureFactory } from '../feature.js';
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/bus.js';
+import type { ConversationRepository } from '../conversations/conversation-repository.js';
+import type { ConversationService } from '../conversations/conversation-service.js';
+import type { Feature } from '../feature.js';
 import { ack } from '../gateway/server-frame.js';
+import type { Authenticator } from '../http/bearer.js';
+import type { PresenceService } from '../presence/presence-service.js';
+import type { UserDirectory } from '../users/user-directory.js';
 import { handlerFor } from './handler-for.js';
+import type { ReadPositionRepository } from './read-position-repository.js';
 import { ReadReceipts } from './read-receipts.js';
 import { realtimeRoutes } from './realtime-routes.js';
 import { TypingRelay } from './typing-relay.js';
@@ -14,13 +22,24 @@ import { TypingRelay } from './typing-relay.js';
 /** Least time between two relayed `isTyping: true` of one user in one conversation. */
 export const TYPING_THROTTLE_MS = 1_000;
 
-export const realtimeFeature: FeatureFactory = (context): Feature => {
-  const { bus, conversations, users, log, store, authenticate, presence } = context;
+export interface RealtimeFeatureDeps {
+  bus: Bus;
+  conversations: ConversationService;
+  members: Pick<ConversationRepository, 'listMembers'>;
+  readPositions: ReadPositionRepository;
+  users: UserDirectory;
+  presence: PresenceService;
+  authenticate: Authenticator;
+  log: Logger;
+}
+
+export function realtimeFeature(deps: RealtimeFeatureDeps): Feature {
+  const { bus, conversations, members, readPositions, users, log, authenticate, presence } = deps;
   const typing = new TypingRelay(
     { bus, conversations, users, log },
     { ttlMs: TYPING_TTL_MS, throttleMs: TYPING_THROTTLE_MS, sweepMs: 250 },
   );
-  const receipts = new ReadReceipts({ store, bus, conversations });
+  const receipts = new ReadReceipts({ members, readPositions, bus, conversations });
   return {
     name: 'realtime',
     routes: (app) => realtimeRoutes(app, { authenticate, receipts, presence }),
@@ -42,4 +61,4 @@ export const realtimeFeature: FeatureFactory = (context): Feature => {
       await typing.drain();
     },
   };
-};
+}

@@ -4,8 +4,8 @@
 import type { Attachment, Message, MessageType } from '@herald/protocol';
 import type { Selectable } from 'kysely';
 import { timeOrderedId } from '../util/time-ordered-id.js';
+import type { NewMessage } from './message-append.js';
 import type { MessagesTable } from './schema.js';
-import type { NewMessage } from './store.js';
 
 export function toMessage(row: Selectable<MessagesTable>): Message {
   return {

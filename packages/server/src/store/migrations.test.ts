@@ -1,12 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PG_URL, postgresAvailable, uniqueSchemaName } from '@herald/testkit';
+import { dropPostgresSchema, openRepositories, PG_URL, postgresAvailable, uniqueSchemaName } from '@herald/testkit';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
-import { createStore } from './create-store.js';
-import { dropPostgresSchema } from './postgres-dialect.js';
 
 // Schema details the write path's cost depends on; the Store contract suite covers behaviour.
 const dir = mkdtempSync(join(tmpdir(), 'herald-migrations-'));
@@ -15,7 +13,7 @@ const hasPostgres = await postgresAvailable();
 
 it('indexes messages by file only where they have one, and file lookups use that index (SQLite)', async () => {
   const file = join(dir, 'm.db');
-  await (await createStore({ kind: 'sqlite', file })).close();
+  await (await openRepositories({ kind: 'sqlite', file })).close();
   const database = new SQLite(file, { readonly: true });
   try {
     const { sql } = database.prepare("SELECT sql FROM sqlite_master WHERE name = 'messages_file'").get() as { sql: string };
@@ -40,7 +38,7 @@ async function withMigratedSchema(
   await client.connect();
   try {
     await before?.(client);
-    await (await createStore({ kind: 'postgres', url: PG_URL, schema })).close();
+    await (await openRepositories({ kind: 'postgres', url: PG_URL, schema })).close();
     await inspect(client, schema);
   } finally {
     await client.end();

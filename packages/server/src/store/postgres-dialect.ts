@@ -38,15 +38,3 @@ export async function ensurePostgresSchema(url: string, schema: string): Promise
     await client.end();
   }
 }
-
-/** Drop a schema and everything in it (test clean-up). */
-export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists ${schema} cascade`);
-  } finally {
-    await client.end();
-  }
-}

@@ -1,11 +1,9 @@
 import { ErrorCode, HeraldError } from '@herald/protocol';
-import { PG_URL, postgresAvailable, uniqueSchemaName } from '@herald/testkit';
+import { dropPostgresSchema, type OpenRepositories, openRepositories, PG_URL, postgresAvailable, uniqueSchemaName } from '@herald/testkit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore } from './create-store.js';
-import { createPostgresPool, dropPostgresSchema } from './postgres-dialect.js';
+import { createPostgresPool } from './postgres-dialect.js';
 import { postgresMessageAppend } from './postgres-message-append.js';
-import type { Store } from './store.js';
 
 // The Store contract suite (test/store.contract.test.ts) checks results, which the Kysely fallback
 // would also get right; this checks the statement itself: it must not need the fallback except when
@@ -16,7 +14,7 @@ describe.skipIf(!hasPostgres)('postgres message append', () => {
   const schema = uniqueSchemaName();
   const application = `herald_append_${process.pid}`;
   const nodes: pg.Pool[] = [];
-  let store: Store;
+  let store: OpenRepositories;
   let sender: string;
   let conversations: string[];
   let n = 0;
@@ -29,13 +27,16 @@ describe.skipIf(!hasPostgres)('postgres message append', () => {
     replyTo: null,
     attachment: null,
   });
-  const lastSeqs = async () => Promise.all(conversations.map(async (id) => (await store.getConversation(id, sender))?.lastSeq));
+  const lastSeqs = async () =>
+    Promise.all(conversations.map(async (id) => (await store.conversations.getConversation(id, sender))?.lastSeq));
 
   beforeAll(async () => {
-    store = await createStore({ kind: 'postgres', url: PG_URL, schema });
-    sender = (await store.createUser({ email: 's@example.test', name: 's', passwordHash: 'x', role: 'user' })).id;
+    store = await openRepositories({ kind: 'postgres', url: PG_URL, schema });
+    sender = (await store.accounts.createUser({ email: 's@example.test', name: 's', passwordHash: 'x', role: 'user' })).id;
     conversations = await Promise.all(
-      [0, 1, 2].map(() => store.createConversation({ kind: 'group', title: 't', ownerId: sender, directKey: null, memberIds: [sender] })),
+      [0, 1, 2].map(() =>
+        store.conversations.createConversation({ kind: 'group', title: 't', ownerId: sender, directKey: null, memberIds: [sender] }),
+      ),
     );
     for (let i = 0; i < 2; i++) {
       const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${application}`;
@@ -131,7 +132,7 @@ describe.skipIf(!hasPostgres)('postgres message append', () => {
       const after = await lastSeqs();
       expect(after).toEqual([before[0]! + 1, before[1], before[2]]);
       // The fallback (the Store's Kysely path) then returns the original.
-      expect(await store.appendMessage(msg(raced, clientId))).toMatchObject({ duplicate: true, message: { text: 'first' } });
+      expect(await store.messages.appendMessage(msg(raced, clientId))).toMatchObject({ duplicate: true, message: { text: 'first' } });
     });
   }
 });
@@ -142,12 +143,12 @@ describe.skipIf(!hasPostgres)('postgres message append', () => {
 // PostgreSQL chat read 14 million rows in 30 s). Both statements must keep using the indexes.
 describe.skipIf(!hasPostgres)('postgres message append on a table that grew', () => {
   const schema = uniqueSchemaName();
-  let store: Store;
+  let store: OpenRepositories;
   let pool: pg.Pool;
   let monitor: pg.Client;
 
   beforeAll(async () => {
-    store = await createStore({ kind: 'postgres', url: PG_URL, schema });
+    store = await openRepositories({ kind: 'postgres', url: PG_URL, schema });
     pool = createPostgresPool(PG_URL, { schema, poolSize: 1 });
     monitor = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
     await monitor.connect();
@@ -179,9 +180,11 @@ describe.skipIf(!hasPostgres)('postgres message append on a table that grew', ()
   };
 
   it('does not scan the whole messages table per write once it has grown', async () => {
-    const sender = (await store.createUser({ email: 'g@example.test', name: 'g', passwordHash: 'x', role: 'user' })).id;
+    const sender = (await store.accounts.createUser({ email: 'g@example.test', name: 'g', passwordHash: 'x', role: 'user' })).id;
     const [live, bulk] = await Promise.all(
-      [0, 1].map(() => store.createConversation({ kind: 'group', title: 't', ownerId: sender, directKey: null, memberIds: [sender] })),
+      [0, 1].map(() =>
+        store.conversations.createConversation({ kind: 'group', title: 't', ownerId: sender, directKey: null, memberIds: [sender] }),
+      ),
     );
     const append = postgresMessageAppend(pool);
     let n = 0;

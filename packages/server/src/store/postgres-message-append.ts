@@ -35,10 +35,10 @@
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { Selectable } from 'kysely';
 import type pg from 'pg';
+import type { AppendResult, NewMessage } from './message-append.js';
 import { messageRow, toMessage } from './message-rows.js';
 import { CONVERSATION_MISSING } from './postgres-append-function.js';
 import type { MessagesTable } from './schema.js';
-import type { AppendResult, NewMessage } from './store.js';
 
 export type PostgresMessageAppend = (batch: readonly NewMessage[]) => Promise<AppendResult[] | undefined>;
 

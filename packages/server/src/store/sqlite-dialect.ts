@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { type SqliteDatabase, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, type SqliteDatabase, SqliteDialect } from 'kysely';
 import { type SqliteMessageAppend, sqliteMessageAppend } from './sqlite-message-append.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -28,10 +28,26 @@ export function openSqlite(file: string, onProblem?: (error: Error) => void): Sq
   database.pragma('busy_timeout = 5000');
   const checkpointer = file === ':memory:' ? undefined : new WalCheckpointer({ database, ...(onProblem ? { onFailed: onProblem } : {}) });
   return {
-    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
     messageAppend: () => sqliteMessageAppend(database),
     stopCheckpoints: () => checkpointer?.stop() ?? Promise.resolve(),
   };
+}
+
+/**
+ * Kysely's SQLite transactions start with a plain (deferred) BEGIN. Every Kysely transaction of
+ * Herald's writes, and a deferred one that reads first cannot take the write lock if another
+ * connection wrote meanwhile (SQLITE_BUSY at once, busy_timeout or not). BEGIN IMMEDIATE takes the
+ * write lock up front, so a second connection on the file waits for it instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }
 
 const STATEMENT_CACHE_LIMIT = 500;

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openRepositories } from '@herald/testkit';
 import SQLite from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
-import { createStore } from './create-store.js';
 import { sqliteMessageAppend } from './sqlite-message-append.js';
 
 // The write path itself runs under the Store contract suite (test/store.contract.test.ts); this
@@ -13,9 +13,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it('declines while a transaction is open on the connection, and writes once it is closed', async () => {
   const file = join(dir, 'a.db');
-  const store = await createStore({ kind: 'sqlite', file });
-  const owner = await store.createUser({ email: 'a@x', name: 'a', passwordHash: 'x', role: 'user' });
-  const conversationId = await store.createConversation({
+  const store = await openRepositories({ kind: 'sqlite', file });
+  const owner = await store.accounts.createUser({ email: 'a@x', name: 'a', passwordHash: 'x', role: 'user' });
+  const conversationId = await store.conversations.createConversation({
     kind: 'group',
     title: 't',
     ownerId: owner.id,

@@ -12,9 +12,9 @@
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type SQLite from 'better-sqlite3';
 import type { Selectable } from 'kysely';
+import type { AppendResult, NewMessage } from './message-append.js';
 import { messageRow, toMessage } from './message-rows.js';
 import type { MessagesTable } from './schema.js';
-import type { AppendResult, NewMessage } from './store.js';
 
 export type SqliteMessageAppend = (batch: readonly NewMessage[]) => AppendResult[] | undefined;
 

@@ -3,19 +3,19 @@
  * so a broadcast does not query the users table.
  */
 import type { Sender } from '@herald/protocol';
-import type { Store } from '../store/store.js';
+import type { AccountRepository } from '../auth/account-repository.js';
 
 const LIMIT = 50_000;
 
 export class UserDirectory {
   private readonly cache = new Map<string, Sender>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly accounts: AccountRepository) {}
 
   async sender(userId: string): Promise<Sender> {
     const hit = this.cache.get(userId);
     if (hit) return hit;
-    const user = await this.store.findUserById(userId);
+    const user = await this.accounts.findUserById(userId);
     const sender: Sender = { id: userId, name: user?.name ?? 'unknown', avatar: user?.avatar ?? null };
     if (this.cache.size >= LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(userId, sender);

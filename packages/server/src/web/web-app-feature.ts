@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { ErrorCode } from '@herald/protocol';
-import type { Feature, ServerContext } from '../feature.js';
+import type { Feature } from '../feature.js';
 
 const API_PREFIXES = ['/api/', '/ws', '/metrics'];
 
-export function webAppFeature(context: ServerContext): Feature {
-  const root = context.config.webDir;
+/** `webDir`: the built web app (its index.html and assets). */
+export function webAppFeature({ webDir: root }: { webDir: string }): Feature {
   return {
     name: 'web-app',
     async routes(app) {

@@ -1,21 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type OpenRepositories, openRepositories } from '@herald/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createStore } from '../store/create-store.js';
-import type { AppendResult, NewMessage, Store } from '../store/store.js';
-import { MessageWriter } from './message-writer.js';
+import type { AppendResult, NewMessage } from './message-append.js';
+import { type MessageSink, MessageWriter } from './message-writer.js';
 
 let dir: string;
-let store: Store;
+let store: OpenRepositories;
 let conversationId: string;
 let userId: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'herald-writer-'));
-  store = await createStore({ kind: 'sqlite', file: join(dir, 'w.db') });
-  userId = (await store.createUser({ email: 'w@example.test', name: 'w', passwordHash: 'x', role: 'user' })).id;
-  conversationId = await store.createConversation({ kind: 'group', title: 't', ownerId: userId, directKey: null, memberIds: [userId] });
+  store = await openRepositories({ kind: 'sqlite', file: join(dir, 'w.db') });
+  userId = (await store.accounts.createUser({ email: 'w@example.test', name: 'w', passwordHash: 'x', role: 'user' })).id;
+  conversationId = await store.conversations.createConversation({
+    kind: 'group',
+    title: 't',
+    ownerId: userId,
+    directKey: null,
+    memberIds: [userId],
+  });
 });
 afterAll(async () => {
   await store.close();
@@ -36,7 +42,7 @@ it('batches messages queued in one turn, publishes them in order before resolvin
   const batches: number[][] = [];
   let resolvedBeforeCommit = false;
   const settled = new Set<string>();
-  const writer = new MessageWriter(store, async (results: readonly AppendResult[]) => {
+  const writer = new MessageWriter(store.messages, async (results: readonly AppendResult[]) => {
     if (results.some((r) => settled.has(r.message.clientId))) resolvedBeforeCommit = true;
     batches.push(results.map((r) => r.message.seq));
   });
@@ -53,7 +59,7 @@ it('batches messages queued in one turn, publishes them in order before resolvin
 });
 
 it('a failing message fails alone; the rest of its batch is stored', async () => {
-  const writer = new MessageWriter(store, async () => undefined);
+  const writer = new MessageWriter(store.messages, async () => undefined);
   const good = writer.append(message('ok-1'));
   const bad = writer.append(message('bad', 'no-such-conversation'));
   const alsoGood = writer.append(message('ok-2'));
@@ -64,16 +70,22 @@ it('a failing message fails alone; the rest of its batch is stored', async () =>
 });
 
 it('overlaps batches of different conversations, never two of one conversation', async () => {
-  const other = await store.createConversation({ kind: 'group', title: 'o', ownerId: userId, directKey: null, memberIds: [userId] });
+  const other = await store.conversations.createConversation({
+    kind: 'group',
+    title: 'o',
+    ownerId: userId,
+    directKey: null,
+    memberIds: [userId],
+  });
   // A store whose batches wait until released, so overlap is visible and in our hands.
   const gates: (() => void)[] = [];
   const calls: string[][] = [];
   const gated = async (batch: readonly NewMessage[]) => {
     calls.push(batch.map((m) => m.clientId));
     await new Promise<void>((resolve) => gates.push(resolve));
-    return store.appendMessages(batch);
+    return store.messages.appendMessages(batch);
   };
-  const slow: Store = Object.create(store, {
+  const slow: MessageSink = Object.create(store.messages, {
     appendMessages: { value: gated },
     appendMessage: { value: async (m: NewMessage) => (await gated([m]))[0] },
   });

@@ -1,6 +1,6 @@
 /**
  * MessageWriter: the node's single persist pipeline. Messages accepted in the same event-loop turn
- * are written together in one transaction (`store.appendMessages`), then handed to `committed` in
+ * are written together in one transaction (`appendMessages`), then handed to `committed` in
  * order, and only then are their promises resolved.
  * Up to `concurrency` batches are in flight at once (PostgreSQL: each is a round trip, and a queue
  * behind one round trip is most of a message's latency; SQLite writes synchronously, so its batches
@@ -10,7 +10,13 @@
  * queue order, so this node publishes each conversation's messages in seq order; a batch that fails
  * is retried one message at a time, so one bad message fails alone.
  */
-import type { AppendResult, NewMessage, Store } from '../store/store.js';
+import type { AppendResult, NewMessage } from './message-append.js';
+
+/** Where a MessageWriter writes: the messages feature's repository. */
+export interface MessageSink {
+  appendMessage(message: NewMessage): Promise<AppendResult>;
+  appendMessages(messages: readonly NewMessage[]): Promise<AppendResult[]>;
+}
 
 interface Pending {
   message: NewMessage;
@@ -34,7 +40,7 @@ export class MessageWriter {
   private readonly concurrency: number;
 
   constructor(
-    private readonly store: Store,
+    private readonly sink: MessageSink,
     /** Called once per batch, with every result (duplicates included), before its acks; batches of one conversation in order. */
     private readonly committed: (results: readonly AppendResult[]) => Promise<void>,
     options: MessageWriterOptions = {},
@@ -116,7 +122,7 @@ export class MessageWriter {
   private async write(batch: Pending[]): Promise<(AppendResult | Error)[]> {
     if (batch.length > 1) {
       try {
-        return await this.store.appendMessages(batch.map((item) => item.message));
+        return await this.sink.appendMessages(batch.map((item) => item.message));
       } catch {
         // Fall through: find which message is at fault by writing them one by one.
       }
@@ -124,7 +130,7 @@ export class MessageWriter {
     const outcomes: (AppendResult | Error)[] = [];
     for (const item of batch) {
       try {
-        outcomes.push(await this.store.appendMessage(item.message));
+        outcomes.push(await this.sink.appendMessage(item.message));
       } catch (error) {
         outcomes.push(error instanceof Error ? error : new Error(String(error)));
       }

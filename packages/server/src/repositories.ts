@@ -1,0 +1,40 @@
+/**
+ * Repositories: each feature's persistence, built on one open database. This is wiring, not an
+ * interface of its own: every field is a small repository owned by its feature folder, and code
+ * that needs one takes that one (the composition root hands them out).
+ */
+import { type AccountRepository, KyselyAccountRepository } from './auth/account-repository.js';
+import { type ConversationRepository, KyselyConversationRepository } from './conversations/conversation-repository.js';
+import { type ErrorReportRepository, KyselyErrorReportRepository } from './errors/error-report-repository.js';
+import { type FileRepository, KyselyFileRepository } from './files/file-repository.js';
+import { KyselyMessageRepository, type MessageRepository } from './messages/message-repository.js';
+import { KyselyNotificationRepository, type NotificationRepository } from './notifications/notification-repository.js';
+import { type ApiKeyRepository, KyselyApiKeyRepository } from './publish/api-key-repository.js';
+import { KyselyReadPositionRepository, type ReadPositionRepository } from './realtime/read-position-repository.js';
+import type { DatabaseHandle } from './store/database-handle.js';
+
+export interface Repositories {
+  accounts: AccountRepository;
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  readPositions: ReadPositionRepository;
+  notifications: NotificationRepository;
+  files: FileRepository;
+  apiKeys: ApiKeyRepository;
+  errorReports: ErrorReportRepository;
+}
+
+/** Every feature's repository on `database` (messages with the dialect's fast write path). */
+export function createRepositories(database: DatabaseHandle): Repositories {
+  const { db } = database;
+  return {
+    accounts: new KyselyAccountRepository(db),
+    conversations: new KyselyConversationRepository(db),
+    messages: new KyselyMessageRepository(db, database.fastMessageAppend),
+    readPositions: new KyselyReadPositionRepository(db),
+    notifications: new KyselyNotificationRepository(db),
+    files: new KyselyFileRepository(db),
+    apiKeys: new KyselyApiKeyRepository(db),
+    errorReports: new KyselyErrorReportRepository(db),
+  };
+}
