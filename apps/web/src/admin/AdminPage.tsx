@@ -1,7 +1,7 @@
 /** /admin (admins only; anyone else is sent to /chat): live stats, online users, broadcast, error reports. */
 import { Navigate } from 'react-router';
+import { useChat } from '../chat/useChat';
 import { useI18n } from '../i18n/useI18n';
-import { useChat } from '../layout/SignedInShell';
 import { BroadcastForm } from './BroadcastForm';
 import { ErrorReports } from './ErrorReports';
 import { OnlineUsers } from './OnlineUsers';

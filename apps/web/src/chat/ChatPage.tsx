@@ -5,9 +5,9 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { useI18n } from '../i18n/useI18n';
-import { useChat } from '../layout/SignedInShell';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
+import { useChat } from './useChat';
 import { useConversationList } from './useConversationList';
 
 export function ChatPage() {

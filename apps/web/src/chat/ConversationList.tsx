@@ -9,10 +9,10 @@ import { useMemo, useState } from 'react';
 import { NavLink } from 'react-router';
 import { useI18n } from '../i18n/useI18n';
 import { PlusIcon } from '../layout/icons';
-import { useChat } from '../layout/SignedInShell';
 import { Avatar } from './Avatar';
 import { conversationTitle, otherMembers, shortTime } from './conversation-info';
 import { NewConversationDialog } from './NewConversationDialog';
+import { useChat } from './useChat';
 import { useConversationList } from './useConversationList';
 
 export function ConversationList({ activeId }: { activeId: string | null }) {

@@ -11,7 +11,6 @@ import { Link } from 'react-router';
 import { toast } from 'sonner';
 import { useI18n } from '../i18n/useI18n';
 import { BackIcon } from '../layout/icons';
-import { useChat } from '../layout/SignedInShell';
 import { messageToastId } from '../notifications/NotificationCenter';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
@@ -19,6 +18,7 @@ import { conversationTitle, otherMembers, othersReadSeq } from './conversation-i
 import { MessageList } from './MessageList';
 import { typingLabel } from './typing-label';
 import { UploadList } from './UploadList';
+import { useChat } from './useChat';
 import { useUploads } from './useUploads';
 
 export function ConversationView({ conversation }: { conversation: Conversation }) {

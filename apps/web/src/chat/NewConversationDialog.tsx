@@ -9,9 +9,9 @@ import { useNavigate } from 'react-router';
 import { ApiError } from '../api/api-error';
 import { useI18n } from '../i18n/useI18n';
 import { CloseIcon } from '../layout/icons';
-import { useChat } from '../layout/SignedInShell';
 import { useServices } from '../services';
 import { Avatar } from './Avatar';
+import { useChat } from './useChat';
 import { useUserSearch } from './useUserSearch';
 
 type Tab = 'direct' | 'group';

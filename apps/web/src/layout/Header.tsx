@@ -4,13 +4,13 @@
  */
 import { ConnectionStatus } from '@herald/react';
 import { NavLink } from 'react-router';
+import { useChat } from '../chat/useChat';
 import { useI18n } from '../i18n/useI18n';
 import { DesktopToggle } from '../notifications/DesktopToggle';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { SoundToggle } from '../notifications/SoundToggle';
 import { useServices } from '../services';
 import { LanguageSwitch } from './LanguageSwitch';
-import { useChat } from './SignedInShell';
 
 export function Header() {
   const { t } = useI18n();

@@ -4,32 +4,17 @@
  * sign-out) and conversation list. The connection is held per page by `usePageConnection`, so
  * leaving /chat for /admin keeps one socket and /login never has one.
  */
-import type { HeraldClient } from '@herald/client';
 import type { User } from '@herald/protocol';
 import { DEFAULT_POLICIES, HeraldProvider, usePageConnection } from '@herald/react';
-import { createContext, useContext, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/useAuth';
 import { ConversationListStore } from '../chat/conversation-list-store';
+import { ChatContext, type ChatServices } from '../chat/useChat';
 import { createHeraldClient } from '../herald-client';
 import { NotificationCenter } from '../notifications/NotificationCenter';
 import { useServices } from '../services';
 import { Header } from './Header';
-
-export interface ChatServices {
-  user: User;
-  client: HeraldClient;
-  conversations: ConversationListStore;
-}
-
-const ChatContext = createContext<ChatServices | null>(null);
-
-/** The signed-in user's services (inside the signed-in shell only). */
-export function useChat(): ChatServices {
-  const value = useContext(ChatContext);
-  if (!value) throw new Error('useChat must be used inside <SignedInShell>');
-  return value;
-}
 
 export function SignedInShell() {
   const auth = useAuth();
