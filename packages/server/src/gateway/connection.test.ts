@@ -1,4 +1,4 @@
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pino from 'pino';
@@ -6,6 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Metrics } from '../metrics.js';
 import { Connection } from './connection.js';
+import { socketOf } from './ws-internals.js';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -29,7 +30,8 @@ async function pair(sendBufferBytes = 1 << 20) {
     client.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
-  const raw = (socket as unknown as { _socket: Socket })._socket;
+  const raw = socketOf(socket);
+  if (!raw) throw new Error('no TCP socket under the server-side WebSocket');
   return { connection, raw, received, client };
 }
 

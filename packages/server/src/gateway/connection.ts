@@ -16,6 +16,7 @@ import type { Metrics } from '../metrics.js';
 import { TokenBucket } from '../util/token-bucket.js';
 import { ConversationStream } from './conversation-stream.js';
 import { serverFrameId } from './server-frame.js';
+import { sendFramed, socketOf } from './ws-internals.js';
 
 export interface ConnectionLimits {
   ratePerSecond: number;
@@ -26,11 +27,6 @@ export interface ConnectionLimits {
 }
 
 export type ConnectionState = 'authenticating' | 'ready' | 'closing' | 'closed';
-
-/** The parts of ws's private Sender a pre-framed write relies on; checked before every use. */
-interface SenderInternals {
-  _sender?: { sendFrame?: (list: readonly Buffer[]) => void; _state?: number; _queue?: unknown[] } | null;
-}
 
 /**
  * Connections whose socket is corked until the current turn's synchronous work and microtasks are
@@ -132,8 +128,8 @@ export class Connection {
   /** Cork the socket until the end of this turn (once per turn); ws's own cork/uncork pairs nest inside. */
   private holdWrites(): void {
     if (this.corkedSocket) return;
-    const socket = (this.socket as unknown as { _socket?: Socket | null })._socket;
-    if (!socket || typeof socket.cork !== 'function') return;
+    const socket = socketOf(this.socket);
+    if (!socket) return;
     socket.cork();
     this.corkedSocket = socket;
     if (corked.push(this) === 1) process.nextTick(uncorkAll);
@@ -185,22 +181,17 @@ export class Connection {
   /**
    * A conversation event from the bus for this connection's user. `frame` holds the complete
    * WebSocket frame (header + payload), built once per broadcast and shared by every recipient
-   * (ws's sender only reads the list); `data` is the payload, for the fallback path.
-   * Returns true when it was written (the caller counts frames for the whole broadcast).
+   * (ws's sender only reads the list; undefined if it could not be built); `data` is the payload,
+   * for the fallback path. Returns true when it was written (the caller counts frames for the whole broadcast).
    */
-  deliver(event: ConversationEvent, data: Buffer, frame: readonly [Buffer]): boolean {
+  deliver(event: ConversationEvent, data: Buffer, frame: readonly [Buffer] | undefined): boolean {
     const stream = this.stream(event.conversationId);
     if (stream.muted) return false;
     if (!stream.offer(event) || !this.writable()) return false;
     // ws frames every send anew; a broadcast's frame is the same for every socket, so write the
     // prebuilt one through ws's own sender (as engine.io does) when the sender is idle.
     this.holdWrites();
-    const sender = (this.socket as unknown as SenderInternals)._sender;
-    if (sender && typeof sender.sendFrame === 'function' && sender._state === 0 && sender._queue?.length === 0) {
-      sender.sendFrame(frame);
-    } else {
-      this.socket.send(data, { binary: false });
-    }
+    if (!frame || !sendFramed(this.socket, frame)) this.socket.send(data, { binary: false });
     this.flushIfFull();
     return true;
   }

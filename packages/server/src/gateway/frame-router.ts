@@ -14,12 +14,13 @@ import {
   type RequestAction,
   type RequestResult,
 } from '@herald/protocol';
+import type { AccountRepository } from '../auth/account-repository.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { Feature, FrameHandler } from '../feature.js';
+import type { MessageRepository } from '../messages/message-repository.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { PresenceService } from '../presence/presence-service.js';
-import type { Store } from '../store/store.js';
 import type { Connection } from './connection.js';
 import type { LocalSessions } from './local-sessions.js';
 import { serverFrameId } from './server-frame.js';
@@ -28,7 +29,8 @@ export interface FrameRouterDeps {
   features: readonly Feature[];
   presence: PresenceService;
   auth: AuthService;
-  store: Store;
+  accounts: Pick<AccountRepository, 'findUserById'>;
+  history: Pick<MessageRepository, 'history'>;
   conversations: ConversationService;
   messages: MessageService;
   sessions: LocalSessions;
@@ -111,7 +113,7 @@ export class FrameRouter {
       connection.close(CloseCode.Unauthorized, herald.code);
       return;
     }
-    const record = await this.deps.store.findUserById(userId);
+    const record = await this.deps.accounts.findUserById(userId);
     if (!record) {
       connection.sendError(new HeraldError(ErrorCode.Unauthorized, 'account no longer exists'), frame.id);
       connection.close(CloseCode.Unauthorized, ErrorCode.Unauthorized);
@@ -186,13 +188,13 @@ export class FrameRouter {
     try {
       if (since === undefined) {
         // No resume point: start live from the current end of the conversation.
-        const latest = await this.deps.store.history(conversationId, { limit: 1 });
+        const latest = await this.deps.history.history(conversationId, { limit: 1 });
         since = latest.messages[0]?.seq ?? 0;
         cursor = since;
       } else {
         cursor = since;
         for (;;) {
-          const page = await this.deps.store.history(conversationId, { after: cursor, limit: HISTORY_PAGE_MAX });
+          const page = await this.deps.history.history(conversationId, { after: cursor, limit: HISTORY_PAGE_MAX });
           for (const message of page.messages) {
             if (!alreadySent(message.seq)) connection.sendText(await this.deps.messages.frameOf(message));
             cursor = message.seq;

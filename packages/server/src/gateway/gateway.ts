@@ -17,7 +17,7 @@ import type { FrameRouter } from './frame-router.js';
 import { Liveness } from './liveness.js';
 import type { LocalSessions } from './local-sessions.js';
 import { type OriginPolicyOptions, originAllowed } from './origin-policy.js';
-import { keepFragmentListYoung } from './young-fragments.js';
+import { keepFragmentListYoung } from './ws-internals.js';
 
 export interface GatewayOptions {
   path: string;

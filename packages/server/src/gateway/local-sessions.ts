@@ -3,22 +3,17 @@
  * the bus. Conversation events are put back in seq order (ConversationSequencer), then handed to
  * every local connection of every listed member as one buffer built once per broadcast.
  */
-import * as wsModule from 'ws';
 import type { Bus, BusMessage, ConversationEvent, UserEvent } from '../bus/bus.js';
 import type { Metrics } from '../metrics.js';
 import type { Connection } from './connection.js';
 import { ConversationSequencer, type SequencerOptions } from './conversation-sequencer.js';
+import { textFrame } from './ws-internals.js';
 
 /** Told when a connection joins (authenticated) or leaves this node's registry. */
 export interface SessionListener {
   added?(connection: Connection): void;
   removed?(connection: Connection): void;
 }
-
-/** ws's frame builder (exported at runtime, missing from @types/ws). */
-const { Sender } = wsModule as unknown as {
-  Sender: { frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
-};
 
 export class LocalSessions {
   private readonly byUser = new Map<string, Set<Connection>>();
@@ -130,9 +125,9 @@ export class LocalSessions {
       const set = this.byUser.get(userId);
       if (!set) continue;
       for (const connection of set) {
-        if (!data || !frame) {
+        if (!data) {
           data = Buffer.from(event.frame);
-          frame = [Buffer.concat(Sender.frame(data, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: true }))];
+          frame = textFrame(data);
         }
         if (connection.deliver(event, data, frame)) sent++;
       }
