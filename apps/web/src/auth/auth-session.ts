@@ -5,6 +5,7 @@
  * true})`), and at most once at a time. Refresh tokens rotate and reusing a spent one revokes them
  * all, so tabs refresh under a Web Lock and always read the newest refresh token from storage.
  */
+import { Subscribable } from '@herald/client';
 import type { AuthResponse, User } from '@herald/protocol';
 import { ApiError, errorFromBody, networkError } from '../api/api-error';
 
@@ -31,9 +32,8 @@ export const REFRESH_TOKEN_KEY = 'herald.refreshToken';
 /** Refresh this long before the access token expires. */
 const REFRESH_AHEAD_MS = 60_000;
 
-export class AuthSession {
+export class AuthSession extends Subscribable {
   private state: AuthState = { status: 'restoring', user: null };
-  private readonly listeners = new Set<() => void>();
   private token: string | null = null;
   private expiresAt = 0;
   private refreshing: Promise<string> | null = null;
@@ -47,6 +47,7 @@ export class AuthSession {
   private readonly clearTimer: NonNullable<AuthSessionOptions['clearTimer']>;
 
   constructor(options: AuthSessionOptions = {}) {
+    super();
     this.baseUrl = options.baseUrl ?? '';
     this.storage = options.storage ?? localStorage;
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
@@ -57,13 +58,6 @@ export class AuthSession {
   }
 
   getState = (): AuthState => this.state;
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
 
   /** The signed-in user, or null. */
   get user(): User | null {
@@ -186,6 +180,6 @@ export class AuthSession {
   private setState(next: AuthState): void {
     if (next.status === this.state.status && next.user === this.state.user) return;
     this.state = next;
-    for (const listener of [...this.listeners]) listener();
+    this.notify();
   }
 }

@@ -5,7 +5,7 @@
  * reconnect (frames missed while offline) or when a message arrives for a conversation not yet known.
  * Framework-free; `useConversationList` wraps it with useSyncExternalStore.
  */
-import type { HeraldClient } from '@herald/client';
+import { type HeraldClient, Subscribable } from '@herald/client';
 import type { Conversation, Message } from '@herald/protocol';
 import type { RestApi } from '../api/rest-api';
 
@@ -17,9 +17,8 @@ export interface ConversationListState {
 
 const RELOAD_DEBOUNCE_MS = 250;
 
-export class ConversationListStore {
+export class ConversationListStore extends Subscribable {
   private state: ConversationListState = { conversations: [], loaded: false, error: null };
-  private readonly listeners = new Set<() => void>();
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private loading: Promise<void> | null = null;
 
@@ -27,16 +26,11 @@ export class ConversationListStore {
     private readonly client: HeraldClient,
     private readonly api: RestApi,
     private readonly userId: string,
-  ) {}
+  ) {
+    super();
+  }
 
   getSnapshot = (): ConversationListState => this.state;
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
 
   /** Start listening to frames and load; returns the stop function. */
   start(): () => void {
@@ -140,7 +134,7 @@ export class ConversationListStore {
 
   private set(next: ConversationListState): void {
     this.state = next;
-    for (const listener of [...this.listeners]) listener();
+    this.notify();
   }
 }
 
