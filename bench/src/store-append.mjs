@@ -11,7 +11,7 @@
  *   npm run bench:append -- [--db sqlite,postgres] [--batch 1,2,4] [--messages 4000] [--rows 0] [--repeat 3]
  *
  * Conversations: 1,000 with two members each among 200 users; messages go round-robin over them.
- * `--rows N` first fills `messages` with N rows (through the Store, 256 per batch), to see what a
+ * `--rows N` first fills `messages` with N rows (through the MessageRepository, 256 per batch), to see what a
  * grown table costs. PostgreSQL: `HERALD_BENCH_PG_URL` (default the test database), own schema,
  * dropped at the end. Pin it for steadier figures: `taskset -c 0 node bench/src/store-append.mjs`.
  */
@@ -19,7 +19,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createStore, dropPostgresSchema } from '@herald/server';
+import { createRepositories, openDatabase } from '@herald/server';
+import { sql } from 'kysely';
 import { groupCpuMeter, pidsNamed } from './proc-stats.mjs';
 import { benchPgUrl } from './targets/herald.mjs';
 
@@ -27,7 +28,7 @@ const USERS = 200;
 const CONVERSATIONS = 1000;
 const FILL_BATCH = 256;
 
-/** @typedef {import('@herald/server').Store} Store */
+/** @typedef {import('@herald/server').Repositories} Store */
 /** @typedef {{ db: string, rows: number, batch: number, nodeUs: number[], postgresUs: number[], wallUs: number[] }} Row */
 
 /** @param {string[]} argv */
@@ -75,9 +76,10 @@ export async function runStoreAppend(options, { pgUrl, log = () => {} }) {
   for (const db of options.dbs) {
     const dir = mkdtempSync(join(tmpdir(), 'herald-append-'));
     const schema = `bench_append_${process.pid}_${Date.now()}`;
-    const store = await createStore(
+    const database = await openDatabase(
       db === 'postgres' ? { kind: 'postgres', url: pgUrl, schema } : { kind: 'sqlite', file: join(dir, 'herald.db') },
     );
+    const store = createRepositories(database);
     try {
       const conversations = await setUp(store);
       let n = 0;
@@ -97,8 +99,8 @@ export async function runStoreAppend(options, { pgUrl, log = () => {} }) {
       };
       log(`${db}: filling ${options.rows} rows`);
       for (let left = options.rows; left > 0; left -= FILL_BATCH)
-        await store.appendMessages(Array.from({ length: Math.min(FILL_BATCH, left) }, next));
-      for (let i = 0; i < 1000; i++) await store.appendMessage(next()); // warm-up: JIT, plans, pool connection
+        await store.messages.appendMessages(Array.from({ length: Math.min(FILL_BATCH, left) }, next));
+      for (let i = 0; i < 1000; i++) await store.messages.appendMessage(next()); // warm-up: JIT, plans, pool connection
       const byBatch = new Map(
         options.batches.map((batch) => [
           batch,
@@ -113,7 +115,7 @@ export async function runStoreAppend(options, { pgUrl, log = () => {} }) {
           const cpu = process.cpuUsage();
           const wall = performance.now();
           for (let sent = 0; sent < options.messages; sent += batch)
-            await store.appendMessages(Array.from({ length: Math.min(batch, options.messages - sent) }, next));
+            await store.messages.appendMessages(Array.from({ length: Math.min(batch, options.messages - sent) }, next));
           const used = process.cpuUsage(cpu);
           row.wallUs.push(((performance.now() - wall) * 1000) / options.messages);
           row.nodeUs.push((used.user + used.system) / options.messages);
@@ -124,9 +126,9 @@ export async function runStoreAppend(options, { pgUrl, log = () => {} }) {
       await check(store, conversations, n);
       rows.push(...byBatch.values());
     } finally {
-      await store.close();
+      if (db === 'postgres') await sql.raw(`drop schema if exists ${schema} cascade`).execute(database.db);
+      await database.close();
       rmSync(dir, { recursive: true, force: true });
-      if (db === 'postgres') await dropPostgresSchema(pgUrl, schema);
     }
   }
   return rows;
@@ -136,14 +138,14 @@ export async function runStoreAppend(options, { pgUrl, log = () => {} }) {
 async function setUp(store) {
   const users = [];
   for (let i = 0; i < USERS; i++)
-    users.push(await store.createUser({ email: `u${i}@bench.test`, name: `User ${i}`, passwordHash: 'x', role: 'user' }));
+    users.push(await store.accounts.createUser({ email: `u${i}@bench.test`, name: `User ${i}`, passwordHash: 'x', role: 'user' }));
   const conversations = [];
   for (let i = 0; i < CONVERSATIONS; i++) {
     const sender = users[i % USERS]?.id ?? '';
     const other = users[(i * 7 + 1) % USERS]?.id ?? '';
     const memberIds = sender === other ? [sender] : [sender, other];
     conversations.push({
-      id: await store.createConversation({ kind: 'group', title: `c${i}`, ownerId: sender, directKey: null, memberIds }),
+      id: await store.conversations.createConversation({ kind: 'group', title: `c${i}`, ownerId: sender, directKey: null, memberIds }),
       sender,
     });
   }
@@ -157,11 +159,11 @@ async function setUp(store) {
  */
 async function check(store, conversations, sent) {
   let total = 0;
-  for (const c of conversations) total += (await store.getConversation(c.id, c.sender))?.lastSeq ?? 0;
+  for (const c of conversations) total += (await store.conversations.getConversation(c.id, c.sender))?.lastSeq ?? 0;
   if (total !== sent) throw new Error(`store-append: ${sent} messages appended, conversations count ${total}`);
   const sample = conversations[0];
   if (!sample) return;
-  const { messages } = await store.history(sample.id, { limit: 100_000 });
+  const { messages } = await store.messages.history(sample.id, { limit: 100_000 });
   if (messages.some((m, i) => m.seq !== i + 1)) throw new Error('store-append: seqs of a conversation are not 1..n');
 }
 

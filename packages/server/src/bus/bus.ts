@@ -1,6 +1,7 @@
 /**
  * Bus: the publish/subscribe seam every fan-out goes through, so recipients' sockets may live
- * on any node. Implementations: memory-bus.ts (one process) and, for scale-out, a networked one.
+ * on any node. Implementations: memory-bus.ts (one process) and redis-bus.ts (several nodes, over
+ * one Redis pub/sub channel); test/bus.contract.test.ts runs one suite on both.
  * Invariants: messages from one publisher arrive at every subscriber in publish order;
  * frames travel pre-serialised (`frame` is the exact text each socket receives), so a broadcast is
  * serialised once, on the node that published it.

@@ -6,7 +6,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 
-// Schema details the write path's cost depends on; the Store contract suite covers behaviour.
+// Schema details the write path's cost depends on; the repository contract suites cover behaviour.
 const dir = mkdtempSync(join(tmpdir(), 'herald-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hasPostgres = await postgresAvailable();

@@ -6,7 +6,7 @@
  * by one.
  * Frozen: migration 0004 runs this text; a change to the function is a new migration with a new
  * constant (CREATE OR REPLACE), never an edit here.
- * Contract (postgres-message-append.ts relies on it; the Store contract suite checks it):
+ * Contract (postgres-message-append.ts relies on it; test/message-repository.contract.test.ts checks it):
  * - arguments: one array per text column (1-based, all the same length, distinct (sender_id,
  *   client_id) pairs), then created_at. The caller sorts them by conversation id, byte order:
  *   each conversation's row is locked when its first message is written, so every batch locks in

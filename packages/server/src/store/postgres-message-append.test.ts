@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresPool } from './postgres-dialect.js';
 import { postgresMessageAppend } from './postgres-message-append.js';
 
-// The Store contract suite (test/store.contract.test.ts) checks results, which the Kysely fallback
+// The message repository contract suite (test/message-repository.contract.test.ts) checks results, which the Kysely fallback
 // would also get right; this checks the statement itself: it must not need the fallback except when
 // another node stored the same client id concurrently, and then it must have written nothing.
 const hasPostgres = await postgresAvailable();
@@ -131,7 +131,7 @@ describe.skipIf(!hasPostgres)('postgres message append', () => {
       }
       const after = await lastSeqs();
       expect(after).toEqual([before[0]! + 1, before[1], before[2]]);
-      // The fallback (the Store's Kysely path) then returns the original.
+      // The fallback (KyselyMessageAppend) then returns the original.
       expect(await store.messages.appendMessage(msg(raced, clientId))).toMatchObject({ duplicate: true, message: { text: 'first' } });
     });
   }

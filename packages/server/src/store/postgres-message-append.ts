@@ -1,36 +1,20 @@
 /**
- * PostgreSQL's message write path: one round trip per batch, instead of BEGIN, look-up, seq bump,
- * insert, read marker and COMMIT per message. Two statements, both named so that each pooled
- * connection plans them once (sent unnamed, as Kysely sends every query, planning was about half
- * of PostgreSQL's CPU per message):
- * - SINGLE, one message (most writes at 1,000 messages a second): a
- *   data-modifying CTE in autocommit, so all of it commits or none of it. Its look-ups are
- *   equalities on unique keys, so one plan fits any table size.
- * - a batch: a call of `herald_append_messages` (postgres-append-function.ts, created by migration
- *   0004), whose statements are the same look-ups per message. One CTE over the whole batch was
- *   tried first: it had to be planned per call (a plan reused from when `messages` was small
- *   scanned the whole table), which made PostgreSQL spend more CPU per message on a batch of two
- *   than on two single writes.
- * Repeats inside the batch are resolved here, before either runs.
- * Invariants (the Store contract), kept by both:
- * - seq = last_seq + 1, + 2, ... in batch order per conversation, assigned from the UPDATE that
- *   bumps `conversations.last_seq` (and `updated_at`) in the statement that inserts the rows. Its
- *   row lock serialises writers on every node; after waiting, READ COMMITTED re-reads the row
- *   (EvalPlanQual), so the bump starts from the last committed value: no duplicate, no gap.
- * - a batch is sent sorted by conversation id (byte order; stable, so each conversation keeps its
- *   messages' order) and the function locks each conversation at its first message, so every
- *   batch, here or on the Kysely path (which locks in JS sort order, the same for ASCII ids),
- *   locks conversations in one order: two batches cannot deadlock. SINGLE locks one row.
- * - a (sender_id, client_id) already stored, or earlier in the batch, is not inserted and takes no
- *   seq: its result is the original with `duplicate: true`. Results come back in batch order.
- * - the sender's `last_read_seq` is raised to their last new seq per conversation, never lowered.
- * - a new message naming a missing conversation fails the batch and writes nothing: this throws
- *   NotFound.
- * - another node storing the same (sender_id, client_id) after a statement's snapshot makes the
- *   insert fail on that unique index (SQLSTATE 23505, `messages_sender_client`), which rolls the
- *   whole statement back (never a bumped last_seq without its row; no ON CONFLICT DO NOTHING for
- *   that reason): this then returns `undefined` and the caller takes the Kysely path, which reads
- *   the original. Every other error is thrown.
+ * PostgreSQL's message write path: one round trip per batch, in one of two named statements (each
+ * pooled connection plans them once): SINGLE, one message as a data-modifying CTE in autocommit;
+ * a batch as a call of `herald_append_messages` (postgres-append-function.ts, migration 0004).
+ * Why these shapes and what the alternatives cost: docs/performance.md, "Tuning so far".
+ * Invariants (those of MessageAppend, kept by both statements):
+ * - seq = last_seq + 1, + 2, ... in batch order per conversation, from the UPDATE of
+ *   `conversations.last_seq` in the statement that inserts the rows; its row lock serialises
+ *   writers on every node, and READ COMMITTED re-reads the row after waiting: no duplicate, no gap.
+ * - batches are sent sorted by conversation id (stable) and lock each conversation at its first
+ *   message, the order the Kysely path locks in too: two batches cannot deadlock.
+ * - a (sender_id, client_id) already stored, or earlier in the batch, takes no seq and comes back
+ *   as the original with `duplicate: true`; the sender's `last_read_seq` rises to their last seq.
+ * - a missing conversation fails the batch whole (NotFound). A concurrent store of the same
+ *   (sender_id, client_id) by another node fails the statement whole on the unique index
+ *   (`messages_sender_client`): this returns `undefined` and the caller takes the Kysely path,
+ *   which reads the original. Every other error is thrown.
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { Selectable } from 'kysely';

@@ -6,7 +6,7 @@ import SQLite from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { sqliteMessageAppend } from './sqlite-message-append.js';
 
-// The write path itself runs under the Store contract suite (test/store.contract.test.ts); this
+// The write path itself runs under the message repository contract suite (test/message-repository.contract.test.ts); this
 // checks that it never writes inside someone else's open transaction.
 const dir = mkdtempSync(join(tmpdir(), 'herald-append-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@
  * message two or three statements prepared once. On SQLite a statement is a function call, not a
  * round trip, so Kysely's per-statement promise, mutex and query building cost more than SQLite
  * itself; this path skips them.
- * Invariants (the Store contract): seq = last_seq + 1 is assigned by the insert itself, in the
+ * Invariants (those of MessageAppend): seq = last_seq + 1 is assigned by the insert itself, in the
  * transaction that bumps last_seq; a repeated (sender, clientId) returns the original and takes no
  * seq; a batch is written whole or not at all (a missing conversation fails it).
  * Returns `undefined` while a Kysely transaction is open on the connection (transactions cannot
