@@ -34,7 +34,12 @@ export function I18nProvider({ children, language: fixed }: { children: ReactNod
   }, [language]);
   const value = useMemo<I18nValue>(() => {
     const dictionary = DICTIONARIES[language];
-    return { language, setLanguage, t: (key, params) => translate(dictionary, key, params), locale: language === 'zh' ? 'zh-CN' : 'en' };
+    return {
+      language,
+      setLanguage,
+      t: (key, params) => translate(dictionary, key, params, language),
+      locale: language === 'zh' ? 'zh-CN' : 'en',
+    };
   }, [language, setLanguage]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

@@ -1,4 +1,8 @@
-/** English strings: the reference dictionary (every other language has exactly these keys). */
+/**
+ * English strings: the reference dictionary (every other language has exactly these keys).
+ * A message that depends on a number has one key per plural category, `<stem>_one` and
+ * `<stem>_other` (English's two); `t('<stem>', { count })` picks one with `Intl.PluralRules`.
+ */
 export const en = {
   'app.name': 'Herald',
   'app.skip': 'Skip to content',
@@ -54,7 +58,8 @@ export const en = {
   'chat.loadingOlder': 'Loading older messages…',
   'chat.beginning': 'This is the beginning of the conversation.',
   'chat.newMessages': 'New messages',
-  'chat.newMessagesPill': '{count} new messages ↓',
+  'chat.newMessagesPill_one': '{count} new message ↓',
+  'chat.newMessagesPill_other': '{count} new messages ↓',
   'chat.unreadDivider': 'Unread messages',
   'chat.today': 'Today',
   'chat.yesterday': 'Yesterday',
@@ -79,7 +84,8 @@ export const en = {
   'chat.attachment.download': 'Download {name}',
   'chat.attachment.loading': 'Loading attachment…',
   'chat.attachment.failed': 'Cannot load the attachment.',
-  'chat.members': '{count} members',
+  'chat.members_one': '{count} member',
+  'chat.members_other': '{count} members',
   'chat.you': 'You',
   'chat.loadError': 'Could not load messages: {message}',
   'chat.listError': 'Could not load conversations: {message}',
@@ -103,10 +109,12 @@ export const en = {
   'admin.messagesPerSecond': 'Messages/s',
   'admin.perMinute': '{rate}/s over 1 min',
   'admin.waiting': 'Waiting for figures…',
-  'admin.nodes': '{count} node(s)',
+  'admin.nodes_one': '{count} node',
+  'admin.nodes_other': '{count} nodes',
   'admin.online': 'Users online on this node',
   'admin.noneOnline': 'Nobody is online.',
-  'admin.sessions': '{count} session(s)',
+  'admin.sessions_one': '{count} session',
+  'admin.sessions_other': '{count} sessions',
   'admin.refresh': 'Refresh',
   'admin.broadcast': 'Broadcast a system notification',
   'admin.level': 'Level',

@@ -21,6 +21,16 @@ describe('translate', () => {
     expect(translate(en, 'chat.typing.one')).toBe('{name} is typing…');
   });
 
+  it("chooses a plural form by the language's Intl.PluralRules", () => {
+    expect(translate(en, 'admin.nodes', { count: 1 })).toBe('1 node');
+    expect(translate(en, 'admin.nodes', { count: 0 })).toBe('0 nodes');
+    expect(translate(en, 'chat.members', { count: 3 }, 'en')).toBe('3 members');
+    expect(translate(en, 'chat.newMessagesPill', { count: 1 })).toBe('1 new message ↓');
+    expect(translate(zh, 'chat.members', { count: 1 }, 'zh')).toBe('1 位成员');
+    expect(translate(zh, 'admin.sessions', { count: 2 }, 'zh')).toBe('2 个会话');
+    expect(translate(en, 'admin.sessions')).toBe('{count} sessions'); // no count: `other`
+  });
+
   it('has every key, non-empty, with the same placeholders in each language', () => {
     const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const dictionary of Object.values(DICTIONARIES)) {

@@ -1,6 +1,7 @@
 /**
  * Language choice and lookup, framework-free: pick a language from a saved choice or the browser's,
- * and fill `{placeholders}` in a dictionary string.
+ * choose a plural form with the language's `Intl.PluralRules`, and fill `{placeholders}` in a
+ * dictionary string.
  */
 import { type Dictionary, en, type MessageKey } from './en';
 import { zh } from './zh';
@@ -22,11 +23,30 @@ export function detectLanguage(saved: string | null, browserLanguages: readonly 
   return 'en';
 }
 
-/** Look a key up and replace each `{name}` with `params.name` (unknown placeholders stay as written). */
-export function translate(dictionary: Dictionary, key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionary[key] ?? en[key];
+/** The stem of a message with plural forms: `admin.nodes` for `admin.nodes_one` and `admin.nodes_other`. */
+export type PluralKey = MessageKey extends infer K ? (K extends `${infer Stem}_other` ? Stem : never) : never;
+/** What `t` takes: a message key, or a plural stem (with a numeric `count` param). */
+export type TranslationKey = MessageKey | PluralKey;
+export type TranslationParams = Record<string, string | number>;
+
+const PLURAL_RULES: Record<Language, Intl.PluralRules> = { en: new Intl.PluralRules('en'), zh: new Intl.PluralRules('zh') };
+
+/**
+ * Look a key up and replace each `{name}` with `params.name` (unknown placeholders stay as written).
+ * A plural stem takes the form `language`'s rules give for `params.count` (`other` without a count,
+ * or when the dictionary has no key for that category).
+ */
+export function translate(dictionary: Dictionary, key: TranslationKey, params?: TranslationParams, language: Language = 'en'): string {
+  const found = messageKey(key, params?.count, language);
+  const text = dictionary[found] ?? en[found];
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+function messageKey(key: TranslationKey, count: string | number | undefined, language: Language): MessageKey {
+  if (key in en) return key as MessageKey;
+  const form = `${key}_${typeof count === 'number' ? PLURAL_RULES[language].select(count) : 'other'}`;
+  return (form in en ? form : `${key}_other`) as MessageKey;
+}
+
+export type Translate = (key: TranslationKey, params?: TranslationParams) => string;

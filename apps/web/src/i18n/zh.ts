@@ -1,4 +1,8 @@
-/** 简体中文 strings (same keys as `en`; the type checker enforces it). */
+/**
+ * 简体中文 strings (same keys as `en`; the type checker enforces it). Chinese has one plural
+ * category (`other`), so a `_one` key is never chosen; it repeats `_other` only because every
+ * dictionary has every key.
+ */
 import type { Dictionary } from './en';
 
 export const zh: Dictionary = {
@@ -56,7 +60,8 @@ export const zh: Dictionary = {
   'chat.loadingOlder': '正在加载更早的消息…',
   'chat.beginning': '这是会话的开始。',
   'chat.newMessages': '新消息',
-  'chat.newMessagesPill': '{count} 条新消息 ↓',
+  'chat.newMessagesPill_one': '{count} 条新消息 ↓',
+  'chat.newMessagesPill_other': '{count} 条新消息 ↓',
   'chat.unreadDivider': '以下为未读消息',
   'chat.today': '今天',
   'chat.yesterday': '昨天',
@@ -81,7 +86,8 @@ export const zh: Dictionary = {
   'chat.attachment.download': '下载 {name}',
   'chat.attachment.loading': '正在加载附件…',
   'chat.attachment.failed': '无法加载附件。',
-  'chat.members': '{count} 位成员',
+  'chat.members_one': '{count} 位成员',
+  'chat.members_other': '{count} 位成员',
   'chat.you': '我',
   'chat.loadError': '无法加载消息：{message}',
   'chat.listError': '无法加载会话：{message}',
@@ -105,10 +111,12 @@ export const zh: Dictionary = {
   'admin.messagesPerSecond': '消息/秒',
   'admin.perMinute': '近 1 分钟 {rate}/秒',
   'admin.waiting': '等待统计数据…',
-  'admin.nodes': '{count} 个节点',
+  'admin.nodes_one': '{count} 个节点',
+  'admin.nodes_other': '{count} 个节点',
   'admin.online': '本节点在线用户',
   'admin.noneOnline': '当前没有在线用户。',
-  'admin.sessions': '{count} 个会话',
+  'admin.sessions_one': '{count} 个会话',
+  'admin.sessions_other': '{count} 个会话',
   'admin.refresh': '刷新',
   'admin.broadcast': '发送系统通知',
   'admin.level': '级别',
