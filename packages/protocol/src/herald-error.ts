@@ -10,11 +10,17 @@ export class HeraldError extends Error {
   readonly code: ErrorCode;
   /** Extra, code-specific detail (e.g. validation issues, retry-after ms). */
   readonly details: unknown;
+  /**
+   * The HTTP status of the response this error came from, on errors a REST client raised
+   * (0 when the server could not be reached); undefined otherwise. Not part of the wire shape.
+   */
+  readonly status: number | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
+  constructor(code: ErrorCode, message: string, details?: unknown, options: { status?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = details;
+    this.status = options.status;
   }
 
   /** The wire shape of this error: `{ code, message, details? }`. */

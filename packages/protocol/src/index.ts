@@ -10,4 +10,8 @@ export { HeraldError } from './herald-error.js';
 export * from './models.js';
 export * from './realtime.js';
 export * from './rest.js';
+export * from './rest-client.js';
+export * from './rest-contract.js';
+export * from './rest-responses.js';
+export * from './rest-route.js';
 export * from './server-frames.js';

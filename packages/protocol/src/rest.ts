@@ -34,6 +34,21 @@ export const AuthResponseSchema = z.object({
 });
 export type AuthResponse = z.infer<typeof AuthResponseSchema>;
 
+/** Path of routes on one thing (`/conversations/:id`, `/files/:id`…). */
+export const IdParamsSchema = z.object({ id: IdSchema });
+
+/** Path of `DELETE /conversations/:id/members/:userId`. */
+export const MemberParamsSchema = IdParamsSchema.extend({ userId: IdSchema });
+
+/** Query string of GET /users (the limit arrives as a string). */
+export const UserSearchQuerySchema = z.object({
+  query: z.string().max(100).default(''),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+/** Path of `PUT /users/:id/role`: any string; an unknown id is `not_found` rather than `bad_request`. */
+export const UserRoleParamsSchema = z.object({ id: z.string() });
+
 export const SetRoleBodySchema = z.object({ role: RoleSchema });
 
 export const CreateConversationBodySchema = z.discriminatedUnion('kind', [
@@ -63,6 +78,17 @@ export const HistoryQuerySchema = HistoryRequestSchema.omit({ conversationId: tr
   before: z.coerce.number().int().positive().optional(),
   after: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** POST /conversations/:id/read: I have read up to `seq` (the stored value never moves backwards). */
+export const MarkReadBodySchema = z.object({ seq: z.number().int().nonnegative() });
+
+/** Query string of GET /presence: `userIds` is a comma-separated list (repeats and blanks dropped). */
+export const PresenceQuerySchema = z.object({
+  userIds: z
+    .string()
+    .transform((list) => [...new Set(list.split(',').map((id) => id.trim()))].filter((id) => id !== ''))
+    .pipe(z.array(IdSchema).min(1).max(500)),
 });
 
 export const ConversationListSchema = z.object({ conversations: z.array(ConversationSchema) });
@@ -119,6 +145,18 @@ export const PublishBodySchema = z.discriminatedUnion('kind', [
 ]);
 export type PublishBody = z.infer<typeof PublishBodySchema>;
 
+/** Query string of GET /notifications. */
+export const NotificationListQuerySchema = z.object({
+  unreadOnly: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** POST /notifications/read: mark these notifications read, or all of them. */
+export const NotificationsReadBodySchema = z.object({ ids: z.array(IdSchema).max(500).default([]), all: z.boolean().default(false) });
+
 export const CreateApiKeyBodySchema = z.object({ name: z.string().trim().min(1).max(100) });
 
 /** POST /api/v1/errors: a client error report. */
@@ -130,6 +168,9 @@ export const ErrorReportBodySchema = z.object({
   userAgent: z.string().max(500).optional(),
 });
 export type ErrorReportBody = z.infer<typeof ErrorReportBodySchema>;
+
+/** Query string of GET /admin/errors. */
+export const ErrorReportListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 export const ErrorReportSchema = ErrorReportBodySchema.extend({
   id: IdSchema,
@@ -151,3 +192,20 @@ export const FileInfoSchema = z.object({
   createdAt: z.number().int(),
 });
 export type FileInfo = z.infer<typeof FileInfoSchema>;
+
+/** The query parameters of a signed download link (`POST /files/:id/link` makes them). */
+export const SignedLinkQuerySchema = z.object({
+  uid: z.string().min(1).max(64),
+  exp: z.string().regex(/^\d{1,16}$/),
+  sig: z.string().min(1).max(128),
+});
+export type SignedLinkQuery = z.infer<typeof SignedLinkQuerySchema>;
+
+/**
+ * Query string of GET /files/:id: a whole signed link, or no `sig` at all (then the Bearer token
+ * counts, and the rest of the query is ignored). Typed as what callers send: a link or nothing.
+ */
+export const FileDownloadQuerySchema: z.ZodType<SignedLinkQuery | undefined, Partial<SignedLinkQuery> | undefined> = z.preprocess(
+  (query) => ((query as { sig?: unknown } | undefined)?.sig === undefined ? undefined : query),
+  SignedLinkQuerySchema.optional(),
+) as z.ZodType<SignedLinkQuery | undefined, Partial<SignedLinkQuery> | undefined>;

@@ -39,7 +39,7 @@ export interface ReceivedUpload {
 /** A refusal the route answers with its own HTTP status (413 `too_big`, 415 `bad_request`). */
 export class UploadRefusedError extends HeraldError {
   constructor(
-    readonly status: 413 | 415,
+    override readonly status: 413 | 415,
     message: string,
     details?: unknown,
   ) {

@@ -1,0 +1,107 @@
+/**
+ * JSON bodies of successful REST answers (the bodies of requests are in `rest.ts`). The server
+ * serialises each answer through its schema, so these are exactly what goes on the wire: a field
+ * missing here never reaches a client.
+ */
+import { z } from 'zod';
+import { HistoryResultSchema } from './client-frames.js';
+import { ConversationSchema, IdSchema, MemberSchema, MessageSchema, TimestampSchema, UserSchema } from './models.js';
+import { NotificationSchema, OnlineUserSchema, PresenceSchema, SessionInfoSchema, StatsSchema } from './realtime.js';
+import { ErrorReportSchema, FileInfoSchema } from './rest.js';
+
+/** GET /auth/me, PUT /users/:id/role. */
+export const UserResponseSchema = z.object({ user: UserSchema });
+
+/** GET /users. */
+export const UserListResponseSchema = z.object({ users: z.array(UserSchema) });
+
+/** POST /conversations, GET /conversations/:id. */
+export const ConversationResponseSchema = z.object({ conversation: ConversationSchema });
+
+/** POST /conversations/:id/members: the conversation's members after the call. */
+export const MembersResponseSchema = z.object({ members: z.array(MemberSchema) });
+
+/** GET /conversations/:id/messages: one page, as the socket's `history` answers it. */
+export const HistoryResponseSchema = HistoryResultSchema;
+
+/** POST /conversations/:id/messages and a publish of `kind: 'message'`: 201 new, 200 a repeat of a known client id. */
+export const MessagePostedResponseSchema = z.object({ message: MessageSchema, duplicate: z.boolean() });
+
+/** POST /conversations/:id/read: the stored read position after the call. */
+export const ReadPositionResponseSchema = z.object({
+  conversationId: IdSchema,
+  lastReadSeq: z.number().int().nonnegative(),
+  unreadCount: z.number().int().nonnegative(),
+});
+
+/** GET /presence. */
+export const PresenceResponseSchema = z.object({ presence: z.array(PresenceSchema) });
+
+/** GET /notifications. */
+export const NotificationListResponseSchema = z.object({ notifications: z.array(NotificationSchema) });
+
+/** POST /admin/notifications and a publish of `kind: 'notification'`. */
+export const NotificationResponseSchema = z.object({ notification: NotificationSchema });
+
+/** POST /notifications/read: how many notifications changed. */
+export const UpdatedResponseSchema = z.object({ updated: z.number().int().nonnegative() });
+
+/** 202 of a direct push (and a publish of `kind: 'event'`): accepted, delivery goes on in the background. */
+export const QueuedResponseSchema = z.object({ delivered: z.literal('queued') });
+
+/** A server API key as admins see it (never its plaintext, which only the create answer carries). */
+export const ApiKeySchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  /** `hk_` and the first 8 characters of the key: enough to tell keys apart. */
+  prefix: z.string(),
+  createdBy: IdSchema.nullable(),
+  createdAt: TimestampSchema,
+  revokedAt: TimestampSchema.nullable(),
+  lastUsedAt: TimestampSchema.nullable(),
+});
+export type ApiKey = z.infer<typeof ApiKeySchema>;
+
+/** POST /admin/api-keys: `key` is the only copy of the plaintext. */
+export const ApiKeyCreatedResponseSchema = z.object({ key: z.string(), apiKey: ApiKeySchema });
+
+/** GET /admin/api-keys. */
+export const ApiKeyListResponseSchema = z.object({ apiKeys: z.array(ApiKeySchema) });
+
+/** POST /errors. */
+export const ErrorReportCreatedResponseSchema = z.object({ id: IdSchema });
+
+/** GET /admin/errors: newest first. */
+export const ErrorReportListResponseSchema = z.object({ reports: z.array(ErrorReportSchema) });
+
+/** GET /admin/users/online. */
+export const OnlineUsersResponseSchema = z.object({ users: z.array(OnlineUserSchema) });
+
+/** GET /admin/users/:id/sessions. */
+export const UserSessionsResponseSchema = z.object({ userId: IdSchema, sessions: z.array(SessionInfoSchema) });
+
+/** GET /admin/stats. */
+export const StatsResponseSchema = StatsSchema;
+
+/** POST /files/upload, GET /files/:id/info. */
+export const FileResponseSchema = z.object({ file: FileInfoSchema });
+
+/** POST /files/:id/link: a relative URL that downloads the file without a header, until `expiresAt`. */
+export const FileLinkSchema = z.object({ url: z.string(), expiresAt: TimestampSchema });
+export type FileLink = z.infer<typeof FileLinkSchema>;
+
+const ProbeSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
+
+/** GET /health: 200 when ready, 503 (same body) when the database or bus is down or the node is stopping. */
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  live: z.literal(true),
+  ready: z.boolean(),
+  nodeId: z.string(),
+  uptimeSeconds: z.number().int().nonnegative(),
+  checks: z.object({
+    database: ProbeSchema.extend({ dialect: z.string() }),
+    bus: ProbeSchema.extend({ kind: z.string() }),
+  }),
+});
+export type Health = z.infer<typeof HealthSchema>;
