@@ -1,0 +1,146 @@
+/**
+ * contractRoutes: registers a route of the REST contract (`restContract` in @herald/protocol) on
+ * Fastify. The route's method and path come from the contract; before the handler runs, the caller
+ * is authenticated as the route's `auth` says and its params, query and body are validated, so the
+ * handler receives typed input and never parses anything; what it returns is serialised through the
+ * response schema of the status it names, so a field the contract does not declare never leaves.
+ * Invariants: checks run in the order the routes always had (credential, path, query, body), and a
+ * failed check is the same `bad_request` as ever (`invalid path` / `invalid query` / `invalid
+ * request body`, with the issues naming each field); an answer that breaks its schema is a server
+ * fault (500 `internal`, logged), never sent.
+ * Routes that are not JSON in and out keep their own handling: `route.raw` takes only the method
+ * and path from the contract and leaves the request to the handler.
+ */
+import type { RouteDefinition, RouteInput, RouteResponseInput, RouteStatus } from '@herald/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { Actor } from '../auth/actor.js';
+import { type Authenticator, requireAdmin } from './bearer.js';
+import { parse } from './errors.js';
+
+/** Who called, by the route's `auth`: nobody for `none`, and for `userOrLink` the handler decides (a link is its own credential). */
+export type Caller<R extends RouteDefinition, K> = R['auth'] extends 'user' | 'admin'
+  ? Actor
+  : R['auth'] extends 'optionalUser'
+    ? Actor | null
+    : R['auth'] extends 'apiKey'
+      ? K
+      : undefined;
+
+/** What a handler receives: the validated input, the caller, and Fastify's request and reply for the rest (headers, logging, streaming). */
+export interface RouteContext<R extends RouteDefinition, K> {
+  params: RouteInput<R, 'params'>;
+  query: RouteInput<R, 'query'>;
+  body: RouteInput<R, 'body'>;
+  actor: Caller<R, K>;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/** A JSON answer: one of the route's statuses, with the body its schema describes (none for a `null` schema). */
+export type RouteReply<R extends RouteDefinition> = {
+  [S in RouteStatus<R>]: RouteResponseInput<R, S> extends undefined
+    ? { status: S; body?: undefined }
+    : { status: S; body: RouteResponseInput<R, S> };
+}[RouteStatus<R>];
+
+/** Handles a route: JSON routes return their answer; routes with a `responseType` send it themselves and return the reply. */
+export type RouteHandler<R extends RouteDefinition, K> = (
+  context: RouteContext<R, K>,
+) => Promise<R extends { responseType: string } ? FastifyReply : RouteReply<R>>;
+
+/** Fastify's route options (rate limit config, body limit), and the word naming the query in its validation error. */
+export interface ContractRouteOptions extends RouteShorthandOptions {
+  queryLabel?: string;
+}
+
+export interface RouteCredentials<K> {
+  /** Bearer access tokens, for `user`, `admin` and `optionalUser` routes. */
+  authenticate: Authenticator;
+  /** Server API keys, for `apiKey` routes. */
+  apiKey?: (request: FastifyRequest) => Promise<K>;
+}
+
+export interface ContractRoute<K> {
+  <R extends RouteDefinition>(route: R, handler: NoInfer<RouteHandler<R, K>>): void;
+  <R extends RouteDefinition>(route: R, options: ContractRouteOptions, handler: NoInfer<RouteHandler<R, K>>): void;
+  /** A route that is not JSON in or out (multipart upload, the web app): its method and path from the contract, the rest up to `handler`. */
+  raw(
+    route: RouteDefinition,
+    options: RouteShorthandOptions,
+    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>,
+  ): void;
+}
+
+/** A registrar for `app` whose routes authenticate callers with `credentials`. */
+export function contractRoutes<K = never>(app: FastifyInstance, credentials: RouteCredentials<K>): ContractRoute<K> {
+  async function callerOf(route: RouteDefinition, request: FastifyRequest): Promise<unknown> {
+    switch (route.auth) {
+      case 'user':
+        return credentials.authenticate(request);
+      case 'admin':
+        return requireAdmin(credentials.authenticate, request);
+      case 'optionalUser':
+        // A bad or expired token makes the caller anonymous rather than refusing the request.
+        if (!request.headers.authorization) return null;
+        return credentials.authenticate(request).catch(() => null);
+      case 'apiKey':
+        if (!credentials.apiKey) throw new Error(`${route.method} ${route.path}: an apiKey route needs an apiKey authenticator`);
+        return credentials.apiKey(request);
+      case 'none':
+      case 'userOrLink':
+        return undefined;
+    }
+  }
+
+  function register<R extends RouteDefinition>(route: R, options: ContractRouteOptions, handler: RouteHandler<R, K>): void {
+    const { queryLabel = 'query', ...fastifyOptions } = options;
+    app.route({
+      ...fastifyOptions,
+      method: route.method,
+      url: route.path,
+      handler: async (request, reply) => {
+        const actor = await callerOf(route, request);
+        const context = {
+          actor,
+          params: route.params ? parse(route.params, request.params, 'path') : undefined,
+          query: route.query ? parse(route.query, request.query, queryLabel) : undefined,
+          body: route.body ? parse(route.body, request.body) : undefined,
+          request,
+          reply,
+        } as RouteContext<R, K>;
+        const answer: unknown = await handler(context);
+        if (route.responseType !== undefined) return answer;
+        const { status, body } = answer as { status: number; body?: unknown };
+        return reply.status(status).send(serialised(route, status, body));
+      },
+    });
+  }
+
+  function route<R extends RouteDefinition>(spec: R, second: ContractRouteOptions | RouteHandler<R, K>, third?: RouteHandler<R, K>): void {
+    if (typeof second === 'function') register(spec, {}, second);
+    else if (third) register(spec, second, third);
+  }
+
+  route.raw = (
+    spec: RouteDefinition,
+    options: RouteShorthandOptions,
+    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>,
+  ): void => {
+    app.route({ ...options, method: spec.method, url: spec.path, handler });
+  };
+
+  return route;
+}
+
+/** The body as its status's schema describes it (unknown fields dropped); a mismatch is our fault, not the caller's. */
+function serialised(route: RouteDefinition, status: number, body: unknown): unknown {
+  const schema = route.responses[status];
+  if (schema === undefined) throw new Error(`${route.method} ${route.path} answered ${status}, which the contract does not declare`);
+  if (schema === null) return undefined;
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`${route.method} ${route.path} answer does not match the contract (${issues.join('; ')})`);
+  }
+  return result.data;
+}
