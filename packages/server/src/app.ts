@@ -19,12 +19,15 @@ import { ConversationService } from './conversations/conversation-service.js';
 import { errorReportsFeature } from './errors/error-reports-feature.js';
 import type { Feature } from './feature.js';
 import { filesFeature } from './files/files-feature.js';
+import { ActionRegistry } from './gateway/action-registry.js';
 import { FrameRouter } from './gateway/frame-router.js';
 import { Gateway } from './gateway/gateway.js';
 import { LocalSessions } from './gateway/local-sessions.js';
+import { sessionActions } from './gateway/session-actions.js';
 import { bearerAuthenticator } from './http/bearer.js';
 import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
+import { messageActions } from './messages/message-actions.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics.js';
 import { DirectPush } from './notifications/direct-push.js';
@@ -32,6 +35,7 @@ import { NotificationService } from './notifications/notification-service.js';
 import { notificationsFeature } from './notifications/notifications-feature.js';
 import { OfflineDelivery } from './notifications/offline-delivery.js';
 import { LoggingOfflineNotifier, type OfflineNotifier } from './notifications/offline-notifier.js';
+import { presenceActions } from './presence/presence-actions.js';
 import { PresenceService } from './presence/presence-service.js';
 import { publishFeature } from './publish/publish-feature.js';
 import { realtimeFeature } from './realtime/realtime-feature.js';
@@ -141,19 +145,15 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     },
   });
 
-  // The WebSocket gateway.
+  // The WebSocket gateway: every socket action, the core's and each feature's, in one registry.
   const limits = { maxFrameBytes: config.maxFrameBytes, ratePerSecond: config.ratePerSecond, burst: config.rateBurst };
-  const router = new FrameRouter({
-    features,
-    presence,
-    auth,
-    accounts,
-    history: repositories.messages,
-    conversations,
-    messages,
-    sessions,
-    connectedInfo: () => ({ heartbeatIntervalMs: config.heartbeatIntervalMs, limits }),
-  });
+  const connectedInfo = { heartbeatIntervalMs: config.heartbeatIntervalMs, limits };
+  const actions = new ActionRegistry()
+    .register('session', sessionActions({ auth, accounts, sessions, features, connectedInfo }))
+    .register('messages', messageActions({ conversations, messages, history: repositories.messages }))
+    .register('presence', presenceActions(presence));
+  for (const feature of features) actions.register(feature.name, feature.frames ?? {});
+  const router = new FrameRouter({ actions, maxFrameBytes: config.maxFrameBytes, metrics, log });
   gateway = new Gateway(
     {
       path: '/ws',

@@ -5,19 +5,16 @@
  * add HTTP routes, handle socket actions, and react to sessions joining or leaving.
  * Invariant: features talk to other nodes only through the Bus.
  */
-import type { ClientAction, ClientFrame } from '@herald/protocol';
 import type { FastifyInstance } from 'fastify';
+import type { ActionHandlers } from './gateway/action-registry.js';
 import type { Connection } from './gateway/connection.js';
-
-/** Handles one socket action for an authenticated connection; throw HeraldError to answer with an error. */
-export type FrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void>;
 
 export interface Feature {
   readonly name: string;
   /** Register HTTP routes (called inside an encapsulated Fastify plugin). */
   routes?(app: FastifyInstance): Promise<void>;
-  /** Socket actions this feature answers. */
-  frames?: Partial<Record<ClientAction, FrameHandler>>;
+  /** Socket actions this feature answers (registered in the gateway's ActionRegistry; see handlerFor there). */
+  frames?: ActionHandlers;
   /** Called right after a connection authenticated (after `connected` was sent). */
   connected?(connection: Connection): void | Promise<void>;
   /** Called when an authenticated connection closes. */

@@ -4,9 +4,9 @@
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { Feature } from '../feature.js';
+import { handlerFor } from '../gateway/action-registry.js';
 import type { Connection } from '../gateway/connection.js';
 import { ack } from '../gateway/server-frame.js';
-import { handlerFor } from '../realtime/handler-for.js';
 import { type AdminRoutesDeps, adminRoutes } from './admin-routes.js';
 import { StatsCollector, type StatsCollectorDeps } from './stats-collector.js';
 

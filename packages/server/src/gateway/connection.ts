@@ -1,7 +1,10 @@
 /**
  * Connection: one WebSocket and everything the server knows about it (who, which device,
- * rate budget, what it was sent per conversation). Frame meaning lives in frame-router.ts.
- * Invariants: nothing is sent after close starts; a socket whose unsent buffer passes the cap
+ * rate budget, what it was sent per conversation). Frame meaning lives in the socket actions
+ * (action-registry.ts). Its state changes only through its own methods: `authenticated`,
+ * `close`/`terminate`, `closed`, and the liveness marks `heard`, `confirmAlive`, `pinged`.
+ * Invariants: state only moves forward (authenticating → ready → closing → closed, or straight to
+ * closing); nothing is sent after close starts; a socket whose unsent buffer passes the cap
  * is closed as a slow consumer (the client resumes with `since`, so nothing is lost);
  * no per-connection timers (the gateway's sweep serves all connections); frames written in one
  * turn of the event loop leave in one system call (see `holdWrites`), in the order written.
@@ -51,16 +54,13 @@ function uncorkAll(): void {
 export class Connection {
   readonly id = randomUUID();
   readonly openedAt = Date.now();
-  state: ConnectionState = 'authenticating';
-  user: User | undefined;
-  device: Device | undefined;
-  /** Set by a pong or any frame; cleared by the liveness sweep that notices it (liveness.ts). */
-  alive = true;
-  /** Kept by liveness.ts: when a sweep last found the peer alive; when the unanswered ping went out (0: none). */
-  heardAt = this.openedAt;
-  pingSentAt = 0;
-  /** Requests being handled; shutdown waits for them. */
-  inFlight = 0;
+  // Plain fields behind getters (no per-connection objects): read anywhere, written only here.
+  private current: ConnectionState = 'authenticating';
+  private who: User | undefined;
+  private on: Device | undefined;
+  private heardSinceSweep = true;
+  private lastHeardAt = this.openedAt;
+  private pingAt = 0;
   private readonly rate: TokenBucket;
   // Made on first use: most connections never misbehave, and many idle ones never get a
   // conversation event; an idle connection's size is what a server with 10,000 of them pays.
@@ -79,8 +79,68 @@ export class Connection {
     this.rate = new TokenBucket(limits.ratePerSecond, limits.burst);
   }
 
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** The account, once authenticated. */
+  get user(): User | undefined {
+    return this.who;
+  }
+
   get userId(): string | undefined {
-    return this.user?.id;
+    return this.who?.id;
+  }
+
+  /** The device it said it is, once authenticated. */
+  get device(): Device | undefined {
+    return this.on;
+  }
+
+  /** Something (a frame or a pong) arrived since the last liveness sweep noticed. */
+  get alive(): boolean {
+    return this.heardSinceSweep;
+  }
+
+  /** When a liveness sweep last found the peer alive (`openedAt` until then). */
+  get heardAt(): number {
+    return this.lastHeardAt;
+  }
+
+  /** When the unanswered ping was decided (0: none outstanding). */
+  get pingSentAt(): number {
+    return this.pingAt;
+  }
+
+  /** The token checked out: it is `user`'s, on `device`. False (nothing changed) when no longer authenticating (e.g. closed meanwhile). */
+  authenticated(user: User, device: Device): boolean {
+    if (this.current !== 'authenticating') return false;
+    this.who = user;
+    this.on = device;
+    this.current = 'ready';
+    return true;
+  }
+
+  /** The socket has closed (its close event). */
+  closed(): void {
+    this.current = 'closed';
+  }
+
+  /** A frame or a pong arrived: the peer is alive (liveness.ts reads it at its next sweep). */
+  heard(): void {
+    this.heardSinceSweep = true;
+  }
+
+  /** A liveness sweep noticed `alive` at `now`: that is when the peer was last heard, and any ping is answered. */
+  confirmAlive(now: number): void {
+    this.heardSinceSweep = false;
+    this.lastHeardAt = now;
+    this.pingAt = 0;
+  }
+
+  /** A liveness sweep decided to ping at `now` (the ping itself may leave a few turns later). */
+  pinged(now: number): void {
+    this.pingAt = now;
   }
 
   /** Take one frame's worth of rate budget; false when the client is over its rate. */
@@ -152,7 +212,7 @@ export class Connection {
 
   /** False when closing, or when the unsent buffer passed the cap (then it closes as a slow consumer). */
   private writable(): boolean {
-    if (this.state === 'closing' || this.state === 'closed') return false;
+    if (this.current === 'closing' || this.current === 'closed') return false;
     if (this.socket.bufferedAmount > this.limits.sendBufferBytes) {
       this.close(CloseCode.SlowConsumer, 'send buffer full: read faster, then resume with since');
       return false;
@@ -173,7 +233,7 @@ export class Connection {
 
   /** Resolves once the socket's unsent buffer is below half the cap (flow control for catch-ups). */
   async drained(): Promise<void> {
-    while (this.state !== 'closed' && this.socket.bufferedAmount > this.limits.sendBufferBytes / 2) {
+    while (this.current !== 'closed' && this.socket.bufferedAmount > this.limits.sendBufferBytes / 2) {
       await new Promise<void>((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -219,8 +279,8 @@ export class Connection {
 
   /** Close with a code; a peer that does not finish the close handshake in 2 s is cut. */
   close(code: number, reason: string): void {
-    if (this.state === 'closing' || this.state === 'closed') return;
-    this.state = 'closing';
+    if (this.current === 'closing' || this.current === 'closed') return;
+    this.current = 'closing';
     this.metrics.closes.inc({ code: String(code) });
     this.log.debug({ connectionId: this.id, code, reason }, 'closing connection');
     // Close reasons are limited to 123 bytes by RFC 6455.
@@ -235,8 +295,8 @@ export class Connection {
 
   /** Drop a dead peer without a close handshake. */
   terminate(code: number): void {
-    if (this.state === 'closed') return;
-    this.state = 'closing';
+    if (this.current === 'closed') return;
+    this.current = 'closing';
     this.metrics.closes.inc({ code: String(code) });
     this.socket.terminate();
   }

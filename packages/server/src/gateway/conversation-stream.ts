@@ -14,8 +14,22 @@ export class ConversationStream {
   private last = 0;
   /** Live events held back while a catch-up runs; null when none runs. */
   private pending: ConversationEvent[] | null = null;
-  /** Set by `unsubscribe`: live events of this conversation are not sent. */
-  muted = false;
+  /** Set by `unsubscribe`, cleared by `subscribe`: live events of this conversation are not sent. */
+  private silenced = false;
+
+  get muted(): boolean {
+    return this.silenced;
+  }
+
+  /** `unsubscribe`: stop sending live events (what was sent is still remembered). */
+  mute(): void {
+    this.silenced = true;
+  }
+
+  /** `subscribe`: send live events again. */
+  unmute(): void {
+    this.silenced = false;
+  }
 
   get lastSeq(): number {
     return this.last;

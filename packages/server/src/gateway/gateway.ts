@@ -1,14 +1,14 @@
 /**
- * Gateway: the `/ws` endpoint. Owns the `ws` server, the upgrade (path and Origin checks), the
- * per-frame pipeline (size -> rate -> decode -> auth state -> FrameRouter), liveness (through
- * liveness.ts), and the socket half of graceful shutdown.
- * Invariants: a bad frame gets an error frame and the connection keeps serving; only repeated
- * abuse (4008), a hard-cap frame (1009), bad auth (4001), a foreign Origin (4003), a slow reader
- * (4009) or a dead peer (4010) ends a connection.
+ * Gateway: the `/ws` endpoint. Owns the `ws` server, the upgrade (path and Origin checks), each
+ * socket's listeners (frames go to the FrameRouter), liveness (through liveness.ts), and the
+ * socket half of graceful shutdown.
+ * Invariants: only repeated abuse (4008), a hard-cap frame (1009), bad auth (4001), a foreign
+ * Origin (4003), a slow reader (4009) or a dead peer (4010) ends a connection; no closures, Maps
+ * or promises per idle connection (see GatewaySocket).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode, decodeClientFrame, ErrorCode, HeraldError } from '@herald/protocol';
+import { CloseCode } from '@herald/protocol';
 import type { Logger } from 'pino';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Metrics } from '../metrics.js';
@@ -31,11 +31,6 @@ export interface GatewayOptions {
 /** Frames past this are cut by `ws` itself with 1009; frames between maxFrameBytes and it get a `too_big` error. */
 function hardCap(maxFrameBytes: number): number {
   return Math.max(maxFrameBytes * 4, 256 * 1024);
-}
-
-function byteLength(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((n, part) => n + part.byteLength, 0);
-  return data.byteLength;
 }
 
 /**
@@ -119,7 +114,7 @@ export class Gateway {
         gateway.log.debug({ err: error, connectionId: this.connection?.id }, 'socket error');
       },
       pong() {
-        if (this.connection) this.connection.alive = true;
+        this.connection?.heard();
       },
       message(data, isBinary) {
         if (this.connection) gateway.onFrame(this.connection, data, isBinary);
@@ -146,63 +141,16 @@ export class Gateway {
   }
 
   private onClose(connection: Connection): void {
-    connection.state = 'closed';
+    connection.closed();
     this.connections.delete(connection);
     this.sessions.remove(connection);
     this.metrics.connections.dec();
   }
 
   private onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
-    connection.alive = true;
+    connection.heard();
     if (connection.state === 'closing' || connection.state === 'closed') return;
-    this.metrics.framesIn.inc({ action: 'any' });
-    if (byteLength(data) > this.options.maxFrameBytes) {
-      connection.sendError(new HeraldError(ErrorCode.TooBig, `frame exceeds ${this.options.maxFrameBytes} bytes`));
-      connection.strike('too big');
-      return;
-    }
-    if (!connection.takeRate()) {
-      connection.sendError(
-        new HeraldError(ErrorCode.RateLimited, 'too many frames; slow down', { retryAfterMs: connection.msUntilRate() }),
-      );
-      connection.strike('rate');
-      return;
-    }
-    if (isBinary) {
-      connection.sendError(new HeraldError(ErrorCode.InvalidFrame, 'binary frames are not supported; send JSON text'));
-      connection.strike('binary');
-      return;
-    }
-    const decoded = decodeClientFrame(data as Buffer);
-    if (!decoded.ok) {
-      connection.sendError(decoded.error, decoded.ref);
-      connection.strike(decoded.error.code);
-      return;
-    }
-    const frame = decoded.frame;
-    if (!this.accepting && frame.action !== 'heartbeat') {
-      connection.sendError(new HeraldError(ErrorCode.Unavailable, 'server shutting down; retry after reconnecting'), frame.id);
-      return;
-    }
-    if (connection.state === 'authenticating' && frame.action !== 'authenticate' && frame.action !== 'heartbeat') {
-      connection.sendError(new HeraldError(ErrorCode.NotAuthenticated, 'send authenticate first'), frame.id);
-      connection.strike('unauthenticated');
-      return;
-    }
-    connection.inFlight++;
-    this.router
-      .handle(connection, frame)
-      .catch((error: unknown) => {
-        if (error instanceof HeraldError) {
-          connection.sendError(error, frame.id);
-        } else {
-          this.log.error({ err: error, action: frame.action, connectionId: connection.id }, 'frame handler failed');
-          connection.sendError(new HeraldError(ErrorCode.Internal, 'internal error; retry with the same id'), frame.id);
-        }
-      })
-      .finally(() => {
-        connection.inFlight--;
-      });
+    this.router.route(connection, data, isBinary);
   }
 
   /**
@@ -211,9 +159,10 @@ export class Gateway {
    */
   async shutdown(timeoutMs = 5_000): Promise<void> {
     this.accepting = false;
+    this.router.drain();
     this.liveness.stop();
     const deadline = Date.now() + timeoutMs;
-    while ([...this.connections].some((c) => c.inFlight > 0) && Date.now() < deadline) {
+    while (this.router.inFlight > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const closed = [...this.connections].map(

@@ -16,6 +16,14 @@ class Peer implements LiveConnection {
   constructor(readonly openedAt = 0) {
     this.heardAt = openedAt;
   }
+  confirmAlive(now: number): void {
+    this.alive = false;
+    this.heardAt = now;
+    this.pingSentAt = 0;
+  }
+  pinged(now: number): void {
+    this.pingSentAt = now;
+  }
   close(code: number): void {
     this.closedWith = code;
     this.state = 'closing';

@@ -11,16 +11,20 @@
  */
 import { CloseCode } from '@herald/protocol';
 
-/** The part of a connection that liveness reads and acts on. */
+/** The part of a connection that liveness reads and acts on; the connection keeps its own marks. */
 export interface LiveConnection {
   readonly state: 'authenticating' | 'ready' | 'closing' | 'closed';
   readonly openedAt: number;
-  /** Set by whoever reads the socket on each frame or pong; cleared by the sweep that notices it. */
-  alive: boolean;
-  /** Kept by liveness: when a sweep last found the peer alive (start: `openedAt`). */
-  heardAt: number;
-  /** Kept by liveness: when the unanswered ping went out (0: none; start: 0). */
-  pingSentAt: number;
+  /** Set by whoever reads the socket on each frame or pong; cleared by `confirmAlive`. */
+  readonly alive: boolean;
+  /** When a sweep last found the peer alive (start: `openedAt`). */
+  readonly heardAt: number;
+  /** When the unanswered ping was decided (0: none; start: 0). */
+  readonly pingSentAt: number;
+  /** The sweep noticed `alive` at `now`: clear it, set `heardAt` to `now` and `pingSentAt` to 0. */
+  confirmAlive(now: number): void;
+  /** The sweep decided at `now` to ping: set `pingSentAt` to `now`. */
+  pinged(now: number): void;
   close(code: number, reason: string): void;
   terminate(code: number): void;
   /** Send a WebSocket ping (a no-op when the socket is no longer open). */
@@ -69,11 +73,7 @@ export class Liveness<C extends LiveConnection> {
         continue;
       }
       if (connection.state !== 'ready') continue;
-      if (connection.alive) {
-        connection.alive = false;
-        connection.heardAt = now;
-        connection.pingSentAt = 0;
-      }
+      if (connection.alive) connection.confirmAlive(now);
       if (connection.pingSentAt !== 0) {
         if (now - connection.pingSentAt >= pingIntervalMs) {
           this.options.onDead?.(connection);
@@ -82,7 +82,7 @@ export class Liveness<C extends LiveConnection> {
         continue;
       }
       if (now - connection.heardAt >= pingIntervalMs) {
-        connection.pingSentAt = now;
+        connection.pinged(now);
         this.queue.push(connection);
       }
     }

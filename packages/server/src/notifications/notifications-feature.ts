@@ -7,6 +7,7 @@
 import { BroadcastBodySchema, DirectPushBodySchema, IdSchema } from '@herald/protocol';
 import { z } from 'zod';
 import type { Feature } from '../feature.js';
+import { handlerFor } from '../gateway/action-registry.js';
 import { ack } from '../gateway/server-frame.js';
 import { type Authenticator, requireAdmin } from '../http/bearer.js';
 import { parse } from '../http/errors.js';
@@ -69,11 +70,10 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Feature {
     },
 
     frames: {
-      async notifications_read(connection, frame) {
-        if (frame.action !== 'notifications_read' || !connection.userId) return;
-        const updated = await notifications.markRead(connection.userId, frame.data.all ? 'all' : frame.data.ids);
+      notifications_read: handlerFor('notifications_read', async (connection, frame, userId) => {
+        const updated = await notifications.markRead(userId, frame.data.all ? 'all' : frame.data.ids);
         ack(connection, frame, { updated });
-      },
+      }),
     },
 
     connected(connection) {

@@ -1,7 +1,7 @@
 /**
  * The real-time state feature: typing indicators (`typing_status`), read receipts (`mark_read`,
  * `POST /conversations/:id/read`) and the presence REST query. Presence itself is core
- * (presence/presence-service.ts, `presence_query` in the frame router); this adds its HTTP face.
+ * (presence/presence-service.ts, `presence_query` in presence/presence-actions.ts); this adds its HTTP face.
  */
 import { TYPING_TTL_MS } from '@herald/protocol';
 import type { Logger } from 'pino';
@@ -9,11 +9,11 @@ import type { Bus } from '../bus/bus.js';
 import type { ConversationRepository } from '../conversations/conversation-repository.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { Feature } from '../feature.js';
+import { handlerFor } from '../gateway/action-registry.js';
 import { ack } from '../gateway/server-frame.js';
 import type { Authenticator } from '../http/bearer.js';
 import type { PresenceService } from '../presence/presence-service.js';
 import type { UserDirectory } from '../users/user-directory.js';
-import { handlerFor } from './handler-for.js';
 import type { ReadPositionRepository } from './read-position-repository.js';
 import { ReadReceipts } from './read-receipts.js';
 import { realtimeRoutes } from './realtime-routes.js';

@@ -1,0 +1,58 @@
+/**
+ * ConversationCatchUp: `subscribe` with or without `since`. It reads the messages a connection
+ * missed from the repository and sends them in seq order, acknowledges, then lets the live events
+ * held meanwhile through; the connection's ConversationStream makes the seam exact.
+ * Invariants (3 in docs/architecture.md): after `subscribe(since)` the connection has every seq
+ * above `since`, and never gets one seq twice; the catch-up sends at the reader's pace (it waits
+ * for the socket to drain between pages), so a long one is never a slow consumer.
+ */
+import { type ClientFrameOf, HISTORY_PAGE_MAX } from '@herald/protocol';
+import type { Connection } from '../gateway/connection.js';
+import { ack } from '../gateway/server-frame.js';
+import type { MessageRepository } from './message-repository.js';
+import type { MessageService } from './message-service.js';
+
+export class ConversationCatchUp {
+  constructor(
+    private readonly history: Pick<MessageRepository, 'history'>,
+    private readonly frames: Pick<MessageService, 'frameOf'>,
+  ) {}
+
+  /**
+   * Catch up from `since` (membership already checked), acknowledge with the last seq sent, then go
+   * live. Live events that arrive meanwhile are held by the stream, and anything this connection
+   * was already sent is skipped, so the client sees each seq once.
+   */
+  async subscribe(connection: Connection, request: ClientFrameOf<'subscribe'>): Promise<void> {
+    const { conversationId } = request.data;
+    const stream = connection.stream(conversationId);
+    stream.unmute();
+    const alreadySent = stream.beginCatchUp();
+    let since = request.data.since;
+    let cursor: number;
+    try {
+      if (since === undefined) {
+        // No resume point: start live from the current end of the conversation.
+        const latest = await this.history.history(conversationId, { limit: 1 });
+        since = latest.messages[0]?.seq ?? 0;
+        cursor = since;
+      } else {
+        cursor = since;
+        for (;;) {
+          const page = await this.history.history(conversationId, { after: cursor, limit: HISTORY_PAGE_MAX });
+          for (const message of page.messages) {
+            if (!alreadySent(message.seq)) connection.sendText(await this.frames.frameOf(message));
+            cursor = message.seq;
+          }
+          if (!page.hasMore || connection.state !== 'ready') break;
+          await connection.drained();
+        }
+      }
+    } catch (error) {
+      for (const event of stream.endCatchUp(stream.lastSeq, stream.lastSeq)) connection.sendText(event.frame);
+      throw error;
+    }
+    ack(connection, request, { conversationId, lastSeq: cursor });
+    for (const event of stream.endCatchUp(since, cursor)) connection.sendText(event.frame);
+  }
+}

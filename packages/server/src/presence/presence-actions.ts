@@ -1,0 +1,15 @@
+/**
+ * Presence's socket action: `presence_query`, the same answer as `GET /api/v1/presence`
+ * (realtime/realtime-routes.ts), from this node's view of the cluster.
+ */
+import { type ActionHandlers, handlerFor } from '../gateway/action-registry.js';
+import { ack } from '../gateway/server-frame.js';
+import type { PresenceService } from './presence-service.js';
+
+export function presenceActions(presence: Pick<PresenceService, 'get'>): ActionHandlers {
+  return {
+    presence_query: handlerFor('presence_query', async (connection, frame) => {
+      ack(connection, frame, { presence: presence.get(frame.data.userIds) });
+    }),
+  };
+}
