@@ -3,11 +3,10 @@
  */
 
 import rateLimit from '@fastify/rate-limit';
-import { ErrorCode, HeraldError, LoginBodySchema, RefreshBodySchema, RegisterBodySchema, SetRoleBodySchema } from '@herald/protocol';
+import { ErrorCode, HeraldError, restContract } from '@herald/protocol';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { type Authenticator, requireAdmin } from '../http/bearer.js';
-import { parse } from '../http/errors.js';
+import type { Authenticator } from '../http/bearer.js';
+import { contractRoutes } from '../http/contract-routes.js';
 import type { UserDirectory } from '../users/user-directory.js';
 import type { AccountRepository } from './account-repository.js';
 import type { AuthService } from './auth-service.js';
@@ -22,48 +21,38 @@ export interface AuthRoutesDeps {
 
 export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Promise<void> {
   const { auth, accounts, authenticate } = deps;
+  const route = contractRoutes(app, { authenticate });
+  const contract = restContract.auth;
   await app.register(rateLimit, { global: false });
   const limited = { config: { rateLimit: { max: deps.loginRateLimit, timeWindow: '1 minute' } } };
 
-  app.post('/api/v1/auth/register', limited, async (request, reply) => {
-    const result = await auth.register(parse(RegisterBodySchema, request.body));
-    return reply.status(201).send(result);
+  route(contract.register, limited, async ({ body }) => ({ status: 201, body: await auth.register(body) }));
+
+  route(contract.login, limited, async ({ body }) => ({ status: 200, body: await auth.login(body) }));
+
+  route(contract.refresh, limited, async ({ body }) => ({ status: 200, body: await auth.refresh(body.refreshToken) }));
+
+  route(contract.logout, async ({ body }) => {
+    await auth.logout(body.refreshToken);
+    return { status: 204 };
   });
 
-  app.post('/api/v1/auth/login', limited, async (request) => auth.login(parse(LoginBodySchema, request.body)));
-
-  app.post('/api/v1/auth/refresh', limited, async (request) => auth.refresh(parse(RefreshBodySchema, request.body).refreshToken));
-
-  app.post('/api/v1/auth/logout', async (request, reply) => {
-    await auth.logout(parse(RefreshBodySchema, request.body).refreshToken);
-    return reply.status(204).send();
-  });
-
-  app.get('/api/v1/auth/me', async (request) => {
-    const actor = await authenticate(request);
+  route(contract.me, async ({ actor }) => {
     const user = await accounts.findUserById(actor.userId);
     if (!user) throw new HeraldError(ErrorCode.Unauthorized, 'account no longer exists');
     const { passwordHash: _hidden, ...publicUser } = user;
-    return { user: publicUser };
+    return { status: 200, body: { user: publicUser } };
   });
 
-  app.get('/api/v1/users', async (request) => {
-    await authenticate(request);
-    const query = parse(
-      z.object({ query: z.string().max(100).default(''), limit: z.coerce.number().int().min(1).max(50).default(20) }),
-      request.query,
-      'query',
-    );
-    return { users: await accounts.searchUsers(query.query, query.limit) };
-  });
+  route(restContract.users.search, async ({ query }) => ({
+    status: 200,
+    body: { users: await accounts.searchUsers(query.query, query.limit) },
+  }));
 
-  app.put('/api/v1/users/:id/role', async (request) => {
-    await requireAdmin(authenticate, request);
-    const { id } = parse(z.object({ id: z.string() }), request.params, 'path');
-    const { role } = parse(SetRoleBodySchema, request.body);
+  route(restContract.users.setRole, async ({ params: { id }, body: { role } }) => {
     const user = await accounts.setUserRole(id, role);
     if (!user) throw new HeraldError(ErrorCode.NotFound, 'user not found');
     deps.users.forget(id);
-    return { user };
+    return { status: 200, body: { user } };
   });
 }

@@ -3,18 +3,10 @@
  * (same MessageService path as the socket, same idempotency key).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  AddMembersBodySchema,
-  CreateConversationBodySchema,
-  ErrorCode,
-  HeraldError,
-  HistoryQuerySchema,
-  PostMessageBodySchema,
-} from '@herald/protocol';
+import { ErrorCode, HeraldError, restContract } from '@herald/protocol';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Authenticator } from '../http/bearer.js';
-import { parse } from '../http/errors.js';
+import { contractRoutes } from '../http/contract-routes.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { ConversationService } from './conversation-service.js';
 
@@ -24,49 +16,33 @@ export interface ConversationRoutesDeps {
   authenticate: Authenticator;
 }
 
-const IdParams = z.object({ id: z.string().min(1).max(64) });
-
 export async function conversationRoutes(app: FastifyInstance, deps: ConversationRoutesDeps): Promise<void> {
   const { conversations, messages, authenticate } = deps;
+  const route = contractRoutes(app, { authenticate });
+  const contract = restContract.conversations;
 
-  app.post('/api/v1/conversations', async (request, reply) => {
-    const actor = await authenticate(request);
-    const conversation = await conversations.create(actor, parse(CreateConversationBodySchema, request.body));
-    return reply.status(201).send({ conversation });
+  route(contract.create, async ({ actor, body }) => ({ status: 201, body: { conversation: await conversations.create(actor, body) } }));
+
+  route(contract.list, async ({ actor }) => ({ status: 200, body: { conversations: await conversations.list(actor) } }));
+
+  route(contract.get, async ({ actor, params }) => ({ status: 200, body: { conversation: await conversations.get(actor, params.id) } }));
+
+  route(contract.addMembers, async ({ actor, params, body }) => ({
+    status: 200,
+    body: { members: await conversations.addMembers(actor, params.id, body.userIds) },
+  }));
+
+  route(contract.removeMember, async ({ actor, params }) => {
+    await conversations.removeMember(actor, params.id, params.userId);
+    return { status: 204 };
   });
 
-  app.get('/api/v1/conversations', async (request) => ({ conversations: await conversations.list(await authenticate(request)) }));
+  route(contract.history, async ({ actor, params, query }) => ({
+    status: 200,
+    body: await messages.history(actor.userId, params.id, query),
+  }));
 
-  app.get('/api/v1/conversations/:id', async (request) => {
-    const actor = await authenticate(request);
-    return { conversation: await conversations.get(actor, parse(IdParams, request.params, 'path').id) };
-  });
-
-  app.post('/api/v1/conversations/:id/members', async (request) => {
-    const actor = await authenticate(request);
-    const { id } = parse(IdParams, request.params, 'path');
-    const { userIds } = parse(AddMembersBodySchema, request.body);
-    return { members: await conversations.addMembers(actor, id, userIds) };
-  });
-
-  app.delete('/api/v1/conversations/:id/members/:userId', async (request, reply) => {
-    const actor = await authenticate(request);
-    const { id, userId } = parse(IdParams.extend({ userId: z.string().min(1).max(64) }), request.params, 'path');
-    await conversations.removeMember(actor, id, userId);
-    return reply.status(204).send();
-  });
-
-  app.get('/api/v1/conversations/:id/messages', async (request) => {
-    const actor = await authenticate(request);
-    const { id } = parse(IdParams, request.params, 'path');
-    const query = parse(HistoryQuerySchema, request.query, 'query');
-    return messages.history(actor.userId, id, query);
-  });
-
-  app.post('/api/v1/conversations/:id/messages', async (request, reply) => {
-    const actor = await authenticate(request);
-    const { id } = parse(IdParams, request.params, 'path');
-    const body = parse(PostMessageBodySchema, request.body);
+  route(contract.send, async ({ actor, params: { id }, body, request }) => {
     const header = request.headers['idempotency-key'];
     const clientId = body.clientId ?? (typeof header === 'string' && header.length > 0 ? header : undefined);
     if (clientId !== undefined && clientId.length > 64)
@@ -81,6 +57,6 @@ export async function conversationRoutes(app: FastifyInstance, deps: Conversatio
       replyTo: body.replyTo,
       attachment: body.attachment,
     });
-    return reply.status(result.duplicate ? 200 : 201).send({ message: result.message, duplicate: result.duplicate });
+    return { status: result.duplicate ? 200 : 201, body: { message: result.message, duplicate: result.duplicate } };
   });
 }

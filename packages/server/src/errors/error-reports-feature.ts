@@ -7,18 +7,15 @@
  * token makes a report anonymous rather than losing it.
  */
 import rateLimit from '@fastify/rate-limit';
-import { ErrorReportBodySchema } from '@herald/protocol';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import { restContract } from '@herald/protocol';
+import type { FastifyInstance } from 'fastify';
 import type { Feature } from '../feature.js';
-import { type Authenticator, requireAdmin } from '../http/bearer.js';
-import { parse } from '../http/errors.js';
+import type { Authenticator } from '../http/bearer.js';
+import { contractRoutes } from '../http/contract-routes.js';
 import type { ErrorReportRepository } from './error-report-repository.js';
 
 /** Largest accepted report body. */
 export const ERROR_REPORT_MAX_BYTES = 64 * 1024;
-
-const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 export interface ErrorReportsDeps {
   reports: ErrorReportRepository;
@@ -29,33 +26,23 @@ export interface ErrorReportsDeps {
 
 async function errorReportRoutes(app: FastifyInstance, deps: ErrorReportsDeps): Promise<void> {
   const { reports, authenticate } = deps;
+  const route = contractRoutes(app, { authenticate });
   await app.register(rateLimit, { global: false });
 
-  async function reporter(request: FastifyRequest): Promise<string | null> {
-    if (!request.headers.authorization) return null;
-    try {
-      return (await authenticate(request)).userId;
-    } catch {
-      return null;
-    }
-  }
-
-  app.post(
-    '/api/v1/errors',
+  route(
+    restContract.errors.report,
     { bodyLimit: ERROR_REPORT_MAX_BYTES, config: { rateLimit: { max: deps.rateLimit, timeWindow: '1 minute' } } },
-    async (request, reply) => {
-      const body = parse(ErrorReportBodySchema, request.body);
-      const report = await reports.insertErrorReport({ ...body, userId: await reporter(request) });
+    async ({ actor, body, request }) => {
+      const report = await reports.insertErrorReport({ ...body, userId: actor?.userId ?? null });
       request.log.info({ reportId: report.id, userId: report.userId }, 'client error report');
-      return reply.status(201).send({ id: report.id });
+      return { status: 201, body: { id: report.id } };
     },
   );
 
-  app.get('/api/v1/admin/errors', async (request) => {
-    await requireAdmin(authenticate, request);
-    const { limit } = parse(ListQuery, request.query, 'query');
-    return { reports: await reports.listErrorReports(limit) };
-  });
+  route(restContract.admin.errorReports, async ({ query }) => ({
+    status: 200,
+    body: { reports: await reports.listErrorReports(query.limit) },
+  }));
 }
 
 export function errorReportsFeature(deps: ErrorReportsDeps): Feature {

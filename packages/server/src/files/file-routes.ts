@@ -8,12 +8,11 @@
  */
 import { rm } from 'node:fs/promises';
 import multipart from '@fastify/multipart';
-import { ErrorCode, type FileInfo, HeraldError } from '@herald/protocol';
+import { ErrorCode, type FileInfo, HeraldError, restContract } from '@herald/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import type { Authenticator } from '../http/bearer.js';
-import { parse } from '../http/errors.js';
+import { contractRoutes } from '../http/contract-routes.js';
 import { parseRange } from './byte-range.js';
 import type { FileLinks } from './file-links.js';
 import { contentDisposition, safeFileName } from './file-names.js';
@@ -35,13 +34,6 @@ export interface FileRoutesDeps {
 /** Room for multipart boundaries and part headers around the file itself. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 
-const IdParams = z.object({ id: z.string().min(1).max(64) });
-const LinkQuery = z.object({
-  uid: z.string().min(1).max(64),
-  exp: z.string().regex(/^\d{1,16}$/),
-  sig: z.string().min(1).max(128),
-});
-
 function info(file: FileRecord): FileInfo {
   const { storageKey: _private, ...rest } = file;
   return rest;
@@ -49,6 +41,8 @@ function info(file: FileRecord): FileInfo {
 
 export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Promise<void> {
   const { files, storage, links, authenticate, policy } = deps;
+  const route = contractRoutes(app, { authenticate });
+  const contract = restContract.files;
   const cap = largestLimit(policy);
   await app.register(multipart, { limits: { fileSize: cap + 1, files: 1, fields: 20, fieldSize: 4096, parts: 40 } });
 
@@ -58,13 +52,6 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
     if (!file) throw new HeraldError(ErrorCode.NotFound, 'file not found');
     if (!(await files.canReadFile(id, userId))) throw new HeraldError(ErrorCode.Forbidden, 'you may not read this file');
     return file;
-  }
-
-  /** The downloading user: from a signed link when the query has one, else from the Bearer token. */
-  async function downloader(request: FastifyRequest, id: string): Promise<string> {
-    const query = request.query as Record<string, unknown> | undefined;
-    if (query?.sig === undefined) return (await authenticate(request)).userId;
-    return links.verify(id, parse(LinkQuery, query, 'download link'));
   }
 
   /** Authenticate, then receive the request's file part into a temp file (the caller owns it). */
@@ -81,7 +68,8 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
     return { actor, name, received: await receiveUpload(part.file, name, deps.tempDir, policy) };
   }
 
-  app.post('/api/v1/files/upload', async (request, reply) => {
+  // Multipart, and a refused upload closes the connection (even for a missing token): all its own.
+  route.raw(contract.upload, {}, async (request, reply) => {
     let upload: Awaited<ReturnType<typeof receive>>;
     try {
       upload = await receive(request);
@@ -115,20 +103,16 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
     }
   });
 
-  app.get('/api/v1/files/:id/info', async (request) => {
-    const actor = await authenticate(request);
-    return { file: info(await readable(parse(IdParams, request.params, 'path').id, actor.userId)) };
+  route(contract.info, async ({ actor, params }) => ({ status: 200, body: { file: info(await readable(params.id, actor.userId)) } }));
+
+  route(contract.link, async ({ actor, params }) => {
+    const file = await readable(params.id, actor.userId);
+    return { status: 200, body: links.sign(file.id, actor.userId) };
   });
 
-  app.post('/api/v1/files/:id/link', async (request) => {
-    const actor = await authenticate(request);
-    const file = await readable(parse(IdParams, request.params, 'path').id, actor.userId);
-    return links.sign(file.id, actor.userId);
-  });
-
-  app.get('/api/v1/files/:id', async (request, reply) => {
-    const { id } = parse(IdParams, request.params, 'path');
-    const file = await readable(id, await downloader(request, id));
+  // The downloading user comes from a signed link when the query has one, else from the Bearer token.
+  route(contract.download, { queryLabel: 'download link' }, async ({ params: { id }, query: link, request, reply }) => {
+    const file = await readable(id, link ? links.verify(id, link) : (await authenticate(request)).userId);
     const range = parseRange(request.headers.range, file.size);
     reply.header('accept-ranges', 'bytes').header('x-content-type-options', 'nosniff');
     if (range.kind === 'unsatisfiable') {

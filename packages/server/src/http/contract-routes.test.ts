@@ -233,4 +233,13 @@ describe('contractRoutes', () => {
     const raw = await fetch(`${base}/upload`, { method: 'POST' });
     expect([raw.status, await raw.text()]).toEqual([201, 'raw anonymous']);
   });
+
+  it('refuses at registration a route whose credential it cannot check', () => {
+    const bare = Fastify();
+    const route = contractRoutes(bare);
+    expect(() => route(contract.get, async () => ({ status: 200, body: { id: 'x', size: 1 } }))).toThrow(/user route.*authenticate/);
+    const withoutKeys = contractRoutes(bare, { authenticate });
+    expect(() => withoutKeys(contract.keyed, async () => ({ status: 200, body: { key: '', n: 0 } }))).toThrow(/apiKey route.*apiKey/);
+    route(contract.text, async ({ reply }) => reply.send('fine'));
+  });
 });

@@ -11,11 +11,19 @@
  * Routes that are not JSON in and out keep their own handling: `route.raw` takes only the method
  * and path from the contract and leaves the request to the handler.
  */
-import type { RouteDefinition, RouteInput, RouteResponseInput, RouteStatus } from '@herald/protocol';
+import {
+  describeIssues,
+  ErrorCode,
+  HeraldError,
+  type RouteDefinition,
+  type RouteInput,
+  type RouteResponseInput,
+  type RouteStatus,
+} from '@herald/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { z } from 'zod';
 import type { Actor } from '../auth/actor.js';
 import { type Authenticator, requireAdmin } from './bearer.js';
-import { parse } from './errors.js';
 
 /** Who called, by the route's `auth`: nobody for `none`, and for `userOrLink` the handler decides (a link is its own credential). */
 export type Caller<R extends RouteDefinition, K> = R['auth'] extends 'user' | 'admin'
@@ -53,9 +61,10 @@ export interface ContractRouteOptions extends RouteShorthandOptions {
   queryLabel?: string;
 }
 
+/** How callers are authenticated; a route whose `auth` needs one that is missing fails at registration. */
 export interface RouteCredentials<K> {
   /** Bearer access tokens, for `user`, `admin` and `optionalUser` routes. */
-  authenticate: Authenticator;
+  authenticate?: Authenticator;
   /** Server API keys, for `apiKey` routes. */
   apiKey?: (request: FastifyRequest) => Promise<K>;
 }
@@ -72,39 +81,52 @@ export interface ContractRoute<K> {
 }
 
 /** A registrar for `app` whose routes authenticate callers with `credentials`. */
-export function contractRoutes<K = never>(app: FastifyInstance, credentials: RouteCredentials<K>): ContractRoute<K> {
-  async function callerOf(route: RouteDefinition, request: FastifyRequest): Promise<unknown> {
+export function contractRoutes<K = never>(app: FastifyInstance, credentials: RouteCredentials<K> = {}): ContractRoute<K> {
+  /** The function that finds a route's caller (checked once, when the route is registered). */
+  function callerFor(route: RouteDefinition): (request: FastifyRequest) => Promise<unknown> {
+    const { authenticate, apiKey } = credentials;
+    const missing = (what: string) => new Error(`${route.method} ${route.path} is an ${route.auth} route: contractRoutes needs ${what}`);
     switch (route.auth) {
       case 'user':
-        return credentials.authenticate(request);
+        if (!authenticate) throw missing('authenticate');
+        return authenticate;
       case 'admin':
-        return requireAdmin(credentials.authenticate, request);
+        if (!authenticate) throw missing('authenticate');
+        return (request) => requireAdmin(authenticate, request);
       case 'optionalUser':
+        if (!authenticate) throw missing('authenticate');
         // A bad or expired token makes the caller anonymous rather than refusing the request.
-        if (!request.headers.authorization) return null;
-        return credentials.authenticate(request).catch(() => null);
+        return async (request) => {
+          if (!request.headers.authorization) return null;
+          try {
+            return await authenticate(request);
+          } catch {
+            return null;
+          }
+        };
       case 'apiKey':
-        if (!credentials.apiKey) throw new Error(`${route.method} ${route.path}: an apiKey route needs an apiKey authenticator`);
-        return credentials.apiKey(request);
+        if (!apiKey) throw missing('apiKey');
+        return apiKey;
       case 'none':
       case 'userOrLink':
-        return undefined;
+        return async () => undefined;
     }
   }
 
   function register<R extends RouteDefinition>(route: R, options: ContractRouteOptions, handler: RouteHandler<R, K>): void {
     const { queryLabel = 'query', ...fastifyOptions } = options;
+    const callerOf = callerFor(route);
     app.route({
       ...fastifyOptions,
       method: route.method,
       url: route.path,
       handler: async (request, reply) => {
-        const actor = await callerOf(route, request);
+        const actor = await callerOf(request);
         const context = {
           actor,
-          params: route.params ? parse(route.params, request.params, 'path') : undefined,
-          query: route.query ? parse(route.query, request.query, queryLabel) : undefined,
-          body: route.body ? parse(route.body, request.body) : undefined,
+          params: route.params ? validated(route.params, request.params, 'path') : undefined,
+          query: route.query ? validated(route.query, request.query, queryLabel) : undefined,
+          body: route.body ? validated(route.body, request.body, 'request body') : undefined,
           request,
           reply,
         } as RouteContext<R, K>;
@@ -130,6 +152,13 @@ export function contractRoutes<K = never>(app: FastifyInstance, credentials: Rou
   };
 
   return route;
+}
+
+/** `value` as `schema` reads it, or `bad_request` listing the issues (a missing body or query reads as `{}`). */
+function validated(schema: z.ZodType, value: unknown, what: string): unknown {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw new HeraldError(ErrorCode.BadRequest, `invalid ${what}`, describeIssues(result.error));
+  return result.data;
 }
 
 /** The body as its status's schema describes it (unknown fields dropped); a mismatch is our fault, not the caller's. */

@@ -2,9 +2,8 @@
  * HTTP error mapping: every failure leaves as `{ error: { code, message, details? } }` with the
  * status its code implies. Unknown errors become `internal` (500) and are logged, never leaked.
  */
-import { describeIssues, ErrorCode, HeraldError } from '@herald/protocol';
+import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_json: 400,
@@ -32,13 +31,6 @@ const STATUS: Record<ErrorCode, number> = {
 
 export function statusOf(code: ErrorCode): number {
   return STATUS[code];
-}
-
-/** Parse with a schema or throw `bad_request` listing the issues. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.infer<S> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) throw new HeraldError(ErrorCode.BadRequest, `invalid ${what}`, describeIssues(result.error));
-  return result.data;
 }
 
 function fromFastify(error: FastifyError): HeraldError | undefined {

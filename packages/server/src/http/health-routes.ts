@@ -1,10 +1,12 @@
 /**
  * Operations endpoints: GET /api/v1/health (liveness + readiness of database and bus) and GET /metrics.
  */
+import { restContract } from '@herald/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Bus } from '../bus/bus.js';
 import type { Metrics } from '../metrics.js';
 import type { DatabaseHandle } from '../store/database-handle.js';
+import { contractRoutes } from './contract-routes.js';
 
 export interface HealthDeps {
   database: Pick<DatabaseHandle, 'ping' | 'dialect'>;
@@ -25,21 +27,26 @@ async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?:
 }
 
 export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Promise<void> {
-  app.get('/api/v1/health', async (_request, reply) => {
+  const route = contractRoutes(app);
+
+  route(restContract.ops.health, async () => {
     const [database, bus] = await Promise.all([check(() => deps.database.ping()), check(() => deps.bus.ping())]);
     const ready = database.ok && bus.ok && !deps.isShuttingDown();
-    return reply.status(ready ? 200 : 503).send({
-      status: ready ? 'ok' : 'unavailable',
-      live: true,
-      ready,
-      nodeId: deps.nodeId,
-      uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
-      checks: { database: { ...database, dialect: deps.database.dialect }, bus: { ...bus, kind: deps.bus.kind } },
-    });
+    return {
+      status: ready ? 200 : 503,
+      body: {
+        status: ready ? 'ok' : 'unavailable',
+        live: true,
+        ready,
+        nodeId: deps.nodeId,
+        uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+        checks: { database: { ...database, dialect: deps.database.dialect }, bus: { ...bus, kind: deps.bus.kind } },
+      },
+    };
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  route(restContract.ops.metrics, async ({ reply }) => {
     reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
+    return reply.send(await deps.metrics.registry.metrics());
   });
 }

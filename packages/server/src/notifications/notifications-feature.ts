@@ -4,27 +4,16 @@
  * `notifications_read` frame), replay of unread notifications on connect, and offline delivery of
  * messages (to every member of the conversation with no session, except the sender).
  */
-import { BroadcastBodySchema, DirectPushBodySchema, IdSchema } from '@herald/protocol';
-import { z } from 'zod';
+import { restContract } from '@herald/protocol';
 import type { Feature } from '../feature.js';
 import { handlerFor } from '../gateway/action-registry.js';
 import { ack } from '../gateway/server-frame.js';
-import { type Authenticator, requireAdmin } from '../http/bearer.js';
-import { parse } from '../http/errors.js';
+import type { Authenticator } from '../http/bearer.js';
+import { contractRoutes } from '../http/contract-routes.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { DirectPush } from './direct-push.js';
 import type { NotificationService } from './notification-service.js';
 import type { OfflineDelivery } from './offline-delivery.js';
-
-const ListQuerySchema = z.object({
-  unreadOnly: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-
-const ReadBodySchema = z.object({ ids: z.array(IdSchema).max(500).default([]), all: z.boolean().default(false) });
 
 export interface NotificationsFeatureDeps {
   notifications: NotificationService;
@@ -42,31 +31,27 @@ export function notificationsFeature(deps: NotificationsFeatureDeps): Feature {
     name: 'notifications',
 
     async routes(app) {
-      app.post('/api/v1/admin/notifications', async (request, reply) => {
-        const admin = await requireAdmin(authenticate, request);
-        const body = parse(BroadcastBodySchema, request.body);
-        const notification = await notifications.broadcast(body, admin.userId);
-        return reply.status(201).send({ notification });
-      });
+      const route = contractRoutes(app, { authenticate });
 
-      app.post('/api/v1/admin/direct', async (request, reply) => {
-        await requireAdmin(authenticate, request);
-        const body = parse(DirectPushBodySchema, request.body);
+      route(restContract.admin.broadcast, async ({ actor, body }) => ({
+        status: 201,
+        body: { notification: await notifications.broadcast(body, actor.userId) },
+      }));
+
+      route(restContract.admin.direct, async ({ body }) => {
         await direct.toUser(body.target, body.event, body.payload);
-        return reply.status(202).send({ delivered: 'queued' });
+        return { status: 202, body: { delivered: 'queued' } };
       });
 
-      app.get('/api/v1/notifications', async (request) => {
-        const actor = await authenticate(request);
-        const query = parse(ListQuerySchema, request.query, 'query');
-        return { notifications: await notifications.list(actor.userId, query) };
-      });
+      route(restContract.notifications.list, async ({ actor, query }) => ({
+        status: 200,
+        body: { notifications: await notifications.list(actor.userId, query) },
+      }));
 
-      app.post('/api/v1/notifications/read', async (request) => {
-        const actor = await authenticate(request);
-        const body = parse(ReadBodySchema, request.body);
-        return { updated: await notifications.markRead(actor.userId, body.all ? 'all' : body.ids) };
-      });
+      route(restContract.notifications.markRead, async ({ actor, body }) => ({
+        status: 200,
+        body: { updated: await notifications.markRead(actor.userId, body.all ? 'all' : body.ids) },
+      }));
     },
 
     frames: {

@@ -7,19 +7,15 @@
  * notifications through the one NotificationService, events through DirectPush.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateApiKeyBodySchema, ErrorCode, HeraldError, type PublishBody, PublishBodySchema } from '@herald/protocol';
-import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
+import { ErrorCode, HeraldError, type PublishBody, restContract } from '@herald/protocol';
 import type { Feature } from '../feature.js';
-import { type Authenticator, requireAdmin } from '../http/bearer.js';
-import { parse } from '../http/errors.js';
+import type { Authenticator } from '../http/bearer.js';
+import { contractRoutes, type RouteReply } from '../http/contract-routes.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { DirectPush } from '../notifications/direct-push.js';
 import type { NotificationService } from '../notifications/notification-service.js';
 import type { ApiKeyRepository } from './api-key-repository.js';
 import { ApiKeyService } from './api-key-service.js';
-
-const IdParams = z.object({ id: z.string().min(1).max(64) });
 
 export interface PublishFeatureDeps {
   apiKeys: ApiKeyRepository;
@@ -37,34 +33,27 @@ export function publishFeature(deps: PublishFeatureDeps): Feature {
     name: 'publish',
 
     async routes(app) {
-      app.post('/api/v1/admin/api-keys', async (request, reply) => {
-        const admin = await requireAdmin(authenticate, request);
-        const { name } = parse(CreateApiKeyBodySchema, request.body);
-        return reply.status(201).send(await keys.create(name, admin.userId));
+      const route = contractRoutes(app, { authenticate, apiKey: (request) => keys.authenticate(request) });
+      const contract = restContract.admin;
+
+      route(contract.createApiKey, async ({ actor, body }) => ({ status: 201, body: await keys.create(body.name, actor.userId) }));
+
+      route(contract.listApiKeys, async () => ({ status: 200, body: { apiKeys: await keys.list() } }));
+
+      route(contract.revokeApiKey, async ({ params }) => {
+        await keys.revoke(params.id);
+        return { status: 204 };
       });
 
-      app.get('/api/v1/admin/api-keys', async (request) => {
-        await requireAdmin(authenticate, request);
-        return { apiKeys: await keys.list() };
-      });
-
-      app.delete('/api/v1/admin/api-keys/:id', async (request, reply) => {
-        await requireAdmin(authenticate, request);
-        await keys.revoke(parse(IdParams, request.params, 'path').id);
-        return reply.status(204).send();
-      });
-
-      app.post('/api/v1/publish', async (request, reply) => {
-        const apiKey = await keys.authenticate(request);
-        const body = parse(PublishBodySchema, request.body);
+      route(restContract.publish.publish, async ({ actor: apiKey, body, request }) => {
         request.log.info({ apiKey: apiKey.id, kind: body.kind }, 'publish');
-        return publish(deps, body, reply);
+        return publish(deps, body);
       });
     },
   };
 }
 
-async function publish(deps: PublishFeatureDeps, body: PublishBody, reply: FastifyReply): Promise<FastifyReply> {
+async function publish(deps: PublishFeatureDeps, body: PublishBody): Promise<RouteReply<typeof restContract.publish.publish>> {
   const { notifications, direct } = deps;
   switch (body.kind) {
     case 'message': {
@@ -80,11 +69,11 @@ async function publish(deps: PublishFeatureDeps, body: PublishBody, reply: Fasti
         replyTo: body.replyTo,
         attachment: body.attachment,
       });
-      return reply.status(result.duplicate ? 200 : 201).send({ message: result.message, duplicate: result.duplicate });
+      return { status: result.duplicate ? 200 : 201, body: { message: result.message, duplicate: result.duplicate } };
     }
     case 'notification': {
       const { kind: _kind, ...input } = body;
-      return reply.status(201).send({ notification: await notifications.broadcast(input, null) });
+      return { status: 201, body: { notification: await notifications.broadcast(input, null) } };
     }
     case 'event': {
       if ((body.conversationId === undefined) === (body.target === undefined)) {
@@ -92,7 +81,7 @@ async function publish(deps: PublishFeatureDeps, body: PublishBody, reply: Fasti
       }
       if (body.conversationId !== undefined) await direct.toConversation(body.conversationId, body.event, body.payload);
       else if (body.target) await direct.toUser(body.target, body.event, body.payload);
-      return reply.status(202).send({ delivered: 'queued' });
+      return { status: 202, body: { delivered: 'queued' } };
     }
   }
 }
