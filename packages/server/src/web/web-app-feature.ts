@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { ErrorCode } from '@herald/protocol';
+import { ErrorCode, restContract } from '@herald/protocol';
 import type { Feature } from '../feature.js';
+import { contractRoutes } from '../http/contract-routes.js';
 
 const API_PREFIXES = ['/api/', '/ws', '/metrics'];
 
@@ -28,7 +29,7 @@ export function webAppFeature({ webDir: root }: { webDir: string }): Feature {
         if (request.url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
         return payload;
       });
-      app.get('/*', async (request, reply) => {
+      contractRoutes(app).raw(restContract.web.app, {}, async (request, reply) => {
         const path = request.url.split('?')[0] ?? '/';
         if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) {
           return reply.status(404).send({ error: { code: ErrorCode.NotFound, message: `no route GET ${path}` } });
