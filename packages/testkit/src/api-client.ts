@@ -1,15 +1,33 @@
 /**
- * A tiny REST client for tests: real HTTP via fetch, JSON in and out, no retries.
+ * ApiClient: REST for tests over real HTTP, no retries but one (below). `rest` is the typed client
+ * derived from the contract, and the helpers (register, conversation, directPair, sendText) use it;
+ * `request` is the raw escape hatch for tests that send what no typed call would (malformed
+ * bodies, forged tokens) or look at the status of an answer.
  */
-import type { AuthResponse } from '@herald/protocol';
+import { type AuthResponse, createRestClient, type RestClient } from '@herald/protocol';
 
 export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
 }
 
+/** fetch, retried once when a pooled keep-alive socket to a server that has since restarted fails. */
+const fetchOnce: typeof fetch = async (input, init) => {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return fetch(input, init);
+  }
+};
+
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  /** The typed client; pass `token` per call for a user's routes. */
+  readonly rest: RestClient;
+
+  constructor(readonly baseUrl: string) {
+    this.rest = createRestClient({ baseUrl, fetch: fetchOnce });
+  }
 
   async request<T = Record<string, unknown>>(
     method: string,
@@ -20,26 +38,15 @@ export class ApiClient {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const init = { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) };
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, init);
-    } catch (error) {
-      // A pooled keep-alive socket to a server that has since restarted: retry once on a fresh one.
-      if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
-      response = await fetch(`${this.baseUrl}${path}`, init);
-    }
+    const response = await fetchOnce(`${this.baseUrl}${path}`, init);
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
   /** Register a fresh account (unique email) and return its tokens. */
-  async register(name: string): Promise<AuthResponse> {
+  register(name: string): Promise<AuthResponse> {
     const email = `${name.toLowerCase()}-${Math.random().toString(36).slice(2, 10)}@example.test`;
-    const response = await this.request<AuthResponse>('POST', '/api/v1/auth/register', {
-      body: { email, password: 'correct horse battery', name },
-    });
-    if (response.status !== 201) throw new Error(`register failed: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body;
+    return this.rest.auth.register({ body: { email, password: 'correct horse battery', name } });
   }
 
   /** Create a direct or group conversation as `token`'s user and return its id. */
@@ -47,9 +54,8 @@ export class ApiClient {
     token: string,
     body: { kind: 'direct'; userId: string } | { kind: 'group'; title: string; memberIds: string[] },
   ): Promise<string> {
-    const response = await this.request<{ conversation: { id: string } }>('POST', '/api/v1/conversations', { body, token });
-    if (response.status !== 201) throw new Error(`create conversation failed: ${response.status} ${JSON.stringify(response.body)}`);
-    return response.body.conversation.id;
+    const { conversation } = await this.rest.conversations.create({ body, token });
+    return conversation.id;
   }
 
   /** Two fresh users, Alice and Bob, and a direct conversation between them. */
@@ -62,7 +68,8 @@ export class ApiClient {
 
   /** Send a text message over REST as `token`'s user (a different path than a socket client under test). */
   async sendText(token: string, conversationId: string, text: string): Promise<void> {
-    const response = await this.request('POST', `/api/v1/conversations/${conversationId}/messages`, { token, body: { text } });
-    if (response.status !== 201) throw new Error(`REST send failed: ${response.status} ${JSON.stringify(response.body)}`);
+    const { duplicate } = await this.rest.conversations.send({ params: { id: conversationId }, body: { text }, token });
+    // A fresh client id every call: a repeat would mean the server took this for another message.
+    if (duplicate) throw new Error(`REST send to ${conversationId} was taken as a repeat`);
   }
 }
