@@ -1,25 +1,37 @@
 /**
- * The app's long-lived services, made once at start: the auth session, the REST API, signed file
+ * The app's long-lived services, made once at start: the auth session, the REST client (typed from
+ * the contract; a refused access token is refreshed once and the call retried), uploads, signed file
  * links and notification preferences. Per-user services (the Herald client, the conversation list)
  * are made by the signed-in shell.
  */
+import { createRestClient, type RestClient } from '@herald/protocol';
 import { createContext, useContext } from 'react';
-import { RestApi } from './api/rest-api';
+import { FileUploader } from './api/file-uploader';
 import { AuthSession } from './auth/auth-session';
 import { FileLinkCache } from './chat/file-link-cache';
 import { NotificationPreferences } from './notifications/preferences';
 
 export interface AppServices {
   session: AuthSession;
-  api: RestApi;
+  api: RestClient;
+  uploader: FileUploader;
   fileLinks: FileLinkCache;
   preferences: NotificationPreferences;
 }
 
 export function createServices(): AppServices {
   const session = new AuthSession();
-  const api = new RestApi(session);
-  return { session, api, fileLinks: new FileLinkCache(api), preferences: new NotificationPreferences() };
+  const api = createRestClient({
+    getToken: () => session.getAccessToken(),
+    refreshToken: () => session.getAccessToken({ refresh: true }),
+  });
+  return {
+    session,
+    api,
+    uploader: new FileUploader(session),
+    fileLinks: new FileLinkCache(api),
+    preferences: new NotificationPreferences(),
+  };
 }
 
 export const ServicesContext = createContext<AppServices | null>(null);

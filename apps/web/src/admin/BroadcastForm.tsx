@@ -38,7 +38,7 @@ export function BroadcastForm() {
           : { kind: 'conversation', conversationId: target.trim() };
     setBusy(true);
     try {
-      await api.post('/api/v1/admin/notifications', { level, title: title.trim(), message, audience });
+      await api.admin.broadcast({ body: { level, title: title.trim(), message, audience } });
       setStatus(t('admin.sent'));
       toast.success(t('admin.sent'));
       setTitle('');

@@ -1,12 +1,14 @@
 /** The latest client error reports (`GET /admin/errors`), newest first, stacks folded. */
-import type { ErrorReport } from '@herald/protocol';
+import type { RestClient } from '@herald/protocol';
 import { useI18n } from '../i18n/useI18n';
 import { PolledPanel } from './PolledPanel';
 import { usePolled } from './usePolled';
 
+const latestReports = (api: RestClient) => api.admin.errorReports({ query: { limit: 20 } });
+
 export function ErrorReports() {
   const { t, locale } = useI18n();
-  const { data, error, reload } = usePolled<{ reports: ErrorReport[] }>('/api/v1/admin/errors?limit=20');
+  const { data, error, reload } = usePolled(latestReports);
   const format = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   return (
     <PolledPanel id="errors-title" title={t('admin.errors')} error={error} onRefresh={reload}>

@@ -1,12 +1,14 @@
 /** Users online on this node (`GET /admin/users/online`), refreshed every 5 s. */
-import type { OnlineUser } from '@herald/protocol';
+import type { RestClient } from '@herald/protocol';
 import { useI18n } from '../i18n/useI18n';
 import { PolledPanel } from './PolledPanel';
 import { usePolled } from './usePolled';
 
+const onlineUsers = (api: RestClient) => api.admin.onlineUsers();
+
 export function OnlineUsers() {
   const { t } = useI18n();
-  const { data, error, reload } = usePolled<{ users: OnlineUser[] }>('/api/v1/admin/users/online', 5_000);
+  const { data, error, reload } = usePolled(onlineUsers, 5_000);
   return (
     <PolledPanel
       id="online-title"

@@ -2,9 +2,9 @@
  * /login: sign in or sign up, with per-field validation messages. This page never opens a
  * WebSocket (the Herald client only exists inside the signed-in shell).
  */
+import { HeraldError } from '@herald/protocol';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { ApiError } from '../api/api-error';
 import type { MessageKey } from '../i18n/en';
 import { useI18n } from '../i18n/useI18n';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
@@ -45,8 +45,9 @@ export function LoginPage() {
       else await session.register(fields.email.trim(), fields.password, fields.name.trim());
       navigate(from, { replace: true });
     } catch (error) {
-      const code = error instanceof ApiError ? error.code : 'unknown';
-      if (code === 'bad_request' && error instanceof ApiError) {
+      // No answer at all (status 0) is the network's fault, not the server's.
+      const code = error instanceof HeraldError ? (error.status === 0 ? 'network' : error.code) : 'unknown';
+      if (code === 'bad_request' && error instanceof HeraldError) {
         setFormError(t('login.errors.unknown', { message: error.message }));
       } else setFormError(t(serverErrorKey(code), { message: error instanceof Error ? error.message : String(error) }));
     } finally {

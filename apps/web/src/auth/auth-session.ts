@@ -6,8 +6,7 @@
  * all, so tabs refresh under a Web Lock and always read the newest refresh token from storage.
  */
 import { Subscribable } from '@herald/client';
-import type { AuthResponse, User } from '@herald/protocol';
-import { ApiError, errorFromBody, networkError } from '../api/api-error';
+import { type AuthResponse, createRestClient, ErrorCode, HeraldError, type RestClient, type User } from '@herald/protocol';
 
 export type AuthStatus = 'restoring' | 'signed-out' | 'signed-in';
 
@@ -38,9 +37,9 @@ export class AuthSession extends Subscribable {
   private expiresAt = 0;
   private refreshing: Promise<string> | null = null;
   private timer: unknown = null;
-  private readonly baseUrl: string;
+  /** The auth routes take no access token, so this client has none to give. */
+  private readonly rest: RestClient;
   private readonly storage: NonNullable<AuthSessionOptions['storage']>;
-  private readonly fetchFn: typeof fetch;
   private readonly locks: AuthSessionOptions['locks'];
   private readonly now: () => number;
   private readonly setTimer: NonNullable<AuthSessionOptions['setTimer']>;
@@ -48,9 +47,8 @@ export class AuthSession extends Subscribable {
 
   constructor(options: AuthSessionOptions = {}) {
     super();
-    this.baseUrl = options.baseUrl ?? '';
+    this.rest = createRestClient({ baseUrl: options.baseUrl ?? '', fetch: options.fetch ?? ((input, init) => fetch(input, init)) });
     this.storage = options.storage ?? localStorage;
-    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     this.locks = options.locks === undefined ? (typeof navigator !== 'undefined' ? (navigator.locks ?? null) : null) : options.locks;
     this.now = options.now ?? Date.now;
     this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
@@ -74,24 +72,24 @@ export class AuthSession extends Subscribable {
       await this.refresh();
     } catch (error) {
       // Offline at start: stay signed out for now rather than guessing; the refresh token is kept unless refused.
-      if (!(error instanceof ApiError) || error.status !== 0) this.storage.removeItem(REFRESH_TOKEN_KEY);
+      if (!(error instanceof HeraldError) || error.status !== 0) this.storage.removeItem(REFRESH_TOKEN_KEY);
       this.setState({ status: 'signed-out', user: null });
     }
   }
 
   async login(email: string, password: string): Promise<User> {
-    return this.accept(await this.post('/api/v1/auth/login', { email, password }));
+    return this.accept(await this.rest.auth.login({ body: { email, password } }));
   }
 
   async register(email: string, password: string, name: string): Promise<User> {
-    return this.accept(await this.post('/api/v1/auth/register', { email, password, name }));
+    return this.accept(await this.rest.auth.register({ body: { email, password, name } }));
   }
 
   /** Revoke the refresh token (best effort) and forget everything. */
   async logout(): Promise<void> {
     const refreshToken = this.storage.getItem(REFRESH_TOKEN_KEY);
     this.signOut();
-    if (refreshToken) await this.post('/api/v1/auth/logout', { refreshToken }).catch(() => undefined);
+    if (refreshToken) await this.rest.auth.logout({ body: { refreshToken } }).catch(() => undefined);
   }
 
   /** A usable access token: refreshed when forced, missing or about to expire. Throws when signed out. */
@@ -121,14 +119,14 @@ export class AuthSession extends Subscribable {
     const refreshToken = this.storage.getItem(REFRESH_TOKEN_KEY);
     if (!refreshToken) {
       this.signOut();
-      throw new ApiError(401, 'unauthorized', 'signed out');
+      throw new HeraldError(ErrorCode.Unauthorized, 'signed out', undefined, { status: 401 });
     }
     try {
-      const response = await this.post('/api/v1/auth/refresh', { refreshToken });
+      const response = await this.rest.auth.refresh({ body: { refreshToken } });
       this.accept(response);
       return response.accessToken;
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) this.signOut();
+      if (error instanceof HeraldError && error.status === 401) this.signOut();
       throw error;
     }
   }
@@ -158,23 +156,6 @@ export class AuthSession extends Subscribable {
     this.expiresAt = 0;
     this.storage.removeItem(REFRESH_TOKEN_KEY);
     this.setState({ status: 'signed-out', user: null });
-  }
-
-  private async post(path: string, body: unknown): Promise<AuthResponse> {
-    let response: Response;
-    try {
-      response = await this.fetchFn(`${this.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    } catch (error) {
-      throw networkError(error);
-    }
-    const text = await response.text();
-    const parsed: unknown = text ? JSON.parse(text) : null;
-    if (!response.ok) throw errorFromBody(response.status, parsed);
-    return parsed as AuthResponse;
   }
 
   private setState(next: AuthState): void {

@@ -3,10 +3,9 @@
  * tabs — Direct (search a person, pick them) and Group (title + members) — that creates the
  * conversation and opens it.
  */
-import type { Conversation, User } from '@herald/protocol';
+import type { User } from '@herald/protocol';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { ApiError } from '../api/api-error';
 import { useI18n } from '../i18n/useI18n';
 import { CloseIcon } from '../layout/icons';
 import { useServices } from '../services';
@@ -41,12 +40,12 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     setProblem(null);
     try {
-      const { conversation } = await api.post<{ conversation: Conversation }>('/api/v1/conversations', body);
+      const { conversation } = await api.conversations.create({ body });
       conversations.upsert(conversation);
       onClose();
       navigate(`/chat/${conversation.id}`);
     } catch (error) {
-      setProblem(t('newConv.failed', { message: error instanceof ApiError || error instanceof Error ? error.message : String(error) }));
+      setProblem(t('newConv.failed', { message: error instanceof Error ? error.message : String(error) }));
     } finally {
       setBusy(false);
     }

@@ -6,8 +6,7 @@
  * Framework-free; `useConversationList` wraps it with useSyncExternalStore.
  */
 import { type HeraldClient, Subscribable } from '@herald/client';
-import type { Conversation, Message } from '@herald/protocol';
-import type { RestApi } from '../api/rest-api';
+import type { Conversation, Message, RestClient } from '@herald/protocol';
 
 export interface ConversationListState {
   readonly conversations: readonly Conversation[];
@@ -24,7 +23,7 @@ export class ConversationListStore extends Subscribable {
 
   constructor(
     private readonly client: HeraldClient,
-    private readonly api: RestApi,
+    private readonly api: RestClient,
     private readonly userId: string,
   ) {
     super();
@@ -51,8 +50,8 @@ export class ConversationListStore extends Subscribable {
   /** Fetch the list again. */
   reload(): Promise<void> {
     if (!this.loading) {
-      this.loading = this.api
-        .get<{ conversations: Conversation[] }>('/api/v1/conversations')
+      this.loading = this.api.conversations
+        .list()
         .then(
           ({ conversations }) => this.set({ conversations: sortByActivity(conversations), loaded: true, error: null }),
           (error: unknown) => this.set({ ...this.state, loaded: true, error: error instanceof Error ? error.message : String(error) }),
@@ -82,10 +81,7 @@ export class ConversationListStore extends Subscribable {
     if (!conversation || (me && me.lastReadSeq >= seq && conversation.unreadCount === 0)) return;
     // REST rather than the socket's `mark_read`: the SDK's request() frames every action as type
     // `control`, and the protocol wants `read` for mark_read, so the frame fails validation locally.
-    const result = await this.api.post<{ lastReadSeq: number; unreadCount: number }>(
-      `/api/v1/conversations/${encodeURIComponent(conversationId)}/read`,
-      { seq },
-    );
+    const result = await this.api.conversations.markRead({ params: { id: conversationId }, body: { seq } });
     this.patch(conversationId, (c) => ({
       ...c,
       unreadCount: result.unreadCount,

@@ -3,22 +3,17 @@
  * cannot send an Authorization header. One request per file at a time; a link is reused until
  * shortly before it expires.
  */
-import type { RestApi } from '../api/rest-api';
-
-interface Link {
-  url: string;
-  expiresAt: number;
-}
+import type { FileLink, RestClient } from '@herald/protocol';
 
 /** Ask for a new link when less than this is left. */
 const MARGIN_MS = 30_000;
 
 export class FileLinkCache {
-  private readonly links = new Map<string, Link>();
+  private readonly links = new Map<string, FileLink>();
   private readonly inFlight = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly api: RestApi,
+    private readonly api: RestClient,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -28,8 +23,8 @@ export class FileLinkCache {
     if (cached && cached.expiresAt - this.now() > MARGIN_MS) return Promise.resolve(cached.url);
     let pending = this.inFlight.get(fileId);
     if (!pending) {
-      pending = this.api
-        .post<Link>(`/api/v1/files/${encodeURIComponent(fileId)}/link`)
+      pending = this.api.files
+        .link({ params: { id: fileId } })
         .then((link) => {
           this.links.set(fileId, link);
           return link.url;

@@ -24,7 +24,7 @@ export function messageTypeOf(kind: FileInfo['kind']): 'image' | 'audio' | 'file
 }
 
 export function useUploads(send: SendAttachment) {
-  const { api } = useServices();
+  const { uploader } = useServices();
   const [uploads, setUploads] = useState<Upload[]>([]);
   const aborts = useRef(new Map<string, () => void>());
   const sendRef = useRef(send);
@@ -38,7 +38,7 @@ export function useUploads(send: SendAttachment) {
   const run = useCallback(
     (id: string, file: File) => {
       update(id, { progress: 0, error: null });
-      const handle = api.upload<{ file: FileInfo }>('/api/v1/files/upload', file, (progress) => update(id, { progress }));
+      const handle = uploader.upload(file, (progress) => update(id, { progress }));
       aborts.current.set(id, handle.abort);
       handle.promise.then(
         ({ file: info }) => {
@@ -62,7 +62,7 @@ export function useUploads(send: SendAttachment) {
         },
       );
     },
-    [api, update],
+    [uploader, update],
   );
 
   useEffect(() => {

@@ -10,7 +10,7 @@ export function useUserSearch(query: string, myId: string, delayMs = 250): { use
     let cancelled = false;
     setResult((previous) => ({ ...previous, loading: true }));
     const timer = setTimeout(() => {
-      api.get<{ users: User[] }>(`/api/v1/users?query=${encodeURIComponent(query.trim())}&limit=20`).then(
+      api.users.search({ query: { query: query.trim(), limit: 20 } }).then(
         ({ users }) => !cancelled && setResult({ users: users.filter((u) => u.id !== myId), loading: false }),
         () => !cancelled && setResult({ users: [], loading: false }),
       );
