@@ -56,8 +56,8 @@ export class Connection {
   readonly openedAt = Date.now();
   // Plain fields behind getters (no per-connection objects): read anywhere, written only here.
   private current: ConnectionState = 'authenticating';
-  private who: User | undefined;
-  private on: Device | undefined;
+  private account: User | undefined;
+  private deviceInUse: Device | undefined;
   private heardSinceSweep = true;
   private lastHeardAt = this.openedAt;
   private pingAt = 0;
@@ -85,16 +85,16 @@ export class Connection {
 
   /** The account, once authenticated. */
   get user(): User | undefined {
-    return this.who;
+    return this.account;
   }
 
   get userId(): string | undefined {
-    return this.who?.id;
+    return this.account?.id;
   }
 
   /** The device it said it is, once authenticated. */
   get device(): Device | undefined {
-    return this.on;
+    return this.deviceInUse;
   }
 
   /** Something (a frame or a pong) arrived since the last liveness sweep noticed. */
@@ -115,8 +115,8 @@ export class Connection {
   /** The token checked out: it is `user`'s, on `device`. False (nothing changed) when no longer authenticating (e.g. closed meanwhile). */
   authenticated(user: User, device: Device): boolean {
     if (this.current !== 'authenticating') return false;
-    this.who = user;
-    this.on = device;
+    this.account = user;
+    this.deviceInUse = device;
     this.current = 'ready';
     return true;
   }
