@@ -10,7 +10,7 @@
 import { ErrorCode } from './codes.js';
 import { HeraldError } from './herald-error.js';
 import { type RestContract, restContract } from './rest-contract.js';
-import { type Contract, fillPath, type RouteDefinition, type RouteResponse, type RouteWireInput } from './rest-route.js';
+import { fillPath, type RouteDefinition, type RouteResponse, type RouteTable, type RouteWireInput } from './rest-route.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -26,7 +26,7 @@ export interface RestClientOptions {
 }
 
 /** Per call: a credential or headers of its own, and an abort signal. */
-export interface CallOptions {
+export interface RestCallOptions {
   /** Sent as `Authorization: Bearer <token>` instead of `getToken`'s (e.g. a server API key). */
   token?: string;
   headers?: Record<string, string>;
@@ -46,7 +46,7 @@ type Field<K extends string, T> = [T] extends [undefined]
 export type RouteCallArgs<R extends RouteDefinition> = Field<'params', RouteWireInput<R, 'params'>> &
   Field<'query', RouteWireInput<R, 'query'>> &
   (R extends { requestType: 'multipart' } ? { body: FormData } : Field<'body', RouteWireInput<R, 'body'>>) &
-  CallOptions;
+  RestCallOptions;
 
 /** What a call of route `R` resolves to: the JSON answer, or the unread Response of a route that is not JSON. */
 export type RouteResult<R extends RouteDefinition> = R extends { responseType: string } ? Response : RouteResponse<R>;
@@ -57,21 +57,21 @@ export type RouteCall<R extends RouteDefinition> =
     : (args: RouteCallArgs<R>) => Promise<RouteResult<R>>;
 
 /** A client for contract `C`: `client.<group>.<route>(args)`. */
-export type RestClient<C extends Contract = RestContract> = {
+export type RestClient<C extends RouteTable = RestContract> = {
   [G in keyof C]: { [K in keyof C[G] as C[G][K] extends { responseType: 'html' } ? never : K]: RouteCall<C[G][K]> };
 };
 
-interface AnyArgs extends CallOptions {
+interface AnyArgs extends RestCallOptions {
   params?: Record<string, unknown>;
   query?: Record<string, unknown>;
   body?: unknown;
 }
 
 /** Make a client for Herald's REST API (or, for tests, for another contract). */
-export function createRestClient<C extends Contract = RestContract>(options: RestClientOptions = {}, contract?: C): RestClient<C> {
+export function createRestClient<C extends RouteTable = RestContract>(options: RestClientOptions = {}, contract?: C): RestClient<C> {
   const caller = new RouteCaller(options);
   const client: Record<string, Record<string, (args?: AnyArgs) => Promise<unknown>>> = {};
-  const table: Contract = contract ?? restContract;
+  const table: RouteTable = contract ?? restContract;
   for (const [groupName, group] of Object.entries(table)) {
     const methods: Record<string, (args?: AnyArgs) => Promise<unknown>> = {};
     for (const [name, route] of Object.entries(group)) {

@@ -56,9 +56,9 @@ export function defineRoute<const R extends RouteDefinition>(route: R): R {
   return route;
 }
 
-/** A group of routes by name (`auth`, `conversations`…), and a contract: groups by name. */
+/** A group of routes by name (`auth`, `conversations`…), and a table of such groups by name (a contract). */
 export type RouteGroup = { readonly [name: string]: RouteDefinition };
-export type Contract = { readonly [group: string]: RouteGroup };
+export type RouteTable = { readonly [group: string]: RouteGroup };
 
 /** The `:name` segments of a path, in order. */
 export function pathParamNames(path: string): string[] {

@@ -1,5 +1,7 @@
 /**
- * HTTP API bodies under /api/v1: request schemas (validated by the server) and response shapes.
+ * HTTP API bodies under /api/v1: what requests carry (path, query and body schemas, validated by the
+ * server), and the records answers are made of; the answers themselves are in rest-responses.ts and
+ * which route takes what is in rest-contract.ts.
  * Errors always come back as `{ error: { code, message, details? } }` with a matching HTTP status.
  */
 import { z } from 'zod';
