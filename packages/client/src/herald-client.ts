@@ -5,6 +5,8 @@
  * sends) and RefCount (sharing). Invariants: handlers never run inside a socket event (the queue
  * decouples them); `disconnect()` stops every retry; `dispose()` also rejects every pending promise
  * with `disconnected` and leaves no timer, listener or handler behind.
+ * (Just over 300 lines: it is the SDK's whole public surface, each method a few lines delegating
+ * to one of the parts above; splitting it would scatter the API, not the logic.)
  */
 import {
   ClientFrameSchema,

@@ -12,6 +12,8 @@
  * copy appears; `getSnapshot()` and every message object stay the same until they change.
  * Confirmed messages are dropped on stop (a restart reloads the latest page, so no hole can hide
  * between old and new messages); local ones are kept, as their sends go on.
+ * (Just over 300 lines: one state machine, history, live, optimistic sends, kept in one place so
+ * their interleavings stay readable.)
  */
 
 import { ErrorCode, HeraldError, type Message, type SendMessageResult } from '@herald/protocol';

@@ -8,6 +8,8 @@
  * is closed as a slow consumer (the client resumes with `since`, so nothing is lost);
  * no per-connection timers (the gateway's sweep serves all connections); frames written in one
  * turn of the event loop leave in one system call (see `holdWrites`), in the order written.
+ * (About 300 lines: one class on purpose, since an idle connection must stay one object with no
+ * closures or helpers of its own; see gateway.ts on memory.)
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
