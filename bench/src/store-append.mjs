@@ -20,9 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRepositories, openDatabase } from '@herald/server';
-import { sql } from 'kysely';
 import { groupCpuMeter, pidsNamed } from './proc-stats.mjs';
-import { benchPgUrl } from './targets/herald.mjs';
+import { benchPgUrl, dropSchema } from './targets/herald.mjs';
 
 const USERS = 200;
 const CONVERSATIONS = 1000;
@@ -126,9 +125,9 @@ export async function runStoreAppend(options, { pgUrl, log = () => {} }) {
       await check(store, conversations, n);
       rows.push(...byBatch.values());
     } finally {
-      if (db === 'postgres') await sql.raw(`drop schema if exists ${schema} cascade`).execute(database.db);
       await database.close();
       rmSync(dir, { recursive: true, force: true });
+      if (db === 'postgres') await dropSchema(pgUrl, schema);
     }
   }
   return rows;

@@ -237,8 +237,8 @@ function pick(list, index) {
   return item;
 }
 
-/** @param {string} url @param {string} schema */
-async function dropSchema(url, schema) {
+/** Drop a schema and everything in it (every bench run makes its own). @param {string} url @param {string} schema */
+export async function dropSchema(url, schema) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
