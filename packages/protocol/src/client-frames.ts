@@ -17,6 +17,12 @@ export const AuthenticateFrameSchema = frameSchema(
   z.object({ token: z.string().min(1).max(4096), device: DeviceSchema }),
 );
 
+/**
+ * Swap the socket's credential for a fresh access token of the same user, before the current one
+ * expires: subscriptions and everything in flight stay as they are. Acked with the new expiry.
+ */
+export const ReauthenticateFrameSchema = frameSchema('reauthenticate', control, z.object({ token: z.string().min(1).max(4096) }));
+
 /** Start (or resume) a gapless stream of one conversation; `since` = last seq the client has. */
 export const SubscribeFrameSchema = frameSchema(
   'subscribe',
@@ -94,6 +100,7 @@ export const NotificationsReadFrameSchema = frameSchema(
 /** Every frame a client may send, discriminated on `action`. */
 export const ClientFrameSchema = z.discriminatedUnion('action', [
   AuthenticateFrameSchema,
+  ReauthenticateFrameSchema,
   SubscribeFrameSchema,
   UnsubscribeFrameSchema,
   SendMessageFrameSchema,
@@ -129,6 +136,10 @@ export type HistoryResult = z.infer<typeof HistoryResultSchema>;
 
 /** The `ack.data.result` of each request action. */
 export const RequestResultSchemas = {
+  reauthenticate: z.object({
+    /** When the new credential expires (ms epoch); renew again before it. */
+    credentialExpiresAt: z.number().int(),
+  }),
   subscribe: z.object({
     conversationId: IdSchema,
     /** The conversation's last seq when the catch-up finished: every message up to it has been sent. */

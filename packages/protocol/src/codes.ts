@@ -18,6 +18,10 @@ export const ErrorCode = {
   Unauthorized: 'unauthorized',
   /** The access token's lifetime has passed; refresh it. */
   TokenExpired: 'token_expired',
+  /** The session this credential belongs to was ended (signed out, revoked, password changed); sign in again. */
+  SessionRevoked: 'session_revoked',
+  /** An admin disabled this account; signing in is refused until it is enabled again. */
+  AccountDisabled: 'account_disabled',
   /** The caller is authenticated but not allowed to do this (e.g. not a member). */
   Forbidden: 'forbidden',
   /** The thing named does not exist (or the caller may not know it exists). */
@@ -83,6 +87,20 @@ export const LocalCloseCode = {
   Abandoned: 4999,
 } as const;
 export type LocalCloseCode = (typeof LocalCloseCode)[keyof typeof LocalCloseCode];
+
+/**
+ * Reasons the server gives with a 4001 close, so a client can tell "renew and reconnect" from
+ * "sign in again". Anything else with 4001 is a refused or missing credential.
+ */
+export const CloseReason = {
+  /** The socket's access token expired and no `reauthenticate` renewed it in time: refresh, then reconnect. */
+  TokenExpired: 'token_expired',
+  /** The session was ended (sign-out, revoke, password change, refresh-token reuse): sign in again. */
+  SessionRevoked: 'session_revoked',
+  /** An admin disabled the account. */
+  AccountDisabled: 'account_disabled',
+} as const;
+export type CloseReason = (typeof CloseReason)[keyof typeof CloseReason];
 
 /** Close codes after which a client must not reconnect blindly (refresh the credential or stop). */
 export const AUTH_CLOSE_CODES: readonly number[] = [CloseCode.Unauthorized, CloseCode.Forbidden];

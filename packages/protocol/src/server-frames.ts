@@ -20,6 +20,11 @@ export const ConnectedFrameSchema = frameSchema(
     serverTime: z.number().int(),
     /** How often the client should send `heartbeat` (ms). */
     heartbeatIntervalMs: z.number().int().positive(),
+    /**
+     * When the access token this socket authenticated with expires (ms epoch). Send
+     * `reauthenticate` with a fresh token before then, or the server closes with 4001 `token_expired`.
+     */
+    credentialExpiresAt: z.number().int(),
     limits: z.object({
       maxFrameBytes: z.number().int().positive(),
       ratePerSecond: z.number().positive(),

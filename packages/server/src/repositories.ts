@@ -4,6 +4,7 @@
  * that needs one takes that one (the composition root hands them out).
  */
 import { type AccountRepository, KyselyAccountRepository } from './auth/account-repository.js';
+import { KyselySessionRepository, type SessionRepository } from './auth/session-repository.js';
 import { type ConversationRepository, KyselyConversationRepository } from './conversations/conversation-repository.js';
 import { type ErrorReportRepository, KyselyErrorReportRepository } from './errors/error-report-repository.js';
 import { type FileRepository, KyselyFileRepository } from './files/file-repository.js';
@@ -15,6 +16,7 @@ import type { DatabaseHandle } from './store/database-handle.js';
 
 export interface Repositories {
   accounts: AccountRepository;
+  sessions: SessionRepository;
   conversations: ConversationRepository;
   messages: MessageRepository;
   readPositions: ReadPositionRepository;
@@ -29,6 +31,7 @@ export function createRepositories(database: DatabaseHandle): Repositories {
   const { db } = database;
   return {
     accounts: new KyselyAccountRepository(db),
+    sessions: new KyselySessionRepository(db),
     conversations: new KyselyConversationRepository(db),
     messages: new KyselyMessageRepository(db, database.fastMessageAppend),
     readPositions: new KyselyReadPositionRepository(db),

@@ -6,5 +6,8 @@
 /** The authenticated caller of a request: their user id and role (`admin` or `user`). */
 export interface Actor {
   userId: string;
+  /** The role now (authority.ts reads it from current state, never from the token). */
   role: string;
+  /** The session the caller's access token belongs to. */
+  sessionId: string;
 }

@@ -10,7 +10,10 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 
 export interface AccessClaims {
   userId: string;
+  /** The role when the token was signed: informational only; authority is read from current state (authority.ts). */
   role: string;
+  /** The session (`sid`) the token belongs to; ending the session ends the token. */
+  sessionId: string;
   /** ms epoch */
   expiresAt: number;
 }
@@ -27,9 +30,9 @@ export class AccessTokens {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async sign(userId: string, role: string): Promise<{ token: string; expiresAt: number }> {
+  async sign(userId: string, role: string, sessionId: string): Promise<{ token: string; expiresAt: number }> {
     const expiresAt = Math.floor(Date.now() / 1000) + this.ttlSeconds;
-    const token = await new SignJWT({ role })
+    const token = await new SignJWT({ role, sid: sessionId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(userId)
       .setIssuer(ISSUER)
@@ -46,7 +49,9 @@ export class AccessTokens {
       if (typeof payload.sub !== 'string' || typeof payload.role !== 'string' || typeof payload.exp !== 'number') {
         throw new HeraldError(ErrorCode.Unauthorized, 'token is missing claims');
       }
-      return { userId: payload.sub, role: payload.role, expiresAt: payload.exp * 1000 };
+      // Tokens signed before sessions existed carry no `sid`: they cannot be revoked, so they are refused.
+      if (typeof payload.sid !== 'string') throw new HeraldError(ErrorCode.Unauthorized, 'token has no session; sign in again');
+      return { userId: payload.sub, role: payload.role, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
     } catch (error) {
       if (error instanceof HeraldError) throw error;
       if (error instanceof errors.JWTExpired) throw new HeraldError(ErrorCode.TokenExpired, 'access token expired');

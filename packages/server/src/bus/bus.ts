@@ -56,7 +56,34 @@ export interface NodeStatsMessage {
   stats: NodeStats;
 }
 
-export type BusMessage = ConversationEvent | MembershipChanged | UserEvent | PresenceChanged | NodeStatsMessage;
+/**
+ * Sessions ended (sign-out, revoke, password change, disable, refresh-token reuse): every node
+ * closes their sockets (4001 with `closeReason`) and forgets them in its session cache.
+ * `sessionIds: null` means every session of the user, except `exceptSessionId` when given.
+ */
+export interface SessionsRevoked {
+  type: 'sessions_revoked';
+  userId: string;
+  sessionIds: string[] | null;
+  exceptSessionId?: string | undefined;
+  /** The WebSocket close reason to use: `session_revoked` or `account_disabled`. */
+  closeReason: string;
+}
+
+/** A user's account changed (role, disabled, name): nodes drop cached copies and re-check live sockets. */
+export interface UserChanged {
+  type: 'user_changed';
+  userId: string;
+}
+
+export type BusMessage =
+  | ConversationEvent
+  | MembershipChanged
+  | UserEvent
+  | PresenceChanged
+  | NodeStatsMessage
+  | SessionsRevoked
+  | UserChanged;
 
 export type BusHandler = (message: BusMessage) => void;
 

@@ -60,6 +60,8 @@ export class Connection {
   private current: ConnectionState = 'authenticating';
   private account: User | undefined;
   private deviceInUse: Device | undefined;
+  private session: string | undefined;
+  private credentialExpiry = 0;
   private heardSinceSweep = true;
   private lastHeardAt = this.openedAt;
   private pingAt = 0;
@@ -94,6 +96,16 @@ export class Connection {
     return this.account?.id;
   }
 
+  /** The session its access token belongs to, once authenticated (revoking it closes this socket). */
+  get sessionId(): string | undefined {
+    return this.session;
+  }
+
+  /** When the access token it authenticated (or last re-authenticated) with expires (ms epoch; 0 before). */
+  get credentialExpiresAt(): number {
+    return this.credentialExpiry;
+  }
+
   /** The device it said it is, once authenticated. */
   get device(): Device | undefined {
     return this.deviceInUse;
@@ -115,12 +127,27 @@ export class Connection {
   }
 
   /** The token checked out: it is `user`'s, on `device`. False (nothing changed) when no longer authenticating (e.g. closed meanwhile). */
-  authenticated(user: User, device: Device): boolean {
+  authenticated(user: User, device: Device, credential: { sessionId: string; expiresAt: number }): boolean {
     if (this.current !== 'authenticating') return false;
     this.account = user;
     this.deviceInUse = device;
+    this.session = credential.sessionId;
+    this.credentialExpiry = credential.expiresAt;
     this.current = 'ready';
     return true;
+  }
+
+  /** A fresh token of the same user replaced the credential (`reauthenticate`); false unless ready. */
+  renewed(credential: { sessionId: string; expiresAt: number }): boolean {
+    if (this.current !== 'ready') return false;
+    this.session = credential.sessionId;
+    this.credentialExpiry = credential.expiresAt;
+    return true;
+  }
+
+  /** The account changed (role, name) while the socket is open: later checks read the new one. */
+  accountChanged(user: User): void {
+    if (this.account?.id === user.id) this.account = user;
   }
 
   /** The socket has closed (its close event). */

@@ -1,21 +1,22 @@
 /**
- * Bearer authentication for REST: `requireUser` reads `Authorization: Bearer <access token>`
- * and returns the caller; `requireAdmin` additionally demands the admin role.
+ * Bearer authentication for REST: the Authenticator reads `Authorization: Bearer <access token>`,
+ * verifies the token, and asks the Authority who the caller is now (session live, account enabled,
+ * current role); `requireAdmin` additionally demands the admin role, as stored now.
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.js';
-import type { AuthService } from '../auth/auth-service.js';
+import type { Authority } from '../auth/authority.js';
+import type { AccessTokens } from '../auth/tokens.js';
 
 export type Authenticator = (request: FastifyRequest) => Promise<Actor>;
 
-export function bearerAuthenticator(auth: AuthService): Authenticator {
+export function bearerAuthenticator(tokens: Pick<AccessTokens, 'verify'>, authority: Pick<Authority, 'actorOf'>): Authenticator {
   return async (request) => {
     const header = request.headers.authorization;
     const match = header?.match(/^Bearer\s+(\S+)$/i);
     if (!match?.[1]) throw new HeraldError(ErrorCode.Unauthorized, 'missing Authorization: Bearer token');
-    const claims = await auth.verify(match[1]);
-    return { userId: claims.userId, role: claims.role };
+    return authority.actorOf(await tokens.verify(match[1]));
   };
 }
 

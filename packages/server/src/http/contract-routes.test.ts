@@ -75,8 +75,8 @@ const contract = {
 /** Bearer `u1` is a user, `a1` an admin; anything else is refused. */
 async function authenticate(request: { headers: { authorization?: string } }): Promise<Actor> {
   const token = request.headers.authorization?.replace(/^Bearer /, '');
-  if (token === 'u1') return { userId: 'u1', role: 'user' };
-  if (token === 'a1') return { userId: 'a1', role: 'admin' };
+  if (token === 'u1') return { userId: 'u1', role: 'user', sessionId: 's1' };
+  if (token === 'a1') return { userId: 'a1', role: 'admin', sessionId: 's2' };
   throw new HeraldError(ErrorCode.Unauthorized, 'who are you');
 }
 

@@ -12,6 +12,8 @@ const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthorized: 401,
   token_expired: 401,
+  session_revoked: 401,
+  account_disabled: 403,
   invalid_credentials: 401,
   forbidden: 403,
   not_found: 404,

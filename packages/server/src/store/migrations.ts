@@ -161,6 +161,64 @@ const migrations: Record<string, Migration> = {
       if (isPostgres(db)) await sql.raw(DROP_APPEND_MESSAGES_FUNCTION).execute(db);
     },
   },
+  '0005_sessions_and_access': {
+    // Issue 19: sessions you can end (access tokens name their session), disabled accounts,
+    // scoped and expiring API keys, an audit log, and blocks between users.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('device_type', 'text')
+        .addColumn('user_agent', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_used_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('revoked_reason', 'text')
+        .execute();
+      await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+      // Refresh tokens issued before sessions existed have no session and are refused (sign in again).
+      await db.schema.alterTable('refresh_tokens').addColumn('session_id', 'text').execute();
+      await db.schema.createIndex('refresh_tokens_session').on('refresh_tokens').column('session_id').execute();
+      await db.schema.alterTable('users').addColumn('disabled_at', 'bigint').execute();
+      await db.schema.alterTable('api_keys').addColumn('scopes', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema.alterTable('api_keys').addColumn('conversation_ids', 'text').execute();
+      await db.schema.alterTable('api_keys').addColumn('sender_ids', 'text').execute();
+      await db.schema.alterTable('api_keys').addColumn('expires_at', 'bigint').execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor_kind', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text')
+        .addColumn('details', 'text')
+        .execute();
+      await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+      await db.schema
+        .createTable('user_blocks')
+        .addColumn('blocker_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('blocked_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_blocks_pk', ['blocker_id', 'blocked_id'])
+        .execute();
+      await db.schema.createIndex('user_blocks_blocked').on('user_blocks').column('blocked_id').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const table of ['user_blocks', 'audit_log', 'sessions']) {
+        await sql`drop table if exists ${sql.table(table)}`.execute(db);
+      }
+      await db.schema.dropIndex('refresh_tokens_session').execute();
+      await db.schema.alterTable('refresh_tokens').dropColumn('session_id').execute();
+      await db.schema.alterTable('users').dropColumn('disabled_at').execute();
+      for (const column of ['scopes', 'conversation_ids', 'sender_ids', 'expires_at']) {
+        await db.schema.alterTable('api_keys').dropColumn(column).execute();
+      }
+    },
+  },
 };
 
 const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter instanceof PostgresAdapter;

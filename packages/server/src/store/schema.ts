@@ -13,6 +13,24 @@ export interface UsersTable {
   role: string;
   avatar: string | null;
   created_at: number;
+  /** When an admin disabled the account (every session revoked then); null while enabled. */
+  disabled_at: Generated<number | null>;
+}
+
+/** A signed-in device: what access tokens (`sid`) and refresh tokens belong to. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  device_type: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: number;
+  last_used_at: number;
+  /** Absolute end: no refresh extends a session past it. */
+  expires_at: number;
+  revoked_at: number | null;
+  /** Why it was revoked (`signed_out`, `revoked`, `password_changed`, `account_disabled`, `refresh_reuse`, `admin`). */
+  revoked_reason: string | null;
 }
 
 export interface RefreshTokensTable {
@@ -23,6 +41,8 @@ export interface RefreshTokensTable {
   expires_at: number;
   revoked_at: number | null;
   created_at: number;
+  /** The session it renews; null only for tokens issued before sessions existed (refused). */
+  session_id: Generated<string | null>;
 }
 
 export interface ConversationsTable {
@@ -90,6 +110,32 @@ export interface ApiKeysTable {
   created_at: number;
   revoked_at: number | null;
   last_used_at: number | null;
+  /** JSON array of scopes (`messages`, `notifications`, `events`). */
+  scopes: Generated<string>;
+  /** JSON array of conversation ids the key may publish to; null = any. */
+  conversation_ids: Generated<string | null>;
+  /** JSON array of user ids the key may post messages as (`["*"]` = any user); null = none. */
+  sender_ids: Generated<string | null>;
+  expires_at: Generated<number | null>;
+}
+
+/** Security-relevant events: who did what to which target (API keys, sessions, roles, accounts). */
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor_kind: 'user' | 'api_key' | 'system';
+  actor_id: string | null;
+  action: string;
+  target_id: string | null;
+  /** JSON object with the event's particulars, or null. */
+  details: string | null;
+}
+
+/** `blocker_id` blocked `blocked_id`: no direct messages and no group adds by the blocked user. */
+export interface UserBlocksTable {
+  blocker_id: string;
+  blocked_id: string;
+  created_at: number;
 }
 
 export interface FilesTable {
@@ -119,6 +165,7 @@ export interface ErrorReportsTable {
 
 export interface Database {
   users: UsersTable;
+  sessions: SessionsTable;
   refresh_tokens: RefreshTokensTable;
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
@@ -128,4 +175,6 @@ export interface Database {
   api_keys: ApiKeysTable;
   files: FilesTable;
   error_reports: ErrorReportsTable;
+  audit_log: AuditLogTable;
+  user_blocks: UserBlocksTable;
 }
