@@ -23,6 +23,7 @@ export function connectedFrame(heartbeatIntervalMs = 45_000): ServerFrameOf<'con
       device: { deviceType: 'desktop', deviceId: 'dev' },
       serverTime: 1,
       heartbeatIntervalMs,
+      credentialExpiresAt: Number.MAX_SAFE_INTEGER,
       limits: { maxFrameBytes: 65536, ratePerSecond: 20, burst: 40 },
     },
     timestamp: 1,

@@ -14,6 +14,7 @@ import {
   AddMembersBodySchema,
   AuthResponseSchema,
   BroadcastBodySchema,
+  ChangePasswordBodySchema,
   ConversationListSchema,
   CreateApiKeyBodySchema,
   CreateConversationBodySchema,
@@ -33,11 +34,13 @@ import {
   PublishBodySchema,
   RefreshBodySchema,
   RegisterBodySchema,
+  SessionParamsSchema,
   SetRoleBodySchema,
   UserRoleParamsSchema,
   UserSearchQuerySchema,
 } from './rest.js';
 import {
+  AccountStateResponseSchema,
   ApiKeyCreatedResponseSchema,
   ApiKeyListResponseSchema,
   ConversationResponseSchema,
@@ -55,6 +58,8 @@ import {
   PresenceResponseSchema,
   QueuedResponseSchema,
   ReadPositionResponseSchema,
+  RevokedResponseSchema,
+  SessionListResponseSchema,
   StatsResponseSchema,
   UpdatedResponseSchema,
   UserListResponseSchema,
@@ -63,11 +68,23 @@ import {
 } from './rest-responses.js';
 import { defineRoute } from './rest-route.js';
 
-const { BadRequest, Unauthorized, TokenExpired, Forbidden, NotFound, Conflict, EmailTaken, InvalidCredentials, RateLimited, TooBig } =
-  ErrorCode;
+const {
+  BadRequest,
+  Unauthorized,
+  TokenExpired,
+  SessionRevoked,
+  AccountDisabled,
+  Forbidden,
+  NotFound,
+  Conflict,
+  EmailTaken,
+  InvalidCredentials,
+  RateLimited,
+  TooBig,
+} = ErrorCode;
 /** What every route behind a Bearer token can answer before it does anything. */
-const USER = [Unauthorized, TokenExpired] as const;
-const ADMIN = [Unauthorized, TokenExpired, Forbidden] as const;
+const USER = [Unauthorized, TokenExpired, SessionRevoked, AccountDisabled] as const;
+const ADMIN = [...USER, Forbidden] as const;
 
 export const restContract = {
   auth: {
@@ -87,25 +104,59 @@ export const restContract = {
       auth: 'none',
       body: LoginBodySchema,
       responses: { 200: AuthResponseSchema },
-      errors: [BadRequest, InvalidCredentials, RateLimited],
+      errors: [BadRequest, InvalidCredentials, AccountDisabled, RateLimited],
     }),
     refresh: defineRoute({
       method: 'POST',
       path: '/api/v1/auth/refresh',
-      summary: 'Trade a refresh token for new tokens (it rotates; a spent one revokes them all)',
+      summary: 'Trade a refresh token for new tokens of the same session (it rotates; a spent one ends the session)',
       auth: 'none',
       body: RefreshBodySchema,
       responses: { 200: AuthResponseSchema },
-      errors: [BadRequest, Unauthorized, RateLimited],
+      errors: [BadRequest, Unauthorized, SessionRevoked, AccountDisabled, Forbidden, RateLimited],
     }),
     logout: defineRoute({
       method: 'POST',
       path: '/api/v1/auth/logout',
-      summary: 'Revoke a refresh token',
+      summary: "End the session of a refresh token (body or cookie) or of the Bearer token; its sockets close",
       auth: 'none',
       body: RefreshBodySchema,
       responses: { 204: null },
-      errors: [BadRequest],
+      errors: [BadRequest, Forbidden],
+    }),
+    sessions: defineRoute({
+      method: 'GET',
+      path: '/api/v1/auth/sessions',
+      summary: 'My signed-in devices (live sessions), most recently used first',
+      auth: 'user',
+      responses: { 200: SessionListResponseSchema },
+      errors: [...USER],
+    }),
+    revokeSession: defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/auth/sessions/:id',
+      summary: 'End one of my sessions (its sockets close within a second)',
+      auth: 'user',
+      params: SessionParamsSchema,
+      responses: { 204: null },
+      errors: [...USER, BadRequest, NotFound],
+    }),
+    revokeOtherSessions: defineRoute({
+      method: 'POST',
+      path: '/api/v1/auth/sessions/revoke-others',
+      summary: 'End every session of mine but the current one',
+      auth: 'user',
+      responses: { 200: RevokedResponseSchema },
+      errors: [...USER],
+    }),
+    changePassword: defineRoute({
+      method: 'POST',
+      path: '/api/v1/auth/password',
+      summary: 'Change my password; every other session ends',
+      auth: 'user',
+      body: ChangePasswordBodySchema,
+      responses: { 200: RevokedResponseSchema },
+      errors: [...USER, BadRequest, InvalidCredentials, RateLimited],
     }),
     me: defineRoute({
       method: 'GET',
@@ -327,6 +378,33 @@ export const restContract = {
       auth: 'admin',
       params: IdParamsSchema,
       responses: { 200: UserSessionsResponseSchema },
+      errors: [...ADMIN, BadRequest, NotFound],
+    }),
+    disableUser: defineRoute({
+      method: 'POST',
+      path: '/api/v1/admin/users/:id/disable',
+      summary: 'Disable an account: every session ends and sign-in is refused',
+      auth: 'admin',
+      params: IdParamsSchema,
+      responses: { 200: AccountStateResponseSchema },
+      errors: [...ADMIN, BadRequest, NotFound],
+    }),
+    enableUser: defineRoute({
+      method: 'POST',
+      path: '/api/v1/admin/users/:id/enable',
+      summary: 'Enable a disabled account (its old sessions stay ended)',
+      auth: 'admin',
+      params: IdParamsSchema,
+      responses: { 200: AccountStateResponseSchema },
+      errors: [...ADMIN, BadRequest, NotFound],
+    }),
+    revokeUserSessions: defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/admin/users/:id/sessions',
+      summary: "End every session of a user (their sockets close within a second on every node)",
+      auth: 'admin',
+      params: IdParamsSchema,
+      responses: { 200: RevokedResponseSchema },
       errors: [...ADMIN, BadRequest, NotFound],
     }),
     broadcast: defineRoute({

@@ -7,10 +7,24 @@ import { z } from 'zod';
 import { HistoryResultSchema } from './client-frames.js';
 import { ConversationSchema, IdSchema, MemberSchema, MessageSchema, TimestampSchema, UserSchema } from './models.js';
 import { NotificationSchema, OnlineUserSchema, PresenceSchema, SessionInfoSchema, StatsSchema } from './realtime.js';
-import { ErrorReportSchema, FileInfoSchema } from './rest.js';
+import { ErrorReportSchema, FileInfoSchema, SessionSummarySchema } from './rest.js';
 
 /** GET /auth/me, PUT /users/:id/role. */
 export const UserResponseSchema = z.object({ user: UserSchema });
+
+/** GET /auth/sessions: the caller's live sessions, most recently used first. */
+export const SessionListResponseSchema = z.object({ sessions: z.array(SessionSummarySchema) });
+
+/** Routes that end sessions: how many were ended. */
+export const RevokedResponseSchema = z.object({ revoked: z.number().int().nonnegative() });
+
+/** POST /admin/users/:id/disable and /enable. */
+export const AccountStateResponseSchema = z.object({
+  userId: IdSchema,
+  disabled: z.boolean(),
+  /** Sessions ended by this call (disable ends every session). */
+  revoked: z.number().int().nonnegative(),
+});
 
 /** GET /users. */
 export const UserListResponseSchema = z.object({ users: z.array(UserSchema) });

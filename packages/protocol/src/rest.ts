@@ -9,32 +9,75 @@ import { HistoryRequestSchema } from './client-frames.js';
 import { AttachmentSchema, ConversationSchema, IdSchema, MESSAGE_TEXT_MAX, RoleSchema, UserSchema } from './models.js';
 import { AudienceSchema, DirectTargetSchema, EventNameSchema, NotificationLevelSchema } from './realtime.js';
 
+/** A new password: 8 to 200 characters. */
+export const PasswordSchema = z.string().min(8, 'at least 8 characters').max(200);
+
+/** What a client may call the device it signs in from, shown in session lists (default: read from its User-Agent). */
+const DeviceNameSchema = z.string().trim().min(1).max(100).optional();
+
 export const RegisterBodySchema = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
-  password: z.string().min(8, 'at least 8 characters').max(200),
+  password: PasswordSchema,
   name: z.string().trim().min(1).max(80),
+  deviceName: DeviceNameSchema,
 });
 export type RegisterBody = z.infer<typeof RegisterBodySchema>;
 
 export const LoginBodySchema = z.object({
   email: z.string().trim().toLowerCase().max(254),
   password: z.string().min(1).max(200),
+  deviceName: DeviceNameSchema,
 });
 export type LoginBody = z.infer<typeof LoginBodySchema>;
 
-export const RefreshBodySchema = z.object({ refreshToken: z.string().min(1).max(512) });
+/**
+ * Body of refresh and logout. `refreshToken` is required unless the request uses the cookie flow
+ * (header `X-Herald-Refresh: cookie`; the token is then the `herald_refresh` cookie). Logout also
+ * accepts neither, with a Bearer access token: it ends that token's session.
+ */
+export const RefreshBodySchema = z.object({ refreshToken: z.string().min(1).max(512).optional() });
 export type RefreshBody = z.infer<typeof RefreshBodySchema>;
 
-/** Returned by register, login and refresh. Keep the refresh token secret; it rotates on every use. */
+/**
+ * Returned by register, login and refresh. Keep the refresh token secret; it rotates on every use.
+ * In the cookie flow `refreshToken` is absent: it was set as the httpOnly `herald_refresh` cookie.
+ */
 export const AuthResponseSchema = z.object({
   user: UserSchema,
   accessToken: z.string(),
   /** ms epoch */
   accessTokenExpiresAt: z.number().int(),
-  refreshToken: z.string(),
+  refreshToken: z.string().optional(),
   refreshTokenExpiresAt: z.number().int(),
+  /** The session these tokens belong to (see GET /auth/sessions). */
+  sessionId: z.string(),
 });
 export type AuthResponse = z.infer<typeof AuthResponseSchema>;
+
+/** POST /auth/password: the current password proves it is you; every other session is ended. */
+export const ChangePasswordBodySchema = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: PasswordSchema,
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBodySchema>;
+
+/** One signed-in device of the caller (GET /auth/sessions). */
+export const SessionSummarySchema = z.object({
+  id: z.string(),
+  /** What the client called itself at sign-in, or a label read from its User-Agent ("Chrome on Linux"). */
+  deviceName: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  createdAt: z.number().int(),
+  lastUsedAt: z.number().int(),
+  /** The absolute end of the session: no refresh extends it. */
+  expiresAt: z.number().int(),
+  /** True for the session of the token that asked. */
+  current: z.boolean(),
+});
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+
+/** Path of routes on one session (`DELETE /auth/sessions/:id`). */
+export const SessionParamsSchema = z.object({ id: z.string().min(1).max(100) });
 
 /** Path of routes on one thing (`/conversations/:id`, `/files/:id`…). */
 export const IdParamsSchema = z.object({ id: IdSchema });

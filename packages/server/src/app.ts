@@ -9,6 +9,8 @@ import pino, { type Logger } from 'pino';
 import { adminFeature } from './admin/admin-feature.js';
 import { authRoutes } from './auth/auth-routes.js';
 import { AuthService } from './auth/auth-service.js';
+import { Authority } from './auth/authority.js';
+import { RefreshCookie } from './auth/refresh-cookie.js';
 import { resolveJwtSecret } from './auth/tokens.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
@@ -27,6 +29,8 @@ import { sessionActions } from './gateway/session-actions.js';
 import { bearerAuthenticator } from './http/bearer.js';
 import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
+import { withRedactedRequests } from './http/log-redaction.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { messageActions } from './messages/message-actions.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics.js';
@@ -91,13 +95,19 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const { accounts, readPositions, files, apiKeys, errorReports } = repositories;
 
   // Core services.
-  const auth = new AuthService(accounts, {
+  const auth = new AuthService(accounts, repositories.sessions, bus, log, {
     secret,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    refreshReuse: config.refreshReuse,
     adminEmail: config.adminEmail,
   });
-  const authenticate = bearerAuthenticator(auth);
+  // Who a token stands for now: session live, account enabled, current role (bus-invalidated cache).
+  const authority = new Authority(accounts, repositories.sessions, bus, { cacheMs: 60_000, touchEveryMs: 60_000 });
+  const authenticate = bearerAuthenticator(auth.accessTokens, authority);
+  const origins = { allowed: config.allowedOrigins, allowLocalhost: config.env !== 'production' };
+  const refreshCookie = new RefreshCookie({ origins, alwaysSecure: config.env === 'production' });
   const users = new UserDirectory(accounts);
   const conversations = new ConversationService(repositories.conversations, accounts, bus, log);
   const messages = new MessageService(repositories.messages, files, bus, conversations, users, metrics, {
@@ -137,7 +147,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     }),
     filesFeature({ files, authenticate, log, dataDir: config.dataDir, secret, uploads: config.uploads }),
     errorReportsFeature({ reports: errorReports, authenticate, rateLimit: config.errorReportRateLimit }),
-    webAppFeature({ webDir: config.webDir }), // last: its catch-all GET serves the web app's index.html
+    webAppFeature({ webDir: config.webDir, serveSourceMaps: config.env !== 'production' }), // last: its catch-all GET serves the web app's index.html
   ];
   sessions.listen({
     removed: (connection) => {
@@ -149,7 +159,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const limits = { maxFrameBytes: config.maxFrameBytes, ratePerSecond: config.ratePerSecond, burst: config.rateBurst };
   const connectedInfo = { heartbeatIntervalMs: config.heartbeatIntervalMs, limits };
   const actions = new ActionRegistry()
-    .register('session', sessionActions({ auth, accounts, sessions, features, connectedInfo }))
+    .register('session', sessionActions({ auth, authority, sessions, features, connectedInfo }))
     .register('messages', messageActions({ conversations, messages, history: repositories.messages }))
     .register('presence', presenceActions(presence));
   for (const feature of features) actions.register(feature.name, feature.frames ?? {});
@@ -159,7 +169,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
       path: '/ws',
       maxFrameBytes: config.maxFrameBytes,
       limits: { ratePerSecond: config.ratePerSecond, burst: config.rateBurst, sendBufferBytes: config.sendBufferBytes, strikeBurst: 10 },
-      origins: { allowed: config.allowedOrigins, allowLocalhost: config.env !== 'production' },
+      origins,
       authTimeoutMs: config.authTimeoutMs,
       pingIntervalMs: config.pingIntervalMs,
     },
@@ -171,9 +181,12 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
 
   // HTTP: core routes, then each feature's.
   let shuttingDown = false;
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: withRedactedRequests(log) as FastifyBaseLogger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
   installErrorHandling(app);
-  await app.register(async (scope) => authRoutes(scope, { auth, accounts, users, authenticate, loginRateLimit: config.loginRateLimit }));
+  await installSecurityHeaders(app);
+  await app.register(async (scope) =>
+    authRoutes(scope, { auth, accounts, users, authenticate, refreshCookie, loginRateLimit: config.loginRateLimit }),
+  );
   await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, authenticate }));
   await app.register(async (scope) =>
     healthRoutes(scope, { database, bus, metrics, nodeId, startedAt, isShuttingDown: () => shuttingDown }),
@@ -201,6 +214,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
         for (const feature of features) await feature.close?.();
         presence.close();
         sessions.close();
+        authority.close();
         await app.close();
         await bus.close();
         await database.close();

@@ -23,8 +23,11 @@ const EnvSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lowercase schema name')
     .optional(),
   HERALD_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  HERALD_ACCESS_TOKEN_TTL: int(10).default(900),
+  HERALD_ACCESS_TOKEN_TTL: int(2).default(900),
   HERALD_REFRESH_TOKEN_TTL: int(60).default(30 * 24 * 3600),
+  HERALD_SESSION_TTL: int(60).default(30 * 24 * 3600),
+  HERALD_TOKEN_GRACE_MS: int(0, 600_000).default(5_000),
+  HERALD_REFRESH_REUSE: z.enum(['session', 'all']).default('session'),
   HERALD_ADMIN_EMAIL: z.string().email().optional(),
   HERALD_ALLOWED_ORIGINS: z.string().optional(),
   HERALD_MAX_FRAME_BYTES: int(1024, 16 * 1024 * 1024).default(64 * 1024),
@@ -65,9 +68,14 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   DATABASE_URL: 'postgres:// URL; when set, PostgreSQL replaces SQLite',
   DATABASE_SCHEMA: 'PostgreSQL schema to use (default: the search_path default, usually public)',
   HERALD_JWT_SECRET: 'HMAC secret for access tokens, >= 32 chars (required in production; generated into the data dir otherwise)',
-  HERALD_ACCESS_TOKEN_TTL: 'access token lifetime in seconds (default 900)',
-  HERALD_REFRESH_TOKEN_TTL: 'refresh token lifetime in seconds (default 2592000 = 30 days)',
-  HERALD_ADMIN_EMAIL: 'an account registered with this email becomes admin (the first account always does)',
+  HERALD_ACCESS_TOKEN_TTL: 'access token lifetime in seconds (default 900; a socket must `reauthenticate` before it ends)',
+  HERALD_REFRESH_TOKEN_TTL: 'sliding refresh token lifetime in seconds: a session unused this long ends (default 2592000 = 30 days)',
+  HERALD_SESSION_TTL: 'absolute session lifetime in seconds: no refresh extends a session past it (default 2592000 = 30 days)',
+  HERALD_TOKEN_GRACE_MS: 'how long past its access token expiry a socket may stay open without `reauthenticate` before the server closes it with 4001 token_expired (default 5000)',
+  HERALD_REFRESH_REUSE:
+    'what a spent refresh token presented again ends: `session` (that session, default) or `all` (every session of the user)',
+  HERALD_ADMIN_EMAIL:
+    'TRUSTED OPERATORS ONLY: an account registered with this email becomes admin, and nobody proves they own the email; set it only when you register that account before anyone else can reach the server (the first account on an empty database always becomes admin, atomically)',
   HERALD_ALLOWED_ORIGINS:
     "comma-separated extra browser origins allowed to open sockets, besides the server's own (localhost is allowed outside production)",
   HERALD_MAX_FRAME_BYTES: 'largest accepted socket frame (default 65536)',
@@ -105,6 +113,9 @@ export interface HeraldConfig {
   jwtSecret: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  sessionTtlSeconds: number;
+  tokenGraceMs: number;
+  refreshReuse: 'session' | 'all';
   adminEmail: string | undefined;
   /** Explicit allowlist; undefined = own origin (+ localhost outside production). */
   allowedOrigins: string[] | undefined;
@@ -161,6 +172,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtSecret: e.HERALD_JWT_SECRET,
     accessTokenTtlSeconds: e.HERALD_ACCESS_TOKEN_TTL,
     refreshTokenTtlSeconds: e.HERALD_REFRESH_TOKEN_TTL,
+    sessionTtlSeconds: e.HERALD_SESSION_TTL,
+    tokenGraceMs: e.HERALD_TOKEN_GRACE_MS,
+    refreshReuse: e.HERALD_REFRESH_REUSE,
     adminEmail: e.HERALD_ADMIN_EMAIL?.toLowerCase(),
     allowedOrigins: e.HERALD_ALLOWED_ORIGINS?.split(',')
       .map((o) => o.trim())

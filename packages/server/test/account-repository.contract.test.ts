@@ -23,7 +23,7 @@ repositorySuite('account repository contract', ({ repositories, newUser }) => {
 
   it('rotates a refresh token exactly once', async () => {
     const user = await newUser();
-    await store.accounts.insertRefreshToken({ id: 'rt-1', userId: user.id, tokenHash: `h-${user.id}`, expiresAt: Date.now() + 1000 });
+    await store.accounts.insertRefreshToken({ id: 'rt-1', userId: user.id, sessionId: 's-1', tokenHash: `h-${user.id}`, expiresAt: Date.now() + 1000 });
     const found = await store.accounts.findRefreshToken(`h-${user.id}`);
     expect(found).toMatchObject({ id: 'rt-1', userId: user.id, revokedAt: null });
     const results = await Promise.all([store.accounts.revokeRefreshToken('rt-1'), store.accounts.revokeRefreshToken('rt-1')]);

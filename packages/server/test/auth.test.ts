@@ -57,7 +57,7 @@ describe('REST auth', () => {
     expect(await notJson.json()).toMatchObject({ error: { code: 'bad_request' } });
   });
 
-  it('logs in, rotates refresh tokens once, revokes all on reuse, and logs out', async () => {
+  it('logs in, rotates refresh tokens once, ends the session on reuse, and logs out', async () => {
     const user = await api.register('Rot');
     const wrong = await api.request('POST', '/api/v1/auth/login', { body: { email: user.user.email, password: 'nope-nope' } });
     expect(wrong).toMatchObject({ status: 401, body: { error: { code: 'invalid_credentials' } } });
@@ -73,17 +73,27 @@ describe('REST auth', () => {
     const rotated = await api.request<AuthResponse>('POST', '/api/v1/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
     expect(rotated.status).toBe(200);
     expect(rotated.body.refreshToken).not.toBe(login.body.refreshToken);
-    // Reusing the old token is a theft signal: it fails and revokes the new one too.
+    expect(rotated.body.sessionId).toBe(login.body.sessionId);
+    // Reusing the old token is a theft signal: it fails and ends the session, so the new tokens die too.
     const reuse = await api.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
-    expect(reuse).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
+    expect(reuse).toMatchObject({ status: 401, body: { error: { code: 'session_revoked' } } });
     const afterReuse = await api.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } });
-    expect(afterReuse.status).toBe(401);
+    expect(afterReuse).toMatchObject({ status: 401, body: { error: { code: 'session_revoked' } } });
+    const accessAfterReuse = await api.request('GET', '/api/v1/auth/me', { token: rotated.body.accessToken });
+    expect(accessAfterReuse).toMatchObject({ status: 401, body: { error: { code: 'session_revoked' } } });
+    // The user's other session (the registration's) is untouched by the default `HERALD_REFRESH_REUSE=session`.
+    expect((await api.request('GET', '/api/v1/auth/me', { token: user.accessToken })).status).toBe(200);
 
     const fresh = await api.request<AuthResponse>('POST', '/api/v1/auth/login', {
       body: { email: user.user.email, password: 'correct horse battery' },
     });
     expect((await api.request('POST', '/api/v1/auth/logout', { body: { refreshToken: fresh.body.refreshToken } })).status).toBe(204);
     expect((await api.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: fresh.body.refreshToken } })).status).toBe(401);
+    // Signing out ends the access token at once, not when it expires.
+    expect(await api.request('GET', '/api/v1/auth/me', { token: fresh.body.accessToken })).toMatchObject({
+      status: 401,
+      body: { error: { code: 'session_revoked' } },
+    });
   });
 
   it('refuses REST calls without, with forged, or with expired tokens', async () => {

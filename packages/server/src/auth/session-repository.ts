@@ -12,7 +12,7 @@ import type { Database, SessionsTable } from '../store/schema.js';
 export interface SessionRecord {
   id: string;
   userId: string;
-  deviceType: string | null;
+  deviceName: string | null;
   userAgent: string | null;
   ip: string | null;
   createdAt: number;
@@ -25,7 +25,7 @@ export interface SessionRecord {
 
 export interface NewSession {
   userId: string;
-  deviceType: string | null;
+  deviceName: string | null;
   userAgent: string | null;
   ip: string | null;
   expiresAt: number;
@@ -47,7 +47,7 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
   return {
     id: row.id,
     userId: row.user_id,
-    deviceType: row.device_type,
+    deviceName: row.device_name,
     userAgent: row.user_agent,
     ip: row.ip,
     createdAt: Number(row.created_at),
@@ -67,7 +67,7 @@ export class KyselySessionRepository implements SessionRepository {
     const row = {
       id: randomUUID(),
       user_id: session.userId,
-      device_type: session.deviceType,
+      device_name: session.deviceName,
       user_agent: session.userAgent,
       ip: session.ip,
       created_at: now,

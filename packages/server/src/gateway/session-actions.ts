@@ -7,8 +7,9 @@
  * the feature hooks run after it, in feature order, a failing one logged and skipped.
  */
 import { CloseCode, type Device, ErrorCode, HeraldError, type User } from '@herald/protocol';
-import type { AccountRepository } from '../auth/account-repository.js';
+import { publicUser } from '../auth/account-repository.js';
 import type { AuthService } from '../auth/auth-service.js';
+import type { Authority } from '../auth/authority.js';
 import type { Feature } from '../feature.js';
 import { type ActionHandlers, handlerBeforeAuthentication } from './action-registry.js';
 import type { Connection } from './connection.js';
@@ -17,7 +18,8 @@ import { serverFrameId } from './server-frame.js';
 
 export interface SessionActionsDeps {
   auth: Pick<AuthService, 'verify'>;
-  accounts: Pick<AccountRepository, 'findUserById'>;
+  /** Whether the token's session is live and its account enabled, and the account as it is now. */
+  authority: Pick<Authority, 'actorOf' | 'account'>;
   sessions: Pick<LocalSessions, 'add'>;
   /** Whose `connected` hooks run after each authentication, in this order. */
   features: readonly Pick<Feature, 'name' | 'connected'>[];
@@ -31,11 +33,12 @@ export function sessionActions(deps: SessionActionsDeps): ActionHandlers {
       if (connection.state !== 'authenticating') {
         throw new HeraldError(ErrorCode.AlreadyAuthenticated, 'this socket is already authenticated');
       }
-      const user = await accountOf(connection, frame.data.token, frame.id, deps);
-      if (!user) return;
-      if (!connection.authenticated(user, frame.data.device)) return; // closed (e.g. timed out) while we checked
+      const checked = await accountOf(connection, frame.data.token, frame.id, deps);
+      if (!checked) return;
+      const { user, credential } = checked;
+      if (!connection.authenticated(user, frame.data.device, credential)) return; // closed (e.g. timed out) while we checked
       deps.sessions.add(connection);
-      sendConnected(connection, user, frame.data.device, deps.connectedInfo);
+      sendConnected(connection, user, frame.data.device, credential.expiresAt, deps.connectedInfo);
       for (const feature of deps.features) {
         try {
           await feature.connected?.(connection);
@@ -61,28 +64,38 @@ export function sessionActions(deps: SessionActionsDeps): ActionHandlers {
   };
 }
 
-/** The account a token names, without its password hash; undefined (refused and closing with 4001) when there is none. */
-async function accountOf(connection: Connection, token: string, ref: string, deps: SessionActionsDeps): Promise<User | undefined> {
-  let userId: string;
+/**
+ * The account a token names and the credential it is (session, expiry): the token verified, its
+ * session live, its account enabled (Authority). Undefined when refused: an error frame and a 4001
+ * close with the error's code as the reason have been sent.
+ */
+async function accountOf(
+  connection: Connection,
+  token: string,
+  ref: string,
+  deps: SessionActionsDeps,
+): Promise<{ user: User; credential: { sessionId: string; expiresAt: number } } | undefined> {
   try {
-    userId = (await deps.auth.verify(token)).userId;
+    const claims = await deps.auth.verify(token);
+    const actor = await deps.authority.actorOf(claims);
+    const record = await deps.authority.account(actor.userId);
+    if (!record) throw new HeraldError(ErrorCode.Unauthorized, 'account no longer exists');
+    return { user: { ...publicUser(record), role: actor.role }, credential: { sessionId: actor.sessionId, expiresAt: claims.expiresAt } };
   } catch (error) {
     const herald = error instanceof HeraldError ? error : new HeraldError(ErrorCode.Unauthorized, 'invalid token');
     connection.sendError(herald, ref);
     connection.close(CloseCode.Unauthorized, herald.code);
     return undefined;
   }
-  const record = await deps.accounts.findUserById(userId);
-  if (!record) {
-    connection.sendError(new HeraldError(ErrorCode.Unauthorized, 'account no longer exists'), ref);
-    connection.close(CloseCode.Unauthorized, ErrorCode.Unauthorized);
-    return undefined;
-  }
-  const { passwordHash: _hidden, ...user } = record;
-  return user;
 }
 
-function sendConnected(connection: Connection, user: User, device: Device, info: SessionActionsDeps['connectedInfo']): void {
+function sendConnected(
+  connection: Connection,
+  user: User,
+  device: Device,
+  credentialExpiresAt: number,
+  info: SessionActionsDeps['connectedInfo'],
+): void {
   connection.send({
     id: serverFrameId(),
     type: 'system',
@@ -93,6 +106,7 @@ function sendConnected(connection: Connection, user: User, device: Device, info:
       device,
       serverTime: Date.now(),
       heartbeatIntervalMs: info.heartbeatIntervalMs,
+      credentialExpiresAt,
       limits: info.limits,
     },
     timestamp: Date.now(),

@@ -169,7 +169,7 @@ const migrations: Record<string, Migration> = {
         .createTable('sessions')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-        .addColumn('device_type', 'text')
+        .addColumn('device_name', 'text')
         .addColumn('user_agent', 'text')
         .addColumn('ip', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())

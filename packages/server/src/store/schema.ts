@@ -21,7 +21,8 @@ export interface UsersTable {
 export interface SessionsTable {
   id: string;
   user_id: string;
-  device_type: string | null;
+  /** What the client called itself at sign-in, or a label read from its user agent ("Chrome on Linux"). */
+  device_name: string | null;
   user_agent: string | null;
   ip: string | null;
   created_at: number;
