@@ -12,6 +12,7 @@
 import { ErrorCode } from './codes.js';
 import {
   AddMembersBodySchema,
+  AuditLogQuerySchema,
   AuthResponseSchema,
   BroadcastBodySchema,
   ChangePasswordBodySchema,
@@ -43,6 +44,7 @@ import {
   AccountStateResponseSchema,
   ApiKeyCreatedResponseSchema,
   ApiKeyListResponseSchema,
+  AuditLogResponseSchema,
   ConversationResponseSchema,
   ErrorReportCreatedResponseSchema,
   ErrorReportListResponseSchema,
@@ -432,6 +434,15 @@ export const restContract = {
       auth: 'admin',
       query: ErrorReportListQuerySchema,
       responses: { 200: ErrorReportListResponseSchema },
+      errors: [...ADMIN, BadRequest],
+    }),
+    auditLog: defineRoute({
+      method: 'GET',
+      path: '/api/v1/admin/audit',
+      summary: 'The audit log (API keys, sessions, roles, accounts), newest first',
+      auth: 'admin',
+      query: AuditLogQuerySchema,
+      responses: { 200: AuditLogResponseSchema },
       errors: [...ADMIN, BadRequest],
     }),
     createApiKey: defineRoute({

@@ -88,6 +88,24 @@ export const ErrorReportCreatedResponseSchema = z.object({ id: IdSchema });
 /** GET /admin/errors: newest first. */
 export const ErrorReportListResponseSchema = z.object({ reports: z.array(ErrorReportSchema) });
 
+/** Who did something the audit log records: a user, a server API key, or the server itself. */
+export const AuditActorSchema = z.object({ kind: z.enum(['user', 'api_key', 'system']), id: IdSchema.nullable() });
+export type AuditActor = z.infer<typeof AuditActorSchema>;
+
+/** One audit log entry: `actor` did `action` (e.g. `api_key.created`) to `targetId`, with `details`. */
+export const AuditEntrySchema = z.object({
+  id: IdSchema,
+  at: TimestampSchema,
+  actor: AuditActorSchema,
+  action: z.string(),
+  targetId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+/** GET /admin/audit: newest first. */
+export const AuditLogResponseSchema = z.object({ entries: z.array(AuditEntrySchema) });
+
 /** GET /admin/users/online. */
 export const OnlineUsersResponseSchema = z.object({ users: z.array(OnlineUserSchema) });
 

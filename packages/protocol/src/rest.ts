@@ -214,6 +214,13 @@ export const ErrorReportBodySchema = z.object({
 });
 export type ErrorReportBody = z.infer<typeof ErrorReportBodySchema>;
 
+/** Query string of GET /admin/audit: the newest `limit` entries recorded strictly before `before` (ms epoch; omitted = now). */
+export const AuditLogQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.coerce.number().int().nonnegative().optional(),
+});
+export type AuditLogQuery = z.infer<typeof AuditLogQuerySchema>;
+
 /** Query string of GET /admin/errors. */
 export const ErrorReportListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 

@@ -7,6 +7,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { adminFeature } from './admin/admin-feature.js';
+import { auditFeature } from './audit/audit-feature.js';
+import { AuditLog } from './audit/audit-log.js';
 import { authRoutes } from './auth/auth-routes.js';
 import { AuthService } from './auth/auth-service.js';
 import { Authority } from './auth/authority.js';
@@ -93,6 +95,8 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   // Persistence: one repository per aggregate, each owned by its feature.
   const repositories = createRepositories(database);
   const { accounts, readPositions, files, apiKeys, errorReports } = repositories;
+  // Security-relevant events (API keys, sessions, roles, accounts); a failed write is logged, never thrown.
+  const audit = new AuditLog(repositories.audit, log);
 
   // Core services.
   const auth = new AuthService(accounts, repositories.sessions, bus, log, {
@@ -132,6 +136,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const features: readonly Feature[] = [
     notificationsFeature({ notifications, direct, offline, messages, authenticate }),
     publishFeature({ apiKeys, messages, notifications, direct, authenticate }),
+    auditFeature({ audit, authenticate }),
     realtimeFeature({ bus, conversations, members: repositories.conversations, readPositions, users, presence, authenticate, log }),
     adminFeature({
       bus,

@@ -3,6 +3,7 @@
  * interface of its own: every field is a small repository owned by its feature folder, and code
  * that needs one takes that one (the composition root hands them out).
  */
+import { type AuditLogRepository, KyselyAuditLogRepository } from './audit/audit-log-repository.js';
 import { type AccountRepository, KyselyAccountRepository } from './auth/account-repository.js';
 import { KyselySessionRepository, type SessionRepository } from './auth/session-repository.js';
 import { type ConversationRepository, KyselyConversationRepository } from './conversations/conversation-repository.js';
@@ -24,6 +25,7 @@ export interface Repositories {
   files: FileRepository;
   apiKeys: ApiKeyRepository;
   errorReports: ErrorReportRepository;
+  audit: AuditLogRepository;
 }
 
 /** Every feature's repository on `database` (messages with the dialect's fast write path). */
@@ -39,5 +41,6 @@ export function createRepositories(database: DatabaseHandle): Repositories {
     files: new KyselyFileRepository(db),
     apiKeys: new KyselyApiKeyRepository(db),
     errorReports: new KyselyErrorReportRepository(db),
+    audit: new KyselyAuditLogRepository(db),
   };
 }
