@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { HistoryResultSchema } from './client-frames.js';
 import { ConversationSchema, IdSchema, MemberSchema, MessageSchema, TimestampSchema, UserSchema } from './models.js';
 import { NotificationSchema, OnlineUserSchema, PresenceSchema, SessionInfoSchema, StatsSchema } from './realtime.js';
-import { ErrorReportSchema, FileInfoSchema, SessionSummarySchema } from './rest.js';
+import { ApiKeyScopeSchema, ApiKeySenderSchema, ErrorReportSchema, FileInfoSchema, SessionSummarySchema } from './rest.js';
 
 /** GET /auth/me, PUT /users/:id/role. */
 export const UserResponseSchema = z.object({ user: UserSchema });
@@ -69,6 +69,14 @@ export const ApiKeySchema = z.object({
   name: z.string(),
   /** `hk_` and the first 8 characters of the key: enough to tell keys apart. */
   prefix: z.string(),
+  /** Empty on a key made before scopes existed: such a key is refused until replaced. */
+  scopes: z.array(ApiKeyScopeSchema),
+  /** The conversations the key may reach; null = any. */
+  conversationIds: z.array(IdSchema).nullable(),
+  /** The users the key may post messages as (`["*"]` = any); null = none. */
+  senderIds: z.array(ApiKeySenderSchema).nullable(),
+  expiresAt: TimestampSchema.nullable(),
+  /** The admin whose authority the key carries: refused once they are no longer an admin. */
   createdBy: IdSchema.nullable(),
   createdAt: TimestampSchema,
   revokedAt: TimestampSchema.nullable(),

@@ -202,7 +202,40 @@ export const NotificationListQuerySchema = z.object({
 /** POST /notifications/read: mark these notifications read, or all of them. */
 export const NotificationsReadBodySchema = z.object({ ids: z.array(IdSchema).max(500).default([]), all: z.boolean().default(false) });
 
-export const CreateApiKeyBodySchema = z.object({ name: z.string().trim().min(1).max(100) });
+/** What a server API key may publish: `messages` (as the users in its senderIds), `notifications`, `events`. */
+export const ApiKeyScopeSchema = z.enum(['messages', 'notifications', 'events']);
+export type ApiKeyScope = z.infer<typeof ApiKeyScopeSchema>;
+
+/** An id, or `*` (any user) in an API key's senderIds. */
+export const ApiKeySenderSchema = z.union([z.literal('*'), IdSchema]);
+
+/**
+ * POST /admin/api-keys. `conversationIds` omitted = any conversation; `senderIds` = the users the
+ * key may post messages as (`["*"]` = any user), required with the `messages` scope: a key acts as
+ * the service identities it names, never as an arbitrary user unless it says so. `expiresAt` (ms
+ * epoch) must be in the future (checked by the server); omitted = never.
+ */
+export const CreateApiKeyBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    scopes: z
+      .array(ApiKeyScopeSchema)
+      .min(1)
+      .refine((scopes) => new Set(scopes).size === scopes.length, 'scopes must be unique'),
+    conversationIds: z.array(IdSchema).min(1).max(100).optional(),
+    senderIds: z
+      .array(ApiKeySenderSchema)
+      .min(1)
+      .max(100)
+      .refine((ids) => !ids.includes('*') || ids.length === 1, '"*" (any user) stands alone')
+      .optional(),
+    expiresAt: z.number().int().positive().optional(),
+  })
+  .refine((body) => !body.scopes.includes('messages') || body.senderIds !== undefined, {
+    message: 'the messages scope needs senderIds: the users this key may post as ("*" for any user)',
+    path: ['senderIds'],
+  });
+export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBodySchema>;
 
 /** POST /api/v1/errors: a client error report. */
 export const ErrorReportBodySchema = z.object({

@@ -135,7 +135,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   let gateway: Gateway | undefined;
   const features: readonly Feature[] = [
     notificationsFeature({ notifications, direct, offline, messages, authenticate }),
-    publishFeature({ apiKeys, messages, notifications, direct, authenticate }),
+    publishFeature({ apiKeys, messages, notifications, direct, authenticate, authority, audit }),
     auditFeature({ audit, authenticate }),
     realtimeFeature({ bus, conversations, members: repositories.conversations, readPositions, users, presence, authenticate, log }),
     adminFeature({

@@ -1,23 +1,15 @@
 /**
  * The server publish API end to end, on SQLite and PostgreSQL: API key lifecycle (create, list,
  * revoke), and `POST /api/v1/publish` for a message (the same path as a user's send: membership,
- * idempotency, seq, fan-out), a notification, and custom events; refused keys get 401.
+ * idempotency, seq, fan-out), a notification, and custom events; refused keys get 401. The key
+ * used here has every scope and may post as any user; api-key-scopes.test.ts narrows them.
  */
 
-import type { AuthResponse, Message, Notification, ServerFrame } from '@herald/protocol';
+import type { ApiKey, AuthResponse, Message, Notification, ServerFrame } from '@herald/protocol';
 import { ApiClient, postgresAvailable, startTestServer, type TestServer, TestSocket } from '@herald/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const hasPostgres = await postgresAvailable();
-
-interface ApiKeyBody {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: number;
-  revokedAt: number | null;
-  lastUsedAt: number | null;
-}
 
 for (const database of ['sqlite', 'postgres'] as const) {
   describe.skipIf(database === 'postgres' && !hasPostgres)(`publish API on ${database}`, () => {
@@ -33,9 +25,9 @@ for (const database of ['sqlite', 'postgres'] as const) {
       return socket;
     }
 
-    async function createKey(name: string): Promise<{ key: string; apiKey: ApiKeyBody }> {
-      const created = await api.request<{ key: string; apiKey: ApiKeyBody }>('POST', '/api/v1/admin/api-keys', {
-        body: { name },
+    async function createKey(name: string): Promise<{ key: string; apiKey: ApiKey }> {
+      const created = await api.request<{ key: string; apiKey: ApiKey }>('POST', '/api/v1/admin/api-keys', {
+        body: { name, scopes: ['messages', 'notifications', 'events'], senderIds: ['*'] },
         token: admin.accessToken,
       });
       expect(created.status).toBe(201);
@@ -60,15 +52,27 @@ for (const database of ['sqlite', 'postgres'] as const) {
     it('admins create, list and revoke keys; the plaintext is shown once and only a prefix is kept', async () => {
       const { key: plaintext, apiKey } = await createKey('billing');
       expect(plaintext).toMatch(/^hk_[A-Za-z0-9_-]{43}$/);
-      expect(apiKey).toMatchObject({ name: 'billing', prefix: plaintext.slice(0, 11), revokedAt: null });
-      const listed = await api.request<{ apiKeys: ApiKeyBody[] }>('GET', '/api/v1/admin/api-keys', { token: admin.accessToken });
+      expect(apiKey).toEqual({
+        id: expect.any(String),
+        name: 'billing',
+        prefix: plaintext.slice(0, 11),
+        scopes: ['messages', 'notifications', 'events'],
+        conversationIds: null,
+        senderIds: ['*'],
+        expiresAt: null,
+        createdBy: admin.user.id,
+        createdAt: expect.any(Number),
+        revokedAt: null,
+        lastUsedAt: null,
+      });
+      const listed = await api.request<{ apiKeys: ApiKey[] }>('GET', '/api/v1/admin/api-keys', { token: admin.accessToken });
       expect(listed.status).toBe(200);
       expect(listed.body.apiKeys.find((k) => k.id === apiKey.id)).toMatchObject({ name: 'billing', prefix: apiKey.prefix });
       expect(JSON.stringify(listed.body)).not.toContain(plaintext);
 
       expect((await api.request('DELETE', `/api/v1/admin/api-keys/${apiKey.id}`, { token: admin.accessToken })).status).toBe(204);
       expect((await api.request('DELETE', `/api/v1/admin/api-keys/${apiKey.id}`, { token: admin.accessToken })).status).toBe(404);
-      const after = await api.request<{ apiKeys: ApiKeyBody[] }>('GET', '/api/v1/admin/api-keys', { token: admin.accessToken });
+      const after = await api.request<{ apiKeys: ApiKey[] }>('GET', '/api/v1/admin/api-keys', { token: admin.accessToken });
       expect(after.body.apiKeys.find((k) => k.id === apiKey.id)?.revokedAt).toEqual(expect.any(Number));
     });
 
@@ -81,7 +85,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
       ] as const) {
         const response = await api.request(method, path, {
           token: user.accessToken,
-          ...(method === 'POST' ? { body: { name: 'x' } } : {}),
+          ...(method === 'POST' ? { body: { name: 'x', scopes: ['events'] } } : {}),
         });
         expect(response).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
       }

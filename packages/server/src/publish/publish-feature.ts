@@ -1,13 +1,18 @@
 /**
  * The server publish API: `POST /api/v1/publish`, authenticated by a server API key, lets a
- * backend send a chat message as a user, broadcast a notification, or push a custom event; and
- * `/api/v1/admin/api-keys` lets admins create, list and revoke those keys.
- * Invariant: every operation runs the same path as its user-facing twin — messages through
- * MessageService.send (membership, idempotency, seq, persistence, fan-out, offline delivery),
- * notifications through the one NotificationService, events through DirectPush.
+ * backend send a chat message as one of the users its key names, broadcast a notification, or push
+ * a custom event, each only within the key's scopes; and `/api/v1/admin/api-keys` lets admins
+ * create, list and revoke those keys.
+ * Invariants: nothing is published before the key is authenticated (live, creator an admin now)
+ * and the body is inside its scopes (api-key-scope.ts); every operation then runs the same path as
+ * its user-facing twin — messages through MessageService.send (membership, idempotency, seq,
+ * persistence, fan-out, offline delivery), notifications through the one NotificationService,
+ * events through DirectPush.
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, HeraldError, type PublishBody, restContract } from '@herald/protocol';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Authority } from '../auth/authority.js';
 import type { Feature } from '../feature.js';
 import type { Authenticator } from '../http/bearer.js';
 import { contractRoutes, type RouteReply } from '../http/contract-routes.js';
@@ -23,10 +28,13 @@ export interface PublishFeatureDeps {
   notifications: NotificationService;
   direct: DirectPush;
   authenticate: Authenticator;
+  /** Whether a key's creator is an admin now. */
+  authority: Pick<Authority, 'roleOf'>;
+  audit: AuditLog;
 }
 
 export function publishFeature(deps: PublishFeatureDeps): Feature {
-  const keys = new ApiKeyService(deps.apiKeys);
+  const keys = new ApiKeyService(deps.apiKeys, deps.authority, deps.audit);
   const { authenticate } = deps;
 
   return {
@@ -36,16 +44,17 @@ export function publishFeature(deps: PublishFeatureDeps): Feature {
       const route = contractRoutes(app, { authenticate, apiKey: (request) => keys.authenticate(request) });
       const contract = restContract.admin;
 
-      route(contract.createApiKey, async ({ actor, body }) => ({ status: 201, body: await keys.create(body.name, actor.userId) }));
+      route(contract.createApiKey, async ({ actor, body }) => ({ status: 201, body: await keys.create(actor.userId, body) }));
 
       route(contract.listApiKeys, async () => ({ status: 200, body: { apiKeys: await keys.list() } }));
 
-      route(contract.revokeApiKey, async ({ params }) => {
-        await keys.revoke(params.id);
+      route(contract.revokeApiKey, async ({ actor, params }) => {
+        await keys.revoke(actor.userId, params.id);
         return { status: 204 };
       });
 
       route(restContract.publish.publish, async ({ actor: apiKey, body, request }) => {
+        await keys.authorize(apiKey, body);
         request.log.info({ apiKey: apiKey.id, kind: body.kind }, 'publish');
         return publish(deps, body);
       });
