@@ -48,6 +48,7 @@ import { realtimeFeature } from './realtime/realtime-feature.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { type DatabaseHandle, openDatabase } from './store/database-handle.js';
 import { UserDirectory } from './users/user-directory.js';
+import { userRoutes } from './users/user-routes.js';
 import { webAppFeature } from './web/web-app-feature.js';
 
 export interface HeraldServerOptions {
@@ -192,6 +193,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   await app.register(async (scope) =>
     authRoutes(scope, { auth, accounts, users, authenticate, refreshCookie, loginRateLimit: config.loginRateLimit }),
   );
+  await app.register(async (scope) => userRoutes(scope, { accounts, users, bus, authenticate }));
   await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, authenticate }));
   await app.register(async (scope) =>
     healthRoutes(scope, { database, bus, metrics, nodeId, startedAt, isShuttingDown: () => shuttingDown }),

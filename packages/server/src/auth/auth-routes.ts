@@ -106,16 +106,4 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
     status: 200,
     body: { revoked: await auth.revokeUserSessions(actor, params.id) },
   }));
-
-  route(restContract.users.search, async ({ query }) => ({
-    status: 200,
-    body: { users: await accounts.searchUsers(query.query, query.limit) },
-  }));
-
-  route(restContract.users.setRole, async ({ params: { id }, body: { role } }) => {
-    const user = await accounts.setUserRole(id, role);
-    if (!user) throw new HeraldError(ErrorCode.NotFound, 'user not found');
-    deps.users.forget(id);
-    return { status: 200, body: { user } };
-  });
 }
