@@ -8,11 +8,17 @@ import { DEFAULT_DISPATCH, type DispatchQueueOptions } from './dispatch-queue.js
 import type { OnlineSource, Timers, VisibilitySource, WebSocketConstructor } from './environment.js';
 import type { OutboxStore } from './outbox-store.js';
 
+/** Why the credential provider is asked: a connect, a retry after the server refused (or expired) a token, or an in-band renewal. */
+export type CredentialReason = 'connect' | 'refused' | 'renew';
+
 /**
- * Returns the access token for the next connection. Called on every connect, so a refreshed token is
- * picked up; `refresh: true` after the server refused the previous one (force a refresh then).
+ * Returns an access token. Called on every connect, so a refreshed token is picked up; with
+ * `refresh: true` (force a refresh) after the server refused the previous one (`reason: 'refused'`)
+ * and ahead of the socket's credential expiry, to renew it in band (`reason: 'renew'`). Throw a
+ * HeraldError `unauthorized`, `session_revoked` or `account_disabled` when there is no credential
+ * to give (signed out): the client stops with status `error` instead of retrying.
  */
-export type CredentialProvider = (context: { refresh: boolean }) => string | Promise<string>;
+export type CredentialProvider = (context: { refresh: boolean; reason?: CredentialReason }) => string | Promise<string>;
 
 /** Where a reported error came from. */
 export type ErrorSource = 'handler' | 'frame' | 'dispatch' | 'outbox' | 'subscription' | 'connection';

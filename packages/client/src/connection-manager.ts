@@ -4,12 +4,15 @@
  * Invariants:
  * - At most one transport at a time; `generation` is bumped whenever an attempt is superseded, so
  *   async steps of an older attempt (a slow credential call) never act.
- * - After an auth refusal (4001/4003, or an unauthorized/token_expired/forbidden reply to
- *   `authenticate`) the credential provider is asked once more (`refresh: true`) and one attempt is
- *   made at once; a second refusal ends in status `error`, never in a retry loop.
+ * - After an auth refusal (4001/4003, whatever the reason: `token_expired` when the socket's
+ *   credential ran out unrenewed, `session_revoked`, `account_disabled`; or an unauthorized,
+ *   token_expired or forbidden reply to `authenticate`) the credential provider is asked once more
+ *   (`refresh: true`, `reason: 'refused'`) and one attempt is made at once; a second refusal ends in
+ *   status `error`, never in a retry loop. In-band renewal (credential-renewal.ts) is the
+ *   HeraldClient's; this path is what remains when it did not happen in time.
  * - `hooks.onDown` runs every time a ready-or-not transport goes away, whatever the reason.
  */
-import { AUTH_CLOSE_CODES, type Device, ErrorCode, HeraldError, type ServerFrame, type ServerFrameOf } from '@herald/protocol';
+import { AUTH_CLOSE_CODES, CloseReason, type Device, ErrorCode, HeraldError, type ServerFrame, type ServerFrameOf } from '@herald/protocol';
 import { backoffDelay } from './backoff.js';
 import type { CredentialProvider, ResolvedOptions } from './client-options.js';
 import { type ConnectionState, ConnectionStateStore, type ConnectionStatus } from './connection-state.js';
@@ -34,8 +37,16 @@ export interface ConnectionTarget {
   device: Device;
 }
 
-/** Error codes in a refusal reply that mean "this credential will not do". */
-const AUTH_ERRORS: readonly string[] = [ErrorCode.Unauthorized, ErrorCode.TokenExpired, ErrorCode.Forbidden];
+/** Error codes in a refusal reply (or thrown by the credential provider) that mean "this credential will not do". */
+const AUTH_ERRORS: readonly string[] = [
+  ErrorCode.Unauthorized,
+  ErrorCode.TokenExpired,
+  ErrorCode.Forbidden,
+  ErrorCode.SessionRevoked,
+  ErrorCode.AccountDisabled,
+];
+/** 4001 close reasons the server gives, each also an error code (`token_expired`, `session_revoked`, `account_disabled`). */
+const CLOSE_REASONS: readonly string[] = Object.values(CloseReason);
 
 export class ConnectionManager {
   readonly state = new ConnectionStateStore();
@@ -146,7 +157,7 @@ export class ConnectionManager {
     }
     let token: string;
     try {
-      token = await this.target.credentials({ refresh });
+      token = await this.target.credentials({ refresh, reason: refresh ? 'refused' : 'connect' });
     } catch (error) {
       if (generation !== this.generation) return;
       if (error instanceof HeraldError && AUTH_ERRORS.includes(error.code)) this.fail(error);
@@ -184,9 +195,14 @@ export class ConnectionManager {
     this.hooks.onDown();
     const patch = closed.wasReady ? { lastDisconnected: this.env.timers.now() } : {};
     const refused = AUTH_CLOSE_CODES.includes(closed.code) || (closed.error !== null && AUTH_ERRORS.includes(closed.error.code));
+    const code = !refused
+      ? ErrorCode.Disconnected
+      : CLOSE_REASONS.includes(closed.reason)
+        ? (closed.reason as ErrorCode)
+        : ErrorCode.Unauthorized;
     const error =
       closed.error ??
-      new HeraldError(refused ? ErrorCode.Unauthorized : ErrorCode.Disconnected, `connection closed (${closed.code} ${closed.reason})`, {
+      new HeraldError(code, `connection closed (${closed.code} ${closed.reason})`, {
         code: closed.code,
         reason: closed.reason,
       });

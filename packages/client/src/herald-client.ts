@@ -1,6 +1,7 @@
 /**
  * HeraldClient: the public face of the SDK. It wires the single-purpose parts together:
- * ConnectionManager (socket, status, backoff, auth refresh), Heartbeat, PendingRequests,
+ * ConnectionManager (socket, status, backoff, auth refresh), CredentialRenewal (in band, ahead of
+ * the token's expiry), Heartbeat, PendingRequests,
  * DispatchQueue -> HandlerRegistry, Subscriptions (gapless resume), Outbox (ordered, idempotent
  * sends) and RefCount (sharing). Invariants: handlers never run inside a socket event (the queue
  * decouples them); `disconnect()` stops every retry; `dispose()` also rejects every pending promise
@@ -29,6 +30,7 @@ import {
 } from './client-options.js';
 import { ConnectionManager } from './connection-manager.js';
 import type { ConnectionState } from './connection-state.js';
+import { CredentialRenewal } from './credential-renewal.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { type Environment, resolveEnvironment } from './environment.js';
 import { buildFrame, type MessageContent, parseResult, type RequestInput } from './frames.js';
@@ -60,6 +62,7 @@ export class HeraldClient {
   private readonly queue: DispatchQueue<ServerFrame>;
   private readonly pending: PendingRequests;
   private readonly heartbeat: Heartbeat;
+  private readonly renewal: CredentialRenewal;
   private readonly outbox: Outbox;
   private readonly subscriptions: Subscriptions;
   private readonly refs: RefCount;
@@ -90,10 +93,18 @@ export class HeraldClient {
       () => this.connection.sendRaw({ id: newId(), type: 'heartbeat', action: 'heartbeat', data: {}, timestamp: timers.now() }),
       () => this.connection.abandon(new HeraldError(ErrorCode.Timeout, 'no reply to heartbeat: connection presumed dead')),
     );
+    this.renewal = new CredentialRenewal({
+      timers,
+      random: this.env.random,
+      freshToken: () => options.credentials({ refresh: true, reason: 'renew' }),
+      reauthenticate: (token) => this.request('reauthenticate', { token }),
+      report: (error) => this.report(error, { source: 'connection' }),
+    });
     this.connection = new ConnectionManager(this.env, this.config, options, {
       onReady: (frame) => {
         const intervalMs = this.config.heartbeatIntervalMs ?? frame.data.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
         this.heartbeat.start({ intervalMs, timeoutMs: this.config.heartbeatTimeoutMs });
+        this.renewal.start(frame.data);
         this.queue.push(frame);
         this.subscriptions.resubscribeAll();
         this.outbox.flush();
@@ -106,6 +117,7 @@ export class HeraldClient {
       onInvalid: (error) => this.report(error, { source: 'frame' }),
       onDown: () => {
         this.heartbeat.stop();
+        this.renewal.stop();
         this.pending.rejectAll(disconnected('connection lost'));
       },
     });
@@ -195,6 +207,7 @@ export class HeraldClient {
     this.registry.clear();
     this.refs.clear();
     this.heartbeat.stop();
+    this.renewal.stop();
     for (const stop of this.stopListening) stop();
     this.connection.dispose();
   }

@@ -15,17 +15,20 @@ export type Setup = Partial<HeraldClientOptions> & { server?: FakeServerOptions;
 
 export function setup(options: Setup = {}) {
   const clock = new FakeClock();
-  const server = new FakeServer(options.server);
+  const server = new FakeServer({ now: clock.now, ...options.server });
   const online = options.online ?? new FakeOnline();
   const visibility = options.visibility ?? new FakeVisibility();
   const errors: [HeraldError, ErrorContext][] = [];
   const credentialCalls: boolean[] = [];
+  /** The `reason` of each credential call, in order. */
+  const credentialReasons: (string | undefined)[] = [];
   const tokens = ['token-1', 'token-2', 'token-3', 'token-4'];
   const client = createClient({
     url: 'ws://fake/ws',
     device: { deviceType: 'desktop', deviceId: 'dev-1' },
-    credentials: ({ refresh }) => {
+    credentials: ({ refresh, reason }) => {
       credentialCalls.push(refresh);
+      credentialReasons.push(reason);
       return tokens[credentialCalls.length - 1] ?? 'token-x';
     },
     WebSocket: server.WebSocket,
@@ -40,5 +43,5 @@ export function setup(options: Setup = {}) {
   client.subscribe((state, previous) => {
     if (state.status !== previous.status) statuses.push(state.status);
   });
-  return { clock, server, online, visibility, errors, credentialCalls, client, statuses };
+  return { clock, server, online, visibility, errors, credentialCalls, credentialReasons, client, statuses };
 }

@@ -12,7 +12,11 @@ type Listener<E> = ((event: E) => void) | null;
 let frameCounter = 0;
 const sid = () => `srv-${++frameCounter}`;
 
-export function connectedFrame(heartbeatIntervalMs = 45_000): ServerFrameOf<'connected'> {
+/** `credential`: the server's clock and the token's expiry on it (default: a token that never expires). */
+export function connectedFrame(
+  heartbeatIntervalMs = 45_000,
+  credential: { serverTime: number; expiresAt: number } = { serverTime: 1, expiresAt: Number.MAX_SAFE_INTEGER },
+): ServerFrameOf<'connected'> {
   return {
     id: sid(),
     type: 'system',
@@ -21,9 +25,9 @@ export function connectedFrame(heartbeatIntervalMs = 45_000): ServerFrameOf<'con
       connectionId: 'conn',
       user: { id: 'u1', email: 'u@example.test', name: 'U', role: 'user', avatar: null, createdAt: 1 },
       device: { deviceType: 'desktop', deviceId: 'dev' },
-      serverTime: 1,
+      serverTime: credential.serverTime,
       heartbeatIntervalMs,
-      credentialExpiresAt: Number.MAX_SAFE_INTEGER,
+      credentialExpiresAt: credential.expiresAt,
       limits: { maxFrameBytes: 65536, ratePerSecond: 20, burst: 40 },
     },
     timestamp: 1,
@@ -115,6 +119,10 @@ export interface FakeServerOptions {
   heartbeatIntervalMs?: number;
   /** Answer heartbeats (default true); false simulates a stalled server. */
   answerHeartbeats?: boolean;
+  /** Lifetime of every token (default: forever); `connected` and `reauthenticate` acks announce its expiry on `now`. */
+  credentialTtlMs?: number;
+  /** The server's clock (default Date.now); a test passes its fake clock, shifted to play a skewed client. */
+  now?: () => number;
 }
 
 export class FakeServer {
@@ -125,6 +133,8 @@ export class FakeServer {
   readonly ignore = new Set<ClientFrame['action']>();
   /** When false, new sockets fail to connect (closed with 1006 on open). */
   reachable = true;
+  /** Refusals for the next `reauthenticate`s, in order (`session_revoked`/`account_disabled` also close 4001, as the server does). */
+  readonly refuseRenewals: ServerFrameOf<'error'>['data']['code'][] = [];
   readonly WebSocket: WebSocketConstructor;
 
   constructor(private readonly options: FakeServerOptions = {}) {
@@ -159,9 +169,19 @@ export class FakeServer {
           socket.receive(errorFrame(frame.id, 'unauthorized'));
           socket.drop(4001, 'unauthorized');
         } else {
-          socket.receive(connectedFrame(this.options.heartbeatIntervalMs));
+          socket.receive(connectedFrame(this.options.heartbeatIntervalMs, this.credential()));
         }
         return;
+      case 'reauthenticate': {
+        const refusal = this.refuseRenewals.shift();
+        if (refusal === undefined) {
+          socket.receive(ackFrame(frame.id, { credentialExpiresAt: this.credential().expiresAt }));
+        } else {
+          socket.receive(errorFrame(frame.id, refusal));
+          if (refusal === 'session_revoked' || refusal === 'account_disabled') socket.drop(4001, refusal);
+        }
+        return;
+      }
       case 'heartbeat':
         if (this.answerHeartbeats)
           socket.receive({ id: sid(), type: 'heartbeat', action: 'heartbeat', data: { ref: frame.id, serverTime: 1 }, timestamp: 1 });
@@ -199,6 +219,13 @@ export class FakeServer {
         socket.receive(ackFrame(frame.id, { conversationId: frame.data.conversationId }));
         return;
     }
+  }
+
+  /** The server's time now and the expiry of a token issued now. */
+  credential(): { serverTime: number; expiresAt: number } {
+    const serverTime = this.options.now?.() ?? Date.now();
+    const ttl = this.options.credentialTtlMs;
+    return ttl === undefined ? { serverTime: 1, expiresAt: Number.MAX_SAFE_INTEGER } : { serverTime, expiresAt: serverTime + ttl };
   }
 
   /** Store a message (as if another user sent it) and return its frame. */

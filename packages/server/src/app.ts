@@ -178,6 +178,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
       origins,
       authTimeoutMs: config.authTimeoutMs,
       pingIntervalMs: config.pingIntervalMs,
+      tokenGraceMs: config.tokenGraceMs,
     },
     router,
     sessions,

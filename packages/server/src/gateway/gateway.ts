@@ -1,8 +1,8 @@
 /**
  * Gateway: the `/ws` endpoint. Owns the `ws` server, the upgrade (path and Origin checks), each
- * socket's listeners (frames go to the FrameRouter), liveness (through liveness.ts), and the
- * socket half of graceful shutdown.
- * Invariants: only repeated abuse (4008), a hard-cap frame (1009), bad auth (4001), a foreign
+ * socket's listeners (frames go to the FrameRouter), liveness (through liveness.ts), credential
+ * expiry (credential-expiry.ts), and the socket half of graceful shutdown.
+ * Invariants: only repeated abuse (4008), a hard-cap frame (1009), bad or expired auth (4001), a foreign
  * Origin (4003), a slow reader (4009) or a dead peer (4010) ends a connection; no closures, Maps
  * or promises per idle connection (see GatewaySocket).
  */
@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Metrics } from '../metrics.js';
 import { Connection, type ConnectionLimits } from './connection.js';
+import { CredentialExpiry } from './credential-expiry.js';
 import type { FrameRouter } from './frame-router.js';
 import { Liveness } from './liveness.js';
 import type { LocalSessions } from './local-sessions.js';
@@ -26,6 +27,8 @@ export interface GatewayOptions {
   origins: OriginPolicyOptions;
   authTimeoutMs: number;
   pingIntervalMs: number;
+  /** How long past its access token's expiry a socket may stay open without `reauthenticate`. */
+  tokenGraceMs: number;
 }
 
 /** Frames past this are cut by `ws` itself with 1009; frames between maxFrameBytes and it get a `too_big` error. */
@@ -53,6 +56,7 @@ export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
   private readonly liveness: Liveness<Connection>;
+  private readonly credentialExpiry: CredentialExpiry<Connection>;
   private readonly listeners: SocketListeners;
   private accepting = true;
 
@@ -75,6 +79,10 @@ export class Gateway {
       authTimeoutMs: options.authTimeoutMs,
       pingIntervalMs: options.pingIntervalMs,
       onDead: (connection) => this.log.debug({ connectionId: connection.id }, 'dropping unresponsive socket'),
+    });
+    this.credentialExpiry = new CredentialExpiry(this.connections, {
+      graceMs: options.tokenGraceMs,
+      onExpired: (connection) => this.log.debug({ connectionId: connection.id }, 'closing socket: access token expired'),
     });
   }
 
@@ -161,6 +169,7 @@ export class Gateway {
     this.accepting = false;
     this.router.drain();
     this.liveness.stop();
+    this.credentialExpiry.stop();
     const deadline = Date.now() + timeoutMs;
     while (this.router.inFlight > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));

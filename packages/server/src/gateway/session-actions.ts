@@ -1,20 +1,25 @@
 /**
  * The socket's own actions: `authenticate` (token → account → `connected`, then each feature's
- * `connected` hook) and `heartbeat`. Both are served before authentication; `heartbeat` also while
- * the server shuts down.
+ * `connected` hook), `reauthenticate` (a fresh token of the same user replaces the socket's
+ * credential in band) and `heartbeat`. `authenticate` and `heartbeat` are served before
+ * authentication; `heartbeat` also while the server shuts down.
  * Invariants: a refused token or a deleted account gets an error frame and a 4001 close; a socket
  * is registered with LocalSessions (and so reachable by the bus) before `connected` is sent, and
  * the feature hooks run after it, in feature order, a failing one logged and skipped.
+ * A renewal touches nothing but the credential (subscriptions, streams and in-flight requests stay);
+ * a refused renewal leaves the old credential in force until it expires (credential-expiry.ts),
+ * except a revoked session or a disabled account, which close the socket at once (4001 + reason),
+ * and a token of another user, which is refused with `forbidden` and changes nothing.
  */
 import { CloseCode, type Device, ErrorCode, HeraldError, type User } from '@herald/protocol';
 import { publicUser } from '../auth/account-repository.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Authority } from '../auth/authority.js';
 import type { Feature } from '../feature.js';
-import { type ActionHandlers, handlerBeforeAuthentication } from './action-registry.js';
+import { type ActionHandlers, handlerBeforeAuthentication, handlerFor } from './action-registry.js';
 import type { Connection } from './connection.js';
 import type { LocalSessions } from './local-sessions.js';
-import { serverFrameId } from './server-frame.js';
+import { ack, serverFrameId } from './server-frame.js';
 
 export interface SessionActionsDeps {
   auth: Pick<AuthService, 'verify'>;
@@ -48,6 +53,31 @@ export function sessionActions(deps: SessionActionsDeps): ActionHandlers {
       }
     }),
 
+    reauthenticate: handlerFor('reauthenticate', async (connection, frame, userId) => {
+      const claims = await deps.auth.verify(frame.data.token); // token_expired / unauthorized: old credential stays
+      // Before the Authority: another user's token must not even touch their session's last use.
+      if (claims.userId !== userId) throw new HeraldError(ErrorCode.Forbidden, "not a token of this socket's user");
+      let user: User | undefined;
+      let sessionId: string;
+      try {
+        const actor = await deps.authority.actorOf(claims);
+        const record = await deps.authority.account(actor.userId);
+        if (record) user = { ...publicUser(record), role: actor.role };
+        sessionId = actor.sessionId;
+      } catch (error) {
+        if (error instanceof HeraldError && CLOSING_REFUSALS.includes(error.code)) {
+          // The account or the session is over: nothing this socket holds is worth keeping.
+          connection.sendError(error, frame.id);
+          connection.close(CloseCode.Unauthorized, error.code);
+          return;
+        }
+        throw error;
+      }
+      if (!connection.renewed({ sessionId, expiresAt: claims.expiresAt })) return; // closing meanwhile
+      if (user) connection.accountChanged(user);
+      ack(connection, frame, { credentialExpiresAt: claims.expiresAt });
+    }),
+
     heartbeat: handlerBeforeAuthentication(
       'heartbeat',
       async (connection, frame) => {
@@ -63,6 +93,9 @@ export function sessionActions(deps: SessionActionsDeps): ActionHandlers {
     ),
   };
 }
+
+/** Refusals of a renewal that end the socket too: 4001 with the code as the reason (= `CloseReason.SessionRevoked` / `AccountDisabled`). */
+const CLOSING_REFUSALS: readonly string[] = [ErrorCode.SessionRevoked, ErrorCode.AccountDisabled];
 
 /**
  * The account a token names and the credential it is (session, expiry): the token verified, its
