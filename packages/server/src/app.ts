@@ -24,6 +24,7 @@ import { errorReportsFeature } from './errors/error-reports-feature.js';
 import type { Feature } from './feature.js';
 import { filesFeature } from './files/files-feature.js';
 import { ActionRegistry } from './gateway/action-registry.js';
+import { CredentialWatch } from './gateway/credential-watch.js';
 import { FrameRouter } from './gateway/frame-router.js';
 import { Gateway } from './gateway/gateway.js';
 import { LocalSessions } from './gateway/local-sessions.js';
@@ -150,6 +151,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
       startedAt,
       authenticate,
       accounts,
+      authority,
     }),
     filesFeature({ files, authenticate, log, dataDir: config.dataDir, secret, uploads: config.uploads }),
     errorReportsFeature({ reports: errorReports, authenticate, rateLimit: config.errorReportRateLimit }),
@@ -159,6 +161,16 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     removed: (connection) => {
       for (const feature of features) feature.disconnected?.(connection);
     },
+  });
+  // Revocations and account changes from any node reach this node's live sockets (close, or re-read the account).
+  const credentialWatch = new CredentialWatch({
+    bus,
+    sessions,
+    authority,
+    onAccountChanged: (connection) => {
+      for (const feature of features) feature.accountChanged?.(connection);
+    },
+    log,
   });
 
   // The WebSocket gateway: every socket action, the core's and each feature's, in one registry.
@@ -221,6 +233,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
         await messages.drain();
         for (const feature of features) await feature.close?.();
         presence.close();
+        credentialWatch.close();
         sessions.close();
         authority.close();
         await app.close();

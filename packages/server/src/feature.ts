@@ -19,6 +19,11 @@ export interface Feature {
   connected?(connection: Connection): void | Promise<void>;
   /** Called when an authenticated connection closes. */
   disconnected?(connection: Connection): void;
+  /**
+   * Called when a live connection's account changed (role, name; `connection.user` is already the
+   * current one), e.g. to end what the old role allowed (gateway/credential-watch.ts calls it).
+   */
+  accountChanged?(connection: Connection): void;
   /** Stop timers and release resources (graceful shutdown). */
   close?(): void | Promise<void>;
 }

@@ -1,8 +1,12 @@
 /**
  * The admin feature: `GET /api/v1/admin/*` and live `stats` frames for admin sockets
  * (`stats_subscribe` / `stats_unsubscribe`). Non-admins are refused with `forbidden`.
+ * Invariant: the role is the current one (the Authority's, bus-invalidated), never the one the
+ * socket authenticated with; an admin demoted while streaming stats gets a `forbidden` error frame
+ * and no further `stats` frame.
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
+import type { Authority } from '../auth/authority.js';
 import type { Feature } from '../feature.js';
 import { handlerFor } from '../gateway/action-registry.js';
 import type { Connection } from '../gateway/connection.js';
@@ -15,33 +19,43 @@ export const STATS_INTERVAL_MS = 1_000;
 /** Nodes not heard from for this long drop out of the figures. */
 export const STATS_STALE_MS = 5_000;
 
-function assertAdmin(connection: Connection): void {
-  if (connection.user?.role === 'admin') return;
-  connection.log.warn({ userId: connection.userId }, 'refused: admin frame');
-  throw new HeraldError(ErrorCode.Forbidden, 'admins only');
-}
-
-export type AdminFeatureDeps = StatsCollectorDeps & Omit<AdminRoutesDeps, 'stats'>;
+export type AdminFeatureDeps = StatsCollectorDeps &
+  Omit<AdminRoutesDeps, 'stats'> & {
+    /** The role as it is now (cached, dropped on `user_changed`): what admin frames are checked against. */
+    authority: Pick<Authority, 'roleOf'>;
+  };
 
 export function adminFeature(deps: AdminFeatureDeps): Feature {
-  const { sessions, nodeId, authenticate, accounts } = deps;
+  const { sessions, nodeId, authenticate, accounts, authority } = deps;
   const stats = new StatsCollector(deps, { intervalMs: STATS_INTERVAL_MS, staleMs: STATS_STALE_MS });
+
+  async function assertAdmin(connection: Connection, userId: string): Promise<void> {
+    if ((await authority.roleOf(userId)) === 'admin') return;
+    connection.log.warn({ userId }, 'refused: admin frame');
+    throw new HeraldError(ErrorCode.Forbidden, 'admins only');
+  }
+
   return {
     name: 'admin',
     routes: (app) => adminRoutes(app, { authenticate, stats, sessions, accounts, nodeId }),
     frames: {
-      stats_subscribe: handlerFor('stats_subscribe', async (connection, frame) => {
-        assertAdmin(connection);
+      stats_subscribe: handlerFor('stats_subscribe', async (connection, frame, userId) => {
+        await assertAdmin(connection, userId);
         stats.subscribe(connection);
         ack(connection, frame, { intervalMs: STATS_INTERVAL_MS });
       }),
-      stats_unsubscribe: handlerFor('stats_unsubscribe', async (connection, frame) => {
-        assertAdmin(connection);
+      stats_unsubscribe: handlerFor('stats_unsubscribe', async (connection, frame, userId) => {
+        await assertAdmin(connection, userId);
         stats.unsubscribe(connection);
         ack(connection, frame, {});
       }),
     },
     disconnected: (connection) => stats.unsubscribe(connection),
+    // A demoted admin's stream ends at once (the next stats_subscribe is refused by assertAdmin).
+    accountChanged: (connection) => {
+      if (connection.user?.role === 'admin' || !stats.unsubscribe(connection)) return;
+      connection.sendError(new HeraldError(ErrorCode.Forbidden, 'stats stream ended: admins only'));
+    },
     close: () => stats.close(),
   };
 }

@@ -59,8 +59,9 @@ export class StatsCollector {
     this.subscribers.add(connection);
   }
 
-  unsubscribe(connection: Connection): void {
-    this.subscribers.delete(connection);
+  /** Stop pushing to this connection; true when it was subscribed. */
+  unsubscribe(connection: Connection): boolean {
+    return this.subscribers.delete(connection);
   }
 
   /** The cluster-wide figures now. */

@@ -20,10 +20,16 @@ export interface ConversationEvent {
   publishedAt: number;
 }
 
-/** Conversation membership changed: nodes drop cached member lists. */
+/**
+ * Conversation membership changed: nodes drop cached member lists. Removed users stop receiving the
+ * conversation's frames on every node from this message on (gateway/removed-members.ts), even
+ * frames whose recipient list was made from an older member list.
+ */
 export interface MembershipChanged {
   type: 'membership_changed';
   conversationId: string;
+  removedUserIds?: string[] | undefined;
+  addedUserIds?: string[] | undefined;
 }
 
 /**
@@ -38,6 +44,8 @@ export interface UserEvent {
   type: 'user_event';
   target: UserEventTarget;
   frame: string;
+  /** The conversation the frame is about (typing, read receipts): not delivered to users lately removed from it. */
+  conversationId?: string | undefined;
 }
 
 /** A node's count of a user's connections changed (presence is the sum over nodes). */

@@ -100,7 +100,7 @@ export class ConversationService {
     await this.assertCanManage(actor, conversationId);
     await this.assertUsersExist(userIds);
     await this.repository.addMembers(conversationId, userIds);
-    await this.membershipChanged(conversationId);
+    await this.membershipChanged(conversationId, { addedUserIds: userIds });
     return this.repository.listMembers(conversationId);
   }
 
@@ -111,7 +111,8 @@ export class ConversationService {
     if (!(await this.repository.removeMember(conversationId, userId))) {
       throw new HeraldError(ErrorCode.NotFound, 'that user is not a member');
     }
-    await this.membershipChanged(conversationId);
+    // Their sockets stop getting this conversation's frames on every node once this reaches the bus.
+    await this.membershipChanged(conversationId, { removedUserIds: [userId] });
   }
 
   private async assertCanManage(actor: Actor, conversationId: string): Promise<void> {
@@ -142,8 +143,8 @@ export class ConversationService {
     }
   }
 
-  private async membershipChanged(conversationId: string): Promise<void> {
+  private async membershipChanged(conversationId: string, change: { addedUserIds?: string[]; removedUserIds?: string[] }): Promise<void> {
     this.members.delete(conversationId);
-    await this.bus.publish({ type: 'membership_changed', conversationId });
+    await this.bus.publish({ type: 'membership_changed', conversationId, ...change });
   }
 }

@@ -2,11 +2,14 @@
  * LocalSessions: the authenticated connections on this node, by user, and the receiving end of
  * the bus. Conversation events are put back in seq order (ConversationSequencer), then handed to
  * every local connection of every listed member as one buffer built once per broadcast.
+ * Invariant: a user removed from a conversation gets none of its frames after the removal's
+ * `membership_changed` arrived, whatever recipient list a frame carries (RemovedMembers).
  */
 import type { Bus, BusMessage, ConversationEvent, UserEvent } from '../bus/bus.js';
 import type { Metrics } from '../metrics.js';
 import type { Connection } from './connection.js';
 import { ConversationSequencer, type SequencerOptions } from './conversation-sequencer.js';
+import { RemovedMembers } from './removed-members.js';
 import { textFrame } from './ws-internals.js';
 
 /** Told when a connection joins (authenticated) or leaves this node's registry. */
@@ -22,6 +25,7 @@ export class LocalSessions {
 
   private readonly sequencer: ConversationSequencer;
   private readonly sweepTimer: NodeJS.Timeout;
+  private readonly removedMembers = new RemovedMembers(60_000);
 
   constructor(
     bus: Bus,
@@ -35,7 +39,10 @@ export class LocalSessions {
       deliver: (event) => this.fanOut(event),
       onError: options.onError,
     });
-    this.sweepTimer = setInterval(() => this.sequencer.sweep(), 60_000);
+    this.sweepTimer = setInterval(() => {
+      this.sequencer.sweep();
+      this.removedMembers.sweep(Date.now());
+    }, 60_000);
     this.sweepTimer.unref();
     this.unsubscribe = bus.subscribe((message) => this.onBusMessage(message));
   }
@@ -91,6 +98,10 @@ export class LocalSessions {
   private onBusMessage(message: BusMessage): void {
     if (message.type === 'conversation_event') this.sequencer.offer(message);
     else if (message.type === 'user_event') this.deliverUserEvent(message);
+    else if (message.type === 'membership_changed') {
+      if (message.addedUserIds) this.removedMembers.added(message.conversationId, message.addedUserIds);
+      if (message.removedUserIds) this.removedMembers.removed(message.conversationId, message.removedUserIds, Date.now());
+    }
   }
 
   private deliverUserEvent(event: UserEvent): void {
@@ -104,7 +115,9 @@ export class LocalSessions {
       }
       return;
     }
+    const removed = event.conversationId === undefined ? undefined : this.removedMembers.of(event.conversationId);
     for (const userId of target.userIds) {
+      if (removed?.has(userId)) continue;
       const set = this.byUser.get(userId);
       if (!set) continue;
       for (const connection of set) {
@@ -121,7 +134,9 @@ export class LocalSessions {
     let data: Buffer | undefined;
     let frame: readonly [Buffer] | undefined;
     let sent = 0;
+    const removed = this.removedMembers.of(event.conversationId);
     for (const userId of event.memberIds) {
+      if (removed?.has(userId)) continue;
       const set = this.byUser.get(userId);
       if (!set) continue;
       for (const connection of set) {

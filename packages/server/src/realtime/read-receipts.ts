@@ -34,7 +34,7 @@ export class ReadReceipts {
         data: { conversationId, userId, lastReadSeq: state.lastReadSeq },
         timestamp: Date.now(),
       });
-      await this.deps.bus.publish({ type: 'user_event', target: { userIds: [...members] }, frame });
+      await this.deps.bus.publish({ type: 'user_event', target: { userIds: [...members] }, frame, conversationId });
     }
     return { conversationId, lastReadSeq: state.lastReadSeq, unreadCount: state.unreadCount };
   }

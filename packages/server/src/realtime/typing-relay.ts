@@ -78,7 +78,7 @@ export class TypingRelay {
           sender: await this.deps.users.sender(userId),
           timestamp: Date.now(),
         });
-        await this.deps.bus.publish({ type: 'user_event', target: { userIds: others }, frame });
+        await this.deps.bus.publish({ type: 'user_event', target: { userIds: others }, frame, conversationId });
       })
       .catch((error: unknown) => this.deps.log.warn({ err: error, conversationId, userId }, 'typing relay failed'));
   }
