@@ -1,7 +1,9 @@
-/** /admin (admins only; anyone else is sent to /chat): live stats, online users, broadcast, error reports. */
+/** /admin (admins only; anyone else is sent to /chat): live stats, online users, broadcast, server API keys, error reports, audit log. */
 import { Navigate } from 'react-router';
 import { useChat } from '../chat/useChat';
 import { useI18n } from '../i18n/useI18n';
+import { ApiKeysPanel } from './ApiKeysPanel';
+import { AuditLogPanel } from './AuditLogPanel';
 import { BroadcastForm } from './BroadcastForm';
 import { ErrorReports } from './ErrorReports';
 import { OnlineUsers } from './OnlineUsers';
@@ -24,7 +26,9 @@ function AdminDashboard() {
           <BroadcastForm />
           <OnlineUsers />
         </div>
+        <ApiKeysPanel />
         <ErrorReports />
+        <AuditLogPanel />
       </div>
     </div>
   );
