@@ -49,6 +49,25 @@ export const UserSchema = z.object({
 });
 export type User = z.infer<typeof UserSchema>;
 
+/** Another user as any signed-in user may see them: no email, no role (only admins see those). */
+export const UserSummarySchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  avatar: z.string().nullable(),
+});
+export type UserSummary = z.infer<typeof UserSummarySchema>;
+
+/**
+ * One user search result: a summary for everyone; an admin's search also carries `email`, `role`
+ * and `createdAt` (so both shapes satisfy this one schema).
+ */
+export const UserSearchResultSchema = UserSummarySchema.extend({
+  email: z.string().optional(),
+  role: RoleSchema.optional(),
+  createdAt: TimestampSchema.optional(),
+});
+export type UserSearchResult = z.infer<typeof UserSearchResultSchema>;
+
 /** Kinds of conversation message. `system` messages are written by the server only. */
 export const MessageTypeSchema = z.enum(['text', 'image', 'file', 'audio', 'system']);
 export type MessageType = z.infer<typeof MessageTypeSchema>;

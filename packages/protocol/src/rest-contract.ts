@@ -45,6 +45,7 @@ import {
   ApiKeyCreatedResponseSchema,
   ApiKeyListResponseSchema,
   AuditLogResponseSchema,
+  BlockedUsersResponseSchema,
   ConversationResponseSchema,
   ErrorReportCreatedResponseSchema,
   ErrorReportListResponseSchema,
@@ -64,8 +65,8 @@ import {
   SessionListResponseSchema,
   StatsResponseSchema,
   UpdatedResponseSchema,
-  UserListResponseSchema,
   UserResponseSchema,
+  UserSearchResponseSchema,
   UserSessionsResponseSchema,
 } from './rest-responses.js';
 import { defineRoute } from './rest-route.js';
@@ -174,10 +175,11 @@ export const restContract = {
     search: defineRoute({
       method: 'GET',
       path: '/api/v1/users',
-      summary: 'Users whose name or email contains the query',
+      summary:
+        'Users whose name contains the query, or whose email is exactly it (admins: name or email contains it); email and role only for admins',
       auth: 'user',
       query: UserSearchQuerySchema,
-      responses: { 200: UserListResponseSchema },
+      responses: { 200: UserSearchResponseSchema },
       errors: [...USER, BadRequest],
     }),
     setRole: defineRoute({
@@ -190,17 +192,44 @@ export const restContract = {
       responses: { 200: UserResponseSchema },
       errors: [...ADMIN, BadRequest, NotFound],
     }),
+    block: defineRoute({
+      method: 'PUT',
+      path: '/api/v1/users/:id/block',
+      summary: 'Block a user: no direct messages either way, and they cannot add you to groups (idempotent)',
+      auth: 'user',
+      params: IdParamsSchema,
+      responses: { 204: null },
+      errors: [...USER, BadRequest, NotFound],
+    }),
+    unblock: defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/users/:id/block',
+      summary: 'Unblock a user (idempotent)',
+      auth: 'user',
+      params: IdParamsSchema,
+      responses: { 204: null },
+      errors: [...USER, BadRequest],
+    }),
+    blocked: defineRoute({
+      method: 'GET',
+      path: '/api/v1/users/blocked',
+      summary: 'The users the caller blocked, most recent first',
+      auth: 'user',
+      responses: { 200: BlockedUsersResponseSchema },
+      errors: [...USER],
+    }),
   },
 
   conversations: {
     create: defineRoute({
       method: 'POST',
       path: '/api/v1/conversations',
-      summary: 'Open a direct conversation (or find the existing one) or create a group',
+      summary:
+        'Open a direct conversation (or find the existing one) or create a group; `forbidden` when a block stands between the two, or a member blocked the caller',
       auth: 'user',
       body: CreateConversationBodySchema,
       responses: { 201: ConversationResponseSchema },
-      errors: [...USER, BadRequest, NotFound],
+      errors: [...USER, BadRequest, Forbidden, NotFound],
     }),
     list: defineRoute({
       method: 'GET',
@@ -274,7 +303,8 @@ export const restContract = {
     get: defineRoute({
       method: 'GET',
       path: '/api/v1/presence',
-      summary: 'Presence of up to 500 users (the socket `presence_query`)',
+      summary:
+        'Presence of up to 500 users (the socket `presence_query`); only the caller and users sharing a conversation with them are answered, others are left out',
       auth: 'user',
       query: PresenceQuerySchema,
       responses: { 200: PresenceResponseSchema },

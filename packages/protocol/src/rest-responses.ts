@@ -5,7 +5,16 @@
  */
 import { z } from 'zod';
 import { HistoryResultSchema } from './client-frames.js';
-import { ConversationSchema, IdSchema, MemberSchema, MessageSchema, TimestampSchema, UserSchema } from './models.js';
+import {
+  ConversationSchema,
+  IdSchema,
+  MemberSchema,
+  MessageSchema,
+  TimestampSchema,
+  UserSchema,
+  UserSearchResultSchema,
+  UserSummarySchema,
+} from './models.js';
 import { NotificationSchema, OnlineUserSchema, PresenceSchema, SessionInfoSchema, StatsSchema } from './realtime.js';
 import { ApiKeyScopeSchema, ApiKeySenderSchema, ErrorReportSchema, FileInfoSchema, SessionSummarySchema } from './rest.js';
 
@@ -26,8 +35,11 @@ export const AccountStateResponseSchema = z.object({
   revoked: z.number().int().nonnegative(),
 });
 
-/** GET /users. */
-export const UserListResponseSchema = z.object({ users: z.array(UserSchema) });
+/** GET /users: summaries, with email and role only for an admin. */
+export const UserSearchResponseSchema = z.object({ users: z.array(UserSearchResultSchema) });
+
+/** GET /users/blocked: the users the caller blocked, most recent first. */
+export const BlockedUsersResponseSchema = z.object({ users: z.array(UserSummarySchema) });
 
 /** POST /conversations, GET /conversations/:id. */
 export const ConversationResponseSchema = z.object({ conversation: ConversationSchema });

@@ -48,6 +48,7 @@ import { publishFeature } from './publish/publish-feature.js';
 import { realtimeFeature } from './realtime/realtime-feature.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { type DatabaseHandle, openDatabase } from './store/database-handle.js';
+import { BlockList } from './users/block-list.js';
 import { UserDirectory } from './users/user-directory.js';
 import { userRoutes } from './users/user-routes.js';
 import { webAppFeature } from './web/web-app-feature.js';
@@ -115,7 +116,9 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const origins = { allowed: config.allowedOrigins, allowLocalhost: config.env !== 'production' };
   const refreshCookie = new RefreshCookie({ origins, alwaysSecure: config.env === 'production' });
   const users = new UserDirectory(accounts);
-  const conversations = new ConversationService(repositories.conversations, accounts, bus, log);
+  // Who blocked whom, cached per node and dropped on `blocks_changed` (checked on every direct message).
+  const blocks = new BlockList(repositories.blocks, accounts, bus, log);
+  const conversations = new ConversationService(repositories.conversations, accounts, bus, log, blocks);
   const messages = new MessageService(repositories.messages, files, bus, conversations, users, metrics, {
     // PostgreSQL: a batch is a round trip, so overlap a few (the pool has more connections).
     writeConcurrency: database.dialect === 'postgres' ? 4 : 1,
@@ -206,7 +209,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   await app.register(async (scope) =>
     authRoutes(scope, { auth, accounts, users, authenticate, refreshCookie, loginRateLimit: config.loginRateLimit }),
   );
-  await app.register(async (scope) => userRoutes(scope, { accounts, users, bus, authenticate }));
+  await app.register(async (scope) => userRoutes(scope, { accounts, users, blocks, bus, authenticate }));
   await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, authenticate }));
   await app.register(async (scope) =>
     healthRoutes(scope, { database, bus, metrics, nodeId, startedAt, isShuttingDown: () => shuttingDown }),
@@ -236,6 +239,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
         credentialWatch.close();
         sessions.close();
         authority.close();
+        blocks.close();
         await app.close();
         await bus.close();
         await database.close();

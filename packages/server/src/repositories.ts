@@ -14,6 +14,7 @@ import { KyselyNotificationRepository, type NotificationRepository } from './not
 import { type ApiKeyRepository, KyselyApiKeyRepository } from './publish/api-key-repository.js';
 import { KyselyReadPositionRepository, type ReadPositionRepository } from './realtime/read-position-repository.js';
 import type { DatabaseHandle } from './store/database-handle.js';
+import { type BlockRepository, KyselyBlockRepository } from './users/block-repository.js';
 
 export interface Repositories {
   accounts: AccountRepository;
@@ -26,6 +27,7 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   errorReports: ErrorReportRepository;
   audit: AuditLogRepository;
+  blocks: BlockRepository;
 }
 
 /** Every feature's repository on `database` (messages with the dialect's fast write path). */
@@ -42,5 +44,6 @@ export function createRepositories(database: DatabaseHandle): Repositories {
     apiKeys: new KyselyApiKeyRepository(db),
     errorReports: new KyselyErrorReportRepository(db),
     audit: new KyselyAuditLogRepository(db),
+    blocks: new KyselyBlockRepository(db),
   };
 }

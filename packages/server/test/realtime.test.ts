@@ -265,12 +265,13 @@ for (const database of ['sqlite', 'postgres'] as const) {
 
       it('answers presence_query and GET /presence for a set of users', async () => {
         const [alice, bob, ghost] = [await api.register('Alice'), await api.register('Bob'), await api.register('Ghost')];
+        // Presence is answered for contacts only (test/privacy.test.ts covers strangers): one group for all three.
+        await api.conversation(alice.accessToken, { kind: 'group', title: 'all', memberIds: [bob.user.id, ghost.user.id] });
         const a = await connect(alice, 'tablet');
         const presence = await query(a, [alice.user.id, ghost.user.id, 'no-such-user']);
         expect(presence).toEqual([
           { userId: alice.user.id, online: true, lastSeenAt: expect.any(Number), deviceTypes: ['tablet'] },
           { userId: ghost.user.id, online: false, lastSeenAt: null, deviceTypes: [] },
-          { userId: 'no-such-user', online: false, lastSeenAt: null, deviceTypes: [] },
         ]);
 
         const rest = await api.request<{ presence: Presence[] }>('GET', `/api/v1/presence?userIds=${alice.user.id},${ghost.user.id}`, {

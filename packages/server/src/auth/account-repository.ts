@@ -42,8 +42,11 @@ export interface AccountRepository {
   findUserByEmail(email: string): Promise<UserRecord | undefined>;
   findUserById(id: string): Promise<UserRecord | undefined>;
   findUsersByIds(ids: readonly string[]): Promise<User[]>;
-  /** Users whose name or email contains `query` (case-insensitive, `%` and `_` taken literally). */
-  searchUsers(query: string, limit: number): Promise<User[]>;
+  /**
+   * Users whose name contains `query` (case-insensitive, `%` and `_` taken literally), or whose
+   * email contains it too with `includeEmail` (an admin's search: others must not probe emails).
+   */
+  searchUsers(query: string, limit: number, options?: { includeEmail?: boolean }): Promise<User[]>;
   countUsers(): Promise<number>;
   setUserRole(id: string, role: string): Promise<User | undefined>;
   /** Disable (a timestamp) or enable (null); false when there is no such user. */
@@ -138,7 +141,7 @@ export class KyselyAccountRepository implements AccountRepository {
     return rows.map((r) => publicUser(toUser(r)));
   }
 
-  async searchUsers(query: string, limit: number): Promise<User[]> {
+  async searchUsers(query: string, limit: number, options: { includeEmail?: boolean } = {}): Promise<User[]> {
     const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rows = await this.db
       .selectFrom('users')
@@ -146,7 +149,7 @@ export class KyselyAccountRepository implements AccountRepository {
       .where((eb) =>
         eb.or([
           eb(eb.fn('lower', ['name']), 'like', sql<string>`${pattern} escape '\\'`),
-          eb(eb.fn('lower', ['email']), 'like', sql<string>`${pattern} escape '\\'`),
+          ...(options.includeEmail ? [eb(eb.fn('lower', ['email']), 'like', sql<string>`${pattern} escape '\\'`)] : []),
         ]),
       )
       .orderBy('name')

@@ -84,6 +84,12 @@ export interface UserChanged {
   userId: string;
 }
 
+/** Blocks between users changed (users/block-list.ts): nodes drop their cached block lists of these users. */
+export interface BlocksChanged {
+  type: 'blocks_changed';
+  userIds: string[];
+}
+
 export type BusMessage =
   | ConversationEvent
   | MembershipChanged
@@ -91,7 +97,8 @@ export type BusMessage =
   | PresenceChanged
   | NodeStatsMessage
   | SessionsRevoked
-  | UserChanged;
+  | UserChanged
+  | BlocksChanged;
 
 export type BusHandler = (message: BusMessage) => void;
 

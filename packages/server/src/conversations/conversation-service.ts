@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { AccountRepository } from '../auth/account-repository.js';
 import type { Actor } from '../auth/actor.js';
 import type { Bus } from '../bus/bus.js';
+import type { BlockList } from '../users/block-list.js';
 import type { ConversationRepository } from './conversation-repository.js';
 
 const CACHE_LIMIT = 10_000;
@@ -20,6 +21,7 @@ export class ConversationService {
     private readonly accounts: AccountRepository,
     private readonly bus: Bus,
     private readonly log: Logger,
+    private readonly blocks: Pick<BlockList, 'eitherBlocked' | 'assertDirectAllowed' | 'assertCanAdd'>,
   ) {
     bus.subscribe((message) => {
       if (message.type === 'membership_changed') this.members.delete(message.conversationId);
@@ -48,10 +50,26 @@ export class ConversationService {
     return members;
   }
 
+  /**
+   * Throws `forbidden` when `members` (of a conversation `senderId` belongs to) are the two people
+   * of a direct conversation with a block between them. Cheap for everything else: a group of any
+   * size other than two returns at once, and two members with no block cost one cached lookup.
+   */
+  async assertDirectOpen(conversationId: string, senderId: string, members: ReadonlySet<string>): Promise<void> {
+    if (members.size !== 2) return;
+    let other: string | undefined;
+    for (const id of members) if (id !== senderId) other = id;
+    if (other === undefined || !(await this.blocks.eitherBlocked(senderId, other))) return;
+    // Rare (a block between these two): only their direct conversation is closed by it, not a group of two.
+    if ((await this.repository.findConversationIdByDirectKey([senderId, other].sort().join(':'))) !== conversationId) return;
+    await this.blocks.assertDirectAllowed(senderId, other);
+  }
+
   async create(actor: Actor, body: CreateConversationBody): Promise<Conversation> {
     if (body.kind === 'direct') {
       if (body.userId === actor.userId) throw new HeraldError(ErrorCode.BadRequest, 'a direct conversation needs another user');
       await this.assertUsersExist([body.userId]);
+      await this.blocks.assertDirectAllowed(actor.userId, body.userId);
       const directKey = [actor.userId, body.userId].sort().join(':');
       let id = await this.repository.findConversationIdByDirectKey(directKey);
       if (!id) {
@@ -73,6 +91,7 @@ export class ConversationService {
     }
     const memberIds = [...new Set([actor.userId, ...body.memberIds])];
     await this.assertUsersExist(memberIds);
+    await this.blocks.assertCanAdd(actor.userId, memberIds);
     const id = await this.repository.createConversation({
       kind: 'group',
       title: body.title,
@@ -99,6 +118,7 @@ export class ConversationService {
   async addMembers(actor: Actor, conversationId: string, userIds: string[]): Promise<Member[]> {
     await this.assertCanManage(actor, conversationId);
     await this.assertUsersExist(userIds);
+    await this.blocks.assertCanAdd(actor.userId, userIds);
     await this.repository.addMembers(conversationId, userIds);
     await this.membershipChanged(conversationId, { addedUserIds: userIds });
     return this.repository.listMembers(conversationId);

@@ -1,5 +1,5 @@
 /**
- * The one path every message takes, whether it came over the socket, REST or the publish API: check membership and references, persist, then publish `new_message` on the bus.
+ * The one path every message takes, whether it came over the socket, REST or the publish API: check membership, blocks (direct conversations) and references, persist, then publish `new_message` on the bus.
  * Invariants: persisted before acknowledged; a conversation's messages are published by this node
  * in seq order (MessageWriter runs a conversation's batches in order); an idempotent repeat returns the original and publishes nothing;
  * the frame is serialised once per message, whatever the number of recipients.
@@ -70,7 +70,9 @@ export class MessageService {
    * enqueues in order (one client's frames) keeps its order, while the write itself joins a batch.
    */
   async enqueue(senderId: string, input: SendInput): Promise<{ written: Promise<AppendResult> }> {
-    await this.conversations.assertMember(input.conversationId, senderId, 'send');
+    const members = await this.conversations.assertMember(input.conversationId, senderId, 'send');
+    // A block between the two people of a direct conversation closes it both ways (users/block-list.ts).
+    if (members.size === 2) await this.conversations.assertDirectOpen(input.conversationId, senderId, members);
     if (input.replyTo !== undefined) {
       const target = await this.repository.findMessage(input.replyTo);
       if (!target || target.conversationId !== input.conversationId) {

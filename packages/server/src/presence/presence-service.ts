@@ -7,7 +7,9 @@
  * refresh); one timer per node, not per user; a tick's work does not grow with the users online
  * (re-announcing them and looking for stale counts are PacedWalks: each user about once per
  * `refreshMs`, a share per tick); "is this user online" allocates nothing (it runs for every
- * member of a room on every message).
+ * member of a room on every message). Presence is private to contacts: queries answer only for the
+ * asker and users who share a conversation with them (`visibleTo`), and changes are sent only to
+ * the user's contacts (`tellContacts`, read from the database at each change).
  */
 import { type DeviceType, encodeFrame, type Presence } from '@herald/protocol';
 import type { Logger } from 'pino';
@@ -75,6 +77,16 @@ export class PresenceService {
 
   get(userIds: readonly string[]): Presence[] {
     return userIds.map((userId) => this.presenceOf(userId));
+  }
+
+  /**
+   * The presence `askerId` may see among `userIds`: their own and that of users who share a
+   * conversation with them. Anyone else is left out of the answer (not reported offline, which
+   * would still tell a stranger something), in the order asked.
+   */
+  async visibleTo(askerId: string, userIds: readonly string[]): Promise<Presence[]> {
+    const contacts = new Set(await this.contacts.contactIds(askerId));
+    return this.get(userIds.filter((id) => id === askerId || contacts.has(id)));
   }
 
   /** Distinct users with at least one session on any node (for admin stats). */

@@ -24,5 +24,9 @@ export async function realtimeRoutes(app: FastifyInstance, deps: RealtimeRoutesD
     body: await receipts.markRead(actor.userId, params.id, body.seq),
   }));
 
-  route(restContract.presence.get, async ({ query }) => ({ status: 200, body: { presence: presence.get(query.userIds) } }));
+  // Only the caller's own presence and their contacts' (presence/presence-service.ts `visibleTo`).
+  route(restContract.presence.get, async ({ actor, query }) => ({
+    status: 200,
+    body: { presence: await presence.visibleTo(actor.userId, query.userIds) },
+  }));
 }

@@ -1,31 +1,41 @@
 /**
- * /api/v1/users/*: finding people (search) and the admin's role changes.
- * Invariant: a role change is announced on the bus (`user_changed`), so every node re-reads the
- * role (the Authority's cache, live sockets) instead of trusting what it cached.
+ * /api/v1/users/*: finding people (search), blocking, and the admin's role changes.
+ * Invariants: only an admin's search shows emails and roles, or matches on part of an email;
+ * anyone else sees `{ id, name, avatar }` and finds a user by name, or by their exact email (to
+ * start a conversation) — never by part of one, so emails cannot be enumerated. A role change is
+ * announced on the bus (`user_changed`), so every node re-reads the role instead of trusting a copy.
  */
-import { ErrorCode, HeraldError, restContract } from '@herald/protocol';
+import { ErrorCode, HeraldError, restContract, type User, type UserSearchResult, type UserSummary } from '@herald/protocol';
 import type { FastifyInstance } from 'fastify';
-import type { AccountRepository } from '../auth/account-repository.js';
+import { type AccountRepository, publicUser } from '../auth/account-repository.js';
+import type { Actor } from '../auth/actor.js';
 import type { Bus } from '../bus/bus.js';
 import type { Authenticator } from '../http/bearer.js';
 import { contractRoutes } from '../http/contract-routes.js';
+import type { BlockList } from './block-list.js';
 import type { UserDirectory } from './user-directory.js';
 
 export interface UserRoutesDeps {
   accounts: AccountRepository;
   users: UserDirectory;
+  blocks: BlockList;
   bus: Bus;
   authenticate: Authenticator;
 }
 
+/** What a non-admin may see of another user. */
+export function userSummary({ id, name, avatar }: Pick<User, 'id' | 'name' | 'avatar'>): UserSummary {
+  return { id, name, avatar };
+}
+
 export async function userRoutes(app: FastifyInstance, deps: UserRoutesDeps): Promise<void> {
-  const { accounts, users, bus, authenticate } = deps;
+  const { accounts, users, blocks, bus, authenticate } = deps;
   const route = contractRoutes(app, { authenticate });
   const contract = restContract.users;
 
-  route(contract.search, async ({ query }) => ({
+  route(contract.search, async ({ actor, query }) => ({
     status: 200,
-    body: { users: await accounts.searchUsers(query.query, query.limit) },
+    body: { users: await search(accounts, actor, query.query, query.limit) },
   }));
 
   route(contract.setRole, async ({ params: { id }, body: { role } }) => {
@@ -35,4 +45,28 @@ export async function userRoutes(app: FastifyInstance, deps: UserRoutesDeps): Pr
     await bus.publish({ type: 'user_changed', userId: id });
     return { status: 200, body: { user } };
   });
+
+  route(contract.blocked, async ({ actor }) => ({ status: 200, body: { users: await blocks.listBlocked(actor.userId) } }));
+
+  route(contract.block, async ({ actor, params }) => {
+    await blocks.block(actor.userId, params.id);
+    return { status: 204 };
+  });
+
+  route(contract.unblock, async ({ actor, params }) => {
+    await blocks.unblock(actor.userId, params.id);
+    return { status: 204 };
+  });
+}
+
+async function search(accounts: AccountRepository, actor: Actor, query: string, limit: number): Promise<UserSearchResult[]> {
+  if (actor.role === 'admin') return accounts.searchUsers(query, limit, { includeEmail: true });
+  const found = await accounts.searchUsers(query, limit);
+  const trimmed = query.trim().toLowerCase();
+  // An exact email finds its one owner (emails are stored lowercased); a part of one finds nobody.
+  if (trimmed.includes('@') && !found.some((u) => u.email === trimmed)) {
+    const owner = await accounts.findUserByEmail(trimmed);
+    if (owner) found.unshift(publicUser(owner));
+  }
+  return found.slice(0, limit).map(userSummary);
 }
