@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium)('chat in the browser', () => {
 
     await alice.page.getByRole('button', { name: 'New conversation' }).click();
     const dialog = alice.page.getByRole('dialog', { name: 'New conversation' });
-    await dialog.getByLabel('Search people by name or email').fill('Bob');
+    await dialog.getByLabel('Search people by name, or type an exact email').fill('Bob');
     await dialog.getByRole('button', { name: /Bob/ }).click();
     await alice.page.waitForURL(/\/chat\/[^/]+$/);
     await waitForStatus(alice.page, 'connected');
@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium)('chat in the browser', () => {
     await signUp(dave, 'Dave');
     await carol.page.getByRole('button', { name: 'New conversation' }).click();
     const dialog = carol.page.getByRole('dialog', { name: 'New conversation' });
-    await dialog.getByLabel('Search people by name or email').fill('Dave');
+    await dialog.getByLabel('Search people by name, or type an exact email').fill('Dave');
     await dialog.getByRole('button', { name: /Dave/ }).click();
     await carol.page.waitForURL(/\/chat\/[^/]+$/);
     await waitForStatus(carol.page, 'connected');

@@ -1,10 +1,11 @@
 /**
  * One open conversation: header (back on phones, title, presence or member count), the message
  * list, who is typing, uploads and the composer. Read receipts: the newest message on screen is
- * marked read; my messages show "read" once another member's read position reaches them.
+ * marked read; my messages show "read" once another member's read position reaches them. In a
+ * direct conversation the header offers Block / Unblock; a refused (forbidden) send is a toast.
  */
 
-import type { Conversation } from '@herald/protocol';
+import { type Conversation, ErrorCode } from '@herald/protocol';
 import { useConversation, usePresence, useTyping } from '@herald/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -18,6 +19,7 @@ import { conversationTitle, otherMembers, othersReadSeq } from './conversation-i
 import { MessageList } from './MessageList';
 import { typingLabel } from './typing-label';
 import { UploadList } from './UploadList';
+import { useBlock } from './useBlock';
 import { useChat } from './useChat';
 import { useUploads } from './useUploads';
 
@@ -29,6 +31,7 @@ export function ConversationView({ conversation }: { conversation: Conversation 
   const others = otherMembers(conversation, user.id);
   const peer = conversation.kind === 'direct' ? others[0] : undefined;
   const presence = usePresence(peer ? [peer.userId] : []);
+  const block = useBlock(peer?.userId);
   const uploads = useUploads((content) => void send(content));
   // Frozen when the view opens, so the divider stays put while I read.
   const [unreadAfterSeq] = useState(() => {
@@ -39,6 +42,11 @@ export function ConversationView({ conversation }: { conversation: Conversation 
   useEffect(() => {
     toast.dismiss(messageToastId(conversation.id));
   }, [conversation.id]);
+  const forbidden = error?.code === ErrorCode.Forbidden;
+  useEffect(() => {
+    // A toast for each refusal (a block either way, or no longer a member); the message shows "Not sent".
+    if (error?.code === ErrorCode.Forbidden) toast.error(t('chat.sendForbidden'), { id: `forbidden:${conversation.id}` });
+  }, [error, t, conversation.id]);
   const marked = useRef(0);
   const onSeen = useCallback(
     (seq: number) => {
@@ -75,10 +83,20 @@ export function ConversationView({ conversation }: { conversation: Conversation 
             {peer ? t(peerOnline ? 'chat.online' : 'chat.offline') : t('chat.members', { count: conversation.members.length })}
           </p>
         </div>
+        {peer && block.blocked !== undefined && (
+          <button type="button" className="btn-secondary ml-auto text-sm" disabled={block.busy} onClick={() => void block.toggle()}>
+            {t(block.blocked ? 'chat.unblock' : 'chat.block')}
+          </button>
+        )}
       </div>
+      {peer && block.blocked && (
+        <p className="bg-amber-50 px-4 py-1.5 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-200" data-testid="blocked-notice">
+          {t('chat.blockedNotice', { name: peer.name })}
+        </p>
+      )}
       {error && (
         <p role="alert" className="bg-red-50 px-4 py-1.5 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
-          {t('chat.loadError', { message: error.message })}
+          {forbidden ? t('chat.sendForbidden') : t('chat.loadError', { message: error.message })}
         </p>
       )}
       <MessageList

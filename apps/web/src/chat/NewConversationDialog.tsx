@@ -1,11 +1,13 @@
 /**
  * "New conversation": a modal dialog (native <dialog>: focus is trapped, Escape closes) with two
  * tabs — Direct (search a person, pick them) and Group (title + members) — that creates the
- * conversation and opens it.
+ * conversation and opens it. People are found by name, or by their exact email; others' emails
+ * are shown only to admins (the server sends them to no one else).
  */
-import type { User } from '@herald/protocol';
+import { ErrorCode, HeraldError, type UserSearchResult } from '@herald/protocol';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
+import { toast } from 'sonner';
 import { useI18n } from '../i18n/useI18n';
 import { CloseIcon } from '../layout/icons';
 import { useServices } from '../services';
@@ -25,7 +27,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
   const [tab, setTab] = useState<Tab>('direct');
   const [query, setQuery] = useState('');
   const [title, setTitle] = useState('');
-  const [members, setMembers] = useState<User[]>([]);
+  const [members, setMembers] = useState<UserSearchResult[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { users, loading } = useUserSearch(query, user.id);
@@ -45,7 +47,12 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
       onClose();
       navigate(`/chat/${conversation.id}`);
     } catch (error) {
-      setProblem(t('newConv.failed', { message: error instanceof Error ? error.message : String(error) }));
+      if (error instanceof HeraldError && error.code === ErrorCode.Forbidden) {
+        // A block stands in the way (theirs or mine); the server does not say whose.
+        const message = t(body.kind === 'direct' ? 'newConv.blockedDirect' : 'newConv.blockedGroup');
+        toast.error(message);
+        setProblem(message);
+      } else setProblem(t('newConv.failed', { message: error instanceof Error ? error.message : String(error) }));
     } finally {
       setBusy(false);
     }
@@ -155,7 +162,7 @@ export function NewConversationDialog({ onClose }: { onClose: () => void }) {
                   <Avatar name={candidate.name} seed={candidate.id} />
                   <span className="min-w-0">
                     <span className="block truncate text-sm font-medium">{candidate.name}</span>
-                    <span className="block truncate text-xs text-slate-500">{candidate.email}</span>
+                    {candidate.email && <span className="block truncate text-xs text-slate-500">{candidate.email}</span>}
                   </span>
                 </button>
               </li>

@@ -1,11 +1,14 @@
-/** useUserSearch: people matching a query (`GET /users?query=`), debounced, without the signed-in user. */
-import type { User } from '@herald/protocol';
+/**
+ * useUserSearch: people matching a query (`GET /users?query=`), debounced, without the signed-in
+ * user. A result is a summary (id, name, avatar): only an admin's search carries emails and roles.
+ */
+import type { UserSearchResult } from '@herald/protocol';
 import { useEffect, useState } from 'react';
 import { useServices } from '../services';
 
-export function useUserSearch(query: string, myId: string, delayMs = 250): { users: User[]; loading: boolean } {
+export function useUserSearch(query: string, myId: string, delayMs = 250): { users: UserSearchResult[]; loading: boolean } {
   const { api } = useServices();
-  const [result, setResult] = useState<{ users: User[]; loading: boolean }>({ users: [], loading: true });
+  const [result, setResult] = useState<{ users: UserSearchResult[]; loading: boolean }>({ users: [], loading: true });
   useEffect(() => {
     let cancelled = false;
     setResult((previous) => ({ ...previous, loading: true }));
