@@ -24,7 +24,9 @@ export default defineConfig({
     },
   },
   // One ~540 kB chunk (160 kB gzipped): React plus zod, which the protocol uses to validate every frame.
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 700 },
+  // Source maps are written for the operator (e.g. to read a client error report's stack) but hidden:
+  // the bundle does not name them, and the server does not serve `*.map` in production.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: 'hidden', chunkSizeWarningLimit: 700 },
   server: {
     port: 5173,
     strictPort: true,

@@ -2,6 +2,8 @@
  * Serves the built web app (apps/web/dist) from the same origin as the API, so `npm start` is the
  * whole product on one port. Unknown GET paths that are not API, socket or metrics paths get
  * index.html (client-side routing). When no build exists, `/` says how to make one.
+ * Source maps (`*.map`) are never served in production: the build writes them (hidden: the bundle
+ * does not name them) for the operator, but they would hand anyone the app's original source.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +14,14 @@ import { contractRoutes } from '../http/contract-routes.js';
 
 const API_PREFIXES = ['/api/', '/ws', '/metrics'];
 
-/** `webDir`: the built web app (its index.html and assets). */
-export function webAppFeature({ webDir: root }: { webDir: string }): Feature {
+export interface WebAppOptions {
+  /** The built web app (its index.html and assets). */
+  webDir: string;
+  /** Serve `*.map` files (development and tests); false in production. */
+  serveSourceMaps: boolean;
+}
+
+export function webAppFeature({ webDir: root, serveSourceMaps }: WebAppOptions): Feature {
   return {
     name: 'web-app',
     async routes(app) {
@@ -23,7 +31,14 @@ export function webAppFeature({ webDir: root }: { webDir: string }): Feature {
         );
         return;
       }
-      await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'], cacheControl: false });
+      await app.register(fastifyStatic, {
+        root,
+        wildcard: false,
+        index: ['index.html'],
+        cacheControl: false,
+        // A refused path answers like any unknown path (the JSON 404).
+        allowedPath: (path) => serveSourceMaps || !path.endsWith('.map'),
+      });
       // Hashed assets can be cached for good; index.html must always be revalidated.
       app.addHook('onSend', async (request, reply, payload) => {
         if (request.url.startsWith('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
