@@ -203,7 +203,11 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
 
   // HTTP: core routes, then each feature's.
   let shuttingDown = false;
-  const app = Fastify({ loggerInstance: withRedactedRequests(log) as FastifyBaseLogger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
+  const app = Fastify({
+    // Request lines log the URL with signed-link signatures redacted (http/log-redaction.ts).
+    loggerInstance: withRedactedRequests(log) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+  }) as unknown as FastifyInstance;
   installErrorHandling(app);
   await installSecurityHeaders(app);
   await app.register(async (scope) =>
