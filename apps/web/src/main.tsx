@@ -1,4 +1,5 @@
 /** Entry: make the services once and render the app. */
+import './zod-without-eval'; // first: before any schema is built (see the file)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -22,8 +22,8 @@
  * `X-Content-Type-Options: nosniff`: a download is rendered as its declared type, never sniffed
  * into HTML or script. `Referrer-Policy: same-origin`: page URLs (conversation ids) and signed
  * file-link queries never leave in a Referer to another site, while same-origin requests keep a
- * real `Origin` header (under `no-referrer`, browsers send `Origin: null` on same-origin POSTs,
- * which the auth routes' Origin check would have to special-case).
+ * real `Origin` header: under `no-referrer` the Fetch standard has a same-origin POST carry
+ * `Origin: null` (Chromium sends the origin anyway), which the cookie-flow auth routes refuse.
  * `Strict-Transport-Security` only on requests that came over TLS (`request.protocol`): sent on
  * plain-http localhost it would pin the developer's browser to https for a year.
  * Cross-Origin-Opener-Policy and Cross-Origin-Resource-Policy `same-origin` (helmet's defaults)
