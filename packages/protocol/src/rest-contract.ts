@@ -121,7 +121,7 @@ export const restContract = {
     logout: defineRoute({
       method: 'POST',
       path: '/api/v1/auth/logout',
-      summary: "End the session of a refresh token (body or cookie) or of the Bearer token; its sockets close",
+      summary: 'End the session of a refresh token (body or cookie) or of the Bearer token; its sockets close',
       auth: 'none',
       body: RefreshBodySchema,
       responses: { 204: null },
@@ -433,7 +433,7 @@ export const restContract = {
     revokeUserSessions: defineRoute({
       method: 'DELETE',
       path: '/api/v1/admin/users/:id/sessions',
-      summary: "End every session of a user (their sockets close within a second on every node)",
+      summary: 'End every session of a user (their sockets close within a second on every node)',
       auth: 'admin',
       params: IdParamsSchema,
       responses: { 200: RevokedResponseSchema },

@@ -71,7 +71,8 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_ACCESS_TOKEN_TTL: 'access token lifetime in seconds (default 900; a socket must `reauthenticate` before it ends)',
   HERALD_REFRESH_TOKEN_TTL: 'sliding refresh token lifetime in seconds: a session unused this long ends (default 2592000 = 30 days)',
   HERALD_SESSION_TTL: 'absolute session lifetime in seconds: no refresh extends a session past it (default 2592000 = 30 days)',
-  HERALD_TOKEN_GRACE_MS: 'how long past its access token expiry a socket may stay open without `reauthenticate` before the server closes it with 4001 token_expired (default 5000)',
+  HERALD_TOKEN_GRACE_MS:
+    'how long past its access token expiry a socket may stay open without `reauthenticate` before the server closes it with 4001 token_expired (default 5000)',
   HERALD_REFRESH_REUSE:
     'what a spent refresh token presented again ends: `session` (that session, default) or `all` (every session of the user)',
   HERALD_ADMIN_EMAIL:

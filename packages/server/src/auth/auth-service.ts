@@ -122,7 +122,8 @@ export class AuthService {
     if (record.expiresAt <= now) throw new HeraldError(ErrorCode.Unauthorized, 'refresh token expired');
     const session = await this.sessions.findSession(record.sessionId);
     if (!session || session.revokedAt !== null) throw new HeraldError(ErrorCode.SessionRevoked, 'this session was ended; sign in again');
-    if (session.expiresAt <= now) throw new HeraldError(ErrorCode.SessionRevoked, 'this session reached its maximum lifetime; sign in again');
+    if (session.expiresAt <= now)
+      throw new HeraldError(ErrorCode.SessionRevoked, 'this session reached its maximum lifetime; sign in again');
     const user = await this.accounts.findUserById(record.userId);
     if (!user) throw new HeraldError(ErrorCode.Unauthorized, 'account no longer exists');
     if (user.disabledAt !== null) throw new HeraldError(ErrorCode.AccountDisabled, 'this account is disabled');
@@ -182,7 +183,12 @@ export class AuthService {
     }
     await this.accounts.setPasswordHash(user.id, await hashPassword(body.newPassword));
     const revoked = await this.endAllSessions(user.id, 'password_changed', CloseReason.SessionRevoked, actor.sessionId);
-    void this.audit?.record({ actor: { kind: 'user', id: actor.userId }, action: 'user.password_changed', targetId: user.id, details: { revoked } });
+    void this.audit?.record({
+      actor: { kind: 'user', id: actor.userId },
+      action: 'user.password_changed',
+      targetId: user.id,
+      details: { revoked },
+    });
     return revoked;
   }
 
@@ -207,7 +213,12 @@ export class AuthService {
   async revokeUserSessions(admin: Actor, userId: string): Promise<number> {
     if (!(await this.accounts.findUserById(userId))) throw new HeraldError(ErrorCode.NotFound, 'no such user');
     const revoked = await this.endAllSessions(userId, 'admin', CloseReason.SessionRevoked);
-    void this.audit?.record({ actor: { kind: 'user', id: admin.userId }, action: 'user.sessions_revoked', targetId: userId, details: { revoked } });
+    void this.audit?.record({
+      actor: { kind: 'user', id: admin.userId },
+      action: 'user.sessions_revoked',
+      targetId: userId,
+      details: { revoked },
+    });
     return revoked;
   }
 
@@ -257,7 +268,12 @@ export class AuthService {
     this.log.warn({ userId, sessionId }, 'spent refresh token presented again: ending the session');
     if (this.options.refreshReuse === 'all') await this.endAllSessions(userId, 'refresh_reuse', CloseReason.SessionRevoked);
     else await this.endSessions(userId, [sessionId], 'refresh_reuse');
-    void this.audit?.record({ actor: { kind: 'system', id: null }, action: 'session.refresh_reuse', targetId: userId, details: { sessionId } });
+    void this.audit?.record({
+      actor: { kind: 'system', id: null },
+      action: 'session.refresh_reuse',
+      targetId: userId,
+      details: { sessionId },
+    });
   }
 
   private async endSessions(userId: string, sessionIds: string[], reason: string): Promise<void> {

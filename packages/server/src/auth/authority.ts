@@ -55,7 +55,8 @@ export class Authority {
     const now = Date.now();
     if (!session || session.userId !== claims.userId) throw new HeraldError(ErrorCode.Unauthorized, 'unknown session; sign in again');
     if (session.revokedAt !== null) throw new HeraldError(ErrorCode.SessionRevoked, 'this session was ended; sign in again');
-    if (session.expiresAt <= now) throw new HeraldError(ErrorCode.SessionRevoked, 'this session reached its maximum lifetime; sign in again');
+    if (session.expiresAt <= now)
+      throw new HeraldError(ErrorCode.SessionRevoked, 'this session reached its maximum lifetime; sign in again');
     if (!account) throw new HeraldError(ErrorCode.Unauthorized, 'account no longer exists');
     if (account.disabledAt !== null) throw new HeraldError(ErrorCode.AccountDisabled, 'this account is disabled');
     if (now - session.lastUsedAt >= this.options.touchEveryMs) {

@@ -183,7 +183,10 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('refresh_tokens').addColumn('session_id', 'text').execute();
       await db.schema.createIndex('refresh_tokens_session').on('refresh_tokens').column('session_id').execute();
       await db.schema.alterTable('users').addColumn('disabled_at', 'bigint').execute();
-      await db.schema.alterTable('api_keys').addColumn('scopes', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      await db.schema
+        .alterTable('api_keys')
+        .addColumn('scopes', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
       await db.schema.alterTable('api_keys').addColumn('conversation_ids', 'text').execute();
       await db.schema.alterTable('api_keys').addColumn('sender_ids', 'text').execute();
       await db.schema.alterTable('api_keys').addColumn('expires_at', 'bigint').execute();
