@@ -102,14 +102,21 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const audit = new AuditLog(repositories.audit, log);
 
   // Core services.
-  const auth = new AuthService(accounts, repositories.sessions, bus, log, {
-    secret,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-    sessionTtlSeconds: config.sessionTtlSeconds,
-    refreshReuse: config.refreshReuse,
-    adminEmail: config.adminEmail,
-  });
+  const auth = new AuthService(
+    accounts,
+    repositories.sessions,
+    bus,
+    log,
+    {
+      secret,
+      accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+      sessionTtlSeconds: config.sessionTtlSeconds,
+      refreshReuse: config.refreshReuse,
+      adminEmail: config.adminEmail,
+    },
+    audit,
+  );
   // Who a token stands for now: session live, account enabled, current role (bus-invalidated cache).
   const authority = new Authority(accounts, repositories.sessions, bus, { cacheMs: 60_000, touchEveryMs: 60_000 });
   const authenticate = bearerAuthenticator(auth.accessTokens, authority);
@@ -213,7 +220,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   await app.register(async (scope) =>
     authRoutes(scope, { auth, accounts, users, authenticate, refreshCookie, loginRateLimit: config.loginRateLimit }),
   );
-  await app.register(async (scope) => userRoutes(scope, { accounts, users, blocks, bus, authenticate }));
+  await app.register(async (scope) => userRoutes(scope, { accounts, users, blocks, bus, authenticate, audit }));
   await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, authenticate }));
   await app.register(async (scope) =>
     healthRoutes(scope, { database, bus, metrics, nodeId, startedAt, isShuttingDown: () => shuttingDown }),

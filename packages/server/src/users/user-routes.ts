@@ -7,6 +7,7 @@
  */
 import { ErrorCode, HeraldError, restContract, type User, type UserSearchResult, type UserSummary } from '@herald/protocol';
 import type { FastifyInstance } from 'fastify';
+import type { AuditLog } from '../audit/audit-log.js';
 import { type AccountRepository, publicUser } from '../auth/account-repository.js';
 import type { Actor } from '../auth/actor.js';
 import type { Bus } from '../bus/bus.js';
@@ -21,6 +22,8 @@ export interface UserRoutesDeps {
   blocks: BlockList;
   bus: Bus;
   authenticate: Authenticator;
+  /** Role changes are security events. */
+  audit: Pick<AuditLog, 'record'>;
 }
 
 /** What a non-admin may see of another user. */
@@ -38,11 +41,18 @@ export async function userRoutes(app: FastifyInstance, deps: UserRoutesDeps): Pr
     body: { users: await search(accounts, actor, query.query, query.limit) },
   }));
 
-  route(contract.setRole, async ({ params: { id }, body: { role } }) => {
+  route(contract.setRole, async ({ actor, params: { id }, body: { role } }) => {
+    const before = await accounts.findUserById(id);
     const user = await accounts.setUserRole(id, role);
     if (!user) throw new HeraldError(ErrorCode.NotFound, 'user not found');
     users.forget(id);
     await bus.publish({ type: 'user_changed', userId: id });
+    void deps.audit.record({
+      actor: { kind: 'user', id: actor.userId },
+      action: 'user.role_changed',
+      targetId: id,
+      details: { from: before?.role, to: role },
+    });
     return { status: 200, body: { user } };
   });
 
