@@ -58,13 +58,15 @@ export const UserSummarySchema = z.object({
 export type UserSummary = z.infer<typeof UserSummarySchema>;
 
 /**
- * One user search result: a summary for everyone; an admin's search also carries `email`, `role`
- * and `createdAt` (so both shapes satisfy this one schema).
+ * One user search result: a summary for everyone; an admin's search also carries `email`, `role`,
+ * `createdAt` and `disabled` (so both shapes satisfy this one schema).
  */
 export const UserSearchResultSchema = UserSummarySchema.extend({
   email: z.string().optional(),
   role: RoleSchema.optional(),
   createdAt: TimestampSchema.optional(),
+  /** Admins only: an admin disabled this account (sign-in refused until enabled). */
+  disabled: z.boolean().optional(),
 });
 export type UserSearchResult = z.infer<typeof UserSearchResultSchema>;
 

@@ -113,8 +113,35 @@ for (const database of ['sqlite', 'postgres'] as const) {
         const yusuf = await api.register(name);
         const byEmailPart = await search(admin.accessToken, yusuf.user.email.slice(0, -3));
         expect(byEmailPart.body.users).toEqual([
-          { id: yusuf.user.id, name, avatar: null, email: yusuf.user.email, role: 'user', createdAt: yusuf.user.createdAt },
+          {
+            id: yusuf.user.id,
+            name,
+            avatar: null,
+            email: yusuf.user.email,
+            role: 'user',
+            createdAt: yusuf.user.createdAt,
+            disabled: false,
+          },
         ]);
+      });
+
+      it('tells an admin, and only an admin, that an account is disabled', async () => {
+        const name = uniqueName('Xena');
+        const [xena, bob] = [await api.register(name), await api.register('Bob')];
+        const adminSees = async () => (await search(admin.accessToken, name)).body.users;
+        expect(await adminSees()).toEqual([expect.objectContaining({ id: xena.user.id, disabled: false })]);
+
+        const disabled = await api.request('POST', `/api/v1/admin/users/${xena.user.id}/disable`, { token: admin.accessToken });
+        expect(disabled.status).toBe(200);
+        expect(await adminSees()).toEqual([expect.objectContaining({ id: xena.user.id, disabled: true })]);
+        // Anyone else sees the same summary as before: no `disabled` key at all.
+        const summary = { id: xena.user.id, name, avatar: null };
+        expect((await search(bob.accessToken, name)).body.users).toEqual([summary]);
+        expect((await search(bob.accessToken, xena.user.email)).body.users).toEqual([summary]);
+
+        const enabled = await api.request('POST', `/api/v1/admin/users/${xena.user.id}/enable`, { token: admin.accessToken });
+        expect(enabled.status).toBe(200);
+        expect(await adminSees()).toEqual([expect.objectContaining({ id: xena.user.id, disabled: false })]);
       });
     });
 

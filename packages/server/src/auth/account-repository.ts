@@ -46,7 +46,7 @@ export interface AccountRepository {
    * Users whose name contains `query` (case-insensitive, `%` and `_` taken literally), or whose
    * email contains it too with `includeEmail` (an admin's search: others must not probe emails).
    */
-  searchUsers(query: string, limit: number, options?: { includeEmail?: boolean }): Promise<User[]>;
+  searchUsers(query: string, limit: number, options?: { includeEmail?: boolean }): Promise<UserAccount[]>;
   countUsers(): Promise<number>;
   setUserRole(id: string, role: string): Promise<User | undefined>;
   /** Disable (a timestamp) or enable (null); false when there is no such user. */
@@ -58,6 +58,14 @@ export interface AccountRepository {
   /** Revoke one token; resolves true only for the call that revoked it (so a token rotates once). */
   revokeRefreshToken(id: string): Promise<boolean>;
   revokeUserRefreshTokens(userId: string): Promise<void>;
+}
+
+/** A user with their account state (for an admin's search): everything but the password hash. */
+export type UserAccount = User & { disabledAt: number | null };
+
+/** The record without its password hash. */
+export function userAccount({ passwordHash: _hash, ...account }: UserRecord): UserAccount {
+  return account;
 }
 
 /** The user as others may see it on the wire: no password hash, no account state. */
@@ -141,7 +149,7 @@ export class KyselyAccountRepository implements AccountRepository {
     return rows.map((r) => publicUser(toUser(r)));
   }
 
-  async searchUsers(query: string, limit: number, options: { includeEmail?: boolean } = {}): Promise<User[]> {
+  async searchUsers(query: string, limit: number, options: { includeEmail?: boolean } = {}): Promise<UserAccount[]> {
     const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const rows = await this.db
       .selectFrom('users')
@@ -155,7 +163,7 @@ export class KyselyAccountRepository implements AccountRepository {
       .orderBy('name')
       .limit(limit)
       .execute();
-    return rows.map((r) => publicUser(toUser(r)));
+    return rows.map((r) => userAccount(toUser(r)));
   }
 
   async countUsers(): Promise<number> {

@@ -1,14 +1,15 @@
 /**
  * /api/v1/users/*: finding people (search), blocking, and the admin's role changes.
- * Invariants: only an admin's search shows emails and roles, or matches on part of an email;
- * anyone else sees `{ id, name, avatar }` and finds a user by name, or by their exact email (to
- * start a conversation) — never by part of one, so emails cannot be enumerated. A role change is
- * announced on the bus (`user_changed`), so every node re-reads the role instead of trusting a copy.
+ * Invariants: only an admin's search shows emails, roles and whether an account is disabled, or
+ * matches on part of an email; anyone else sees `{ id, name, avatar }` and finds a user by name, or
+ * by their exact email (to start a conversation) — never by part of one, so emails cannot be
+ * enumerated. A role change is announced on the bus (`user_changed`), so every node re-reads the
+ * role instead of trusting a copy.
  */
 import { ErrorCode, HeraldError, restContract, type User, type UserSearchResult, type UserSummary } from '@herald/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
-import { type AccountRepository, publicUser } from '../auth/account-repository.js';
+import { type AccountRepository, type UserAccount, userAccount } from '../auth/account-repository.js';
 import type { Actor } from '../auth/actor.js';
 import type { Bus } from '../bus/bus.js';
 import type { Authenticator } from '../http/bearer.js';
@@ -69,14 +70,19 @@ export async function userRoutes(app: FastifyInstance, deps: UserRoutesDeps): Pr
   });
 }
 
+/** What an admin sees of a user: everything on the wire, and whether the account is disabled. */
+function adminView({ disabledAt, ...user }: UserAccount): UserSearchResult {
+  return { ...user, disabled: disabledAt !== null };
+}
+
 async function search(accounts: AccountRepository, actor: Actor, query: string, limit: number): Promise<UserSearchResult[]> {
-  if (actor.role === 'admin') return accounts.searchUsers(query, limit, { includeEmail: true });
+  if (actor.role === 'admin') return (await accounts.searchUsers(query, limit, { includeEmail: true })).map(adminView);
   const found = await accounts.searchUsers(query, limit);
   const trimmed = query.trim().toLowerCase();
   // An exact email finds its one owner (emails are stored lowercased); a part of one finds nobody.
   if (trimmed.includes('@') && !found.some((u) => u.email === trimmed)) {
     const owner = await accounts.findUserByEmail(trimmed);
-    if (owner) found.unshift(publicUser(owner));
+    if (owner) found.unshift(userAccount(owner));
   }
   return found.slice(0, limit).map(userSummary);
 }
