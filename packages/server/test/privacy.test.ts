@@ -222,6 +222,17 @@ for (const database of ['sqlite', 'postgres'] as const) {
         expect([reopened.status, reopened.body.error.code]).toEqual([403, 'forbidden']);
         expect((await createConversation(alice.accessToken, { kind: 'direct', userId: bob.user.id })).status).toBe(403);
 
+        // No "typing…" into the closed conversation, and reading it tells the other person nothing.
+        const typingId = b.sendFrame({ action: 'typing_status', type: 'typing', data: { conversationId, isTyping: true } });
+        const typingRefused = await b.waitFor((f) => f.action === 'error' && f.data.ref === typingId);
+        expect(typingRefused.data).toMatchObject({ code: 'forbidden' });
+        const readsBefore = b.frames.filter((f) => f.action === 'read_status').length;
+        await a.request({ action: 'mark_read', type: 'read', data: { conversationId, seq: 1 } });
+        await a.waitFor((f) => f.action === 'read_status' && f.data.userId === alice.user.id); // the reader's own devices still sync
+        await flush(b);
+        expect(b.frames.filter((f) => f.action === 'read_status').length).toBe(readsBefore);
+        expect(a.frames.some((f) => f.action === 'typing_status' && f.data.userId === bob.user.id && f.data.isTyping)).toBe(false);
+
         // The history stays readable, and nothing sent while blocked was stored.
         const history = await api.rest.conversations.history({ params: { id: conversationId }, query: {}, token: alice.accessToken });
         expect(history.messages.map((m) => m.text)).toEqual(['before']);

@@ -34,7 +34,12 @@ export class ReadReceipts {
         data: { conversationId, userId, lastReadSeq: state.lastReadSeq },
         timestamp: Date.now(),
       });
-      await this.deps.bus.publish({ type: 'user_event', target: { userIds: [...members] }, frame, conversationId });
+      // A block closes a direct conversation: the reader's own devices still sync, the other person learns nothing.
+      const recipients = await this.deps.conversations.assertDirectOpen(conversationId, userId, members).then(
+        () => [...members],
+        () => [userId],
+      );
+      await this.deps.bus.publish({ type: 'user_event', target: { userIds: recipients }, frame, conversationId });
     }
     return { conversationId, lastReadSeq: state.lastReadSeq, unreadCount: state.unreadCount };
   }

@@ -47,7 +47,9 @@ export function realtimeFeature(deps: RealtimeFeatureDeps): Feature {
       // An event, not a request: no ack; a refusal (e.g. not a member) comes back as an error frame.
       typing_status: handlerFor('typing_status', async (connection, frame, userId) => {
         const { conversationId, isTyping } = frame.data;
-        await conversations.assertMember(conversationId, userId, 'typing');
+        const members = await conversations.assertMember(conversationId, userId, 'typing');
+        // A block closes a direct conversation: no "typing…" into it either (stopping is always fine).
+        if (isTyping) await conversations.assertDirectOpen(conversationId, userId, members);
         typing.update(conversationId, userId, connection.id, isTyping);
       }),
       mark_read: handlerFor('mark_read', async (connection, frame, userId) => {
