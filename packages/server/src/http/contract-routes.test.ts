@@ -121,7 +121,7 @@ describe('contractRoutes', () => {
     const answer = await call(base, 'GET', '/things/abc?size=7', { token: 'u1' });
     expect(answer).toMatchObject({ status: 200, body: { id: 'abc', size: 7 } });
     expect(answer.body).not.toHaveProperty('extra');
-    expect(seen).toEqual([{ actor: { userId: 'u1', role: 'user' }, params: { id: 'abc' }, query: { size: 7 } }]);
+    expect(seen).toEqual([{ actor: { userId: 'u1', role: 'user', sessionId: 's1' }, params: { id: 'abc' }, query: { size: 7 } }]);
   });
 
   it('checks the credential before the input, then the path, the query and the body, each with its usual error', async () => {
@@ -172,7 +172,7 @@ describe('contractRoutes', () => {
     expect(removed).toMatchObject({ status: 204, body: undefined });
     await call(base, 'DELETE', '/things/abc', { token: 'forged' });
     await call(base, 'DELETE', '/things/abc');
-    expect(callers).toEqual([{ userId: 'u1', role: 'user' }, null, null]);
+    expect(callers).toEqual([{ userId: 'u1', role: 'user', sessionId: 's1' }, null, null]);
   });
 
   it('names the query as the route asks (a signed link is not "the query" to its caller)', async () => {
