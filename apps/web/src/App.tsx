@@ -1,5 +1,5 @@
 /**
- * The app: routes (/login, /chat, /chat/:id, /admin), the language, the services, toasts, and an
+ * The app: routes (/login, /chat, /chat/:id, /admin, /settings), the language, the services, toasts, and an
  * error boundary that reports crashes to the server.
  */
 import { HeraldErrorBoundary } from '@herald/react';
@@ -13,6 +13,7 @@ import { I18nProvider } from './i18n/I18nProvider';
 import { useI18n } from './i18n/useI18n';
 import { SignedInShell } from './layout/SignedInShell';
 import { type AppServices, ServicesContext } from './services';
+import { SettingsPage } from './settings/SettingsPage';
 
 export function App({ services }: { services: AppServices }) {
   useEffect(() => {
@@ -29,6 +30,7 @@ export function App({ services }: { services: AppServices }) {
                 <Route path="/chat" element={<ChatPage />} />
                 <Route path="/chat/:conversationId" element={<ChatPage />} />
                 <Route path="/admin" element={<AdminPage />} />
+                <Route path="/settings" element={<SettingsPage />} />
               </Route>
               <Route path="*" element={<Navigate to="/chat" replace />} />
             </Routes>

@@ -1,4 +1,4 @@
-/** /admin (admins only; anyone else is sent to /chat): live stats, online users, broadcast, server API keys, error reports, audit log. */
+/** /admin (admins only; anyone else is sent to /chat): live stats, online users, broadcast, users, server API keys, error reports, audit log. */
 import { Navigate } from 'react-router';
 import { useChat } from '../chat/useChat';
 import { useI18n } from '../i18n/useI18n';
@@ -8,6 +8,7 @@ import { BroadcastForm } from './BroadcastForm';
 import { ErrorReports } from './ErrorReports';
 import { OnlineUsers } from './OnlineUsers';
 import { StatsPanel } from './StatsPanel';
+import { UserAccounts } from './UserAccounts';
 
 export function AdminPage() {
   const { user } = useChat();
@@ -26,6 +27,7 @@ function AdminDashboard() {
           <BroadcastForm />
           <OnlineUsers />
         </div>
+        <UserAccounts />
         <ApiKeysPanel />
         <ErrorReports />
         <AuditLogPanel />

@@ -18,6 +18,8 @@ function fakeBrowserAndServer(now: () => number) {
   let issued = 0;
   const valid = new Set<string>();
   const jar: { cookie: string | null } = { cookie: null };
+  /** An admin disabled the account: refreshes are refused with 403 account_disabled. */
+  const account = { disabled: false };
   const calls: Call[] = [];
   const tokens = () => {
     issued += 1;
@@ -38,6 +40,7 @@ function fakeBrowserAndServer(now: () => number) {
       return body.password === 'right' ? json(200, tokens()) : json(401, { error: { code: 'invalid_credentials', message: 'no' } });
     }
     if (path.endsWith('/refresh')) {
+      if (account.disabled) return json(403, { error: { code: 'account_disabled', message: 'disabled' } });
       if (!cookie || !valid.delete(cookie)) {
         valid.clear(); // reuse of a spent token revokes the session
         jar.cookie = null;
@@ -51,7 +54,7 @@ function fakeBrowserAndServer(now: () => number) {
     }
     return new Response(null, { status: 204 });
   }) as typeof globalThis.fetch;
-  return { fetch, calls, jar, refreshes: () => calls.filter((call) => call.path.endsWith('/refresh')) };
+  return { fetch, calls, jar, account, refreshes: () => calls.filter((call) => call.path.endsWith('/refresh')) };
 }
 
 function memoryStorage(initial: Record<string, string> = {}) {
@@ -208,6 +211,14 @@ describe('AuthSession', () => {
     await session.login('a@b.co', 'right');
     browser.jar.cookie = 'spent';
     await expect(session.refresh()).rejects.toMatchObject({ status: 401 });
+    expect(session.getState().status).toBe('signed-out');
+  });
+
+  it('signs out when a refresh says the account is disabled (403)', async () => {
+    const { session, browser } = setup();
+    await session.login('a@b.co', 'right');
+    browser.account.disabled = true;
+    await expect(session.refresh()).rejects.toMatchObject({ code: 'account_disabled', status: 403 });
     expect(session.getState().status).toBe('signed-out');
   });
 

@@ -169,7 +169,8 @@ export class AuthSession extends Subscribable {
       this.accept(response);
       return response.accessToken;
     } catch (error) {
-      if (error instanceof HeraldError && error.status === 401) this.signOut();
+      // 401: no session any more. A disabled account (403) is signed out too: nothing but an admin brings it back.
+      if (error instanceof HeraldError && (error.status === 401 || error.code === ErrorCode.AccountDisabled)) this.signOut();
       throw error;
     }
   }

@@ -18,6 +18,7 @@ describe('validateLogin', () => {
 
   it('maps server codes to messages', () => {
     expect(serverErrorKey('invalid_credentials')).toBe('login.errors.invalidCredentials');
+    expect(serverErrorKey('account_disabled')).toBe('login.errors.accountDisabled');
     expect(serverErrorKey('email_taken')).toBe('login.errors.emailTaken');
     expect(serverErrorKey('network')).toBe('login.errors.network');
     expect(serverErrorKey('internal')).toBe('login.errors.unknown');

@@ -32,6 +32,8 @@ export function serverErrorKey(code: string): MessageKey {
   switch (code) {
     case 'invalid_credentials':
       return 'login.errors.invalidCredentials';
+    case 'account_disabled':
+      return 'login.errors.accountDisabled';
     case 'email_taken':
       return 'login.errors.emailTaken';
     case 'rate_limited':

@@ -1,5 +1,5 @@
 /**
- * The header: app name, navigation (Admin for admins), the connection status (always visible),
+ * The header: app name, navigation (Settings, and Admin for admins), the connection status (always visible),
  * notifications, sound toggle, desktop-notification opt-in, language and sign-out.
  */
 import { ConnectionStatus } from '@herald/react';
@@ -33,6 +33,9 @@ export function Header() {
             {t('nav.admin')}
           </NavLink>
         )}
+        <NavLink to="/settings" className={link}>
+          {t('nav.settings')}
+        </NavLink>
       </nav>
       <div className="ml-auto flex items-center gap-1 sm:gap-2">
         <ConnectionStatus

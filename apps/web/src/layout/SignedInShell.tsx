@@ -2,10 +2,11 @@
  * The signed-in part of the app: waits for the session to be restored, sends signed-out visitors to
  * /login, and gives the signed-in user their own Herald client (made in an effect, disposed on
  * sign-out) and conversation list. The connection is held per page by `usePageConnection`, so
- * leaving /chat for /admin keeps one socket and /login never has one.
+ * leaving /chat for /admin keeps one socket and /login never has one. /settings holds it too, so
+ * notifications still arrive there and a session revoked elsewhere signs this page out at once.
  */
 import type { User } from '@herald/protocol';
-import { DEFAULT_POLICIES, HeraldProvider, usePageConnection } from '@herald/react';
+import { DEFAULT_POLICIES, HeraldProvider, type RoutePolicies, usePageConnection } from '@herald/react';
 import { useEffect, useState } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/useAuth';
@@ -15,6 +16,11 @@ import { createHeraldClient } from '../herald-client';
 import { NotificationCenter } from '../notifications/NotificationCenter';
 import { useServices } from '../services';
 import { Header } from './Header';
+
+const POLICIES: RoutePolicies = {
+  ...DEFAULT_POLICIES,
+  '/settings': { enabled: true, requireAuth: true, autoConnect: true, connectionType: 'chat', features: ['notifications'] },
+};
 
 export function SignedInShell() {
   const auth = useAuth();
@@ -40,7 +46,7 @@ function UserShell({ user }: { user: User }) {
   if (!services) return <Splash />;
   return (
     <ChatContext.Provider value={services}>
-      <HeraldProvider client={services.client} policies={DEFAULT_POLICIES}>
+      <HeraldProvider client={services.client} policies={POLICIES}>
         <PageConnection />
         <NotificationCenter />
         <div className="flex h-dvh flex-col">

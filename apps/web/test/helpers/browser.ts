@@ -29,12 +29,13 @@ export interface UserPage {
 export async function openUser(
   browser: Browser,
   baseUrl: string,
-  options: { width?: number; height?: number; locale?: string } = {},
+  options: { width?: number; height?: number; locale?: string; userAgent?: string } = {},
 ): Promise<UserPage> {
   const context = await browser.newContext({
     baseURL: baseUrl,
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     locale: options.locale ?? 'en-US',
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
   });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
