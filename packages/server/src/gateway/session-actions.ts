@@ -115,7 +115,10 @@ async function accountOf(
     if (!record) throw new HeraldError(ErrorCode.Unauthorized, 'account no longer exists');
     return { user: { ...publicUser(record), role: actor.role }, credential: { sessionId: actor.sessionId, expiresAt: claims.expiresAt } };
   } catch (error) {
-    const herald = error instanceof HeraldError ? error : new HeraldError(ErrorCode.Unauthorized, 'invalid token');
+    // A fault of ours (the database is down) is not a verdict on the token: the router answers
+    // `internal` and the socket stays open, so the client retries rather than dropping its credential.
+    if (!(error instanceof HeraldError)) throw error;
+    const herald = error;
     connection.sendError(herald, ref);
     connection.close(CloseCode.Unauthorized, herald.code);
     return undefined;
