@@ -45,13 +45,16 @@ export function realtimeFeature(deps: RealtimeFeatureDeps): Feature {
     routes: (app) => realtimeRoutes(app, { authenticate, receipts, presence }),
     frames: {
       // An event, not a request: no ack; a refusal (e.g. not a member) comes back as an error frame.
-      typing_status: handlerFor('typing_status', async (connection, frame, userId) => {
-        const { conversationId, isTyping } = frame.data;
-        const members = await conversations.assertMember(conversationId, userId, 'typing');
-        // A block closes a direct conversation: no "typing…" into it either (stopping is always fine).
-        if (isTyping) await conversations.assertDirectOpen(conversationId, userId, members);
-        typing.update(conversationId, userId, connection.id, isTyping);
-      }),
+      typing_status: handlerFor('typing_status', (connection, frame, userId) =>
+        // In this connection's order: a start's block check must not let the stop sent after it overtake it.
+        connection.inOrder(async () => {
+          const { conversationId, isTyping } = frame.data;
+          const members = await conversations.assertMember(conversationId, userId, 'typing');
+          // A block closes a direct conversation: no "typing…" into it either (stopping is always fine).
+          if (isTyping) await conversations.assertDirectOpen(conversationId, userId, members);
+          typing.update(conversationId, userId, connection.id, isTyping);
+        }),
+      ),
       mark_read: handlerFor('mark_read', async (connection, frame, userId) => {
         const result = await receipts.markRead(userId, frame.data.conversationId, frame.data.seq);
         ack(connection, frame, result);
