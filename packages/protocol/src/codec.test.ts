@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeClientFrame, decodeServerFrame, encodeFrame } from './codec.js';
+import { decodeClientFrame, decodeServerFrame, encodeFrame, FRAME_ID_SCAN_BYTES, readFrameId } from './codec.js';
 import { ErrorCode } from './codes.js';
 
 const base = { id: 'c-1', timestamp: 1_700_000_000_000 };
@@ -60,5 +60,32 @@ describe('codec', () => {
   it('rejects an error frame with an undocumented code', () => {
     const result = decodeServerFrame(JSON.stringify({ ...base, type: 'error', action: 'error', data: { code: 'weird', message: '' } }));
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('readFrameId', () => {
+  it('reads a top-level id from text, bytes and fragments, wherever it sits in the object', () => {
+    const text = JSON.stringify({ type: 'text', action: 'send_message', data: { id: 'inner', text: 'x' }, id: 'f-9', timestamp: 1 });
+    expect(readFrameId(text)).toBe('f-9');
+    expect(readFrameId(Buffer.from(text))).toBe('f-9');
+    const bytes = Buffer.from(text);
+    expect(readFrameId([bytes.subarray(0, 10), bytes.subarray(10)])).toBe('f-9');
+    expect(readFrameId(' {\n "id" : "spaced" }')).toBe('spaced');
+  });
+
+  it('never takes an id nested in data, an id past the scan limit, a non-string id, or an escaped one', () => {
+    expect(readFrameId('{"data":{"id":"inner"},"action":"x"}')).toBeUndefined();
+    expect(readFrameId('{"data":["{\\"id\\":\\"q\\"}"]}')).toBeUndefined();
+    expect(readFrameId(`{"data":"${'x'.repeat(FRAME_ID_SCAN_BYTES)}","id":"late"}`)).toBeUndefined();
+    expect(readFrameId(`{"id":"early","data":"${'x'.repeat(FRAME_ID_SCAN_BYTES)}"}`)).toBe('early');
+    expect(readFrameId('{"id":42}')).toBeUndefined();
+    expect(readFrameId('{"id":"a\\"b"}')).toBeUndefined();
+    expect(readFrameId('["id","x"]')).toBeUndefined();
+    expect(readFrameId('{"id":"unterminated')).toBeUndefined();
+  });
+
+  it('gives bad JSON its ref when the id is readable', () => {
+    const result = decodeClientFrame('{"id":"broken-1","action":"send_message","data":{');
+    expect(result).toMatchObject({ ok: false, ref: 'broken-1', error: { code: ErrorCode.BadJson } });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Codec: text on the wire <-> validated frames.
  * Invariant: decoding never throws. Bad input becomes `{ ok: false, error: HeraldError }`
- * carrying `bad_json`, `unknown_action` or `invalid_frame`, plus the frame id when one could be read.
+ * carrying `bad_json`, `unknown_action` or `invalid_frame`, plus the frame id when one could be read
+ * (for text that is not JSON, by `readFrameId`'s bounded scan).
  */
 import type { z } from 'zod';
 import { type ClientFrame, ClientFrameSchema } from './client-frames.js';
@@ -41,7 +42,9 @@ function decodeWith<F>(schema: z.ZodType<F>, actions: ReadonlySet<string>, raw: 
   try {
     value = JSON.parse(toText(raw));
   } catch {
-    return { ok: false, error: new HeraldError(ErrorCode.BadJson, 'frame is not valid JSON') };
+    const error = new HeraldError(ErrorCode.BadJson, 'frame is not valid JSON');
+    const ref = readFrameId(raw);
+    return ref === undefined ? { ok: false, error } : { ok: false, error, ref };
   }
   const ref =
     typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string'
@@ -80,6 +83,112 @@ export function decodeClientFrame(raw: RawPayload): DecodeResult<ClientFrame> {
 /** Decode and validate a frame sent by the server (client side). */
 export function decodeServerFrame(raw: RawPayload): DecodeResult<ServerFrame> {
   return decodeWith(ServerFrameSchema, serverActions, raw);
+}
+
+/** How far into a frame `readFrameId` looks: an error about a huge frame must cost little CPU. */
+export const FRAME_ID_SCAN_BYTES = 8 * 1024;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The frame's top-level `"id"` string, read without parsing the frame (for frames that are too
+ * big, over the rate limit, or not valid JSON): a scan of at most the first `limit` bytes that
+ * follows strings and nesting, so an `"id"` inside `data` is never taken for the frame's. Undefined
+ * when the frame is not a JSON object, the id is not a plain string (no escapes), or it does not
+ * appear within the limit (put `id` first; Herald's clients do). At most 64 characters are kept.
+ */
+export function readFrameId(raw: RawPayload, limit = FRAME_ID_SCAN_BYTES): string | undefined {
+  const units = codeUnits(raw, limit);
+  const end = units.length;
+  const at = units.at;
+  let i = skipSpace(at, 0, end);
+  if (i >= end || at(i) !== 0x7b /* { */) return undefined;
+  let depth = 0;
+  let expectKey = false;
+  while (i < end) {
+    const c = at(i);
+    if (c === QUOTE) {
+      const close = stringEnd(at, i + 1, end);
+      if (close < 0) return undefined;
+      const isKey = depth === 1 && expectKey;
+      const isId = isKey && close - i === 3 && at(i + 1) === 0x69 /* i */ && at(i + 2) === 0x64; /* d */
+      i = close + 1;
+      if (!isKey) continue;
+      expectKey = false;
+      i = skipSpace(at, i, end);
+      if (i >= end || at(i) !== 0x3a /* : */) return undefined;
+      if (!isId) continue;
+      i = skipSpace(at, i + 1, end);
+      if (i >= end || at(i) !== QUOTE) return undefined;
+      const valueEnd = stringEnd(at, i + 1, end);
+      if (valueEnd < 0 || valueEnd === i + 1) return undefined;
+      for (let j = i + 1; j < valueEnd; j++) if (at(j) === BACKSLASH) return undefined;
+      return units.text(i + 1, valueEnd).slice(0, 64);
+    }
+    if (c === 0x7b || c === 0x5b /* { [ */) {
+      depth++;
+      if (depth === 1) expectKey = true;
+    } else if (c === 0x7d || c === 0x5d /* } ] */) {
+      depth--;
+      if (depth <= 0) return undefined;
+    } else if (c === 0x2c /* , */ && depth === 1) {
+      expectKey = true;
+    }
+    i++;
+  }
+  return undefined;
+}
+
+interface CodeUnits {
+  length: number;
+  at: (index: number) => number;
+  text: (start: number, end: number) => string;
+}
+
+/** The first `limit` code units of a payload (bytes, or UTF-16 units of a string): JSON's syntax is ASCII, so either works. */
+function codeUnits(raw: RawPayload, limit: number): CodeUnits {
+  if (typeof raw === 'string') {
+    return { length: Math.min(raw.length, limit), at: (i) => raw.charCodeAt(i), text: (start, end) => raw.slice(start, end) };
+  }
+  let bytes: Uint8Array;
+  if (raw instanceof ArrayBuffer) bytes = new Uint8Array(raw, 0, Math.min(raw.byteLength, limit));
+  else if (raw instanceof Uint8Array) bytes = raw.subarray(0, limit);
+  else {
+    // Fragments: join only as many bytes as the scan may look at.
+    let size = 0;
+    for (const part of raw) size += part.byteLength;
+    bytes = new Uint8Array(Math.min(size, limit));
+    let offset = 0;
+    for (const part of raw) {
+      if (offset >= bytes.length) break;
+      const take = part.subarray(0, bytes.length - offset);
+      bytes.set(take, offset);
+      offset += take.byteLength;
+    }
+  }
+  const view = bytes;
+  return { length: view.length, at: (i) => view[i] ?? 0, text: (start, end) => decoder.decode(view.subarray(start, end)) };
+}
+
+function skipSpace(at: (index: number) => number, from: number, end: number): number {
+  let i = from;
+  while (i < end) {
+    const c = at(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    i++;
+  }
+  return i;
+}
+
+/** Index of the quote closing a string whose content starts at `from`; -1 if it does not close before `end`. */
+function stringEnd(at: (index: number) => number, from: number, end: number): number {
+  for (let i = from; i < end; i++) {
+    const c = at(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i;
+  }
+  return -1;
 }
 
 /** Serialise a frame. Frames built by Herald code are already typed, so this does not re-validate. */

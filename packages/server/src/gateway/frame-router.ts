@@ -5,8 +5,12 @@
  * Invariants: a bad frame gets an error frame and the connection keeps serving; only repeated
  * abuse closes it (4008, through `strike`); a failing handler answers with an error frame carrying
  * the request's id and never closes the connection (only authentication failures do, in their handler).
+ * Every error frame carries `ref` when the offending frame's id can be read: before decoding
+ * (too big, over the rate, binary) by `readFrameId`'s bounded scan, so a huge frame costs at most
+ * a scan of its first 8 KiB. A rate overrun is a strike only when it ignores the previous
+ * `retryAfterMs` (arrives before the time it gave): a client that honours the hint is paced, never closed.
  */
-import { type ClientFrame, decodeClientFrame, ErrorCode, HeraldError } from '@herald/protocol';
+import { type ClientFrame, decodeClientFrame, ErrorCode, HeraldError, readFrameId } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { RawData } from 'ws';
 import type { Metrics } from '../metrics.js';
@@ -29,6 +33,11 @@ function byteLength(data: RawData): number {
 export class FrameRouter {
   private draining = false;
   private running = 0;
+  /**
+   * When each rate-limited connection may send again, as its last `rate_limited` said. A WeakMap
+   * rather than a Connection field: only connections that overran hold an entry, and it goes with them.
+   */
+  private readonly rateHints = new WeakMap<Connection, number>();
 
   constructor(private readonly options: FrameRouterOptions) {}
 
@@ -47,19 +56,16 @@ export class FrameRouter {
     const { maxFrameBytes, metrics, actions } = this.options;
     metrics.framesIn.inc({ action: 'any' });
     if (byteLength(data) > maxFrameBytes) {
-      connection.sendError(new HeraldError(ErrorCode.TooBig, `frame exceeds ${maxFrameBytes} bytes`));
+      connection.sendError(new HeraldError(ErrorCode.TooBig, `frame exceeds ${maxFrameBytes} bytes`), readFrameId(data));
       connection.strike('too big');
       return;
     }
     if (!connection.takeRate()) {
-      connection.sendError(
-        new HeraldError(ErrorCode.RateLimited, 'too many frames; slow down', { retryAfterMs: connection.msUntilRate() }),
-      );
-      connection.strike('rate');
+      this.refuseOverRate(connection, data);
       return;
     }
     if (isBinary) {
-      connection.sendError(new HeraldError(ErrorCode.InvalidFrame, 'binary frames are not supported; send JSON text'));
+      connection.sendError(new HeraldError(ErrorCode.InvalidFrame, 'binary frames are not supported; send JSON text'), readFrameId(data));
       connection.strike('binary');
       return;
     }
@@ -85,6 +91,16 @@ export class FrameRouter {
       return;
     }
     void this.run(connection, handler, frame);
+  }
+
+  /** `rate_limited` with the wait until the next token; a strike only for a frame that came before the previous wait was over. */
+  private refuseOverRate(connection: Connection, data: RawData): void {
+    const now = Date.now();
+    const retryAfterMs = connection.msUntilRate();
+    const ignoredHint = now < (this.rateHints.get(connection) ?? 0);
+    this.rateHints.set(connection, now + retryAfterMs);
+    connection.sendError(new HeraldError(ErrorCode.RateLimited, 'too many frames; slow down', { retryAfterMs }), readFrameId(data));
+    if (ignoredHint) connection.strike('rate');
   }
 
   private async run(connection: Connection, handler: ActionHandler, frame: ClientFrame): Promise<void> {
