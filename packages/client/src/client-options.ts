@@ -57,8 +57,14 @@ export interface HeraldClientOptions {
   requestTimeoutMs?: number;
   /** Incoming dispatch queue: capacity (default 100, oldest dropped beyond), batch size and time budget. */
   dispatch?: Partial<DispatchQueueOptions>;
-  /** Outgoing messages: at most `capacity` wait (default 500); `store` keeps them across reloads (default memory). */
-  outbox?: { capacity?: number; store?: OutboxStore };
+  /**
+   * Outgoing messages. The limit guards memory, not patience: at most `capacity` messages (default
+   * 10,000) and `maxBytes` of frame JSON (UTF-8, default 16 MiB) are held, failed ones included;
+   * `store` keeps them across reloads (default: IndexedDB `herald-outbox` where the host has it,
+   * falling back to memory if it fails; memory otherwise); `pace` sends at the rate the server
+   * advertises in `connected.limits` (default true).
+   */
+  outbox?: { capacity?: number; maxBytes?: number; store?: OutboxStore; pace?: boolean };
   /** How long a subscribed conversation waits for a missing seq before fetching it from history (default 1 s). */
   gapTimeoutMs?: number;
   /** Delay between the last `acquire()` release and the disconnect (default 1 s). */
@@ -76,6 +82,8 @@ export interface ResolvedOptions {
   requestTimeoutMs: number;
   dispatch: DispatchQueueOptions;
   outboxCapacity: number;
+  outboxMaxBytes: number;
+  outboxPace: boolean;
   gapTimeoutMs: number;
   releaseGraceMs: number;
 }
@@ -90,7 +98,9 @@ export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     dispatch: { ...DEFAULT_DISPATCH, ...options.dispatch },
-    outboxCapacity: options.outbox?.capacity ?? 500,
+    outboxCapacity: options.outbox?.capacity ?? 10_000,
+    outboxMaxBytes: options.outbox?.maxBytes ?? 16 * 1024 * 1024,
+    outboxPace: options.outbox?.pace ?? true,
     gapTimeoutMs: options.gapTimeoutMs ?? 1_000,
     releaseGraceMs: options.releaseGraceMs ?? 1_000,
   };

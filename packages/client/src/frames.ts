@@ -1,7 +1,8 @@
 /**
  * Building outgoing frames and checking replies against the protocol schemas, so a bad request
  * fails locally with `invalid_frame` instead of costing a round trip, and a result is typed only
- * after it was validated.
+ * after it was validated. A message text over the protocol's `MESSAGE_TEXT_MAX` fails with
+ * `too_big` (non-retryable, never queued), naming the limit, so an app can tell the user why.
  */
 import {
   type Attachment,
@@ -10,6 +11,7 @@ import {
   describeIssues,
   ErrorCode,
   HeraldError,
+  MESSAGE_TEXT_MAX,
   type RequestAction,
   type RequestResult,
   RequestResultSchemas,
@@ -41,6 +43,7 @@ export function buildFrame<A extends RequestAction>(
   id: string,
   timestamp: number,
 ): ClientFrameOf<A> {
+  if (action === 'send_message') checkMessageText(data);
   const parsed = ClientFrameSchema.safeParse({ id, type, action, data, timestamp });
   if (!parsed.success) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} request`, describeIssues(parsed.error));
   return parsed.data as ClientFrameOf<A>;
@@ -51,4 +54,16 @@ export function parseResult<A extends RequestAction>(action: A, result: unknown)
   const parsed = RequestResultSchemas[action].safeParse(result);
   if (!parsed.success) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} result`, describeIssues(parsed.error));
   return parsed.data as RequestResult<A>;
+}
+
+/** Throws `too_big` when a message's text is longer than the protocol allows (counted as the server does: UTF-16 units). */
+export function checkMessageText(data: unknown): void {
+  const text = typeof data === 'object' && data !== null ? (data as { text?: unknown }).text : undefined;
+  if (typeof text !== 'string' || text.length <= MESSAGE_TEXT_MAX) return;
+  throw new HeraldError(ErrorCode.TooBig, `message text is ${text.length} characters; at most ${MESSAGE_TEXT_MAX} are allowed`, {
+    reason: 'text_too_long',
+    path: 'data.text',
+    length: text.length,
+    max: MESSAGE_TEXT_MAX,
+  });
 }

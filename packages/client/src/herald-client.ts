@@ -37,10 +37,12 @@ import { buildFrame, type MessageContent, parseResult, type RequestInput } from 
 import { type AnyFrameHandler, type FrameHandler, HandlerRegistry } from './handler-registry.js';
 import { Heartbeat } from './heartbeat.js';
 import { newId } from './ids.js';
+import { defaultOutboxStore } from './indexeddb-outbox-store.js';
 import { Outbox } from './outbox.js';
-import { MemoryOutboxStore, type OutboxFrame, type OutboxRecord } from './outbox-store.js';
+import type { OutboxFrame, OutboxRecord } from './outbox-store.js';
 import { PendingRequests } from './pending-requests.js';
 import { RefCount } from './ref-count.js';
+import { SendPacer } from './send-pacer.js';
 import { type SubscribeResult, Subscriptions } from './subscriptions.js';
 import type { Transport } from './transport.js';
 
@@ -64,6 +66,8 @@ export class HeraldClient {
   private readonly heartbeat: Heartbeat;
   private readonly renewal: CredentialRenewal;
   private readonly outbox: Outbox;
+  /** The server's rate, as `connected` advertised it: every frame spends from it, the outbox waits for it. */
+  private readonly pacer: SendPacer;
   private readonly subscriptions: Subscriptions;
   private readonly refs: RefCount;
   private readonly stopListening: (() => void)[];
@@ -107,7 +111,7 @@ export class HeraldClient {
         this.renewal.start(frame.data);
         this.queue.push(frame);
         this.subscriptions.resubscribeAll();
-        this.outbox.flush();
+        this.outbox.connected(frame.data.limits);
       },
       onFrame: (frame) => {
         if (frame.action === 'ack' || frame.action === 'error') this.pending.reply(frame);
@@ -122,9 +126,12 @@ export class HeraldClient {
       },
     });
     this.outbox = new Outbox({
+    this.pacer = new SendPacer(timers.now, this.config.outboxPace);
       timers,
-      store: options.outbox?.store ?? new MemoryOutboxStore(),
-      capacity: this.config.outboxCapacity,
+      store: options.outbox?.store ?? defaultOutboxStore((error) => this.report(asStoreError(error), { source: 'outbox' })),
+      maxCount: this.config.outboxCapacity,
+      maxBytes: this.config.outboxMaxBytes,
+      pacer: this.pacer,
       transmit: (frame) => this.transmit(frame).then((result) => parseResult('send_message', result)),
       isConnected: () => this.isReady,
       report: (error) => this.report(error, { source: 'outbox' }),
@@ -232,6 +239,7 @@ export class HeraldClient {
       const frame = buildFrame(action, action === 'mark_read' ? 'read' : 'control', data, options.id ?? newId(), this.env.timers.now());
       return this.transmit(frame, options.timeoutMs).then((result) => parseResult(action, result));
     } catch (error) {
+      this.pacer.spend();
       return Promise.reject(error);
     }
   }
@@ -257,7 +265,9 @@ export class HeraldClient {
   sendEvent(action: 'typing_status', data: { conversationId: string; isTyping: boolean }): boolean {
     const parsed = ClientFrameSchema.safeParse({ id: newId(), type: 'typing', action, data, timestamp: this.env.timers.now() });
     if (!parsed.success) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} event`, describeIssues(parsed.error));
-    return this.connection.send(parsed.data);
+    const sent = this.connection.send(parsed.data);
+    if (sent) this.pacer.spend();
+    return sent;
   }
 
   /** How many reconnect attempts are made before the status becomes `error`. */
@@ -265,13 +275,30 @@ export class HeraldClient {
     return this.config.backoff.maxAttempts;
   }
 
-  /** Messages waiting in the outbox, oldest first. */
-  pendingMessages(): OutboxRecord[] {
+  /**
+   * Messages in the outbox, oldest first: `queued` (with the last transient `error` while it
+   * retries), `sending`, or `failed` (refused for good; kept, text and all, until discarded or
+   * retried). The same array until something changes: fits useSyncExternalStore with `onOutboxChange`.
+   */
+  pendingMessages(): readonly OutboxRecord[] {
     return this.outbox.pending();
   }
 
   /**
    * Follow a conversation: its messages reach `new_message` handlers exactly once, in seq order,
+  /** Listen to outbox changes (a message queued, sent, failed, retried, discarded); returns an unsubscribe function. */
+  onOutboxChange = (listener: () => void): (() => void) => this.outbox.subscribe(listener);
+
+  /** Drop a queued or failed message; false when there is none or it is on the wire (see Outbox.discard). */
+  discardMessage(id: string): boolean {
+    return this.outbox.discard(id);
+  }
+
+  /** Send a failed message again with the same id, behind what is queued now; resolves with its ack. */
+  retryMessage(id: string): Promise<SendMessageResult> {
+    return this.outbox.retry(id);
+  }
+
    * across reconnects. `since` = the last seq the app already has (default: from now on).
    */
   subscribeConversation(conversationId: string, options: { since?: number } = {}): Promise<SubscribeResult> {
@@ -330,5 +357,12 @@ export class HeraldClient {
 
 /** Create a client (nothing happens on the network until `connect()` or `acquire()`). */
 export function createClient(options: HeraldClientOptions): HeraldClient {
+/** A store failure (IndexedDB refused, quota) as the one `onError` report before the outbox carries on in memory. */
+function asStoreError(error: unknown): HeraldError {
+  if (error instanceof HeraldError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new HeraldError(ErrorCode.Internal, `outbox store failed, keeping messages in memory: ${reason}`, { reason: 'store_fallback' });
+}
+
   return new HeraldClient(options);
 }

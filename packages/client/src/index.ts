@@ -27,9 +27,24 @@ export {
 export type { MessageContent, OutgoingMessageType, RequestInput } from './frames.js';
 export type { AnyFrameHandler, FrameHandler } from './handler-registry.js';
 export { createClient, HeraldClient, type RequestOptions } from './herald-client.js';
-export { type IdbFactory, IndexedDbOutboxStore, type IndexedDbOutboxStoreOptions } from './indexeddb-outbox-store.js';
-export { MemoryOutboxStore, type OutboxFrame, type OutboxRecord, type OutboxStore } from './outbox-store.js';
+export {
+  defaultOutboxStore,
+  type IdbFactory,
+  IndexedDbOutboxStore,
+  type IndexedDbOutboxStoreOptions,
+} from './indexeddb-outbox-store.js';
+export { isTransientFailure } from './outbox.js';
+export {
+  FallbackOutboxStore,
+  MemoryOutboxStore,
+  type OutboxFailure,
+  type OutboxFrame,
+  type OutboxRecord,
+  type OutboxState,
+  type OutboxStore,
+} from './outbox-store.js';
 export { reconnectLimit } from './reconnect-limit.js';
+export type { RateLimits } from './send-pacer.js';
 export { type Listener, Subscribable } from './subscribable.js';
 export type { SubscribeResult } from './subscriptions.js';
 export { waitForState } from './wait-for-state.js';

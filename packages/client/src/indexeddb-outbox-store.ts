@@ -4,9 +4,10 @@
  * transactions on the same store in the order they were created, so a `load()` issued after a
  * `put()` sees it. Invariant: the database is opened once, lazily, and closed by `close()`.
  * The IndexedDB types below are the minimal structural subset used (the package has no DOM lib).
+ * `defaultOutboxStore` picks a client's store when the app passes none.
  */
 import { hostIndexedDb } from './environment.js';
-import type { OutboxRecord, OutboxStore } from './outbox-store.js';
+import { FallbackOutboxStore, MemoryOutboxStore, type OutboxRecord, type OutboxStore } from './outbox-store.js';
 
 interface IdbRequest<T> {
   readonly result: T;
@@ -103,4 +104,19 @@ export class IndexedDbOutboxStore implements OutboxStore {
       tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
     });
   }
+}
+
+/**
+ * The outbox store a client uses when the app passes none: IndexedDB (database `herald-outbox`)
+ * where the host has it, so messages queued offline survive a reload, falling back to memory
+ * (reported once through `report`) if it fails; memory where there is no IndexedDB (Node).
+ */
+export function defaultOutboxStore(report: (error: unknown) => void, factory: IdbFactory | undefined = hostIdbFactory()): OutboxStore {
+  if (!factory) return new MemoryOutboxStore();
+  return new FallbackOutboxStore(new IndexedDbOutboxStore({ indexedDB: factory }), report);
+}
+
+function hostIdbFactory(): IdbFactory | undefined {
+  const factory = hostIndexedDb() as IdbFactory | undefined;
+  return factory && typeof factory.open === 'function' ? factory : undefined;
 }
