@@ -75,8 +75,20 @@ export interface HeraldServer {
   readonly log: Logger;
   /** Listen on config.host:config.port; resolves with the bound URL (port 0 picks a free port). */
   listen(): Promise<string>;
-  /** Graceful stop: refuse new sockets, finish in-flight work, close sockets with 1001, close the database. */
-  close(): Promise<void>;
+  /**
+   * Graceful stop: readiness answers 503 and new sockets are refused at once; HTTP and open sockets
+   * are served for `drainDelayMs` more (so a load balancer's health check takes the node out first);
+   * then in-flight work finishes, sockets close with 1001 (spread over `spreadMs`), the database closes.
+   */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+/** How `HeraldServer.close` drains; both default to 0 (stop at once, as tests want). */
+export interface CloseOptions {
+  /** How long the node keeps serving after readiness turns 503, before it moves its sockets. */
+  drainDelayMs?: number;
+  /** The window over which the 1001 closes are spread at random. */
+  spreadMs?: number;
 }
 
 export async function createHeraldServer(options: HeraldServerOptions): Promise<HeraldServer> {
@@ -240,10 +252,16 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     bus,
     log,
     listen: () => app.listen({ port: config.port, host: config.host }),
-    close() {
+    close(options: CloseOptions = {}) {
       closing ??= (async () => {
         shuttingDown = true;
-        await liveGateway.shutdown();
+        liveGateway.stopAccepting();
+        const drainDelayMs = options.drainDelayMs ?? 0;
+        if (drainDelayMs > 0) {
+          log.info({ drainDelayMs }, 'draining: readiness is 503; serving until the load balancer notices');
+          await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+        }
+        await liveGateway.shutdown({ spreadMs: options.spreadMs ?? 0 });
         await messages.drain();
         for (const feature of features) await feature.close?.();
         presence.close();

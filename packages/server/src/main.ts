@@ -1,13 +1,18 @@
 /**
  * `npm start` entry: load config from the environment, start, print how to begin, stop cleanly on SIGTERM/SIGINT.
+ * A stop drains (docs/deploy.md): readiness turns 503 at once, the node serves for HERALD_DRAIN_DELAY_MS
+ * so a load balancer takes it out, then moves its sockets (1001, spread over HERALD_DRAIN_SPREAD_MS),
+ * finishes in-flight writes and exits 0. A second signal does not cut the drain short.
  */
-import { createHeraldServer } from './app.js';
+import { type CloseOptions, createHeraldServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
+  let drain: CloseOptions;
   try {
     config = loadConfig();
+    drain = drainOptions(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`herald: ${error.message}`);
@@ -31,8 +36,8 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    server.log.info({ signal }, 'shutting down');
-    server.close().then(
+    server.log.info({ signal, ...drain }, 'shutting down');
+    server.close(drain).then(
       () => process.exit(0),
       (error: unknown) => {
         server.log.error({ err: error }, 'shutdown failed');
@@ -42,6 +47,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The drain of a signalled stop, from the environment (defaults suit a 500 ms health check that falls after 1-2 failures). */
+function drainOptions(env: Record<string, string | undefined>): CloseOptions {
+  return {
+    drainDelayMs: milliseconds(env, 'HERALD_DRAIN_DELAY_MS', 2_000),
+    spreadMs: milliseconds(env, 'HERALD_DRAIN_SPREAD_MS', 1_000),
+  };
+}
+
+function milliseconds(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 60_000) {
+    throw new ConfigError(`invalid configuration:\n  ${name}: expected whole milliseconds from 0 to 60000, got "${raw}"`);
+  }
+  return value;
 }
 
 main().catch((error: unknown) => {

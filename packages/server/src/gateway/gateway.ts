@@ -161,12 +161,22 @@ export class Gateway {
     this.router.route(connection, data, isBinary);
   }
 
-  /**
-   * Graceful stop: refuse new sockets, let in-flight requests finish (bounded), then close every
-   * socket with 1001 and wait for them to go.
-   */
-  async shutdown(timeoutMs = 5_000): Promise<void> {
+  /** Refuse new sockets from now on (upgrades answer 503); sockets already open keep being served. */
+  stopAccepting(): void {
     this.accepting = false;
+  }
+
+  /**
+   * Graceful stop: refuse new sockets, let in-flight requests finish (bounded) so each accepted
+   * message is committed and acked on the socket it came from, then close every socket with 1001
+   * (each at a random moment within `spreadMs`, so its clients do not all reconnect elsewhere in the
+   * same millisecond) and wait for them to go. Frames arriving after the drain starts are refused
+   * with `unavailable`; clients resend them after reconnecting.
+   */
+  async shutdown(options: { timeoutMs?: number; spreadMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 5_000;
+    const spreadMs = Math.max(0, Math.min(options.spreadMs ?? 0, timeoutMs / 2));
+    this.stopAccepting();
     this.router.drain();
     this.liveness.stop();
     this.credentialExpiry.stop();
@@ -174,15 +184,26 @@ export class Gateway {
     while (this.router.inFlight > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    const timers: NodeJS.Timeout[] = [];
     const closed = [...this.connections].map(
       (c) =>
         new Promise<void>((resolve) => {
           if (c.socket.readyState === WebSocket.CLOSED) return resolve();
           c.socket.once('close', () => resolve());
-          c.close(CloseCode.GoingAway, 'server shutting down');
+          const goAway = () => c.close(CloseCode.GoingAway, 'server shutting down');
+          if (spreadMs === 0) goAway();
+          else timers.push(setTimeout(goAway, Math.floor(Math.random() * spreadMs)));
         }),
     );
-    await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(closed),
+      new Promise((resolve) => {
+        timeout = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      }),
+    ]);
+    clearTimeout(timeout);
+    for (const timer of timers) clearTimeout(timer);
     for (const c of this.connections) c.socket.terminate();
     this.wss.close();
   }
