@@ -64,6 +64,28 @@ describe('DispatchQueue', () => {
     expect(drops).toEqual([2]);
   });
 
+  it('never drops kept items, and they do not count against capacity', () => {
+    const { clock, queue, consumed, drops } = setup(3, 10_000);
+    for (let i = 1; i <= 1000; i++) queue.push(i, true);
+    queue.push(-1);
+    queue.push(-2);
+    clock.advance(0);
+    expect(consumed).toEqual([...Array.from({ length: 1000 }, (_, i) => i + 1), -1, -2]);
+    expect(drops).toEqual([]);
+  });
+
+  it('keeps one arrival order across both lanes and drops only the oldest droppable item', () => {
+    const { clock, queue, consumed, drops } = setup(2, 100);
+    queue.push(1);
+    queue.push(2, true);
+    queue.push(3);
+    queue.push(4, true);
+    queue.push(5); // the third droppable item: 1 goes
+    clock.advance(0);
+    expect(consumed).toEqual([2, 3, 4, 5]);
+    expect(drops).toEqual([1]);
+  });
+
   it('clear() drops everything and its timer', () => {
     const { clock, queue, consumed } = setup();
     queue.push(1);

@@ -2,14 +2,17 @@
  * DispatchQueue: hands incoming items to a consumer in arrival order without blocking the page.
  * Items are processed in batches (at most `batchSize`, at most `budgetMs` of work); between batches
  * the queue yields to the event loop, so a burst of frames never freezes rendering or input.
- * Overflow policy: the queue holds at most `capacity` items; when full, the OLDEST item is dropped
- * (the newest state matters most for a UI) and drops are reported once per batch.
- * Dropped conversation messages are not lost for good: the sequencer sees the gap and refills it.
+ * Two lanes share one arrival order. Droppable items (the default) obey the overflow policy: at
+ * most `capacity` of them are held; when full, the OLDEST droppable item is dropped (the newest
+ * state matters most for a UI) and drops are reported once per batch. Kept items (`push(item,
+ * true)`: the messages of followed conversations) are never dropped and do not count against
+ * `capacity`; what bounds them is the sender (a catch-up is as long as what was missed, live
+ * traffic is paced by the server's rate limits), so a catch-up never turns into gaps to refill.
  */
 import type { TimerHandle, Timers } from './environment.js';
 
 export interface DispatchQueueOptions {
-  /** Most items held before the oldest is dropped (default 100). */
+  /** Most droppable items held before the oldest is dropped (default 100). */
   capacity: number;
   /** Most items per batch (default 50). */
   batchSize: number;
@@ -19,9 +22,47 @@ export interface DispatchQueueOptions {
 
 export const DEFAULT_DISPATCH: DispatchQueueOptions = { capacity: 100, batchSize: 50, budgetMs: 8 };
 
-export class DispatchQueue<T> {
-  private items: T[] = [];
+/** A FIFO of items tagged with their arrival number (amortised O(1) shift). */
+class Lane<T> {
+  private items: { order: number; item: T }[] = [];
   private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  /** Arrival number of the oldest item (Infinity when empty). */
+  get nextOrder(): number {
+    return this.items[this.head]?.order ?? Number.POSITIVE_INFINITY;
+  }
+
+  push(order: number, item: T): void {
+    this.items.push({ order, item });
+  }
+
+  shift(): T {
+    const entry = this.items[this.head] as { order: number; item: T };
+    this.head++;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return entry.item;
+  }
+
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
+}
+
+export class DispatchQueue<T> {
+  private readonly droppable = new Lane<T>();
+  private readonly kept = new Lane<T>();
+  private arrivals = 0;
   private dropped = 0;
   private timer: TimerHandle | undefined;
 
@@ -33,16 +74,20 @@ export class DispatchQueue<T> {
   ) {}
 
   get size(): number {
-    return this.items.length - this.head;
+    return this.droppable.size + this.kept.size;
   }
 
-  push(item: T): void {
-    if (this.size >= this.options.capacity) {
-      this.head++;
-      this.dropped++;
+  /** Queue an item; `keep` puts it in the lane that is never dropped. */
+  push(item: T, keep = false): void {
+    if (keep) {
+      this.kept.push(this.arrivals++, item);
+    } else {
+      if (this.droppable.size >= this.options.capacity) {
+        this.droppable.shift();
+        this.dropped++;
+      }
+      this.droppable.push(this.arrivals++, item);
     }
-    this.items.push(item);
-    this.compact();
     if (this.timer === undefined) this.timer = this.timers.setTimeout(() => this.run(), 0);
   }
 
@@ -50,8 +95,8 @@ export class DispatchQueue<T> {
   clear(): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
-    this.items = [];
-    this.head = 0;
+    this.droppable.clear();
+    this.kept.clear();
     this.dropped = 0;
   }
 
@@ -65,23 +110,12 @@ export class DispatchQueue<T> {
     const started = this.timers.now();
     let done = 0;
     while (this.size > 0 && done < this.options.batchSize) {
-      const item = this.items[this.head] as T;
-      this.head++;
+      // The older head of the two lanes goes first: one arrival order across both.
+      const lane = this.kept.nextOrder < this.droppable.nextOrder ? this.kept : this.droppable;
       done++;
-      this.consume(item);
+      this.consume(lane.shift());
       if (this.timers.now() - started >= this.options.budgetMs) break;
     }
-    this.compact();
     if (this.size > 0 && this.timer === undefined) this.timer = this.timers.setTimeout(() => this.run(), 0);
-  }
-
-  private compact(): void {
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
   }
 }

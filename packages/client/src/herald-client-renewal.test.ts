@@ -97,7 +97,7 @@ describe('HeraldClient credential renewal', () => {
     expect(t.client.getState().status).toBe('connected');
     expect(t.statuses).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
     expect(t.credentialReasons.at(-1)).toBe('refused');
-    expect(t.server.last.sentOf('subscribe')[0]?.data).toEqual({ conversationId: 'c1', since: 1 });
+    expect(t.server.last.sentOf('subscribe')[0]?.data).toEqual({ conversationId: 'c1', since: 1, ackFirst: true });
   });
 
   it('stops at session_revoked: the server closes, the refresh is refused, and the client ends in error without retrying', async () => {

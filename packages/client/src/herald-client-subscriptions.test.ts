@@ -20,7 +20,7 @@ describe('HeraldClient subscriptions and outbox', () => {
     t.server.last.drop(1006);
     const missed = [t.server.publish('c1'), t.server.publish('c1')];
     await t.clock.advanceAsync(1000);
-    expect(t.server.last.sentOf('subscribe')[0]?.data).toEqual({ conversationId: 'c1', since: 3 });
+    expect(t.server.last.sentOf('subscribe')[0]?.data).toEqual({ conversationId: 'c1', since: 3, ackFirst: true });
     t.server.last.receive(missed[1] as ServerFrame); // a live repeat of what the catch-up sent
     await t.clock.advanceAsync(0);
     expect(got).toEqual([2, 3, 4, 5]);
@@ -66,20 +66,23 @@ describe('HeraldClient subscriptions and outbox', () => {
     expect(got).toEqual([1, 2, 3]);
   });
 
-  it('frames dropped by a full dispatch queue are reported and refilled, never lost', async () => {
+  it("never drops a followed conversation's frames on overflow (no report, no refill); other frames drop oldest and are reported", async () => {
     const t = setup({ dispatch: { capacity: 5 }, gapTimeoutMs: 100 });
-    const got: number[] = [];
-    t.client.on('new_message', (f) => void got.push(f.data.seq));
+    const got: string[] = [];
+    t.client.on('new_message', (f) => void got.push(`${f.data.conversationId}:${f.data.seq}`));
     await t.client.connect();
     await t.client.subscribeConversation('c1', { since: 0 });
     await t.clock.advanceAsync(0);
     for (let i = 0; i < 20; i++) t.server.last.receive(t.server.publish('c1'));
+    for (let i = 0; i < 8; i++) t.server.last.receive(t.server.publish('other')); // not followed: droppable
     await t.clock.advanceAsync(0);
     expect(t.errors.map(([e, c]) => [e.code, c.source, (e.details as { dropped: number }).dropped])).toEqual([
-      ['queue_full', 'dispatch', 15],
+      ['queue_full', 'dispatch', 3],
     ]);
-    await t.clock.advanceAsync(100);
-    expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await t.clock.advanceAsync(1000);
+    const c1 = Array.from({ length: 20 }, (_, i) => `c1:${i + 1}`);
+    expect(got).toEqual([...c1, ...[4, 5, 6, 7, 8].map((seq) => `other:${seq}`)]);
+    expect(t.server.last.sentOf('history')).toHaveLength(0);
   });
 
   it('queues messages while disconnected and sends them in order, once, after connecting', async () => {

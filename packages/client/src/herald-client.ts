@@ -115,7 +115,8 @@ export class HeraldClient {
       },
       onFrame: (frame) => {
         if (frame.action === 'ack' || frame.action === 'error') this.pending.reply(frame);
-        this.queue.push(frame);
+        // A followed conversation's messages are never dropped: a catch-up must not become gaps to refill.
+        this.queue.push(frame, frame.action === 'new_message' && this.subscriptions.follows(frame.data.conversationId));
       },
       onData: () => this.heartbeat.frameReceived(),
       onInvalid: (error) => this.report(error, { source: 'frame' }),
@@ -125,8 +126,8 @@ export class HeraldClient {
         this.pending.rejectAll(disconnected('connection lost'));
       },
     });
-    this.outbox = new Outbox({
     this.pacer = new SendPacer(timers.now, this.config.outboxPace);
+    this.outbox = new Outbox({
       timers,
       store: options.outbox?.store ?? defaultOutboxStore((error) => this.report(asStoreError(error), { source: 'outbox' })),
       maxCount: this.config.outboxCapacity,
@@ -139,7 +140,8 @@ export class HeraldClient {
     this.subscriptions = new Subscriptions({
       timers,
       gapTimeoutMs: this.config.gapTimeoutMs,
-      subscribe: (conversationId, since) => this.request('subscribe', since === undefined ? { conversationId } : { conversationId, since }),
+      subscribe: (conversationId, since) =>
+        this.request('subscribe', since === undefined ? { conversationId } : { conversationId, since, ackFirst: true }),
       history: (conversationId, after) => this.request('history', { conversationId, after, limit: HISTORY_PAGE_MAX }),
       isConnected: () => this.isReady,
       deliver: (frame) => this.registry.dispatch(frame),
@@ -237,9 +239,9 @@ export class HeraldClient {
       }
       // Each request action has one envelope type in the protocol: `read` for mark_read, `control` for the rest.
       const frame = buildFrame(action, action === 'mark_read' ? 'read' : 'control', data, options.id ?? newId(), this.env.timers.now());
+      this.pacer.spend();
       return this.transmit(frame, options.timeoutMs).then((result) => parseResult(action, result));
     } catch (error) {
-      this.pacer.spend();
       return Promise.reject(error);
     }
   }
@@ -284,8 +286,6 @@ export class HeraldClient {
     return this.outbox.pending();
   }
 
-  /**
-   * Follow a conversation: its messages reach `new_message` handlers exactly once, in seq order,
   /** Listen to outbox changes (a message queued, sent, failed, retried, discarded); returns an unsubscribe function. */
   onOutboxChange = (listener: () => void): (() => void) => this.outbox.subscribe(listener);
 
@@ -299,6 +299,8 @@ export class HeraldClient {
     return this.outbox.retry(id);
   }
 
+  /**
+   * Follow a conversation: its messages reach `new_message` handlers exactly once, in seq order,
    * across reconnects. `since` = the last seq the app already has (default: from now on).
    */
   subscribeConversation(conversationId: string, options: { since?: number } = {}): Promise<SubscribeResult> {
@@ -355,8 +357,6 @@ export class HeraldClient {
   }
 }
 
-/** Create a client (nothing happens on the network until `connect()` or `acquire()`). */
-export function createClient(options: HeraldClientOptions): HeraldClient {
 /** A store failure (IndexedDB refused, quota) as the one `onError` report before the outbox carries on in memory. */
 function asStoreError(error: unknown): HeraldError {
   if (error instanceof HeraldError) return error;
@@ -364,5 +364,7 @@ function asStoreError(error: unknown): HeraldError {
   return new HeraldError(ErrorCode.Internal, `outbox store failed, keeping messages in memory: ${reason}`, { reason: 'store_fallback' });
 }
 
+/** Create a client (nothing happens on the network until `connect()` or `acquire()`). */
+export function createClient(options: HeraldClientOptions): HeraldClient {
   return new HeraldClient(options);
 }

@@ -2,9 +2,13 @@
  * Subscriptions: the conversations this client follows, and their resume points.
  * Each followed conversation has a ConversationSequencer; after every (re)connect it is subscribed
  * again with `since` = the last seq delivered to handlers, so delivery resumes with no gap and no repeat.
- * A gap that outlives `gapTimeoutMs` (a frame dropped by the dispatch queue, say) is filled from
- * `history`. Invariants: handlers see each seq of a followed conversation once, in order; a gap timer
- * exists only while a gap does; `clear()` leaves no timer.
+ * The subscribe asks for `ackFirst`: the ack names the catch-up's target seq and the missed messages
+ * stream in after it (the dispatch queue keeps every frame of a followed conversation, so none is
+ * lost to overflow). A conversation is behind while its delivered seq is below the target, or while
+ * frames wait past a gap; when that lasts `gapTimeoutMs` with no progress (a frame lost, a catch-up
+ * that stopped short) the rest is read from `history`. A long, healthy catch-up makes progress, so
+ * it is never refilled. Invariants: handlers see each seq of a followed conversation once, in order;
+ * a gap timer exists only while the conversation is behind; `clear()` leaves no timer.
  */
 import { ErrorCode, type HeraldError, type HistoryResult, type RequestResult } from '@herald/protocol';
 import { ConversationSequencer, frameFromMessage, type MessageFrame } from './conversation-sequencer.js';
@@ -26,6 +30,10 @@ interface Followed {
   conversationId: string;
   sequencer: ConversationSequencer;
   gapTimer: TimerHandle | undefined;
+  /** The delivered seq when the gap timer was armed: it fires a refill only if nothing moved since. */
+  armedAt: number | null;
+  /** The catch-up's target from the last subscribe ack: everything up to it is on its way. */
+  target: number;
   filling: boolean;
   /** The last subscribe was acked on the current connection. */
   subscribed: boolean;
@@ -37,11 +45,22 @@ const FATAL: readonly string[] = [ErrorCode.Forbidden, ErrorCode.NotFound, Error
 
 export class Subscriptions {
   private readonly followed = new Map<string, Followed>();
+  private refillPages = 0;
 
   constructor(private readonly deps: SubscriptionDeps) {}
 
   get size(): number {
     return this.followed.size;
+  }
+
+  /** True when the conversation is followed: its frames must never be dropped on the way to `handle`. */
+  follows(conversationId: string): boolean {
+    return this.followed.has(conversationId);
+  }
+
+  /** History pages read to fill gaps or a catch-up that stopped short (a healthy catch-up reads none). */
+  get refills(): number {
+    return this.refillPages;
   }
 
   /** The last seq delivered for a followed conversation (null: not followed or not yet known). */
@@ -61,6 +80,8 @@ export class Subscriptions {
         conversationId,
         sequencer: new ConversationSequencer(since ?? null),
         gapTimer: undefined,
+        armedAt: null,
+        target: 0,
         filling: false,
         subscribed: false,
         waiters: [],
@@ -110,6 +131,7 @@ export class Subscriptions {
       (result) => {
         if (this.followed.get(entry.conversationId) !== entry) return;
         entry.subscribed = true;
+        entry.target = result.lastSeq;
         this.deliverAll(entry, entry.sequencer.setBaseline(result.lastSeq));
         for (const waiter of entry.waiters.splice(0)) waiter.resolve(result);
       },
@@ -134,17 +156,30 @@ export class Subscriptions {
     this.watchGap(entry);
   }
 
+  /** Behind: frames wait past a gap, or the catch-up has not reached its target yet. */
+  private behind(entry: Followed): boolean {
+    const delivered = entry.sequencer.delivered;
+    return delivered !== null && (entry.sequencer.hasGap || delivered < entry.target);
+  }
+
   private watchGap(entry: Followed): void {
-    const gap = entry.sequencer.hasGap && entry.sequencer.delivered !== null;
-    if (!gap) {
+    if (!this.behind(entry)) {
       if (entry.gapTimer !== undefined) this.deps.timers.clearTimeout(entry.gapTimer);
       entry.gapTimer = undefined;
       return;
     }
     if (entry.gapTimer !== undefined || entry.filling) return;
+    this.armGapTimer(entry);
+  }
+
+  /** One timer per behind conversation, not one per frame: progress re-arms it when it fires. */
+  private armGapTimer(entry: Followed): void {
+    entry.armedAt = entry.sequencer.delivered;
     entry.gapTimer = this.deps.timers.setTimeout(() => {
       entry.gapTimer = undefined;
-      void this.fill(entry);
+      if (!this.behind(entry)) return;
+      if (entry.sequencer.delivered !== entry.armedAt) this.armGapTimer(entry);
+      else void this.fill(entry);
     }, this.deps.gapTimeoutMs);
   }
 
@@ -152,9 +187,10 @@ export class Subscriptions {
   private async fill(entry: Followed): Promise<void> {
     entry.filling = true;
     try {
-      while (this.followed.get(entry.conversationId) === entry && entry.sequencer.hasGap && this.deps.isConnected()) {
+      while (this.followed.get(entry.conversationId) === entry && this.behind(entry) && this.deps.isConnected()) {
         const after = entry.sequencer.delivered;
         if (after === null) break;
+        this.refillPages++;
         const page = await this.deps.history(entry.conversationId, after);
         for (const message of page.messages) this.deliverAll(entry, entry.sequencer.accept(frameFromMessage(message)));
         if (!page.hasMore || entry.sequencer.delivered === after) break;

@@ -23,11 +23,15 @@ export const AuthenticateFrameSchema = frameSchema(
  */
 export const ReauthenticateFrameSchema = frameSchema('reauthenticate', control, z.object({ token: z.string().min(1).max(4096) }));
 
-/** Start (or resume) a gapless stream of one conversation; `since` = last seq the client has. */
+/**
+ * Start (or resume) a gapless stream of one conversation; `since` = last seq the client has.
+ * `ackFirst`: acknowledge at once with the catch-up's target seq, then stream the missed messages
+ * (so a long catch-up never holds the ack back); without it the ack follows the catch-up.
+ */
 export const SubscribeFrameSchema = frameSchema(
   'subscribe',
   control,
-  z.object({ conversationId: IdSchema, since: z.number().int().nonnegative().optional() }),
+  z.object({ conversationId: IdSchema, since: z.number().int().nonnegative().optional(), ackFirst: z.boolean().optional() }),
 );
 
 export const UnsubscribeFrameSchema = frameSchema('unsubscribe', control, z.object({ conversationId: IdSchema }));
@@ -142,7 +146,11 @@ export const RequestResultSchemas = {
   }),
   subscribe: z.object({
     conversationId: IdSchema,
-    /** The conversation's last seq when the catch-up finished: every message up to it has been sent. */
+    /**
+     * Without `ackFirst`: the last seq the catch-up sent (every message up to it has been sent).
+     * With `ackFirst`: the catch-up's target, the conversation's last seq when the subscribe was
+     * read (every message up to it follows this ack, before any later live one).
+     */
     lastSeq: z.number().int().nonnegative(),
   }),
   unsubscribe: z.object({ conversationId: IdSchema }),

@@ -65,6 +65,50 @@ describe('resume', () => {
     await sender.close();
   });
 
+  it('with ackFirst: acks at once with the target, then streams; catch-ups of 4 conversations overlap and a history request is answered mid-stream', async () => {
+    const conversations = await Promise.all(
+      range(1, 4).map((n) => api.conversation(alice.accessToken, { kind: 'group', title: `ack first ${n}`, memberIds: [bob.user.id] })),
+    );
+    const sender = await TestSocket.connect(server.wsUrl, alice.accessToken);
+    for (let from = 1; from <= 1000; from += 100) {
+      const last = conversations.map((conversationId) => {
+        let id = '';
+        for (let i = from; i < from + 100; i++)
+          id = sender.sendFrame({ action: 'send_message', type: 'text', data: { conversationId, text: `m${i}` } });
+        return id;
+      });
+      await Promise.all(last.map((id) => sender.waitForNext((f) => f.action === 'ack' && f.data.ref === id, 20_000)));
+    }
+    await sender.close();
+
+    const reader = await TestSocket.connect(server.wsUrl, bob.accessToken);
+    const subscribeIds = conversations.map((conversationId) =>
+      reader.sendFrame({ action: 'subscribe', type: 'control', data: { conversationId, since: 0, ackFirst: true } }),
+    );
+    const historyId = reader.sendFrame({
+      action: 'history',
+      type: 'control',
+      data: { conversationId: conversations[0] as string, limit: 1 },
+    });
+    await reader.waitForCount((f) => f.action === 'new_message', 4000, 30_000);
+    const frames = reader.frames;
+    const firstIndex: number[] = [];
+    const lastIndex: number[] = [];
+    conversations.forEach((conversationId, n) => {
+      const ack = frames.findIndex((f) => f.action === 'ack' && f.data.ref === subscribeIds[n]);
+      expect((frames[ack] as ServerFrameOf<'ack'>).data.result).toEqual({ conversationId, lastSeq: 1000 });
+      const own = frames.flatMap((f, i) => (f.action === 'new_message' && f.data.conversationId === conversationId ? [i] : []));
+      expect(ack).toBeLessThan(own[0] as number); // the ack comes before the catch-up, not after it
+      expect(seqsOf(frames, conversationId)).toEqual(range(1, 1000)); // in order, once
+      firstIndex.push(own[0] as number);
+      lastIndex.push(own.at(-1) as number);
+    });
+    expect(Math.max(...firstIndex)).toBeLessThan(Math.min(...lastIndex)); // none waited for another to finish
+    const historyAck = frames.findIndex((f) => f.action === 'ack' && f.data.ref === historyId);
+    expect(historyAck).toBeLessThan(Math.max(...lastIndex)); // not held behind the catch-ups
+    await reader.close();
+  });
+
   it('subscribing without since starts live from now', async () => {
     const conversationId = await api.conversation(alice.accessToken, { kind: 'group', title: 'now', memberIds: [bob.user.id] });
     await api.request('POST', `/api/v1/conversations/${conversationId}/messages`, { token: alice.accessToken, body: { text: 'old' } });

@@ -5,6 +5,10 @@
  * Invariants (3 in docs/architecture.md): after `subscribe(since)` the connection has every seq
  * above `since`, and never gets one seq twice; the catch-up sends at the reader's pace (it waits
  * for the socket to drain between pages), so a long one is never a slow consumer.
+ * With `ackFirst` the ack goes out before the catch-up, carrying its target (the conversation's last
+ * seq, read after live events started being held, so every seq up to it is in the catch-up and
+ * every later one is a held or future live event): a long catch-up never holds a request's ack back.
+ * Several catch-ups of one connection run side by side and interleave page by page.
  */
 import { type ClientFrameOf, HISTORY_PAGE_MAX } from '@herald/protocol';
 import type { Connection } from '../gateway/connection.js';
@@ -19,8 +23,8 @@ export class ConversationCatchUp {
   ) {}
 
   /**
-   * Catch up from `since` (membership already checked), acknowledge with the last seq sent, then go
-   * live. Live events that arrive meanwhile are held by the stream, and anything this connection
+   * Catch up from `since` (membership already checked), acknowledge with the last seq sent (or,
+   * with `ackFirst`, with the target before sending), then go live. Live events that arrive meanwhile are held by the stream, and anything this connection
    * was already sent is skipped, so the client sees each seq once.
    */
   async subscribe(connection: Connection, request: ClientFrameOf<'subscribe'>): Promise<void> {
@@ -30,6 +34,7 @@ export class ConversationCatchUp {
     const alreadySent = stream.beginCatchUp();
     let since = request.data.since;
     let cursor: number;
+    let acked = false;
     try {
       if (since === undefined) {
         // No resume point: start live from the current end of the conversation.
@@ -38,6 +43,11 @@ export class ConversationCatchUp {
         cursor = since;
       } else {
         cursor = since;
+        if (request.data.ackFirst) {
+          const latest = await this.history.history(conversationId, { limit: 1 });
+          ack(connection, request, { conversationId, lastSeq: Math.max(since, latest.messages[0]?.seq ?? 0) });
+          acked = true;
+        }
         for (;;) {
           const page = await this.history.history(conversationId, { after: cursor, limit: HISTORY_PAGE_MAX });
           for (const message of page.messages) {
@@ -49,10 +59,12 @@ export class ConversationCatchUp {
         }
       }
     } catch (error) {
+      // After an early ack the `error` frame (same ref) says the catch-up stopped short; the client
+      // sees it fall behind its target and reads the rest from `history`.
       for (const event of stream.endCatchUp(stream.lastSeq, stream.lastSeq)) connection.sendText(event.frame);
       throw error;
     }
-    ack(connection, request, { conversationId, lastSeq: cursor });
+    if (!acked) ack(connection, request, { conversationId, lastSeq: cursor });
     for (const event of stream.endCatchUp(since, cursor)) connection.sendText(event.frame);
   }
 }
