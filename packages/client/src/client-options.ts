@@ -55,7 +55,10 @@ export interface HeraldClientOptions {
   connectTimeoutMs?: number;
   /** Time to wait for a request's ack (default 10 s). */
   requestTimeoutMs?: number;
-  /** Incoming dispatch queue: capacity (default 100, oldest dropped beyond), batch size and time budget. */
+  /**
+   * Incoming dispatch queue: capacity (default 100, oldest dropped beyond; messages of followed
+   * conversations are never dropped and not counted), batch size and time budget.
+   */
   dispatch?: Partial<DispatchQueueOptions>;
   /**
    * Outgoing messages. The limit guards memory, not patience: at most `capacity` messages (default
@@ -65,7 +68,7 @@ export interface HeraldClientOptions {
    * advertises in `connected.limits` (default true).
    */
   outbox?: { capacity?: number; maxBytes?: number; store?: OutboxStore; pace?: boolean };
-  /** How long a subscribed conversation waits for a missing seq before fetching it from history (default 1 s). */
+  /** How long a followed conversation may stay behind (past a gap, or short of its catch-up target) with no progress before it reads from history (default 1 s). */
   gapTimeoutMs?: number;
   /** Delay between the last `acquire()` release and the disconnect (default 1 s). */
   releaseGraceMs?: number;

@@ -5,8 +5,8 @@
  * The subscribe asks for `ackFirst`: the ack names the catch-up's target seq and the missed messages
  * stream in after it (the dispatch queue keeps every frame of a followed conversation, so none is
  * lost to overflow). A conversation is behind while its delivered seq is below the target, or while
- * frames wait past a gap; when that lasts `gapTimeoutMs` with no progress (a frame lost, a catch-up
- * that stopped short) the rest is read from `history`. A long, healthy catch-up makes progress, so
+ * frames wait past a gap; when a whole `gapTimeoutMs` window passes with no progress (a frame lost,
+ * a catch-up that stopped short; noticed within 1-2 windows) the rest is read from `history`. A long, healthy catch-up makes progress, so
  * it is never refilled. Invariants: handlers see each seq of a followed conversation once, in order;
  * a gap timer exists only while the conversation is behind; `clear()` leaves no timer.
  */
