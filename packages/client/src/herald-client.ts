@@ -111,7 +111,7 @@ export class HeraldClient {
         this.renewal.start(frame.data);
         this.queue.push(frame);
         this.subscriptions.resubscribeAll();
-        this.outbox.connected(frame.data.limits);
+        this.outbox.connected(frame.data.limits, frame.data.user.id);
       },
       onFrame: (frame) => {
         if (frame.action === 'ack' || frame.action === 'error') this.pending.reply(frame);

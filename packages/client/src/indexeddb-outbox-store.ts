@@ -107,16 +107,68 @@ export class IndexedDbOutboxStore implements OutboxStore {
 }
 
 /**
- * The outbox store a client uses when the app passes none: IndexedDB (database `herald-outbox`)
- * where the host has it, so messages queued offline survive a reload, falling back to memory
- * (reported once through `report`) if it fails; memory where there is no IndexedDB (Node).
+ * The outbox store a client uses when the app passes none: where the host has IndexedDB, one
+ * database per account (`herald-outbox-<userId>`, the name apps/web uses too), so a reload keeps
+ * unsent messages and a browser profile shared by several accounts never sends one account's
+ * messages as another's; memory where there is no IndexedDB (Node).
  */
 export function defaultOutboxStore(report: (error: unknown) => void, factory: IdbFactory | undefined = hostIdbFactory()): OutboxStore {
-  if (!factory) return new MemoryOutboxStore();
-  return new FallbackOutboxStore(new IndexedDbOutboxStore({ indexedDB: factory }), report);
+  return factory ? new AccountOutboxStore(factory, report) : new MemoryOutboxStore();
 }
 
 function hostIdbFactory(): IdbFactory | undefined {
   const factory = hostIndexedDb() as IdbFactory | undefined;
   return factory && typeof factory.open === 'function' ? factory : undefined;
+}
+
+/**
+ * IndexedDB per account, chosen once the first connection says whose it is (`scope`). Until then
+ * records wait in memory (they are this page's, written by whoever connects next) and `load()`
+ * waits, so older records of another account are never loaded; at `scope` they move to the
+ * account's database. A failing database falls back to memory, reported once (FallbackOutboxStore).
+ */
+export class AccountOutboxStore implements OutboxStore {
+  private readonly early = new MemoryOutboxStore();
+  private scoped: OutboxStore | undefined;
+  private readonly ready: Promise<void>;
+  private release: () => void = () => undefined;
+
+  constructor(
+    private readonly factory: IdbFactory,
+    private readonly report: (error: unknown) => void,
+  ) {
+    this.ready = new Promise<void>((resolve) => {
+      this.release = resolve;
+    });
+  }
+
+  scope(userId: string): void {
+    if (this.scoped) return;
+    const store = new FallbackOutboxStore(
+      new IndexedDbOutboxStore({ name: `herald-outbox-${userId}`, indexedDB: this.factory }),
+      this.report,
+    );
+    this.scoped = store;
+    void this.early
+      .load()
+      .then((records) => Promise.all(records.map((record) => store.put(record))))
+      .finally(() => this.release());
+  }
+
+  async load(): Promise<OutboxRecord[]> {
+    await this.ready;
+    return (this.scoped as OutboxStore).load();
+  }
+
+  async put(record: OutboxRecord): Promise<void> {
+    if (!this.scoped) return this.early.put(record);
+    await this.ready;
+    return this.scoped.put(record);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!this.scoped) return this.early.delete(id);
+    await this.ready;
+    return this.scoped.delete(id);
+  }
 }

@@ -45,6 +45,8 @@ export interface OutboxStore {
   load(): Promise<OutboxRecord[]>;
   put(record: OutboxRecord): Promise<void>;
   delete(id: string): Promise<void>;
+  /** Told the account once a connection is ready (every time): a store shared by accounts keeps each one's records apart. */
+  scope?(userId: string): void;
 }
 
 /** Keeps records in memory: survives a client's `dispose()` (share one instance), not a reload. */

@@ -1,9 +1,9 @@
 import { ErrorCode, HeraldError, type SendMessageResult } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, settle } from '../test/fake-clock.js';
-import { defaultOutboxStore, type IdbFactory } from './indexeddb-outbox-store.js';
+import { AccountOutboxStore, defaultOutboxStore, type IdbFactory } from './indexeddb-outbox-store.js';
 import { Outbox, RATE_PAD_MS } from './outbox.js';
-import { FallbackOutboxStore, MemoryOutboxStore, type OutboxFrame } from './outbox-store.js';
+import { MemoryOutboxStore, type OutboxFrame } from './outbox-store.js';
 import { SendPacer } from './send-pacer.js';
 
 const frame = (id: string): OutboxFrame => ({
@@ -282,15 +282,35 @@ describe('Outbox pacing', () => {
 });
 
 describe('defaultOutboxStore', () => {
-  it('is memory without IndexedDB, and IndexedDB behind a memory fallback with it', () => {
+  it('is memory without IndexedDB, and IndexedDB per account with it', () => {
     expect(defaultOutboxStore(() => undefined, undefined)).toBeInstanceOf(MemoryOutboxStore);
     const factory: IdbFactory = { open: () => failingOpen() };
-    expect(defaultOutboxStore(() => undefined, factory)).toBeInstanceOf(FallbackOutboxStore);
+    expect(defaultOutboxStore(() => undefined, factory)).toBeInstanceOf(AccountOutboxStore);
+  });
+
+  it('opens the database of the account the connection names, loading nothing before, and keeps what was written meanwhile', async () => {
+    const opened: string[] = [];
+    const open = (name: string) => {
+      opened.push(name);
+      return failingOpen();
+    };
+    const store = defaultOutboxStore(() => undefined, { open });
+    await store.put({ id: 'early', frame: frame('early'), queuedAt: 1 });
+    let loaded: string[] | undefined;
+    void store.load().then((records) => (loaded = records.map((r) => r.id)));
+    await settle();
+    expect(loaded).toBeUndefined();
+    expect(opened).toEqual([]);
+    store.scope?.('u-42');
+    await settle();
+    expect(opened).toEqual(['herald-outbox-u-42']);
+    expect(loaded).toEqual(['early']);
   });
 
   it('falls back to memory when IndexedDB fails, reporting it once', async () => {
     const reports: unknown[] = [];
     const store = defaultOutboxStore((error) => reports.push(error), { open: () => failingOpen() });
+    store.scope?.('u-1');
     expect(await store.load()).toEqual([]);
     await store.put({ id: 'a', frame: frame('a'), queuedAt: 1 });
     await store.put({ id: 'b', frame: frame('b'), queuedAt: 2 });

@@ -194,8 +194,9 @@ export class Outbox extends Subscribable {
     return this.restored;
   }
 
-  /** A connection became ready: pace to its limits and send at once (a wait for a server fault restarts too). */
-  connected(limits: RateLimits | undefined): void {
+  /** A connection became ready (for `userId`): pace to its limits and send at once (a wait for a server fault restarts too). */
+  connected(limits: RateLimits | undefined, userId?: string): void {
+    if (userId !== undefined) this.deps.store.scope?.(userId);
     this.deps.pacer.configure(limits);
     this.clearRetry();
     this.flush();

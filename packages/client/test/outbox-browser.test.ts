@@ -1,8 +1,9 @@
 /**
  * The outbox's default store in a real browser (headless Chromium): with no `outbox.store` given,
- * messages queued offline land in IndexedDB (`herald-outbox`), survive a reload, and are sent once
- * the next page's client connects; a message refused for good is kept there as `failed`, text and
- * all, after a reload too. Against the real server; the bundle is built from the sources.
+ * messages queued offline land in the account's IndexedDB database (`herald-outbox-<userId>`, known
+ * from `connected`), survive a reload, and are sent once the next page's client connects; a
+ * message refused for good is kept there as `failed`, text and all, after a reload too; another
+ * account signing in on the same browser never loads them. Against the real server.
  */
 import { type BrowserSession, chromiumAvailable, launchBrowser, type StaticServer, serveStatic } from '@herald/testkit';
 import type { Page } from 'playwright-core';
@@ -58,11 +59,17 @@ async function pageWithClient(page: Page, url: string, token: string): Promise<v
   );
 }
 
-/** What the default database holds, read through a store of its own. */
-const stored = (page: Page) =>
-  page.evaluate(async () => {
-    const records = await new (herald as PageState).Herald.IndexedDbOutboxStore().load();
+/** What the account's default database holds, read through a store of its own. */
+const stored = (page: Page, userId: string) =>
+  page.evaluate(async (name) => {
+    const records = await new (herald as PageState).Herald.IndexedDbOutboxStore({ name }).load();
     return records.map((r) => ({ text: r.frame.data.text, state: r.state, code: r.error?.code }));
+  }, `herald-outbox-${userId}`);
+
+const storedCount = (page: Page, userId: string, count: number) =>
+  page.waitForFunction(async ({ name, n }) => (await new (herald as PageState).Herald.IndexedDbOutboxStore({ name }).load()).length === n, {
+    name: `herald-outbox-${userId}`,
+    n: count,
   });
 
 describe.skipIf(!hasChromium)('the default outbox store in Chromium', () => {
@@ -78,30 +85,40 @@ describe.skipIf(!hasChromium)('the default outbox store in Chromium', () => {
     await page.goto(site.url);
     await pageWithClient(page, h.proxy.wsUrl(), alice.accessToken);
     await page.evaluate(
-      ({ mine, theirs }) => {
+      async ({ mine, theirs }) => {
         const { client } = herald as PageState;
+        await client.connect(); // the connection names the account, and so the database
+        client.disconnect();
         client.sendMessage(mine, { text: 'offline 1' }).catch(() => undefined);
         client.sendMessage(theirs, { text: 'not my conversation' }).catch(() => undefined);
         client.sendMessage(mine, { text: 'offline 2' }).catch(() => undefined);
       },
       { mine: conversationId, theirs: stranger.conversationId },
     );
-    await page.waitForFunction(async () => (await new (herald as PageState).Herald.IndexedDbOutboxStore().load()).length === 3);
-    expect((await stored(page)).map((r) => r.text)).toEqual(['offline 1', 'not my conversation', 'offline 2']);
+    await storedCount(page, alice.user.id, 3);
+    expect((await stored(page, alice.user.id)).map((r) => r.text)).toEqual(['offline 1', 'not my conversation', 'offline 2']);
+
+    // Another account in the same browser: its client never loads Alice's messages.
+    await page.reload();
+    await pageWithClient(page, h.proxy.wsUrl(), bob.accessToken);
+    await page.evaluate(() => (herald as PageState).client.connect());
+    expect(await page.evaluate(() => (herald as PageState).client.pendingMessages().length)).toBe(0);
+    await page.evaluate(() => (herald as PageState).client.dispose());
 
     await page.reload();
     await pageWithClient(page, h.proxy.wsUrl(), alice.accessToken);
     await page.evaluate(() => (herald as PageState).client.connect());
     await inbox.waitForCount(2);
     expect(inbox.texts).toEqual(['offline 1', 'offline 2']);
-    await page.waitForFunction(async () => (await new (herald as PageState).Herald.IndexedDbOutboxStore().load()).length === 1);
-    expect(await stored(page)).toEqual([{ text: 'not my conversation', state: 'failed', code: 'forbidden' }]);
+    await storedCount(page, alice.user.id, 1);
+    expect(await stored(page, alice.user.id)).toEqual([{ text: 'not my conversation', state: 'failed', code: 'forbidden' }]);
 
     // Still there after another reload, listed as failed, until the app discards it.
     await page.reload();
     await pageWithClient(page, h.proxy.wsUrl(), alice.accessToken);
     const listed = await page.evaluate(async () => {
       const { client } = herald as PageState;
+      await client.connect();
       await new Promise<void>((resolve) => {
         if (client.pendingMessages().length > 0) return resolve();
         const stop = client.onOutboxChange(() => {
@@ -114,7 +131,7 @@ describe.skipIf(!hasChromium)('the default outbox store in Chromium', () => {
       return { state: record?.state, code: record?.error?.code, retryable: record?.error?.retryable, discarded };
     });
     expect(listed).toEqual({ state: 'failed', code: 'forbidden', retryable: false, discarded: true });
-    await page.waitForFunction(async () => (await new (herald as PageState).Herald.IndexedDbOutboxStore().load()).length === 0);
+    await storedCount(page, alice.user.id, 0);
     await page.evaluate(() => (herald as PageState).client.dispose());
     await page.close();
     receiver.client.dispose();
