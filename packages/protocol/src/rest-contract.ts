@@ -53,6 +53,7 @@ import {
   FileResponseSchema,
   HealthSchema,
   HistoryResponseSchema,
+  LivenessSchema,
   MembersResponseSchema,
   MessagePostedResponseSchema,
   NotificationListResponseSchema,
@@ -60,6 +61,7 @@ import {
   OnlineUsersResponseSchema,
   PresenceResponseSchema,
   QueuedResponseSchema,
+  ReadinessSchema,
   ReadPositionResponseSchema,
   RevokedResponseSchema,
   SessionListResponseSchema,
@@ -523,9 +525,26 @@ export const restContract = {
     health: defineRoute({
       method: 'GET',
       path: '/api/v1/health',
-      summary: 'Liveness and readiness (database, bus); 503 with the same body when not ready',
+      summary:
+        'Full health report (database, bus, draining): 200 when ready (status ok, or degraded while the bus is down), 503 with the same body when not ready',
       auth: 'none',
       responses: { 200: HealthSchema, 503: HealthSchema },
+      errors: [],
+    }),
+    live: defineRoute({
+      method: 'GET',
+      path: '/api/v1/health/live',
+      summary: 'Liveness: 200 whenever the process serves HTTP (also while draining or with the database or bus down)',
+      auth: 'none',
+      responses: { 200: LivenessSchema },
+      errors: [],
+    }),
+    ready: defineRoute({
+      method: 'GET',
+      path: '/api/v1/health/ready',
+      summary: 'Readiness for traffic: 200 when the database answers and the node is not draining (a down bus does not fail it), else 503',
+      auth: 'none',
+      responses: { 200: ReadinessSchema, 503: ReadinessSchema },
       errors: [],
     }),
     metrics: defineRoute({

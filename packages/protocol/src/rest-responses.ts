@@ -144,16 +144,39 @@ export type FileLink = z.infer<typeof FileLinkSchema>;
 
 const ProbeSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
 
-/** GET /health: 200 when ready, 503 (same body) when the database or bus is down or the node is stopping. */
+/**
+ * GET /health: the full report. 200 when ready (`ok`, or `degraded` when only the bus is down),
+ * 503 (same body, `unavailable`) when the database is unreachable or the node is draining.
+ */
 export const HealthSchema = z.object({
-  status: z.enum(['ok', 'unavailable']),
+  status: z.enum(['ok', 'degraded', 'unavailable']),
   live: z.literal(true),
   ready: z.boolean(),
+  draining: z.boolean(),
   nodeId: z.string(),
   uptimeSeconds: z.number().int().nonnegative(),
   checks: z.object({
     database: ProbeSchema.extend({ dialect: z.string() }),
-    bus: ProbeSchema.extend({ kind: z.string() }),
+    /** `degraded`: other nodes are unreachable; this node still serves its clients and queues for the others. */
+    bus: ProbeSchema.extend({
+      kind: z.string(),
+      degraded: z.boolean(),
+      queued: z.number().int().nonnegative(),
+      dropped: z.number().int().nonnegative(),
+    }),
   }),
 });
 export type Health = z.infer<typeof HealthSchema>;
+
+/** GET /health/live: the process serves HTTP (always 200 while it does). */
+export const LivenessSchema = z.object({ live: z.literal(true), nodeId: z.string() });
+export type Liveness = z.infer<typeof LivenessSchema>;
+
+/** GET /health/ready: 200 when this node should get traffic (database reachable, not draining), else 503. */
+export const ReadinessSchema = z.object({
+  ready: z.boolean(),
+  nodeId: z.string(),
+  /** Why not ready: `database`, `draining`. Empty when ready. */
+  reasons: z.array(z.enum(['database', 'draining'])),
+});
+export type Readiness = z.infer<typeof ReadinessSchema>;

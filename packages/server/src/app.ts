@@ -144,12 +144,21 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   });
   const sessions = new LocalSessions(bus, metrics, {
     fetchGap: (conversationId, from, to, like) => messages.eventsBetween(conversationId, from, to, like),
+    fetchAfter: (conversationId, after) => messages.eventsAfter(conversationId, after),
     onError: (error) => log.warn({ err: error }, 'could not fetch a gap in a conversation stream'),
   });
   const presence = new PresenceService(bus, sessions, repositories.conversations, log, {
     nodeId,
     graceMs: config.presenceGraceMs,
     refreshMs: 15_000,
+  });
+  // The bus is back after an outage: what other nodes published meanwhile may never arrive here.
+  // Read local streams' missed messages from the store, re-read local users' sessions and accounts
+  // (revocations may have been missed), and re-announce this node's presence.
+  const stopRestore = bus.onRestored(() => {
+    void sessions.fillGaps();
+    for (const userId of sessions.users.keys()) authority.forgetUser(userId);
+    presence.announceAll();
   });
   const offline = new OfflineDelivery(presence, options.offlineNotifier ?? new LoggingOfflineNotifier(log), log);
   const notifications = new NotificationService(repositories.notifications, accounts, bus, conversations, offline, log);
@@ -266,6 +275,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
         for (const feature of features) await feature.close?.();
         presence.close();
         credentialWatch.close();
+        stopRestore();
         sessions.close();
         authority.close();
         blocks.close();
@@ -278,7 +288,10 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   };
 }
 
-/** Redis when configured (closing the database if it cannot connect), else the in-process bus. */
+/**
+ * Redis when configured, else the in-process bus. A node whose Redis is down still starts (the bus
+ * is degraded: local clients are served, other nodes' messages arrive once Redis returns).
+ */
 async function connectBus(config: HeraldConfig, log: Logger, database: DatabaseHandle): Promise<Bus> {
   if (!config.redis) return new MemoryBus();
   return RedisBus.connect({ ...config.redis, log }).catch(async (error: unknown) => {

@@ -56,6 +56,7 @@ const EnvSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
   HERALD_REDIS_CHANNEL: z.string().min(1).default('herald:bus'),
+  HERALD_BUS_QUEUE_BYTES: int(65536).default(64 * 1024 * 1024),
 });
 
 /** One line per variable for README and `--help`-style messages. */
@@ -101,6 +102,8 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_WEB_DIR: 'the built web app served at / (default ./apps/web/dist)',
   REDIS_URL: 'redis:// URL; when set, nodes fan out through Redis pub/sub (several nodes behind one load balancer) instead of in-process',
   HERALD_REDIS_CHANNEL: 'the Redis pub/sub channel (default herald:bus); deployments sharing one Redis need different ones',
+  HERALD_BUS_QUEUE_BYTES:
+    'most message text a node queues for other nodes while Redis is down (default 67108864 = 64 MiB); past it the oldest are dropped (nodes read conversation messages back from the store when Redis returns)',
 };
 
 export interface HeraldConfig {
@@ -141,7 +144,7 @@ export interface HeraldConfig {
   nodeId: string;
   webDir: string;
   /** Undefined: the in-process bus (one node). */
-  redis: { url: string; channel: string } | undefined;
+  redis: { url: string; channel: string; maxQueuedBytes: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -202,6 +205,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     errorReportRateLimit: e.HERALD_ERROR_REPORT_RATE_LIMIT,
     nodeId: e.HERALD_NODE_ID ?? `${hostname()}-${process.pid}`,
     webDir: resolve(e.HERALD_WEB_DIR),
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, channel: e.HERALD_REDIS_CHANNEL } : undefined,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, channel: e.HERALD_REDIS_CHANNEL, maxQueuedBytes: e.HERALD_BUS_QUEUE_BYTES } : undefined,
   };
 }

@@ -3,6 +3,9 @@
  * on any node. Implementations: memory-bus.ts (one process) and redis-bus.ts (several nodes, over
  * one Redis pub/sub channel); test/bus.contract.test.ts runs one suite on both.
  * Invariants: messages from one publisher arrive at every subscriber in publish order;
+ * a publish reaches this node's own subscribers at once (synchronously, before `publish` returns)
+ * and never waits for other nodes: what they must get is queued (bus-outbox.ts) and sent when the
+ * medium can carry it, so a write is never held up by the bus;
  * frames travel pre-serialised (`frame` is the exact text each socket receives), so a broadcast is
  * serialised once, on the node that published it.
  */
@@ -102,13 +105,44 @@ export type BusMessage =
 
 export type BusHandler = (message: BusMessage) => void;
 
+/**
+ * What other nodes need of each message while the medium is down: `queue` (sent, in order, when it
+ * returns) or `drop` (stale by then: node_stats is sent every second, and presence is re-announced
+ * as a whole snapshot when the bus returns).
+ */
+export function whileDown(message: BusMessage): 'queue' | 'drop' {
+  return message.type === 'node_stats' || message.type === 'presence' ? 'drop' : 'queue';
+}
+
+/** How the bus is doing: `degraded` means other nodes are not reachable (local delivery goes on). */
+export interface BusStatus {
+  state: 'ok' | 'degraded';
+  /** Messages waiting to be sent to other nodes. */
+  queued: number;
+  /** Messages dropped for other nodes since start (droppable kinds while down, or the queue full). */
+  dropped: number;
+  /** Why it is degraded. */
+  error?: string | undefined;
+}
+
 export interface Bus {
   readonly kind: string;
-  /** Hand a message to every subscriber on every node (this one included). */
+  /**
+   * Hand a message to every subscriber on every node: this node's at once, before it returns;
+   * other nodes' as soon as the medium carries it (queued meanwhile). Never waits for other nodes.
+   */
   publish(message: BusMessage): Promise<void>;
   /** Receive every published message; returns the unsubscribe function. */
   subscribe(handler: BusHandler): () => void;
-  /** Resolves when the bus can carry messages (for readiness checks); rejects otherwise. */
+  /**
+   * Called each time the bus carries messages between nodes again after an outage. Messages other
+   * nodes published meanwhile may never arrive here: listeners re-read what they cache from the
+   * store (gap fill, caches, presence). Returns the unsubscribe function.
+   */
+  onRestored(listener: () => void): () => void;
+  /** The bus's state now (for /health and metrics). */
+  status(): BusStatus;
+  /** Resolves when the bus can carry messages between nodes; rejects otherwise (reported, not a readiness failure). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * In-process Bus: publish calls every handler synchronously, in subscription order.
  * Serves a single node and doubles as the reference implementation for the bus contract suite.
  */
-import type { Bus, BusHandler, BusMessage } from './bus.js';
+import type { Bus, BusHandler, BusMessage, BusStatus } from './bus.js';
 
 export class MemoryBus implements Bus {
   readonly kind = 'memory';
@@ -23,6 +23,15 @@ export class MemoryBus implements Bus {
   subscribe(handler: BusHandler): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
+  }
+
+  /** One process has no medium that can fail: never restored, always ok. */
+  onRestored(_listener: () => void): () => void {
+    return () => undefined;
+  }
+
+  status(): BusStatus {
+    return { state: 'ok', queued: 0, dropped: 0 };
   }
 
   async ping(): Promise<void> {

@@ -23,6 +23,8 @@ import { ConversationStream } from './conversation-stream.js';
 import { serverFrameId } from './server-frame.js';
 import { sendFramed, socketOf } from './ws-internals.js';
 
+const NO_STREAMS: ReadonlyMap<string, ConversationStream> = new Map();
+
 export interface ConnectionLimits {
   ratePerSecond: number;
   burst: number;
@@ -283,6 +285,11 @@ export class Connection {
     if (!frame || !sendFramed(this.socket, frame)) this.socket.send(data, { binary: false });
     this.flushIfFull();
     return true;
+  }
+
+  /** This connection's conversation streams, by conversation (read-only; the bus gap fill reads them). */
+  get conversationStreams(): ReadonlyMap<string, ConversationStream> {
+    return this.streams ?? NO_STREAMS;
   }
 
   stream(conversationId: string): ConversationStream {

@@ -56,6 +56,27 @@ export class ConversationSequencer {
     this.release(event.conversationId, track);
   }
 
+  /**
+   * Events read back from the store (in seq order) after a bus outage: delivered now, and the
+   * conversation moves past them, so held events they cover are dropped and the rest released.
+   */
+  fill(conversationId: string, events: readonly ConversationEvent[]): void {
+    const first = events[0];
+    if (!first) return;
+    let track = this.tracks.get(conversationId);
+    if (!track) {
+      track = { next: first.seq, held: new Map(), timer: undefined, touchedAt: Date.now() };
+      this.tracks.set(conversationId, track);
+    }
+    track.touchedAt = Date.now();
+    for (const event of events) {
+      this.options.deliver(event);
+      if (event.seq >= track.next) track.next = event.seq + 1;
+    }
+    for (const seq of track.held.keys()) if (seq < track.next) track.held.delete(seq);
+    this.release(conversationId, track);
+  }
+
   /** Drop idle conversations; call from a periodic sweep. */
   sweep(now = Date.now()): void {
     for (const [conversationId, track] of this.tracks) {

@@ -2,6 +2,9 @@
  * LocalSessions: the authenticated connections on this node, by user, and the receiving end of
  * the bus. Conversation events are put back in seq order (ConversationSequencer), then handed to
  * every local connection of every listed member as one buffer built once per broadcast.
+ * When the bus returns after an outage, `fillGaps` reads from the store every message after the
+ * last one each local stream was sent, so messages other nodes committed meanwhile still arrive,
+ * in order and once (each connection's ConversationStream drops what it already has).
  * Invariant: a user removed from a conversation gets none of its frames after the removal's
  * `membership_changed` arrived, whatever recipient list a frame carries (RemovedMembers).
  */
@@ -30,7 +33,13 @@ export class LocalSessions {
   constructor(
     bus: Bus,
     private readonly metrics: Metrics,
-    options: { fetchGap: SequencerOptions['fetch']; gapMs?: number; onError: (error: unknown) => void },
+    private readonly options: {
+      fetchGap: SequencerOptions['fetch'];
+      /** Stored events of a conversation with seq > after, in order (gap fill after a bus outage). */
+      fetchAfter?: ((conversationId: string, after: number) => Promise<ConversationEvent[]>) | undefined;
+      gapMs?: number;
+      onError: (error: unknown) => void;
+    },
   ) {
     this.sequencer = new ConversationSequencer({
       gapMs: options.gapMs ?? 200,
@@ -87,6 +96,34 @@ export class LocalSessions {
   /** Number of distinct users with a connection on this node. */
   get userCount(): number {
     return this.byUser.size;
+  }
+
+  /**
+   * The bus is back after an outage: for each conversation a local connection streams, read from
+   * the store everything after the lowest seq any of them was sent, and deliver it in order.
+   */
+  async fillGaps(): Promise<void> {
+    const fetchAfter = this.options.fetchAfter;
+    if (!fetchAfter) return;
+    const after = new Map<string, number>();
+    for (const set of this.byUser.values()) {
+      for (const connection of set) {
+        for (const [conversationId, stream] of connection.conversationStreams) {
+          if (stream.muted) continue;
+          const known = after.get(conversationId);
+          if (known === undefined || stream.lastSeq < known) after.set(conversationId, stream.lastSeq);
+        }
+      }
+    }
+    await Promise.all(
+      [...after].map(async ([conversationId, seq]) => {
+        try {
+          this.sequencer.fill(conversationId, await fetchAfter(conversationId, seq));
+        } catch (error) {
+          this.options.onError(error);
+        }
+      }),
+    );
   }
 
   close(): void {

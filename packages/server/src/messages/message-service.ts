@@ -1,6 +1,7 @@
 /**
  * The one path every message takes, whether it came over the socket, REST or the publish API: check membership, blocks (direct conversations) and references, persist, then publish `new_message` on the bus.
- * Invariants: persisted before acknowledged; a conversation's messages are published by this node
+ * Invariants: persisted before acknowledged, and acknowledged without waiting for other nodes (the
+ * bus delivers to this node at once and queues for the others, bus/bus-outbox.ts); a conversation's messages are published by this node
  * in seq order (MessageWriter runs a conversation's batches in order); an idempotent repeat returns the original and publishes nothing;
  * the frame is serialised once per message, whatever the number of recipients.
  */
@@ -116,6 +117,31 @@ export class MessageService {
       limit: Math.min(HISTORY_PAGE_MAX, to - from),
     });
     return Promise.all(page.messages.map(async (m) => ({ ...like, seq: m.seq, frame: await this.frameOf(m), publishedAt: Date.now() })));
+  }
+
+  /**
+   * Every stored message of a conversation with seq > `after`, in order, as bus events for its
+   * current members: what a node reads back when the bus returns after an outage.
+   */
+  async eventsAfter(conversationId: string, after: number): Promise<ConversationEvent[]> {
+    const memberIds = this.memberList(await this.conversations.memberSet(conversationId));
+    const events: ConversationEvent[] = [];
+    for (let from = after, more = true; more; ) {
+      const page = await this.repository.history(conversationId, { after: from, limit: HISTORY_PAGE_MAX });
+      for (const m of page.messages) {
+        events.push({
+          type: 'conversation_event',
+          conversationId,
+          seq: m.seq,
+          memberIds,
+          frame: await this.frameOf(m),
+          publishedAt: Date.now(),
+        });
+        from = m.seq;
+      }
+      more = page.hasMore && page.messages.length > 0;
+    }
+    return events;
   }
 
   /** The exact text of the `new_message` frame for a message (used live and for catch-up). */

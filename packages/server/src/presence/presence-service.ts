@@ -94,6 +94,11 @@ export class PresenceService {
     return this.counts.size;
   }
 
+  /** Re-announce every local user's count now (the bus returned after an outage; other nodes may have expired them). */
+  announceAll(): void {
+    for (const userId of this.sessions.users.keys()) this.announce(userId);
+  }
+
   close(): void {
     clearInterval(this.timer);
     for (const stop of this.unsubscribe) stop();
