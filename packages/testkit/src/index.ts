@@ -3,9 +3,11 @@
  */
 export * from './api-client.js';
 export * from './browser.js';
+export * from './load-balancer.js';
 export * from './media.js';
 export * from './redis-process.js';
 export * from './repositories.js';
+export * from './server-process.js';
 export * from './services.js';
 export * from './tcp-proxy.js';
 export * from './test-server.js';

@@ -1,0 +1,144 @@
+/**
+ * Herald as a real child process: `buildServer()` compiles the protocol and server packages to
+ * dist/ (once per test process), `startServerProcess()` runs `packages/server/dist/main.js` with the
+ * environment given, on 127.0.0.1, and resolves when it logs that it listens.
+ * Invariants: only loopback; the child is killed on `kill()` and on the test process's exit, so no
+ * node is left behind; `stop()` sends a signal and resolves with the exit code (nothing is killed
+ * unless its timeout passes).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
+
+let built: Promise<void> | undefined;
+
+/** `tsc -b` of protocol and server (the output `npm start` runs); once per test process. */
+export function buildServer(): Promise<void> {
+  built ??= new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol/tsconfig.build.json', 'packages/server/tsconfig.build.json'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('error', reject);
+    // Exit 2 is tsc's "diagnostics present, outputs generated": type errors are the typecheck's
+    // job (npm test runs it first); the test still runs the emitted server.
+    child.once('exit', (code) => {
+      if (code === 2) console.warn(`server build has type errors (outputs generated):\n${output}`);
+      if (code === 0 || code === 2) resolve();
+      else reject(new Error(`server build failed (${code}):\n${output}`));
+    });
+  });
+  return built;
+}
+
+export interface ServerProcessOptions {
+  /** Environment on top of a test baseline (NODE_ENV=test, HOST=127.0.0.1, LOG_LEVEL=info). */
+  env: Record<string, string>;
+  /** 0 (default) picks a free port; a restart passes the previous one. */
+  port?: number;
+  /** Name in error messages and log tails. */
+  label?: string;
+  /** How long to wait for the listening line (default 20 s). */
+  startTimeoutMs?: number;
+}
+
+export interface ServerProcess {
+  readonly pid: number;
+  readonly port: number;
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  /** Resolves with the exit code (or null after a kill) once the process has exited. */
+  readonly exited: Promise<number | null>;
+  /** The last lines it printed (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Send `signal` (default SIGTERM) and wait for the exit; SIGKILL after `timeoutMs` (default 20 s). */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+  /** SIGKILL, at once. */
+  kill(): void;
+}
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/** Start `packages/server/dist/main.js` (call `buildServer()` first). */
+export function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
+  const label = options.label ?? 'herald';
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...options.env,
+      PORT: String(options.port ?? 0),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  const tail: string[] = [];
+  const remember = (line: string) => {
+    tail.push(line);
+    if (tail.length > 60) tail.shift();
+  };
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    }),
+  );
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', remember);
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  return new Promise((resolve, reject) => {
+    const fail = (message: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${label}: ${message}\n--- ${label} output ---\n${tail.join('\n')}`));
+    };
+    const timer = setTimeout(() => fail('did not start in time'), options.startTimeoutMs ?? 20_000);
+    void exited.then((code) => fail(`exited with ${code} before listening`));
+    lines.on('line', (line) => {
+      remember(line);
+      const port = listeningPort(line);
+      if (port === undefined) return;
+      clearTimeout(timer);
+      resolve({
+        pid: child.pid as number,
+        port,
+        url: `http://127.0.0.1:${port}`,
+        exited,
+        output: () => tail.join('\n'),
+        async stop(signal = 'SIGTERM', timeoutMs = 20_000) {
+          if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+          child.kill(signal);
+          const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+          const code = await exited;
+          clearTimeout(kill);
+          return code;
+        },
+        kill: () => child.kill('SIGKILL'),
+      });
+    });
+  });
+}
+
+/** The port of main.ts's `herald listening` log line (pino JSON), else undefined. */
+function listeningPort(line: string): number | undefined {
+  if (!line.startsWith('{') || !line.includes('"herald listening"')) return undefined;
+  const { url } = JSON.parse(line) as { url?: string };
+  return url ? Number(new URL(url).port) : undefined;
+}
