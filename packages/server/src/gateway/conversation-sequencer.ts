@@ -115,9 +115,12 @@ export class ConversationSequencer {
     const like = track.held.get(lowestHeld);
     if (!like) return;
     try {
-      const missing = await this.options.fetch(conversationId, track.next, lowestHeld, like);
+      // Up to the highest held seq, not the lowest: when the bus is down, other nodes' seqs are missing
+      // between most of this node's own, and one read closes every gap instead of one per gapMs.
+      const missing = await this.options.fetch(conversationId, track.next, Math.max(...track.held.keys()), like);
       for (const event of missing) {
         if (event.seq === track.next) {
+          track.held.delete(event.seq);
           this.options.deliver(event);
           track.next++;
         }
