@@ -49,7 +49,8 @@ defaults
   timeout tunnel 1h
   timeout client-fin 5s
   timeout http-request 10s
-  # A request that fails to connect, or is answered 503 by a draining node, goes to another node.
+  # A request that cannot connect, or a GET (the WebSocket upgrade) answered 503 by a draining
+  # node, is sent again to another node.
   retries 3
   option redispatch 1
   retry-on conn-failure empty-response 503
@@ -60,6 +61,8 @@ frontend herald
 
 backend herald_nodes
   balance roundrobin
+  # Other methods are retried only when the connection failed (never after the node saw them).
+  http-request disable-l7-retry if !METH_GET
   # 200 only while the node should get traffic; 503 from the first moment of a drain.
   option httpchk GET ${options.healthPath ?? '/api/v1/health/ready'}
   http-check expect status 200
