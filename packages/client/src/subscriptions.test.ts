@@ -19,6 +19,7 @@ function setup(stored: number) {
   const subscriptions = new Subscriptions({
     timers: clock,
     gapTimeoutMs: 1000,
+    stallTimeoutMs: 3000,
     subscribe: () => new Promise<SubscribeResult>((resolve) => (ack = resolve)),
     history: async (conversationId, after): Promise<HistoryResult> => {
       historyCalls.push(after);
@@ -53,19 +54,34 @@ describe('Subscriptions', () => {
     expect(t.errors).toEqual([]);
   });
 
-  it('a catch-up that stops short of its target is read from history after gapTimeoutMs without progress', async () => {
+  it('a catch-up that stops short of its target is read from history after stallTimeoutMs without progress', async () => {
     const t = setup(450);
     const added = t.subscriptions.add('c1', 0);
     t.ack({ conversationId: 'c1', lastSeq: 450 });
     await added;
     for (const seq of range(1, 40)) t.subscriptions.handle(messageFrame('c1', seq));
     // The timer armed at the ack finds progress when it fires, and waits one more full window.
-    await t.clock.advanceAsync(1999);
+    await t.clock.advanceAsync(5999);
     expect(t.historyCalls).toEqual([]);
     await t.clock.advanceAsync(1);
     expect(t.historyCalls).toEqual([40, 240, 440]);
     expect(t.delivered).toEqual(range(1, 450));
     expect(t.subscriptions.refills).toBe(3);
+    expect(t.clock.pending).toBe(0);
+  });
+
+  it('a gap during a catch-up is filled after gapTimeoutMs, not the longer stall timeout', async () => {
+    const t = setup(100);
+    const added = t.subscriptions.add('c1', 0);
+    t.ack({ conversationId: 'c1', lastSeq: 100 });
+    await added;
+    for (const seq of range(1, 10)) t.subscriptions.handle(messageFrame('c1', seq));
+    t.subscriptions.handle(messageFrame('c1', 20)); // 11..19 lost
+    await t.clock.advanceAsync(999);
+    expect(t.historyCalls).toEqual([]);
+    await t.clock.advanceAsync(1);
+    expect(t.historyCalls).toEqual([10]);
+    expect(t.delivered).toEqual(range(1, 100));
     expect(t.clock.pending).toBe(0);
   });
 

@@ -4,9 +4,12 @@
  * again with `since` = the last seq delivered to handlers, so delivery resumes with no gap and no repeat.
  * The subscribe asks for `ackFirst`: the ack names the catch-up's target seq and the missed messages
  * stream in after it (the dispatch queue keeps every frame of a followed conversation, so none is
- * lost to overflow). A conversation is behind while its delivered seq is below the target, or while
- * frames wait past a gap; when a whole `gapTimeoutMs` window passes with no progress (a frame lost,
- * a catch-up that stopped short; noticed within 1-2 windows) the rest is read from `history`. A long, healthy catch-up makes progress, so
+ * lost to overflow). A conversation is behind while frames wait past a gap, or while its delivered
+ * seq is below the target. Past a gap, a whole `gapTimeoutMs` window with no progress (a frame lost;
+ * noticed within 1-2 windows) reads the rest from `history`. Short of the target with no gap, the
+ * catch-up is a reply still streaming (it may wait behind other conversations' pages, or a slow
+ * database): only `stallTimeoutMs` (default 10 s, a request's timeout) with no progress counts as
+ * a catch-up that stopped short. A long, healthy catch-up makes progress, so
  * it is never refilled. Invariants: handlers see each seq of a followed conversation once, in order;
  * a gap timer exists only while the conversation is behind; `clear()` leaves no timer.
  */
@@ -19,6 +22,8 @@ export type SubscribeResult = RequestResult<'subscribe'>;
 export interface SubscriptionDeps {
   timers: Timers;
   gapTimeoutMs: number;
+  /** How long a catch-up short of its target may make no progress before it is read from history (default 10 s). */
+  stallTimeoutMs?: number;
   subscribe: (conversationId: string, since: number | undefined) => Promise<SubscribeResult>;
   history: (conversationId: string, after: number) => Promise<HistoryResult>;
   isConnected: () => boolean;
@@ -32,6 +37,8 @@ interface Followed {
   gapTimer: TimerHandle | undefined;
   /** The delivered seq when the gap timer was armed: it fires a refill only if nothing moved since. */
   armedAt: number | null;
+  /** The armed timer's window: `gapTimeoutMs` past a gap, the stall timeout otherwise. */
+  armedFor: number;
   /** The catch-up's target from the last subscribe ack: everything up to it is on its way. */
   target: number;
   filling: boolean;
@@ -81,6 +88,7 @@ export class Subscriptions {
         sequencer: new ConversationSequencer(since ?? null),
         gapTimer: undefined,
         armedAt: null,
+        armedFor: 0,
         target: 0,
         filling: false,
         subscribed: false,
@@ -168,19 +176,29 @@ export class Subscriptions {
       entry.gapTimer = undefined;
       return;
     }
-    if (entry.gapTimer !== undefined || entry.filling) return;
+    if (entry.filling) return;
+    if (entry.gapTimer !== undefined) {
+      // A gap opened under the long catch-up window: switch to the short one.
+      if (entry.armedFor <= this.window(entry)) return;
+      this.deps.timers.clearTimeout(entry.gapTimer);
+    }
     this.armGapTimer(entry);
   }
 
   /** One timer per behind conversation, not one per frame: progress re-arms it when it fires. */
   private armGapTimer(entry: Followed): void {
     entry.armedAt = entry.sequencer.delivered;
+    entry.armedFor = this.window(entry);
     entry.gapTimer = this.deps.timers.setTimeout(() => {
       entry.gapTimer = undefined;
       if (!this.behind(entry)) return;
       if (entry.sequencer.delivered !== entry.armedAt) this.armGapTimer(entry);
       else void this.fill(entry);
-    }, this.deps.gapTimeoutMs);
+    }, entry.armedFor);
+  }
+
+  private window(entry: Followed): number {
+    return entry.sequencer.hasGap ? this.deps.gapTimeoutMs : (this.deps.stallTimeoutMs ?? 10_000);
   }
 
   /** Fetch the missing seqs from history, page by page, until the gap closes. */
