@@ -23,6 +23,7 @@ import {
   PG_URL,
   postgresAvailable,
   REDIS_URL,
+  readinessPath,
   redisAvailable,
   type ServerProcess,
   startLoadBalancer,
@@ -44,12 +45,6 @@ interface Node {
   name: string;
   env: Record<string, string>;
   process: ServerProcess;
-}
-
-/** Until the readiness route exists everywhere, the combined health route (503 while draining) stands in. */
-async function readinessPath(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/v1/health/ready`);
-  return response.status === 404 ? '/api/v1/health' : '/api/v1/health/ready';
 }
 
 describe.skipIf(!ready)('rolling restart behind HAProxy (PostgreSQL + Redis, two node processes)', () => {
