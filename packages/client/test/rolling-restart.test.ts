@@ -3,7 +3,7 @@
  * processes (the built server, `node packages/server/dist/main.js`) on one PostgreSQL schema and one
  * Redis channel, behind HAProxy (health checks on readiness, round robin, WebSocket upgrades).
  * SDK clients connected through HAProxy send at a steady rate through their outboxes to two shared
- * group conversations while node A, then node B, gets SIGTERM, exits and comes back.
+ * group conversations while node A (SIGTERM), then node B (SIGINT), drains, exits and comes back.
  * Asserts: each node exits 0 after HAProxy took it out; every send is accepted; every client gets
  * every message of each conversation exactly once, in seq order and in each sender's order; every
  * client ends connected and none ever reached `error`.
@@ -39,7 +39,7 @@ const ready = (await postgresAvailable()) && (await redisAvailable()) && (await 
 const CLIENTS = 6;
 const SEND_EVERY_MS = 40;
 /** More than HAProxy's 500 ms check interval with `fall 1`, so it marks the node down before sockets move. */
-const DRAIN_DELAY_MS = 1_500;
+const DRAIN_DELAY_MS = 2_000;
 
 interface Node {
   name: string;
@@ -91,14 +91,14 @@ describe.skipIf(!ready)('rolling restart behind HAProxy (PostgreSQL + Redis, two
   });
 
   /**
-   * SIGTERM `node`; check HAProxy took it out before it moved any client and that it exited 0; start
-   * it again on its port and wait until HAProxy sends it traffic.
+   * Stop `node` with `signal`; check HAProxy took it out before it moved any client and that it
+   * exited 0; start it again on its port and wait until HAProxy sends it traffic.
    */
-  async function roll(node: Node): Promise<void> {
+  async function roll(node: Node, signal: NodeJS.Signals): Promise<void> {
     const old = node.process;
     const signalledAt = Date.now();
     const markedDown = lb.waitForState(node.name, 'DOWN', 10_000).then(() => Date.now());
-    expect(await old.stop('SIGTERM', 15_000), old.output()).toBe(0);
+    expect(await old.stop(signal, 15_000), old.output()).toBe(0);
     const downAt = await markedDown;
     const firstMove = leftConnectedAt.find((t) => t >= signalledAt);
     expect(firstMove, 'some client was on the stopped node').toBeDefined();
@@ -156,9 +156,9 @@ describe.skipIf(!ready)('rolling restart behind HAProxy (PostgreSQL + Redis, two
       const [a, b] = nodes;
       if (!a || !b) throw new Error('two nodes expected');
       await waitForSends(() => sends.length, CLIENTS * 10);
-      await roll(a);
+      await roll(a, 'SIGTERM');
       await waitForSends(() => sends.length, sends.length + CLIENTS * 10);
-      await roll(b);
+      await roll(b, 'SIGINT'); // Ctrl-C drains the same way
       await waitForSends(() => sends.length, sends.length + CLIENTS * 10);
     } finally {
       clearInterval(load);
