@@ -49,11 +49,16 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-/** The drain of a signalled stop, from the environment (defaults suit a 500 ms health check that falls after 1-2 failures). */
+/**
+ * The drain of a signalled stop, from the environment. In production the defaults suit a 500 ms
+ * health check that falls after 1-2 failures; elsewhere they are 0, so a developer's Ctrl-C (or
+ * `node --watch` restarting `npm run dev`'s server) stops at once.
+ */
 function drainOptions(env: Record<string, string | undefined>): CloseOptions {
+  const production = env.NODE_ENV === 'production';
   return {
-    drainDelayMs: milliseconds(env, 'HERALD_DRAIN_DELAY_MS', 2_000),
-    spreadMs: milliseconds(env, 'HERALD_DRAIN_SPREAD_MS', 1_000),
+    drainDelayMs: milliseconds(env, 'HERALD_DRAIN_DELAY_MS', production ? 2_000 : 0),
+    spreadMs: milliseconds(env, 'HERALD_DRAIN_SPREAD_MS', production ? 1_000 : 0),
   };
 }
 

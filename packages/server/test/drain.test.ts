@@ -3,7 +3,7 @@
  * readiness turns 503 and upgrades are refused at once, while open sockets keep being served until
  * the delay is over; then every socket closes with 1001, spread over the window.
  */
-import { ApiClient, readinessPath, startTestServer, type TestServer, TestSocket } from '@herald/testkit';
+import { ApiClient, buildServer, readinessPath, startServerProcess, startTestServer, type TestServer, TestSocket } from '@herald/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
@@ -81,4 +81,10 @@ describe('drain on a graceful stop', () => {
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(150);
     expect(Math.max(...times)).toBeLessThan(spreadMs + 1_000);
   });
+
+  it('main.ts refuses a drain setting that is not whole milliseconds, naming it', async () => {
+    await buildServer();
+    const start = startServerProcess({ env: { HERALD_DRAIN_DELAY_MS: '2s' }, label: 'bad drain' });
+    await expect(start).rejects.toThrow(/exited with 2[\s\S]*HERALD_DRAIN_DELAY_MS: expected whole milliseconds/);
+  }, 60_000);
 });
