@@ -7,10 +7,11 @@
  */
 import type { WebSocketConstructor } from '@herald/client';
 import type { ServerFrameOf } from '@herald/protocol';
-import { ApiClient, postgresAvailable, startTestServer, type TestServer, TestSocket } from '@herald/testkit';
+import { ApiClient, postgresAvailable, startTestServer, type TestServer } from '@herald/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { nodeClient, range, waitForState } from './harness.js';
+import { seedMessages } from './seed-messages.js';
 
 const backends = [
   { database: 'sqlite' as const, available: true },
@@ -35,27 +36,6 @@ function countingWebSocket(sent: Map<string, number>): WebSocketConstructor {
       }) as WebSocket['send'];
     }
   };
-}
-
-/**
- * Send `count` messages to each conversation from one socket, pipelined in windows of 250 (the
- * sender gets an ack and an echo of each: unbounded, it would be closed as a slow consumer).
- */
-async function seed(server: TestServer, token: string, conversationIds: string[], count: number): Promise<void> {
-  const socket = await TestSocket.connect(server.wsUrl, token);
-  for (let from = 1; from <= count; from += 250) {
-    const last: string[] = [];
-    for (const conversationId of conversationIds) {
-      let id = '';
-      for (let i = from; i < from + 250 && i <= count; i++) {
-        id = socket.sendFrame({ action: 'send_message', type: 'text', data: { conversationId, text: `m${i}` } });
-      }
-      last.push(id);
-    }
-    // One connection's sends are committed in order: the last ack of each conversation covers the rest.
-    await Promise.all(last.map((id) => socket.waitForNext((f) => f.action === 'ack' && f.data.ref === id, 30_000)));
-  }
-  await socket.close();
 }
 
 describe.each(backends)('catch-up after a reconnect ($database)', ({ database, available }) => {
@@ -85,7 +65,7 @@ describe.each(backends)('catch-up after a reconnect ($database)', ({ database, a
       reader.client.disconnect();
       await waitForState(reader.client, (s) => s.status === 'disconnected');
 
-      await seed(server, alice.accessToken, conversations, 2_500);
+      await seedMessages(server.wsUrl, alice.accessToken, conversations, 2_500);
       sent.clear();
 
       let connectedAt = 0;
