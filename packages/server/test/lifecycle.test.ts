@@ -1,6 +1,7 @@
 /**
  * Server lifecycle: messages survive a restart (SQLite file), graceful shutdown closes sockets
- * with 1001 after finishing in-flight writes, health and metrics report, bad config stops start.
+ * with 1001 after finishing in-flight writes, health (full report, liveness, readiness) and metrics
+ * report, bad config stops start. (A bus outage's health: redis-outage.test.ts.)
  */
 import type { AuthResponse, HistoryResult, SendMessageResult } from '@herald/protocol';
 import { ApiClient, startTestServer, type TestServer, TestSocket } from '@herald/testkit';
@@ -58,8 +59,18 @@ describe('lifecycle', () => {
     expect(await health.json()).toMatchObject({
       status: 'ok',
       ready: true,
-      checks: { database: { ok: true, dialect: 'sqlite' }, bus: { ok: true, kind: 'memory' } },
+      draining: false,
+      checks: {
+        database: { ok: true, dialect: 'sqlite' },
+        bus: { ok: true, kind: 'memory', degraded: false, queued: 0, dropped: 0 },
+      },
     });
+    const live = await fetch(`${server.url}/api/v1/health/live`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ live: true, nodeId: server.server.config.nodeId });
+    const ready = await fetch(`${server.url}/api/v1/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, nodeId: server.server.config.nodeId, reasons: [] });
     const api = new ApiClient(server.url);
     const user: AuthResponse = await api.register('Metric');
     const socket = await TestSocket.connect(server.wsUrl, user.accessToken);
@@ -70,6 +81,8 @@ describe('lifecycle', () => {
     expect(metrics).toMatch(/herald_rejected_frames_total\{code="bad_json"\} 1/);
     expect(metrics).toMatch(/herald_frames_out_total [1-9]/);
     expect(metrics).toMatch(/herald_broadcast_latency_seconds_bucket/);
+    expect(metrics).toMatch(/herald_bus_up 1/);
+    expect(metrics).toMatch(/herald_bus_queued 0/);
     await socket.close();
   });
 

@@ -4,10 +4,13 @@
  * takes it, so no write ever waits for Redis. Each payload carries this bus's id, and a node drops
  * the echo of its own messages (it delivered them already). Redis keeps one connection's messages
  * in order, so a node's publishes reach every node in publish order.
- * Outage: both connections reconnect every ≤ 1 s (retryStrategy); commands are never parked in
+ * Outage: both connections reconnect every ≤ 500 ms (retryStrategy); commands are never parked in
  * ioredis's offline queue (the outbox is the queue). When both are back and the channel is
- * subscribed again, `onRestored` listeners run: they re-read from the store what this node may
- * have missed. `connect` resolves even while Redis is down (the node starts degraded).
+ * subscribed again, `onRestored` listeners run at once (they re-read from the store what this node
+ * may have missed), and the queue is sent after `restoreGraceMs`, so that nodes reconnecting a
+ * little later are subscribed again (pub/sub keeps nothing for an absent subscriber; what a node
+ * still misses is a conversation event, read back from the store, or a kind whose cache its
+ * restore listeners drop). `connect` resolves even while Redis is down (the node starts degraded).
  * Invariants: a malformed payload on the channel is dropped, never thrown into a subscriber;
  * a faulty subscriber does not stop delivery to the others.
  */
@@ -24,8 +27,13 @@ export interface RedisBusOptions {
   log?: Logger | undefined;
   /** Most text queued for other nodes while Redis is down (default 64 MiB); the oldest is dropped past it. */
   maxQueuedBytes?: number | undefined;
-  /** Longest wait between reconnection attempts (default 1000 ms). */
+  /** Longest wait between reconnection attempts (default 500 ms). */
   maxRetryDelayMs?: number | undefined;
+  /**
+   * After an outage, how long the queue waits before it is sent (default 500 ms): pub/sub keeps
+   * nothing for a node that has not resubscribed yet, so the other nodes get this long to come back.
+   */
+  restoreGraceMs?: number | undefined;
 }
 
 export class RedisBus implements Bus {
@@ -42,6 +50,8 @@ export class RedisBus implements Bus {
   /** Set when an outage began after the bus had been up (or it started down): restore listeners run on return. */
   private missed = false;
   private lastError: string | undefined;
+  /** While down: re-checks the connections every 250 ms, in case a 'ready' came while a check was failing. */
+  private watchdog: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly publisher: Redis,
@@ -49,6 +59,7 @@ export class RedisBus implements Bus {
     private readonly channel: string,
     private readonly log: Logger | undefined,
     maxQueuedBytes: number,
+    private readonly restoreGraceMs: number,
   ) {
     this.outbox = new BusOutbox({
       maxBytes: maxQueuedBytes,
@@ -56,8 +67,6 @@ export class RedisBus implements Bus {
       onError: (error) => {
         this.lastError = (error as Error).message;
         this.markDown();
-        // If the connections stayed up (no 'ready' will follow), try again shortly.
-        setTimeout(() => void this.checkUp(), 200).unref();
       },
     });
     subscriber.on('message', (channel: string, text: string) => {
@@ -78,7 +87,7 @@ export class RedisBus implements Bus {
    * bus degraded (Redis down): the node serves its own clients and joins the cluster when Redis returns.
    */
   static async connect(options: RedisBusOptions & { startTimeoutMs?: number }): Promise<RedisBus> {
-    const cap = options.maxRetryDelayMs ?? 1000;
+    const cap = options.maxRetryDelayMs ?? 500;
     const redisOptions: RedisOptions = {
       lazyConnect: true,
       // The outbox queues and retries; a command must fail at once rather than wait in ioredis.
@@ -89,12 +98,20 @@ export class RedisBus implements Bus {
     };
     const publisher = new Redis(options.url, redisOptions);
     const subscriber = publisher.duplicate();
-    const bus = new RedisBus(publisher, subscriber, options.channel, options.log, options.maxQueuedBytes ?? 64 * 1024 * 1024);
+    const bus = new RedisBus(
+      publisher,
+      subscriber,
+      options.channel,
+      options.log,
+      options.maxQueuedBytes ?? 64 * 1024 * 1024,
+      options.restoreGraceMs ?? 500,
+    );
     bus.missed = false;
     // connect() rejects on the first failure, but ioredis keeps retrying under retryStrategy.
     for (const connection of [publisher, subscriber]) connection.connect().catch(() => undefined);
     await bus.waitUp(options.startTimeoutMs ?? 2000);
     if (!bus.up) {
+      bus.markDown();
       bus.missed = true;
       options.log?.warn({ err: bus.lastError }, 'redis bus unavailable at start; serving local clients until it returns');
     }
@@ -139,6 +156,7 @@ export class RedisBus implements Bus {
     // Hand what is queued to Redis first (bounded: a down Redis does not hold shutdown up).
     await Promise.race([this.outbox.drain(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     this.closed = true;
+    clearInterval(this.watchdog);
     this.handlers.clear();
     this.restoredListeners.clear();
     this.outbox.pause();
@@ -176,6 +194,8 @@ export class RedisBus implements Bus {
     if (this.up) this.missed = true;
     this.up = false;
     this.outbox.pause();
+    this.watchdog ??= setInterval(() => void this.checkUp(), 250);
+    this.watchdog.unref();
   }
 
   /** Both connections ready: subscribe (again), then open the outbox and tell restore listeners. */
@@ -192,9 +212,14 @@ export class RedisBus implements Bus {
     if (this.closed || this.up || this.publisher.status !== 'ready' || this.subscriber.status !== 'ready') return;
     this.up = true;
     this.lastError = undefined;
-    this.outbox.resume();
-    if (!this.missed) return;
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    if (!this.missed) {
+      this.outbox.resume();
+      return;
+    }
     this.missed = false;
+    setTimeout(() => this.up && !this.closed && this.outbox.resume(), this.restoreGraceMs).unref();
     this.log?.info({ queued: this.outbox.length }, 'redis bus restored');
     for (const listener of this.restoredListeners) {
       try {
