@@ -153,11 +153,13 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     refreshMs: 15_000,
   });
   // The bus is back after an outage: what other nodes published meanwhile may never arrive here.
-  // Read local streams' missed messages from the store, re-read local users' sessions and accounts
-  // (revocations may have been missed), and re-announce this node's presence.
+  // Drop the caches those messages keep fresh (member lists, block lists, local users' sessions and
+  // accounts), read local streams' missed messages from the store, and re-announce this node's presence.
   const stopRestore = bus.onRestored(() => {
-    void sessions.fillGaps();
+    conversations.forgetMembers();
+    blocks.forgetAll();
     for (const userId of sessions.users.keys()) authority.forgetUser(userId);
+    void sessions.fillGaps();
     presence.announceAll();
   });
   const offline = new OfflineDelivery(presence, options.offlineNotifier ?? new LoggingOfflineNotifier(log), log);

@@ -28,6 +28,11 @@ export class ConversationService {
     });
   }
 
+  /** Drop every cached member list (the bus returned after an outage: a `membership_changed` may have been missed). */
+  forgetMembers(): void {
+    this.members.clear();
+  }
+
   /** Member ids of a conversation (empty set when it does not exist). */
   memberSet(conversationId: string): Promise<ReadonlySet<string>> {
     let cached = this.members.get(conversationId);

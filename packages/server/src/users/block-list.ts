@@ -76,6 +76,11 @@ export class BlockList {
     throw new HeraldError(ErrorCode.Forbidden, 'you cannot add a user who blocked you');
   }
 
+  /** Drop every cached block list (the bus returned after an outage: a `blocks_changed` may have been missed). */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
   close(): void {
     this.unsubscribe();
   }
