@@ -1,12 +1,15 @@
 /**
  * Herald as a real child process: `buildServer()` compiles the protocol and server packages to
- * dist/ (once per test process), `startServerProcess()` runs `packages/server/dist/main.js` with the
+ * dist/ (once per test process, one process at a time), `startServerProcess()` runs `packages/server/dist/main.js` with the
  * environment given, on 127.0.0.1, and resolves when it logs that it listens.
  * Invariants: only loopback; the child is killed on `kill()` and on the test process's exit, so no
  * node is left behind; `stop()` sends a signal and resolves with the exit code (nothing is killed
  * unless its timeout passes).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +19,41 @@ const MAIN = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url)
 
 let built: Promise<void> | undefined;
 
-/** `tsc -b` of protocol and server (the output `npm start` runs); once per test process. */
+/**
+ * `tsc -b` of protocol and server (the output `npm start` runs); once per test process, and one
+ * process at a time: test files run in parallel forks, and two builds writing one dist/ at once
+ * could hand a server a half-written file.
+ */
 export function buildServer(): Promise<void> {
-  built ??= new Promise<void>((resolve, reject) => {
+  built ??= withBuildLock(compile);
+  return built;
+}
+
+/** A directory as a cross-process lock (mkdir is atomic); a lock older than two minutes is stale. */
+async function withBuildLock(work: () => Promise<void>): Promise<void> {
+  const lock = join(tmpdir(), `herald-server-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another server build still holds ${lock}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function compile(): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol/tsconfig.build.json', 'packages/server/tsconfig.build.json'],
@@ -40,7 +75,6 @@ export function buildServer(): Promise<void> {
       else reject(new Error(`server build failed (${code}):\n${output}`));
     });
   });
-  return built;
 }
 
 export interface ServerProcessOptions {
