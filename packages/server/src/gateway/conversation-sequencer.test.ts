@@ -78,6 +78,32 @@ describe('ConversationSequencer', () => {
     expect(delivered).toEqual([1, 3, 2]);
   });
 
+  it("closes every gap up to the highest held seq with one read (the bus down: other nodes' seqs missing between its own)", async () => {
+    const asked: [number, number][] = [];
+    const { sequencer, delivered, until } = make(async (from, to) => {
+      asked.push([from, to]);
+      return Array.from({ length: to - from }, (_, i) => event(from + i));
+    });
+    for (const seq of [1, 3, 5, 7]) sequencer.offer(event(seq));
+    await until(7);
+    expect(delivered).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(asked).toEqual([[2, 7]]);
+  });
+
+  it('fill: store events after an outage are delivered in order, and held repeats of them are dropped', () => {
+    const { sequencer, delivered } = make();
+    sequencer.offer(event(1));
+    sequencer.offer(event(4)); // held: 2 and 3 missing
+    sequencer.offer(event(6)); // held
+    sequencer.fill('c', [event(2), event(3), event(4)]);
+    expect(delivered).toEqual([1, 2, 3, 4]); // 6 still waits for 5
+    sequencer.offer(event(5));
+    expect(delivered).toEqual([1, 2, 3, 4, 5, 6]);
+    sequencer.fill('d', [event(9, 'd'), event(10, 'd')]); // first contact: starts at the store's first
+    sequencer.offer(event(11, 'd'));
+    expect(delivered.slice(6)).toEqual([9, 10, 11]);
+  });
+
   it('keeps conversations apart and forgets idle ones', () => {
     const { sequencer, delivered } = make();
     sequencer.offer(event(1, 'a'));
