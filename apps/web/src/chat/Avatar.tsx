@@ -1,5 +1,9 @@
-/** Avatar: initials in a coloured circle (colour from the name), with an optional presence dot. */
+/**
+ * Avatar: initials in a coloured circle (colour from the name), with an optional presence dot:
+ * green online, grey offline, a hollow ring when unknown (our own connection is down).
+ */
 import { initials } from './conversation-info';
+import type { PresenceKind } from './presence-display';
 
 const COLOURS = [
   'bg-rose-500',
@@ -18,7 +22,23 @@ function colourOf(seed: string): string {
   return COLOURS[Math.abs(hash) % COLOURS.length] ?? 'bg-slate-500';
 }
 
-export function Avatar({ name, seed, online, onlineLabel }: { name: string; seed: string; online?: boolean; onlineLabel?: string }) {
+const DOT: Record<PresenceKind, string> = {
+  online: 'bg-emerald-500',
+  offline: 'bg-slate-400',
+  unknown: 'bg-white ring-slate-400 dark:bg-slate-900',
+};
+
+export function Avatar({
+  name,
+  seed,
+  presence,
+  presenceLabel,
+}: {
+  name: string;
+  seed: string;
+  presence?: PresenceKind;
+  presenceLabel?: string;
+}) {
   return (
     <span className="relative inline-flex shrink-0">
       <span
@@ -27,13 +47,13 @@ export function Avatar({ name, seed, online, onlineLabel }: { name: string; seed
       >
         {initials(name)}
       </span>
-      {online !== undefined && (
+      {presence !== undefined && (
         <span
-          className={`absolute right-0 bottom-0 h-3 w-3 rounded-full ring-2 ring-white dark:ring-slate-900 ${online ? 'bg-emerald-500' : 'bg-slate-400'}`}
-          data-presence={online ? 'online' : 'offline'}
+          className={`absolute right-0 bottom-0 h-3 w-3 rounded-full ring-2 ring-white dark:ring-slate-900 ${DOT[presence]}`}
+          data-presence={presence}
           role="img"
-          aria-label={onlineLabel}
-          title={onlineLabel}
+          aria-label={presenceLabel}
+          title={presenceLabel}
         />
       )}
     </span>

@@ -2,13 +2,20 @@
  * The composer: Enter sends, Shift+Enter adds a line (never while an input method is composing),
  * grows with its text, tells the others I am typing, and has an attach button. It works offline:
  * sends go to the outbox and show as pending.
+ * Its text is the caller's (`text` / `onTextChange`: the conversation's saved draft). It shows the
+ * length limit from 90% of it, and text over the limit is refused with a message and kept: the
+ * composer clears only what it handed to `onSend`.
  */
-import { type KeyboardEvent, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, useId, useLayoutEffect, useRef } from 'react';
 import { useI18n } from '../i18n/useI18n';
 import { PaperclipIcon, SendIcon } from '../layout/icons';
 import { composerKeyAction } from './composer-keys';
+import { composerLimit } from './composer-limit';
 
 export interface ComposerProps {
+  /** The text in the box (the saved draft). */
+  text: string;
+  onTextChange: (text: string) => void;
   onSend: (text: string) => void;
   onAttach?: (file: File) => void;
   onTyping?: () => void;
@@ -18,9 +25,9 @@ export interface ComposerProps {
 
 const MAX_ROWS_PX = 160;
 
-export function Composer({ onSend, onAttach, onTyping, onStopTyping, disabled }: ComposerProps) {
-  const { t } = useI18n();
-  const [text, setText] = useState('');
+export function Composer({ text, onTextChange: setText, onSend, onAttach, onTyping, onStopTyping, disabled }: ComposerProps) {
+  const { t, locale } = useI18n();
+  const limit = composerLimit(text);
   const area = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const id = useId();
@@ -32,9 +39,14 @@ export function Composer({ onSend, onAttach, onTyping, onStopTyping, disabled }:
     element.style.height = `${Math.min(element.scrollHeight, MAX_ROWS_PX)}px`;
   };
 
+  // Text set from outside (a draft restored after a reload, a failed message put back) sizes the box too.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: resize reads the textarea, which `text` changes
+  useLayoutEffect(resize, [text]);
+
   const submit = () => {
     const value = text.trim();
-    if (!value) return;
+    // Over the limit: the message under the box says why, and the text stays.
+    if (!value || limit.over) return;
     onSend(value);
     setText('');
     onStopTyping?.();
@@ -58,70 +70,98 @@ export function Composer({ onSend, onAttach, onTyping, onStopTyping, disabled }:
     }
   };
 
+  const number = new Intl.NumberFormat(locale);
+  const counterId = `${id}-count`;
   return (
-    <form
-      className="flex items-end gap-2 border-t border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-900"
-      onSubmit={(event) => {
-        event.preventDefault();
-        submit();
-      }}
-    >
-      {onAttach && (
-        <>
-          <input
-            ref={fileInput}
-            type="file"
-            className="sr-only"
-            tabIndex={-1}
-            aria-hidden="true"
-            data-testid="file-input"
-            accept="image/*,audio/*,video/*,.pdf,.txt,.csv,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
-            onChange={(event) => {
-              for (const file of Array.from(event.target.files ?? [])) onAttach(file);
-              event.target.value = '';
-            }}
-          />
-          <button
-            type="button"
-            className="btn-icon"
-            aria-label={t('chat.composer.attach')}
-            title={t('chat.composer.attach')}
-            onClick={() => fileInput.current?.click()}
-            disabled={disabled}
-          >
-            <PaperclipIcon />
-          </button>
-        </>
+    <div className="border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      {limit.over && (
+        <p role="alert" className="px-3 pt-2 text-sm text-red-700 dark:text-red-300" data-testid="composer-too-long">
+          {t('chat.composer.tooLong', {
+            count: number.format(limit.length),
+            max: number.format(limit.max),
+            over: number.format(limit.excess),
+          })}
+        </p>
       )}
-      <label htmlFor={id} className="sr-only">
-        {t('chat.composer.label')}
-      </label>
-      <span id={`${id}-hint`} className="sr-only">
-        {t('chat.composer.hint')}
-      </span>
-      <textarea
-        ref={area}
-        id={id}
-        rows={1}
-        value={text}
-        disabled={disabled}
-        placeholder={t('chat.composer.placeholder')}
-        title={t('chat.composer.hint')}
-        aria-describedby={`${id}-hint`}
-        onChange={(event) => {
-          setText(event.target.value);
-          resize();
-          if (event.target.value) onTyping?.();
-          else onStopTyping?.();
+      <form
+        className="flex items-end gap-2 px-3 py-2"
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
         }}
-        onKeyDown={onKeyDown}
-        onBlur={() => onStopTyping?.()}
-        className="input max-h-40 min-h-10 flex-1 resize-none py-2 leading-snug"
-      />
-      <button type="submit" className="btn-primary h-10 px-3" disabled={disabled || !text.trim()} aria-label={t('chat.composer.send')}>
-        <SendIcon className="h-4 w-4" />
-        <span className="hidden sm:inline">{t('chat.composer.send')}</span>
-      </button>
-    </form>
+      >
+        {onAttach && (
+          <>
+            <input
+              ref={fileInput}
+              type="file"
+              className="sr-only"
+              tabIndex={-1}
+              aria-hidden="true"
+              data-testid="file-input"
+              accept="image/*,audio/*,video/*,.pdf,.txt,.csv,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
+              onChange={(event) => {
+                for (const file of Array.from(event.target.files ?? [])) onAttach(file);
+                event.target.value = '';
+              }}
+            />
+            <button
+              type="button"
+              className="btn-icon"
+              aria-label={t('chat.composer.attach')}
+              title={t('chat.composer.attach')}
+              onClick={() => fileInput.current?.click()}
+              disabled={disabled}
+            >
+              <PaperclipIcon />
+            </button>
+          </>
+        )}
+        <label htmlFor={id} className="sr-only">
+          {t('chat.composer.label')}
+        </label>
+        <span id={`${id}-hint`} className="sr-only">
+          {t('chat.composer.hint')}
+        </span>
+        <textarea
+          ref={area}
+          id={id}
+          rows={1}
+          value={text}
+          disabled={disabled}
+          placeholder={t('chat.composer.placeholder')}
+          title={t('chat.composer.hint')}
+          aria-describedby={limit.showCounter ? `${id}-hint ${counterId}` : `${id}-hint`}
+          aria-invalid={limit.over || undefined}
+          onChange={(event) => {
+            setText(event.target.value);
+            resize();
+            if (event.target.value) onTyping?.();
+            else onStopTyping?.();
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={() => onStopTyping?.()}
+          className="input max-h-40 min-h-10 flex-1 resize-none py-2 leading-snug"
+        />
+        {limit.showCounter && (
+          <span
+            id={counterId}
+            data-testid="composer-count"
+            className={`shrink-0 self-center text-xs tabular-nums ${limit.over ? 'font-semibold text-red-600 dark:text-red-400' : 'text-slate-500'}`}
+          >
+            {t('chat.composer.count', { count: number.format(limit.length), max: number.format(limit.max) })}
+          </span>
+        )}
+        <button
+          type="submit"
+          className="btn-primary h-10 px-3"
+          disabled={disabled || !text.trim() || limit.over}
+          aria-label={t('chat.composer.send')}
+        >
+          <SendIcon className="h-4 w-4" />
+          <span className="hidden sm:inline">{t('chat.composer.send')}</span>
+        </button>
+      </form>
+    </div>
   );
 }

@@ -1,10 +1,9 @@
 /**
  * The conversation list: each conversation with its last message, time, unread count and (for
- * direct conversations) the other member's presence dot; and the "new conversation" button.
+ * direct conversations) the other member's presence dot (unknown while we are offline); and the "new conversation" button.
  */
 
 import type { Conversation } from '@herald/protocol';
-import { usePresence } from '@herald/react';
 import { useMemo, useState } from 'react';
 import { NavLink } from 'react-router';
 import { useI18n } from '../i18n/useI18n';
@@ -12,8 +11,10 @@ import { PlusIcon } from '../layout/icons';
 import { Avatar } from './Avatar';
 import { conversationTitle, otherMembers, shortTime } from './conversation-info';
 import { NewConversationDialog } from './NewConversationDialog';
+import type { PeerPresence } from './presence-display';
 import { useChat } from './useChat';
 import { useConversationList } from './useConversationList';
+import { usePeerPresence, usePresenceLabel } from './usePeerPresence';
 
 export function ConversationList({ activeId }: { activeId: string | null }) {
   const { t } = useI18n();
@@ -25,7 +26,8 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
     for (const c of conversations) if (c.kind === 'direct') for (const m of otherMembers(c, user.id)) ids.add(m.userId);
     return [...ids].sort();
   }, [conversations, user.id]);
-  const presence = usePresence(peerIds);
+  const presenceOf = usePeerPresence(peerIds);
+  const label = usePresenceLabel();
 
   return (
     <div className="flex h-full min-h-0 w-full flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
@@ -49,7 +51,8 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
               conversation={conversation}
               myId={user.id}
               active={conversation.id === activeId}
-              online={conversation.kind === 'direct' ? presenceOf(conversation, user.id, presence) : undefined}
+              presence={peerOf(conversation, user.id, presenceOf)}
+              presenceLabel={label}
             />
           </li>
         ))}
@@ -59,25 +62,23 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
   );
 }
 
-function presenceOf(
-  conversation: Conversation,
-  myId: string,
-  presence: Record<string, { online: boolean } | undefined>,
-): boolean | undefined {
-  const peer = otherMembers(conversation, myId)[0];
-  return peer ? (presence[peer.userId]?.online ?? false) : undefined;
+function peerOf(conversation: Conversation, myId: string, presenceOf: (userId: string) => PeerPresence): PeerPresence | undefined {
+  const peer = conversation.kind === 'direct' ? otherMembers(conversation, myId)[0] : undefined;
+  return peer ? presenceOf(peer.userId) : undefined;
 }
 
 function ConversationItem({
   conversation,
   myId,
   active,
-  online,
+  presence,
+  presenceLabel,
 }: {
   conversation: Conversation;
   myId: string;
   active: boolean;
-  online?: boolean;
+  presence?: PeerPresence;
+  presenceLabel: (presence: PeerPresence) => string;
 }) {
   const { t, locale } = useI18n();
   const title = conversationTitle(conversation, myId);
@@ -91,12 +92,7 @@ function ConversationItem({
       data-conversation-id={conversation.id}
       className={`flex items-center gap-3 px-4 py-3 hover:bg-slate-50 dark:hover:bg-slate-800 ${active ? 'bg-blue-50 dark:bg-slate-800' : ''}`}
     >
-      <Avatar
-        name={title}
-        seed={conversation.id}
-        online={online}
-        onlineLabel={online === undefined ? undefined : t(online ? 'chat.online' : 'chat.offline')}
-      />
+      <Avatar name={title} seed={conversation.id} presence={presence?.kind} presenceLabel={presence && presenceLabel(presence)} />
       <span className="min-w-0 flex-1">
         <span className="flex items-baseline gap-2">
           <span className="truncate font-medium">{title}</span>

@@ -3,10 +3,13 @@
  * list, who is typing, uploads and the composer. Read receipts: the newest message on screen is
  * marked read; my messages show "read" once another member's read position reaches them. In a
  * direct conversation the header offers Block / Unblock; a refused (forbidden) send is a toast.
+ * Nothing typed is lost: the composer's text is the conversation's saved draft, a failed message
+ * can be put back into it (Edit), and messages the outbox kept from an earlier page load show too.
+ * The peer's presence is `unknown` while our own connection is down.
  */
 
 import { type Conversation, ErrorCode } from '@herald/protocol';
-import { useConversation, usePresence, useTyping } from '@herald/react';
+import { useConversation, useTyping } from '@herald/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { toast } from 'sonner';
@@ -17,10 +20,14 @@ import { Avatar } from './Avatar';
 import { Composer } from './Composer';
 import { conversationTitle, otherMembers, othersReadSeq } from './conversation-info';
 import { MessageList } from './MessageList';
+import type { ConversationMessage } from './types';
 import { typingLabel } from './typing-label';
 import { UploadList } from './UploadList';
 import { useBlock } from './useBlock';
 import { useChat } from './useChat';
+import { useDraft } from './useDraft';
+import { useOutboxMessages } from './useOutboxMessages';
+import { usePeerPresence, usePresenceLabel } from './usePeerPresence';
 import { useUploads } from './useUploads';
 
 export function ConversationView({ conversation }: { conversation: Conversation }) {
@@ -30,7 +37,23 @@ export function ConversationView({ conversation }: { conversation: Conversation 
   const { typingUserIds, notifyTyping, stopTyping } = useTyping(conversation.id);
   const others = otherMembers(conversation, user.id);
   const peer = conversation.kind === 'direct' ? others[0] : undefined;
-  const presence = usePresence(peer ? [peer.userId] : []);
+  const presenceOf = usePeerPresence(peer ? [peer.userId] : []);
+  const presenceLabel = usePresenceLabel();
+  const [draft, setDraft] = useDraft(user.id, conversation.id);
+  const outbox = useOutboxMessages(conversation.id, messages);
+  const { discard } = outbox;
+  // Read at click time, so `edit` stays the same function while typing (the bubbles are memoised).
+  const draftNow = useRef(draft);
+  draftNow.current = draft;
+  const edit = useCallback(
+    (message: ConversationMessage) => {
+      // Back into the composer (after what is there already), then the failed copy goes.
+      const current = draftNow.current;
+      setDraft(current.trim() ? `${current}\n${message.text}` : message.text);
+      discard(message.localId);
+    },
+    [setDraft, discard],
+  );
   const block = useBlock(peer?.userId);
   const uploads = useUploads((content) => void send(content));
   // Frozen when the view opens, so the divider stays put while I read.
@@ -61,7 +84,8 @@ export function ConversationView({ conversation }: { conversation: Conversation 
   const typingNames = typingUserIds.filter((id) => id !== user.id).map((id) => names.get(id) ?? '?');
   const typing = typingLabel(typingNames, t);
   const title = conversationTitle(conversation, user.id);
-  const peerOnline = peer ? (presence[peer.userId]?.online ?? false) : undefined;
+  const peerPresence = peer ? presenceOf(peer.userId) : undefined;
+  const peerLabel = peerPresence && presenceLabel(peerPresence);
 
   return (
     <section className="flex h-full min-h-0 w-full flex-col" aria-label={title}>
@@ -69,18 +93,13 @@ export function ConversationView({ conversation }: { conversation: Conversation 
         <Link to="/chat" className="btn-icon md:hidden" aria-label={t('chat.back')}>
           <BackIcon />
         </Link>
-        <Avatar
-          name={title}
-          seed={conversation.id}
-          online={peerOnline}
-          onlineLabel={peerOnline === undefined ? undefined : t(peerOnline ? 'chat.online' : 'chat.offline')}
-        />
+        <Avatar name={title} seed={conversation.id} presence={peerPresence?.kind} presenceLabel={peerLabel} />
         <div className="min-w-0">
           <h2 className="truncate font-semibold" data-testid="conversation-title">
             {title}
           </h2>
-          <p className="text-xs text-slate-500">
-            {peer ? t(peerOnline ? 'chat.online' : 'chat.offline') : t('chat.members', { count: conversation.members.length })}
+          <p className="text-xs text-slate-500" data-testid="peer-presence" data-presence={peerPresence?.kind}>
+            {peerLabel ?? t('chat.members', { count: conversation.members.length })}
           </p>
         </div>
         {peer && block.blocked !== undefined && (
@@ -100,7 +119,7 @@ export function ConversationView({ conversation }: { conversation: Conversation 
         </p>
       )}
       <MessageList
-        messages={messages}
+        messages={outbox.messages}
         myId={user.id}
         hasMore={hasMore}
         loading={loading}
@@ -110,13 +129,23 @@ export function ConversationView({ conversation }: { conversation: Conversation 
         showSenders={conversation.kind === 'group'}
         loadOlder={() => void loadOlder()}
         retry={(localId) => void retry(localId)}
+        failures={outbox.failures}
+        edit={edit}
+        discard={discard}
         onSeen={onSeen}
       />
       <div className="h-6 px-4 text-xs text-slate-500 italic dark:text-slate-400" aria-live="polite" data-testid="typing-indicator">
         {typing}
       </div>
       <UploadList uploads={uploads.uploads} onRetry={uploads.retry} onDismiss={uploads.dismiss} />
-      <Composer onSend={(text) => void send({ text })} onAttach={uploads.add} onTyping={notifyTyping} onStopTyping={stopTyping} />
+      <Composer
+        text={draft}
+        onTextChange={setDraft}
+        onSend={(text) => void send({ text })}
+        onAttach={uploads.add}
+        onTyping={notifyTyping}
+        onStopTyping={stopTyping}
+      />
     </section>
   );
 }

@@ -1,6 +1,8 @@
 /**
- * One message: my messages on the right with their delivery state (pending, sending, failed with a
- * retry button, sent, read), others' on the left with the sender's name at the start of a group.
+ * One message: my messages on the right with their delivery state (pending, sending, failed, sent,
+ * read), others' on the left with the sender's name at the start of a group. A failed message says
+ * why and offers Edit (its text back into the composer) and Discard; Retry only when a retry could
+ * work (`failure.retryable`). Long words and URLs wrap inside the bubble (`.message-text`).
  */
 
 import { memo } from 'react';
@@ -8,6 +10,7 @@ import { useI18n } from '../i18n/useI18n';
 import { AlertIcon, CheckCheckIcon, CheckIcon, ClockIcon } from '../layout/icons';
 import { AttachmentView } from './AttachmentView';
 import type { DeliveryState } from './delivery-state';
+import type { MessageFailure } from './outbox-messages';
 import type { ConversationMessage } from './types';
 
 export interface MessageBubbleProps {
@@ -15,10 +18,23 @@ export interface MessageBubbleProps {
   mine: boolean;
   senderName: string | null;
   delivery: DeliveryState | null;
+  /** Why it failed (failed messages only). */
+  failure: MessageFailure | null;
   onRetry: (localId: string) => void;
+  onEdit: (message: ConversationMessage) => void;
+  onDiscard: (localId: string) => void;
 }
 
-export const MessageBubble = memo(function MessageBubble({ message, mine, senderName, delivery, onRetry }: MessageBubbleProps) {
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  mine,
+  senderName,
+  delivery,
+  failure,
+  onRetry,
+  onEdit,
+  onDiscard,
+}: MessageBubbleProps) {
   const { t, locale } = useI18n();
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(message.createdAt);
   return (
@@ -26,7 +42,7 @@ export const MessageBubble = memo(function MessageBubble({ message, mine, sender
       <div className={`flex max-w-[85%] flex-col sm:max-w-[70%] ${mine ? 'items-end' : 'items-start'}`}>
         {senderName && <span className="mb-0.5 px-1 text-xs font-medium text-slate-500 dark:text-slate-400">{senderName}</span>}
         <div
-          className={`rounded-2xl px-3 py-2 ${mine ? 'rounded-br-md bg-blue-600 text-white' : 'rounded-bl-md bg-white text-slate-900 ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-700'} ${delivery === 'failed' ? 'opacity-80 ring-2 ring-red-400' : ''}`}
+          className={`max-w-full min-w-0 rounded-2xl px-3 py-2 ${mine ? 'rounded-br-md bg-blue-600 text-white' : 'rounded-bl-md bg-white text-slate-900 ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-700'} ${delivery === 'failed' ? 'opacity-80 ring-2 ring-red-400' : ''}`}
         >
           {message.attachment && message.type !== 'text' && (
             <div className={message.text ? 'mb-1' : ''}>
@@ -34,7 +50,7 @@ export const MessageBubble = memo(function MessageBubble({ message, mine, sender
             </div>
           )}
           {message.text && (
-            <p className="text-[15px] leading-snug break-words whitespace-pre-wrap" data-testid="message-text">
+            <p className="message-text text-[15px] leading-snug" data-testid="message-text">
               {message.text}
             </p>
           )}
@@ -43,19 +59,30 @@ export const MessageBubble = memo(function MessageBubble({ message, mine, sender
           <time dateTime={new Date(message.createdAt).toISOString()}>{time}</time>
           {delivery && <DeliveryMark state={delivery} />}
           {delivery === 'failed' && (
-            <button
-              type="button"
-              className="ml-1 font-semibold text-red-600 hover:underline dark:text-red-400"
-              onClick={() => onRetry(message.localId)}
-            >
-              {t('chat.retry')}
-            </button>
+            <span className="inline-flex items-center gap-2" data-testid="failed-actions" data-failure={failure?.code}>
+              {failure && !failure.retryable && <span className="sr-only">{t('chat.failedReason', { reason: failure.message })}</span>}
+              {failure?.retryable && (
+                <button type="button" className={ACTION} onClick={() => onRetry(message.localId)}>
+                  {t('chat.retry')}
+                </button>
+              )}
+              {message.type === 'text' && (
+                <button type="button" className={ACTION} onClick={() => onEdit(message)}>
+                  {t('chat.edit')}
+                </button>
+              )}
+              <button type="button" className={ACTION} onClick={() => onDiscard(message.localId)}>
+                {t('chat.discard')}
+              </button>
+            </span>
           )}
         </div>
       </div>
     </div>
   );
 });
+
+const ACTION = 'ml-1 font-semibold text-red-600 hover:underline dark:text-red-400';
 
 function DeliveryMark({ state }: { state: DeliveryState }) {
   const { t } = useI18n();

@@ -12,6 +12,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { useI18n } from '../i18n/useI18n';
 import { deliveryState } from './delivery-state';
 import { MessageBubble } from './MessageBubble';
+import type { MessageFailure } from './outbox-messages';
 import { buildTimeline, dayLabel, type TimelineRow, unreadIndex } from './timeline';
 import type { ConversationMessage } from './types';
 
@@ -28,6 +29,12 @@ export interface MessageListProps {
   showSenders: boolean;
   loadOlder: () => void;
   retry: (localId: string) => void;
+  /** Why failed messages failed (by local id). */
+  failures: ReadonlyMap<string, MessageFailure>;
+  /** Put a failed message's text back into the composer (and drop the message). */
+  edit: (message: ConversationMessage) => void;
+  /** Drop a failed message. */
+  discard: (localId: string) => void;
   /** The newest seq on screen, while the page is visible. */
   onSeen: (seq: number) => void;
 }
@@ -240,7 +247,10 @@ function renderRow(row: Row, props: MessageListProps, env: { t: ReturnType<typeo
             mine={mine}
             senderName={!mine && props.showSenders && row.firstOfGroup ? (props.names.get(message.senderId) ?? '?') : null}
             delivery={mine ? deliveryState(message, props.othersReadSeq) : null}
+            failure={props.failures.get(message.localId) ?? null}
             onRetry={props.retry}
+            onEdit={props.edit}
+            onDiscard={props.discard}
           />
         </div>
       );

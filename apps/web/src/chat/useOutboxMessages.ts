@@ -1,0 +1,56 @@
+/**
+ * useOutboxMessages: a conversation's messages joined with the SDK outbox (see outbox-messages.ts),
+ * plus the Discard action. Discarded ids are kept per client, so a discarded message stays gone
+ * when the conversation is opened again in this page.
+ */
+import type { HeraldClient } from '@herald/client';
+import { useConnectionStatus } from '@herald/react';
+import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { mergeOutbox, type OutboxView } from './outbox-messages';
+import type { ConversationMessage } from './types';
+import { useChat } from './useChat';
+
+/** Per client: the discarded ids (a new set on each change, so it works as a snapshot) and who listens. */
+const discardedByClient = new WeakMap<HeraldClient, { ids: ReadonlySet<string>; listeners: Set<() => void> }>();
+
+function discardedOf(client: HeraldClient) {
+  let entry = discardedByClient.get(client);
+  if (!entry) {
+    entry = { ids: new Set(), listeners: new Set() };
+    discardedByClient.set(client, entry);
+  }
+  return entry;
+}
+
+export function useOutboxMessages(
+  conversationId: string,
+  messages: readonly ConversationMessage[],
+): OutboxView & { discard: (localId: string) => void } {
+  const { client, user } = useChat();
+  const records = useSyncExternalStore(client.onOutboxChange, () => client.pendingMessages());
+  const connected = useConnectionStatus().status === 'connected';
+  const discarded = discardedOf(client);
+  const discardedIds = useSyncExternalStore(
+    useCallback(
+      (listener: () => void) => {
+        discarded.listeners.add(listener);
+        return () => discarded.listeners.delete(listener);
+      },
+      [discarded],
+    ),
+    () => discarded.ids,
+  );
+  const discard = useCallback(
+    (localId: string) => {
+      client.discardMessage(localId);
+      discarded.ids = new Set([...discarded.ids, localId]);
+      for (const listener of discarded.listeners) listener();
+    },
+    [client, discarded],
+  );
+  const view = useMemo(
+    () => mergeOutbox(messages, records, { conversationId, userId: user.id, connected, discarded: discardedIds }),
+    [messages, records, conversationId, user.id, connected, discardedIds],
+  );
+  return { ...view, discard };
+}
