@@ -182,6 +182,47 @@ describe.skipIf(!hasChromium)('the web app keeps user work', () => {
     }, 90_000);
   }
 
+  it('a refused message keeps its text across a reload; Edit puts it back in the composer, Discard drops it', async () => {
+    const { annPage, benPage } = await pair();
+    const { page } = annPage;
+    await benPage.page.getByRole('button', { name: 'Block', exact: true }).click();
+    await benPage.page.getByRole('button', { name: 'Unblock', exact: true }).waitFor();
+    for (const text of ['first refused words', 'second refused words']) {
+      await composerOf(page).fill(text);
+      await composerOf(page).press('Enter');
+    }
+    await expect.poll(() => page.locator('[data-mine] [data-delivery="failed"]').count(), { timeout: 15_000 }).toBe(2);
+    expect(await composerOf(page).inputValue()).toBe('');
+
+    // Reloaded: the outbox kept both, text and all, and the page shows them as failed.
+    await page.reload();
+    await waitForStatus(page, 'connected');
+    const failed = page.locator('[data-mine]').filter({ has: page.locator('[data-delivery="failed"]') });
+    await expect.poll(() => failed.count(), { timeout: 15_000 }).toBe(2);
+    expect(await failed.getByTestId('message-text').allTextContents()).toEqual(['first refused words', 'second refused words']);
+    // A block can be lifted, so Retry is offered next to Edit and Discard.
+    const first = failed.filter({ hasText: 'first refused words' });
+    expect(await first.getByRole('button').allTextContents()).toEqual(['Retry', 'Edit', 'Discard']);
+
+    await first.getByRole('button', { name: 'Edit' }).click();
+    await expect.poll(() => composerOf(page).inputValue()).toBe('first refused words');
+    await expect.poll(() => failed.count()).toBe(1);
+    await failed.getByRole('button', { name: 'Discard' }).click();
+    await expect.poll(() => failed.count()).toBe(0);
+
+    // Unblocked, the edited text sends; the discarded one never arrives, not even after a reload.
+    await benPage.page.getByRole('button', { name: 'Unblock', exact: true }).click();
+    await benPage.page.getByRole('button', { name: 'Block', exact: true }).waitFor();
+    await composerOf(page).press('Enter');
+    await benPage.page.getByTestId('message-text').filter({ hasText: 'first refused words' }).waitFor({ timeout: 15_000 });
+    await page.reload();
+    await waitForStatus(page, 'connected');
+    await page.getByTestId('message-text').filter({ hasText: 'first refused words' }).waitFor();
+    expect(await page.getByTestId('message-text').allTextContents()).toEqual(['first refused words']);
+    expect(await benPage.page.getByTestId('message-text').allTextContents()).toEqual(['first refused words']);
+    expect(unexpectedErrors(annPage.errors)).toEqual([]);
+  }, 90_000);
+
   // Last: it stops the server.
   it('a peer shown online is "status unknown · last seen" while our connection is down, live again after', async () => {
     const { annPage, benPage } = await pair();

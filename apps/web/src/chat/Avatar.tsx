@@ -25,7 +25,7 @@ function colourOf(seed: string): string {
 const DOT: Record<PresenceKind, string> = {
   online: 'bg-emerald-500',
   offline: 'bg-slate-400',
-  unknown: 'bg-white ring-slate-400 dark:bg-slate-900',
+  unknown: 'border-2 border-slate-400 bg-white dark:bg-slate-900',
 };
 
 export function Avatar({

@@ -40,7 +40,8 @@ export function ConversationView({ conversation }: { conversation: Conversation 
   const presenceOf = usePeerPresence(peer ? [peer.userId] : []);
   const presenceLabel = usePresenceLabel();
   const [draft, setDraft] = useDraft(user.id, conversation.id);
-  const outbox = useOutboxMessages(conversation.id, messages);
+  const storeRetry = useCallback((localId: string) => void retry(localId), [retry]);
+  const outbox = useOutboxMessages(conversation.id, messages, storeRetry);
   const { discard } = outbox;
   // Read at click time, so `edit` stays the same function while typing (the bubbles are memoised).
   const draftNow = useRef(draft);
@@ -128,7 +129,7 @@ export function ConversationView({ conversation }: { conversation: Conversation 
         names={names}
         showSenders={conversation.kind === 'group'}
         loadOlder={() => void loadOlder()}
-        retry={(localId) => void retry(localId)}
+        retry={outbox.retry}
         failures={outbox.failures}
         edit={edit}
         discard={discard}

@@ -34,10 +34,21 @@ function record(id: string, state: OutboxRecord['state'], conversationId = 'c1',
 const context = { conversationId: 'c1', userId: 'me', connected: false, discarded: new Set<string>() };
 
 describe('mergeOutbox', () => {
-  it('offers no Retry for a message the outbox failed for good, and Retry for one it never held', () => {
-    const view = mergeOutbox([local('a', 'failed'), local('b', 'failed')], [record('a', 'failed')], context);
-    expect(view.failures.get('a')).toEqual({ code: 'forbidden', message: 'blocked', retryable: false });
+  it('offers Retry only when it could work: a refusal that may be lifted, or a message the outbox never held', () => {
+    const tooBig = {
+      ...record('t', 'failed'),
+      error: { code: 'not_found', message: 'conversation gone', retryable: false },
+    } as OutboxRecord;
+    const view = mergeOutbox([local('a', 'failed'), local('b', 'failed'), local('t', 'failed')], [record('a', 'failed'), tooBig], context);
+    expect(view.failures.get('a')).toEqual({ code: 'forbidden', message: 'blocked', retryable: true });
     expect(view.failures.get('b')?.retryable).toBe(true);
+    expect(view.failures.get('t')).toEqual({ code: 'not_found', message: 'conversation gone', retryable: false });
+  });
+
+  it('shows a failed message the outbox is sending again as sending', () => {
+    const view = mergeOutbox([local('a', 'failed')], [record('a', 'queued')], { ...context, connected: true });
+    expect(view.messages.map((m) => [m.state, m.pending])).toEqual([['sending', false]]);
+    expect(view.failures.size).toBe(0);
   });
 
   it('shows what the outbox restored after a reload (queued as pending, failed with its text), once', () => {
@@ -52,7 +63,7 @@ describe('mergeOutbox', () => {
       ['f', 'failed', false],
     ]);
     expect(view.messages[2]?.text).toBe('kept text');
-    expect(view.failures.get('f')?.retryable).toBe(false);
+    expect(view.failures.get('f')?.code).toBe('forbidden');
   });
 
   it('hides discarded messages but never a sent one', () => {

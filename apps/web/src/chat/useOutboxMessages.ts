@@ -1,6 +1,8 @@
 /**
  * useOutboxMessages: a conversation's messages joined with the SDK outbox (see outbox-messages.ts),
- * plus the Discard action. Discarded ids are kept per client, so a discarded message stays gone
+ * plus the Retry and Discard actions: a message the outbox holds is retried and discarded there
+ * (`retryMessage` / `discardMessage`: same id, so never sent twice); one it does not hold is sent
+ * again through the conversation store (`storeRetry`). Discarded ids are kept per client, so a discarded message stays gone
  * when the conversation is opened again in this page.
  */
 import type { HeraldClient } from '@herald/client';
@@ -25,7 +27,8 @@ function discardedOf(client: HeraldClient) {
 export function useOutboxMessages(
   conversationId: string,
   messages: readonly ConversationMessage[],
-): OutboxView & { discard: (localId: string) => void } {
+  storeRetry: (localId: string) => void,
+): OutboxView & { discard: (localId: string) => void; retry: (localId: string) => void } {
   const { client, user } = useChat();
   const records = useSyncExternalStore(client.onOutboxChange, () => client.pendingMessages());
   const connected = useConnectionStatus().status === 'connected';
@@ -48,9 +51,18 @@ export function useOutboxMessages(
     },
     [client, discarded],
   );
+  const retry = useCallback(
+    (localId: string) => {
+      const held = client.pendingMessages().some((record) => record.id === localId && record.state === 'failed');
+      // A refusal again shows as the message's failure (the outbox keeps it); nothing else to report.
+      if (held) client.retryMessage(localId).catch(() => undefined);
+      else storeRetry(localId);
+    },
+    [client, storeRetry],
+  );
   const view = useMemo(
     () => mergeOutbox(messages, records, { conversationId, userId: user.id, connected, discarded: discardedIds }),
     [messages, records, conversationId, user.id, connected, discardedIds],
   );
-  return { ...view, discard };
+  return { ...view, discard, retry };
 }
