@@ -23,7 +23,6 @@ import {
   PG_URL,
   postgresAvailable,
   REDIS_URL,
-  readinessPath,
   redisAvailable,
   type ServerProcess,
   startLoadBalancer,
@@ -75,10 +74,7 @@ describe.skipIf(!ready)('rolling restart behind HAProxy (PostgreSQL + Redis, two
       const env = { ...shared, HERALD_NODE_ID: name, HERALD_DATA_DIR: join(dataDir, name) };
       nodes.push({ name, env, process: await startServerProcess({ env, label: name }) });
     }
-    lb = await startLoadBalancer({
-      nodes: nodes.map((n) => ({ name: n.name, port: n.process.port })),
-      healthPath: await readinessPath(nodes[0]?.process.url ?? ''),
-    });
+    lb = await startLoadBalancer({ nodes: nodes.map((n) => ({ name: n.name, port: n.process.port })) });
     for (const node of nodes) await lb.waitForState(node.name, 'UP');
   }, 90_000);
 

@@ -3,7 +3,7 @@
  * readiness turns 503 and upgrades are refused at once, while open sockets keep being served until
  * the delay is over; then every socket closes with 1001, spread over the window.
  */
-import { ApiClient, buildServer, readinessPath, startServerProcess, startTestServer, type TestServer, TestSocket } from '@herald/testkit';
+import { ApiClient, buildServer, startServerProcess, startTestServer, type TestServer, TestSocket } from '@herald/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
@@ -39,7 +39,7 @@ describe('drain on a graceful stop', () => {
     const server = await start();
     const api = new ApiClient(server.url);
     const { alice, conversationId } = await api.directPair();
-    const ready = await readinessPath(server.url);
+    const ready = '/api/v1/health/ready';
     expect((await fetch(`${server.url}${ready}`)).status).toBe(200);
     const socket = await TestSocket.connect(server.wsUrl, alice.accessToken);
     let closedAt = 0;

@@ -97,15 +97,6 @@ export function haproxyAvailable(): Promise<boolean> {
   });
 }
 
-/**
- * The readiness route a node at `url` serves: `/api/v1/health/ready`, or the combined
- * `/api/v1/health` (also 503 while draining) on a server that predates it.
- */
-export async function readinessPath(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/v1/health/ready`);
-  return response.status === 404 ? '/api/v1/health' : '/api/v1/health/ready';
-}
-
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
