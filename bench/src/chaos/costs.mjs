@@ -1,0 +1,55 @@
+/**
+ * What each fault costs: every first delivery of a known send is put in the bucket of the fault
+ * that touched it — a fault window overlapping [sent, delivered] that affected the sender or the
+ * receiver (process faults affect everyone) — or `quiet` when none did; each bucket reports its
+ * delivery-delay percentiles. The first matching window wins, in the order kill, redis, stall, cut.
+ * Invariant: every counted delivery is in exactly one bucket.
+ */
+import { percentile } from './ledger.mjs';
+
+const PRIORITY = ['kill', 'redis', 'stall', 'cut'];
+/** A cut is an instant: a delivery up to this long after it still counts as touched by it. */
+const INSTANT_MS = 2_000;
+
+/**
+ * @param {import('./ledger.mjs').Ledger} ledger
+ * @param {import('./faults.mjs').FaultWindow[]} windows
+ * @returns {Record<string, { deliveries: number, p50: number, p99: number, max: number }>}
+ */
+export function faultCosts(ledger, windows) {
+  /** @type {Map<string, number[]>} */
+  const buckets = new Map();
+  const sorted = [...windows].sort((a, b) => PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind));
+  for (const [receiver, byConversation] of ledger.deliveries) {
+    for (const list of byConversation.values()) {
+      const seen = new Set();
+      for (const d of list) {
+        if (seen.has(d.seq)) continue;
+        seen.add(d.seq);
+        const send = ledger.sends.get(d.clientId);
+        if (!send) continue;
+        const hit = sorted.find(
+          (w) =>
+            w.start <= d.at &&
+            Math.max(w.end, w.start + INSTANT_MS) >= send.sentAt &&
+            (w.clients === 'all' || w.clients.includes(receiver) || w.clients.includes(send.client)),
+        );
+        const key = hit?.kind ?? 'quiet';
+        let bucket = buckets.get(key);
+        if (!bucket) {
+          bucket = [];
+          buckets.set(key, bucket);
+        }
+        bucket.push(d.at - send.sentAt);
+      }
+    }
+  }
+  /** @type {Record<string, { deliveries: number, p50: number, p99: number, max: number }>} */
+  const result = {};
+  for (const key of ['quiet', ...PRIORITY]) {
+    const values = buckets.get(key);
+    if (!values) continue;
+    result[key] = { deliveries: values.length, p50: percentile(values, 0.5), p99: percentile(values, 0.99), max: Math.max(...values) };
+  }
+  return result;
+}
