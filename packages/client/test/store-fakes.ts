@@ -117,6 +117,11 @@ export class FakeClient extends Subscribable<(state: ConnectionState, previous: 
   sendMessage = (conversationId: string, content: MessageContent, options: { id?: string } = {}): Promise<SendMessageResult> =>
     new Promise((resolve, reject) => this.sends.push({ conversationId, content, id: options.id, resolve, reject }));
 
+  /** The fake has no outbox: nothing is ever held as failed, so a retry is a new send with the same id. */
+  pendingMessages = (): readonly never[] => [];
+
+  retryMessage = (id: string): Promise<SendMessageResult> => Promise.reject(new Error(`the fake outbox holds no ${id}`));
+
   subscribeConversation = (conversationId: string, options: { since?: number } = {}) => {
     this.subscriptions.push({ conversationId, since: options.since });
     return Promise.resolve({ conversationId, lastSeq: options.since ?? 0 });

@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
+// Resolved on use, not at import: a jsdom test environment imports the testkit with a non-file URL.
+const root = () => fileURLToPath(new URL('../../../', import.meta.url));
+const mainScript = () => fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
 
 let built: Promise<void> | undefined;
 
@@ -31,7 +32,7 @@ export function buildServer(): Promise<void> {
 
 /** A directory as a cross-process lock (mkdir is atomic); a lock older than two minutes is stale. */
 async function withBuildLock(work: () => Promise<void>): Promise<void> {
-  const lock = join(tmpdir(), `herald-server-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+  const lock = join(tmpdir(), `herald-server-build-${createHash('sha1').update(root()).digest('hex').slice(0, 12)}.lock`);
   const deadline = Date.now() + 180_000;
   for (;;) {
     try {
@@ -56,8 +57,8 @@ function compile(): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol/tsconfig.build.json', 'packages/server/tsconfig.build.json'],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      [join(root(), 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol/tsconfig.build.json', 'packages/server/tsconfig.build.json'],
+      { cwd: root(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -111,8 +112,8 @@ process.once('exit', () => {
 /** Start `packages/server/dist/main.js` (call `buildServer()` first). */
 export function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const label = options.label ?? 'herald';
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [mainScript()], {
+    cwd: root(),
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',

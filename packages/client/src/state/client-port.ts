@@ -4,4 +4,5 @@
  */
 import type { HeraldClient } from '../herald-client.js';
 
-export type ClientPort = Pick<HeraldClient, 'on' | 'subscribe' | 'getState' | 'request' | 'sendMessage' | 'subscribeConversation'>;
+export type ClientPort = Pick<HeraldClient, 'on' | 'subscribe' | 'getState' | 'request' | 'sendMessage' | 'retryMessage' | 'pendingMessages' | 'subscribeConversation'
+>;

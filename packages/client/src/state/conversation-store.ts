@@ -123,12 +123,17 @@ export class ConversationStore extends ExternalStore<ConversationSnapshot> {
     return this.transmit(localId, content);
   };
 
-  /** Resend a failed message with the same id. */
+  /**
+   * Resend a failed message with the same id. The outbox keeps a refused message as `failed` (so a
+   * reload shows it); then the retry goes through it (`retryMessage`), since a new send with that
+   * id would clash with the record it holds.
+   */
   retry = (localId: string): Promise<void> => {
     const local = this.locals.get(localId);
     if (local?.message.state !== 'failed') return Promise.resolve();
     this.updateLocal(localId, { state: 'sending', pending: !this.connected });
-    return this.transmit(localId, local.content);
+    const held = this.client.pendingMessages().some((record) => record.id === localId && record.state === 'failed');
+    return this.transmit(localId, local.content, held);
   };
 
   protected onStart(): void {
@@ -212,9 +217,11 @@ export class ConversationStore extends ExternalStore<ConversationSnapshot> {
     }
   }
 
-  private async transmit(localId: string, content: MessageContent): Promise<void> {
+  private async transmit(localId: string, content: MessageContent, retryHeld = false): Promise<void> {
     try {
-      const result = await this.client.sendMessage(this.conversationId, content, { id: localId });
+      const result = retryHeld
+        ? await this.client.retryMessage(localId)
+        : await this.client.sendMessage(this.conversationId, content, { id: localId });
       this.confirm(localId, result);
     } catch (error) {
       if (!this.locals.has(localId)) return;
