@@ -5,7 +5,7 @@
 import type { Device, HeraldError } from '@herald/protocol';
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 import { DEFAULT_DISPATCH, type DispatchQueueOptions } from './dispatch-queue.js';
-import type { OnlineSource, Timers, VisibilitySource, WebSocketConstructor } from './environment.js';
+import type { FocusSource, OnlineSource, Timers, VisibilitySource, WebSocketConstructor } from './environment.js';
 import type { OutboxStore } from './outbox-store.js';
 
 /** Why the credential provider is asked: a connect, a retry after the server refused (or expired) a token, or an in-band renewal. */
@@ -45,7 +45,13 @@ export interface HeraldClientOptions {
   online?: OnlineSource;
   /** Default: `document.visibilityState` and `visibilitychange`, when present. */
   visibility?: VisibilitySource;
-  /** Backoff between reconnect attempts (default base 2 s, factor 2, cap 30 s, 15 attempts). */
+  /** Default: window `focus` and `pageshow`, when present (each retries a waiting reconnect soon). */
+  focus?: FocusSource;
+  /**
+   * Reconnect schedule (backoff.ts): backoff base 2 s, factor 2, cap 30 s; a budget of 15 attempts
+   * after which the client keeps trying at the cap (`giveUp: true` stops with `error` instead);
+   * fast failures (`fastFailMs` 3 s) retried every 1–2.5 s; going-away closes after 0.25–2 s.
+   */
   reconnect?: Partial<BackoffPolicy>;
   /** Heartbeat period; default the server's `connected.heartbeatIntervalMs`, else 45 s. */
   heartbeatIntervalMs?: number;
@@ -55,6 +61,10 @@ export interface HeraldClientOptions {
   connectTimeoutMs?: number;
   /** Time to wait for a request's ack (default 10 s). */
   requestTimeoutMs?: number;
+  /** A request (or outbox send) with no ack after this long makes the client probe its socket (default 3 s). */
+  ackProbeMs?: number;
+  /** Deadline of such a probe: no frame from the server within it and the socket is replaced (default 3 s). */
+  probeTimeoutMs?: number;
   /**
    * Incoming dispatch queue: capacity (default 100, oldest dropped beyond; messages of followed
    * conversations are never dropped and not counted), batch size and time budget.
@@ -83,6 +93,8 @@ export interface ResolvedOptions {
   heartbeatTimeoutMs: number;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  ackProbeMs: number;
+  probeTimeoutMs: number;
   dispatch: DispatchQueueOptions;
   outboxCapacity: number;
   outboxMaxBytes: number;
@@ -100,6 +112,8 @@ export function resolveOptions(options: HeraldClientOptions): ResolvedOptions {
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    ackProbeMs: options.ackProbeMs ?? 3_000,
+    probeTimeoutMs: options.probeTimeoutMs ?? 3_000,
     dispatch: { ...DEFAULT_DISPATCH, ...options.dispatch },
     outboxCapacity: options.outbox?.capacity ?? 10_000,
     outboxMaxBytes: options.outbox?.maxBytes ?? 16 * 1024 * 1024,

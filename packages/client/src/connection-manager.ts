@@ -10,10 +10,15 @@
  *   (`refresh: true`, `reason: 'refused'`) and one attempt is made at once; a second refusal ends in
  *   status `error`, never in a retry loop. In-band renewal (credential-renewal.ts) is the
  *   HeraldClient's; this path is what remains when it did not happen in time.
+ * - Never gives up while it could serve (unless `reconnect.giveUp`): past `maxAttempts` it keeps
+ *   trying at the schedule's cadence and sets `attemptLimitPassed`. The delay follows how the last
+ *   attempt ended (backoff.ts `reconnectPlan`): a socket this client declared dead is replaced at
+ *   once, a going-away close (1001/1012/1013) after a short jitter, a fast failure (refused, closed
+ *   before open, within `fastFailMs`, not a timeout) on a short cadence, the rest on the backoff.
  * - `hooks.onDown` runs every time a ready-or-not transport goes away, whatever the reason.
  */
 import { AUTH_CLOSE_CODES, CloseReason, type Device, ErrorCode, HeraldError, type ServerFrame, type ServerFrameOf } from '@herald/protocol';
-import { backoffDelay } from './backoff.js';
+import { type FailureKind, reconnectPlan } from './backoff.js';
 import type { CredentialProvider, ResolvedOptions } from './client-options.js';
 import { type ConnectionState, ConnectionStateStore, type ConnectionStatus } from './connection-state.js';
 import type { Environment } from './environment.js';
@@ -47,6 +52,8 @@ const AUTH_ERRORS: readonly string[] = [
 ];
 /** 4001 close reasons the server gives, each also an error code (`token_expired`, `session_revoked`, `account_disabled`). */
 const CLOSE_REASONS: readonly string[] = Object.values(CloseReason);
+/** Close codes of a server going away on purpose (restart, drain, overload): it is expected back soon. */
+const GOING_AWAY: readonly number[] = [1001, 1012, 1013];
 
 export class ConnectionManager {
   readonly state = new ConnectionStateStore();
@@ -54,6 +61,10 @@ export class ConnectionManager {
   private transport: Transport | null = null;
   private generation = 0;
   private authRetried = false;
+  /** When the current attempt began (its credential call), for the fast-failure rule. */
+  private attemptStartedAt = 0;
+  /** Set by `abandon()`: the socket going away now was declared dead by this client. */
+  private declaredDead = false;
 
   constructor(
     private readonly env: Environment,
@@ -61,7 +72,7 @@ export class ConnectionManager {
     private readonly target: ConnectionTarget,
     private readonly hooks: ConnectionHooks,
   ) {
-    this.scheduler = new ReconnectScheduler(env.timers, env.online);
+    this.scheduler = new ReconnectScheduler(env.timers, env.online, env.random, config.backoff.wakeJitterMs);
   }
 
   /** True when a socket is authenticated and may carry requests. */
@@ -85,7 +96,13 @@ export class ConnectionManager {
     if (status === 'connected') return Promise.resolve();
     if (status === 'disconnected' || status === 'error') {
       this.authRetried = false;
-      this.state.transition('connecting', { reconnectAttempts: 0, error: null, nextRetryAt: null });
+      this.state.transition('connecting', {
+        reconnectAttempts: 0,
+        error: null,
+        nextRetryAt: null,
+        attemptLimitPassed: false,
+        retryEveryMs: null,
+      });
       void this.openAttempt(false);
     }
     return this.whenReady();
@@ -94,19 +111,23 @@ export class ConnectionManager {
   /** Start over after `error`; while reconnecting, try at once with a fresh attempt budget. */
   reconnect(): Promise<void> {
     if (this.state.getState().status !== 'reconnecting') return this.connect();
-    this.state.update({ reconnectAttempts: 0 });
+    this.state.update({ reconnectAttempts: 0, attemptLimitPassed: false });
     this.scheduler.runNow();
     return this.whenReady();
   }
 
-  /** Try at once if waiting to reconnect (page visible again, network back). */
+  /** Try soon (within the wake jitter) if waiting to reconnect: page visible or focused again, network back. */
   retryNow(): void {
-    if (this.state.getState().status === 'reconnecting') this.scheduler.runNow();
+    if (this.state.getState().status !== 'reconnecting') return;
+    const due = this.scheduler.runSoon();
+    if (due !== null) this.state.update({ nextRetryAt: due });
   }
 
-  /** Abandon the current socket as dead (heartbeat timeout): the usual backoff follows. */
+  /** Abandon the current socket as dead (no heartbeat reply): it is replaced at once, no backoff. */
   abandon(error: HeraldError): void {
-    this.transport?.close(error);
+    if (!this.transport) return;
+    this.declaredDead = true;
+    this.transport.close(error);
   }
 
   /** Close on purpose and stop retrying. */
@@ -120,6 +141,8 @@ export class ConnectionManager {
       lastDisconnected: current.status === 'connected' ? this.env.timers.now() : current.lastDisconnected,
       reconnectAttempts: 0,
       nextRetryAt: null,
+      attemptLimitPassed: false,
+      retryEveryMs: null,
     });
   }
 
@@ -149,6 +172,7 @@ export class ConnectionManager {
 
   private async openAttempt(refresh: boolean): Promise<void> {
     const generation = ++this.generation;
+    this.attemptStartedAt = this.env.timers.now();
     this.state.update({ nextRetryAt: null });
     const WebSocketImpl = this.env.WebSocket;
     if (!WebSocketImpl) {
@@ -186,12 +210,21 @@ export class ConnectionManager {
 
   private onReady(frame: ServerFrameOf<'connected'>): void {
     this.authRetried = false;
-    this.moveTo('connected', { lastConnected: this.env.timers.now(), reconnectAttempts: 0, error: null, nextRetryAt: null });
+    this.moveTo('connected', {
+      lastConnected: this.env.timers.now(),
+      reconnectAttempts: 0,
+      error: null,
+      nextRetryAt: null,
+      attemptLimitPassed: false,
+      retryEveryMs: null,
+    });
     this.hooks.onReady(frame);
   }
 
   private onClosed(closed: TransportClosed): void {
     this.transport = null;
+    const declaredDead = this.declaredDead;
+    this.declaredDead = false;
     this.hooks.onDown();
     const patch = closed.wasReady ? { lastDisconnected: this.env.timers.now() } : {};
     const refused = AUTH_CLOSE_CODES.includes(closed.code) || (closed.error !== null && AUTH_ERRORS.includes(closed.error.code));
@@ -207,7 +240,7 @@ export class ConnectionManager {
         reason: closed.reason,
       });
     if (!refused) {
-      this.retryLater(error, patch);
+      this.retryLater(error, patch, this.failureKind(closed, declaredDead));
     } else if (this.authRetried) {
       this.fail(error);
     } else {
@@ -218,24 +251,42 @@ export class ConnectionManager {
     }
   }
 
-  private retryLater(error: HeraldError, patch: Partial<ConnectionState> = {}): void {
+  /** Which schedule rule the end of this transport calls for (see backoff.ts). */
+  private failureKind(closed: TransportClosed, declaredDead: boolean): FailureKind {
+    if (declaredDead && closed.wasReady) return 'dead';
+    if (GOING_AWAY.includes(closed.code)) return 'goingAway';
+    const quick = this.env.timers.now() - this.attemptStartedAt < this.config.backoff.fastFailMs;
+    const timedOut = closed.error?.code === ErrorCode.Timeout;
+    if (!closed.wasReady && quick && !timedOut && this.env.online.isOnline()) return 'fastFail';
+    return 'slow';
+  }
+
+  private retryLater(error: HeraldError, patch: Partial<ConnectionState> = {}, kind: FailureKind = 'slow'): void {
     const attempts = this.state.getState().reconnectAttempts;
     const policy = this.config.backoff;
-    if (attempts >= policy.maxAttempts) {
+    if (policy.giveUp && attempts >= policy.maxAttempts) {
       const message = `gave up after ${attempts} reconnect attempts: ${error.message}`;
       this.fail(new HeraldError(ErrorCode.Unavailable, message, { last: error.toJSON() }), patch);
       return;
     }
     const attempt = attempts + 1;
-    const due = this.scheduler.schedule(backoffDelay(attempt, policy, this.env.random), () => void this.openAttempt(false));
-    this.moveTo('reconnecting', { ...patch, error, reconnectAttempts: attempt, nextRetryAt: due });
+    const plan = reconnectPlan(kind, attempt, policy, this.env.random, this.env.visibility.isVisible());
+    const due = this.scheduler.schedule(plan.delayMs, () => void this.openAttempt(false));
+    this.moveTo('reconnecting', {
+      ...patch,
+      error,
+      reconnectAttempts: attempt,
+      nextRetryAt: due,
+      attemptLimitPassed: attempt > policy.maxAttempts,
+      retryEveryMs: plan.everyMs,
+    });
   }
 
   private fail(error: HeraldError, patch: Partial<ConnectionState> = {}): void {
     this.generation++;
     this.scheduler.cancel();
     this.dropTransport(error, false);
-    this.moveTo('error', { ...patch, error, nextRetryAt: null });
+    this.moveTo('error', { ...patch, error, nextRetryAt: null, retryEveryMs: null });
   }
 
   private dropTransport(error: HeraldError | null, graceful: boolean): void {

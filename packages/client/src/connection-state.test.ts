@@ -26,6 +26,8 @@ describe('ConnectionStateStore', () => {
       reconnectAttempts: 0,
       error: null,
       nextRetryAt: null,
+      attemptLimitPassed: false,
+      retryEveryMs: null,
     });
   });
 

@@ -23,6 +23,13 @@ export interface ConnectionState {
   readonly error: HeraldError | null;
   /** When the next reconnect attempt is due (ms since epoch); null when none is scheduled or it waits for the network. */
   readonly nextRetryAt: number | null;
+  /**
+   * True once `reconnectAttempts` passed the budget (`reconnect.maxAttempts`) and the client keeps
+   * trying anyway: a display says "offline — retrying every …" instead of counting attempts.
+   */
+  readonly attemptLimitPassed: boolean;
+  /** The longest wait between attempts under the current rule (ms), while reconnecting; else null. */
+  readonly retryEveryMs: number | null;
 }
 
 /**
@@ -45,6 +52,8 @@ export const INITIAL_STATE: ConnectionState = {
   reconnectAttempts: 0,
   error: null,
   nextRetryAt: null,
+  attemptLimitPassed: false,
+  retryEveryMs: null,
 };
 
 type Patch = Partial<Omit<ConnectionState, 'status'>>;

@@ -1,6 +1,6 @@
 /**
  * Environment: everything the client takes from its host, injected so tests never patch globals.
- * Timers, randomness, the WebSocket constructor and the online/visibility sources are declared here
+ * Timers, randomness, the WebSocket constructor and the online/visibility/focus sources are declared here
  * as minimal structural types (the root config has no DOM lib), with defaults read from `globalThis`.
  * Invariant: nothing else in the package reads `globalThis`; other modules ask here.
  */
@@ -62,6 +62,12 @@ export interface VisibilitySource {
   subscribe(listener: (visible: boolean) => void): () => void;
 }
 
+/** The page came back to the user: window `focus` and `pageshow` (back/forward cache). */
+export interface FocusSource {
+  /** Called on each such event; returns an unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+}
+
 /** The injectable environment; every field has a default. */
 export interface Environment {
   timers: Timers;
@@ -69,6 +75,7 @@ export interface Environment {
   WebSocket: WebSocketConstructor | undefined;
   online: OnlineSource;
   visibility: VisibilitySource;
+  focus: FocusSource;
 }
 
 interface EventTargetLike {
@@ -128,6 +135,23 @@ export function defaultVisibilitySource(): VisibilitySource {
   };
 }
 
+/** Window `focus` and `pageshow`; never fires where there is no window. */
+export function defaultFocusSource(): FocusSource {
+  const target = host.addEventListener && host.removeEventListener ? (host as EventTargetLike) : undefined;
+  return {
+    subscribe(listener) {
+      if (!target) return () => undefined;
+      const onEvent = () => listener();
+      target.addEventListener('focus', onEvent);
+      target.addEventListener('pageshow', onEvent);
+      return () => {
+        target.removeEventListener('focus', onEvent);
+        target.removeEventListener('pageshow', onEvent);
+      };
+    },
+  };
+}
+
 /** Fill the environment's gaps with the host's own. */
 export function resolveEnvironment(overrides: Partial<Environment> = {}): Environment {
   return {
@@ -136,6 +160,7 @@ export function resolveEnvironment(overrides: Partial<Environment> = {}): Enviro
     WebSocket: overrides.WebSocket ?? host.WebSocket,
     online: overrides.online ?? defaultOnlineSource(),
     visibility: overrides.visibility ?? defaultVisibilitySource(),
+    focus: overrides.focus ?? defaultFocusSource(),
   };
 }
 

@@ -7,6 +7,8 @@
  *   frozen page, is never taken for a dead server. A deadline that fires more than twice its delay
  *   late re-probes once (letting queued socket events run first) before it judges.
  * - One timer at a time: either the next tick or the reply deadline.
+ * - `probe(deadlineMs)` (a request timed out, a send waits for its ack: the socket is suspect) asks
+ *   at once with a short deadline; a probe already out has its deadline brought forward, never pushed back.
  */
 import type { TimerHandle, Timers } from './environment.js';
 
@@ -25,6 +27,8 @@ export class Heartbeat {
   /** When the last probe cycle began (the next one is due `intervalMs` after it). */
   private cycleStart = 0;
   private options: HeartbeatOptions | null = null;
+  /** When the unanswered probe is judged (ms), or null. */
+  private deadlineAt: number | null = null;
 
   constructor(
     private readonly timers: Timers,
@@ -43,6 +47,7 @@ export class Heartbeat {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     this.probeMark = null;
+    this.deadlineAt = null;
     this.reprobed = false;
     this.options = null;
   }
@@ -52,46 +57,66 @@ export class Heartbeat {
     this.framesSeen++;
   }
 
-  /** Send a heartbeat now and judge by its reply (also used when the page becomes visible). */
-  probe(): void {
-    if (!this.options || this.probeMark !== null) return;
+  /** True while a probe waits for its reply. */
+  get probing(): boolean {
+    return this.probeMark !== null;
+  }
+
+  /**
+   * Send a heartbeat now and judge by its reply within `deadlineMs` (default the timeout): the
+   * page became visible, or a request suggests the socket may be dead.
+   */
+  probe(deadlineMs?: number): void {
+    const options = this.options;
+    if (!options) return;
+    const deadline = Math.min(deadlineMs ?? options.timeoutMs, options.timeoutMs);
+    if (this.probeMark !== null) {
+      // Already asking: judge no later than the new deadline.
+      if (this.deadlineAt !== null && this.timers.now() + deadline < this.deadlineAt) {
+        const dueAt = this.timers.now() + deadline;
+        this.arm(deadline, () => this.judge(dueAt, deadline), dueAt);
+      }
+      return;
+    }
     this.probeMark = this.framesSeen;
     this.cycleStart = this.timers.now();
     this.reprobed = false;
-    this.send();
+    this.send(deadline);
   }
 
-  private send(): void {
-    const options = this.options;
-    if (!options) return;
-    const sentAt = this.timers.now();
+  private send(deadline: number): void {
+    if (!this.options) return;
+    const dueAt = this.timers.now() + deadline;
     this.sendHeartbeat();
-    this.arm(options.timeoutMs, () => this.judge(sentAt));
+    this.arm(deadline, () => this.judge(dueAt, deadline), dueAt);
   }
 
-  private judge(sentAt: number): void {
+  private judge(dueAt: number, deadline: number): void {
     const options = this.options;
     const mark = this.probeMark;
     if (!options || mark === null) return;
     if (this.framesSeen > mark) {
       this.probeMark = null;
+      this.deadlineAt = null;
       const elapsed = this.timers.now() - this.cycleStart;
       this.arm(Math.max(0, options.intervalMs - elapsed), () => this.probe());
       return;
     }
-    const late = this.timers.now() - sentAt > options.timeoutMs * 2;
+    // Fired more than its own length after it was due (twice its delay): throttled or frozen.
+    const late = this.timers.now() - dueAt > deadline;
     if (late && !this.reprobed) {
       // The timer fired far too late: this tab was throttled or frozen, and the reply may be
       // queued behind us. Ask again and judge on the next deadline.
       this.reprobed = true;
-      this.send();
+      this.send(deadline);
       return;
     }
     this.stop();
     this.onDead();
   }
 
-  private arm(ms: number, run: () => void): void {
+  private arm(ms: number, run: () => void, deadlineAt: number | null = null): void {
+    this.deadlineAt = deadlineAt;
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;

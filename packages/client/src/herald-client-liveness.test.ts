@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '../test/client-setup.js';
-import { settle } from '../test/fake-clock.js';
 import { FakeOnline } from '../test/fake-sources.js';
 
 describe('HeraldClient liveness', () => {
@@ -13,11 +12,11 @@ describe('HeraldClient liveness', () => {
     await t.clock.advanceAsync(5000);
     expect(t.server.sockets[0]?.sentOf('heartbeat')).toHaveLength(2);
     await t.clock.advanceAsync(1000);
-    expect(t.client.getState().status).toBe('reconnecting');
-    t.server.answerHeartbeats = true;
-    await t.clock.advanceAsync(1000);
-    expect(t.client.getState().status).toBe('connected');
+    // Declared dead at the deadline and replaced at once: no backoff after a socket this client judged dead.
     expect(t.server.sockets).toHaveLength(2);
+    expect(t.server.sockets[0]?.closedByClient).toBe(true);
+    expect(t.client.getState()).toMatchObject({ status: 'connected', reconnectAttempts: 0 });
+    expect(t.statuses).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
   });
 
   it('the heartbeatIntervalMs option overrides the server', async () => {
@@ -53,18 +52,38 @@ describe('HeraldClient liveness', () => {
     expect(t.client.getState().status).toBe('connected');
     t.server.answerHeartbeats = false;
     t.visibility.set(true);
-    await t.clock.advanceAsync(500);
-    expect(t.client.getState().status).toBe('reconnecting');
+    await t.clock.advanceAsync(499);
+    expect(t.server.sockets).toHaveLength(1);
+    await t.clock.advanceAsync(1);
+    expect(t.server.sockets).toHaveLength(2);
+    expect(t.statuses).toEqual(['connecting', 'connected', 'reconnecting', 'connected']);
   });
 
-  it('becoming visible while waiting to reconnect tries at once', async () => {
-    const t = setup({ reconnect: { baseDelayMs: 60_000 } });
+  it('becoming visible, focus and pageshow while waiting to reconnect try within the wake jitter', async () => {
+    const t = setup({ reconnect: { baseDelayMs: 60_000, wakeJitterMs: 400 } });
     await t.client.connect();
     t.server.last.drop(1006);
     expect(t.client.getState().status).toBe('reconnecting');
     t.visibility.set(true);
-    await settle();
-    await settle();
+    expect(t.client.getState().nextRetryAt).toBe(t.clock.now() + 200); // random 0.5 of 400 ms
+    await t.clock.advanceAsync(200);
+    expect(t.client.getState().status).toBe('connected');
+    t.server.last.drop(1006);
+    t.focus.fire();
+    await t.clock.advanceAsync(200);
+    expect(t.client.getState().status).toBe('connected');
+    expect(t.server.sockets).toHaveLength(3);
+  });
+
+  it('a wake never pushes a sooner attempt later', async () => {
+    const t = setup({ reconnect: { baseDelayMs: 100, wakeJitterMs: 10_000 } });
+    await t.client.connect();
+    t.server.last.drop(1006);
+    const due = t.client.getState().nextRetryAt;
+    expect(due).toBe(t.clock.now() + 50);
+    t.focus.fire();
+    expect(t.client.getState().nextRetryAt).toBe(due);
+    await t.clock.advanceAsync(50);
     expect(t.client.getState().status).toBe('connected');
   });
 
@@ -78,8 +97,7 @@ describe('HeraldClient liveness', () => {
     await t.clock.advanceAsync(600_000);
     expect(t.server.sockets).toHaveLength(1);
     online.set(true);
-    await settle();
-    await settle();
+    await t.clock.advanceAsync(250); // the wake jitter (default 500 ms × random 0.5)
     expect(t.client.getState().status).toBe('connected');
   });
 });

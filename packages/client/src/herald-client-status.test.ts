@@ -26,7 +26,7 @@ describe('HeraldClient status transitions', () => {
   });
 
   it('connecting -> reconnecting when the first attempt fails, then -> connected', async () => {
-    const t = setup();
+    const t = setup({ reconnect: { fastFailMs: 0 } });
     t.server.reachable = false;
     const ready = t.client.connect();
     await settle();
@@ -44,7 +44,7 @@ describe('HeraldClient status transitions', () => {
     await t.client.connect();
     const connectedAt = t.clock.now();
     t.clock.jump(5000);
-    t.server.last.drop(1001, 'server restart');
+    t.server.last.drop(1006);
     expect(t.client.getState()).toMatchObject({ status: 'reconnecting', lastConnected: connectedAt, lastDisconnected: t.clock.now() });
     await t.clock.advanceAsync(1000);
     expect(t.client.getState().status).toBe('connected');
@@ -54,7 +54,8 @@ describe('HeraldClient status transitions', () => {
 
   it('reconnecting -> reconnecting per attempt: delays grow, are capped and jittered; the counter resets on success', async () => {
     const random = sequence(0.5, 1 - 1e-9, 0.25, 0.5, 1 - 1e-9, 0.1);
-    const t = setup({ random, reconnect: { baseDelayMs: 1000, factor: 2, maxDelayMs: 5000, maxAttempts: 10 } });
+    // fastFailMs 0: every failure follows the backoff (the fake refuses at once, a fast failure otherwise).
+    const t = setup({ random, reconnect: { baseDelayMs: 1000, factor: 2, maxDelayMs: 5000, maxAttempts: 10, fastFailMs: 0 } });
     await t.client.connect();
     t.server.reachable = false;
     t.server.last.drop(1006);
@@ -74,8 +75,8 @@ describe('HeraldClient status transitions', () => {
     expect(t.client.getState()).toMatchObject({ status: 'connected', reconnectAttempts: 0 });
   });
 
-  it('reconnecting -> error after the last attempt; reconnect() starts over (error -> connecting)', async () => {
-    const t = setup({ reconnect: { maxAttempts: 3 } });
+  it('with giveUp: reconnecting -> error after the last attempt; reconnect() starts over (error -> connecting)', async () => {
+    const t = setup({ reconnect: { maxAttempts: 3, giveUp: true } });
     t.server.reachable = false;
     const ready = t.client.connect();
     ready.catch(() => undefined);
@@ -113,7 +114,7 @@ describe('HeraldClient status transitions', () => {
   });
 
   it('reconnecting -> disconnected and error -> disconnected', async () => {
-    const t = setup({ reconnect: { maxAttempts: 1 } });
+    const t = setup({ reconnect: { maxAttempts: 1, giveUp: true } });
     t.server.reachable = false;
     t.client.connect().catch(() => undefined);
     await settle();

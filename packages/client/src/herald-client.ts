@@ -40,7 +40,7 @@ import { newId } from './ids.js';
 import { defaultOutboxStore } from './indexeddb-outbox-store.js';
 import { Outbox } from './outbox.js';
 import type { OutboxFrame, OutboxRecord } from './outbox-store.js';
-import { PendingRequests } from './pending-requests.js';
+import { MIGRATING_ACTIONS, PendingRequests } from './pending-requests.js';
 import { RefCount } from './ref-count.js';
 import { SendPacer } from './send-pacer.js';
 import { type SubscribeResult, Subscriptions } from './subscriptions.js';
@@ -91,7 +91,8 @@ export class HeraldClient {
           { source: 'dispatch' },
         ),
     );
-    this.pending = new PendingRequests(timers);
+    // A request slow to be answered makes the socket suspect: probe it with a short deadline.
+    this.pending = new PendingRequests(timers, () => this.isReady && this.heartbeat.probe(this.config.probeTimeoutMs));
     this.heartbeat = new Heartbeat(
       timers,
       () => this.connection.sendRaw({ id: newId(), type: 'heartbeat', action: 'heartbeat', data: {}, timestamp: timers.now() }),
@@ -111,6 +112,7 @@ export class HeraldClient {
         this.renewal.start(frame.data);
         this.queue.push(frame);
         this.subscriptions.resubscribeAll();
+        this.pending.resend((pending) => this.connection.send(pending));
         this.outbox.connected(frame.data.limits, frame.data.user.id);
       },
       onFrame: (frame) => {
@@ -123,7 +125,7 @@ export class HeraldClient {
       onDown: () => {
         this.heartbeat.stop();
         this.renewal.stop();
-        this.pending.rejectAll(disconnected('connection lost'));
+        this.pending.connectionLost(disconnected('connection lost'));
       },
     });
     this.pacer = new SendPacer(timers.now, this.config.outboxPace);
@@ -154,7 +156,11 @@ export class HeraldClient {
       () => this.disconnect(),
     );
     const wake = (awake: boolean) => awake && this.wake();
-    this.stopListening = [this.env.visibility.subscribe(wake), this.env.online.subscribe(wake)];
+    this.stopListening = [
+      this.env.visibility.subscribe(wake),
+      this.env.online.subscribe(wake),
+      this.env.focus.subscribe(() => this.wake()),
+    ];
     void this.outbox.restore();
   }
 
@@ -201,6 +207,7 @@ export class HeraldClient {
   /** Close the connection and stop reconnecting. Queued messages and subscriptions wait for the next connect. */
   disconnect(): void {
     this.connection.disconnect();
+    this.pending.rejectAll(disconnected('disconnected'));
   }
 
   /** Disconnect and release everything: timers, listeners, handlers; pending promises reject with `disconnected`. */
@@ -272,7 +279,7 @@ export class HeraldClient {
     return sent;
   }
 
-  /** How many reconnect attempts are made before the status becomes `error`. */
+  /** The reconnect attempt budget: past it the status says so (`attemptLimitPassed`), or becomes `error` with `reconnect.giveUp`. */
   get maxReconnectAttempts(): number {
     return this.config.backoff.maxAttempts;
   }
@@ -332,8 +339,12 @@ export class HeraldClient {
 
   private transmit(frame: Parameters<Transport['send']>[0], timeoutMs = this.config.requestTimeoutMs): Promise<unknown> {
     if (!this.isReady) return Promise.reject(disconnected('not connected'));
-    const reply = this.pending.add(frame.id, timeoutMs);
-    if (!this.connection.send(frame)) this.pending.rejectAll(disconnected('connection lost'));
+    const reply = this.pending.add(frame.id, timeoutMs, {
+      frame,
+      migrate: MIGRATING_ACTIONS.has(frame.action),
+      probeAfterMs: this.config.ackProbeMs,
+    });
+    if (!this.connection.send(frame)) this.pending.connectionLost(disconnected('connection lost'));
     return reply;
   }
 

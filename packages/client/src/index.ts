@@ -12,9 +12,11 @@ export { type ConnectionState, type ConnectionStatus, canTransition, INITIAL_STA
 export { DEFAULT_DISPATCH, type DispatchQueueOptions } from './dispatch-queue.js';
 export {
   type CloseEventLike,
+  defaultFocusSource,
   defaultOnlineSource,
   defaultVisibilitySource,
   type Environment,
+  type FocusSource,
   type MessageEventLike,
   type OnlineSource,
   systemTimers,

@@ -1,7 +1,8 @@
 /**
  * ReconnectScheduler: runs the next connection attempt after a backoff delay, but never while the
- * host says it is offline: going offline pauses the wait, coming back online runs the attempt at
- * once. `runNow()` lets other signals (page became visible, `reconnect()`) skip the wait.
+ * host says it is offline: going offline pauses the wait, coming back online runs the attempt
+ * soon (within a small jitter, so a fleet woken by one network change does not arrive in lockstep).
+ * `runNow()` (`reconnect()`) skips the wait; `runSoon()` (page visible, focus, pageshow) brings it forward.
  * Invariant: at most one attempt is pending; `cancel()`/`dispose()` leave no timer behind.
  */
 import type { OnlineSource, TimerHandle, Timers } from './environment.js';
@@ -9,14 +10,18 @@ import type { OnlineSource, TimerHandle, Timers } from './environment.js';
 export class ReconnectScheduler {
   private timer: TimerHandle | undefined;
   private pending: (() => void) | null = null;
+  /** When the waiting attempt is due (ms), or null (none, or waiting for the network). */
+  private dueAt: number | null = null;
   private readonly stopListening: () => void;
 
   constructor(
     private readonly timers: Timers,
     private readonly online: OnlineSource,
+    private readonly random: () => number = Math.random,
+    private readonly wakeJitterMs = 0,
   ) {
     this.stopListening = online.subscribe((isOnline) => {
-      if (isOnline) this.runNow();
+      if (isOnline) this.runSoon();
       else this.clearTimer();
     });
   }
@@ -34,11 +39,24 @@ export class ReconnectScheduler {
     this.cancel();
     this.pending = attempt;
     if (!this.online.isOnline()) return null;
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = undefined;
+    this.arm(delayMs);
+    return this.dueAt;
+  }
+
+  /**
+   * Bring the waiting attempt forward to within the wake jitter (never later than it was due).
+   * Returns the new due time, or null when nothing waits or the host is offline.
+   */
+  runSoon(): number | null {
+    if (!this.pending || !this.online.isOnline()) return null;
+    const delayMs = Math.floor(this.random() * this.wakeJitterMs);
+    if (delayMs === 0) {
       this.runNow();
-    }, delayMs);
-    return this.timers.now() + delayMs;
+      return null;
+    }
+    const due = this.timers.now() + delayMs;
+    if (this.dueAt === null || due < this.dueAt) this.arm(delayMs);
+    return this.dueAt;
   }
 
   /** Run the waiting attempt now (if any, and if online). Returns true when one ran. */
@@ -61,8 +79,18 @@ export class ReconnectScheduler {
     this.stopListening();
   }
 
+  private arm(delayMs: number): void {
+    this.clearTimer();
+    this.dueAt = this.timers.now() + delayMs;
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      this.runNow();
+    }, delayMs);
+  }
+
   private clearTimer(): void {
     if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
+    this.dueAt = null;
   }
 }

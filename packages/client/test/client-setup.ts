@@ -1,5 +1,5 @@
 /**
- * setup(): a HeraldClient against an in-memory fake server, a fake clock and fake online/visibility
+ * setup(): a HeraldClient against an in-memory fake server, a fake clock and fake online/visibility/focus
  * sources, recording every status change, reported error and credential call (the unit tests of
  * herald-client-*.test.ts share it).
  */
@@ -9,15 +9,21 @@ import type { ConnectionStatus } from '../src/connection-state.js';
 import { createClient } from '../src/herald-client.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeServer, type FakeServerOptions } from './fake-socket.js';
-import { FakeOnline, FakeVisibility } from './fake-sources.js';
+import { FakeFocus, FakeOnline, FakeVisibility } from './fake-sources.js';
 
-export type Setup = Partial<HeraldClientOptions> & { server?: FakeServerOptions; online?: FakeOnline; visibility?: FakeVisibility };
+export type Setup = Partial<HeraldClientOptions> & {
+  server?: FakeServerOptions;
+  online?: FakeOnline;
+  visibility?: FakeVisibility;
+  focus?: FakeFocus;
+};
 
 export function setup(options: Setup = {}) {
   const clock = new FakeClock();
   const server = new FakeServer({ now: clock.now, ...options.server });
   const online = options.online ?? new FakeOnline();
   const visibility = options.visibility ?? new FakeVisibility();
+  const focus = options.focus ?? new FakeFocus();
   const errors: [HeraldError, ErrorContext][] = [];
   const credentialCalls: boolean[] = [];
   /** The `reason` of each credential call, in order. */
@@ -38,10 +44,11 @@ export function setup(options: Setup = {}) {
     ...options,
     online,
     visibility,
+    focus,
   });
   const statuses: ConnectionStatus[] = [];
   client.subscribe((state, previous) => {
     if (state.status !== previous.status) statuses.push(state.status);
   });
-  return { clock, server, online, visibility, errors, credentialCalls, credentialReasons, client, statuses };
+  return { clock, server, online, visibility, focus, errors, credentialCalls, credentialReasons, client, statuses };
 }

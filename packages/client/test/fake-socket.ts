@@ -133,6 +133,8 @@ export class FakeServer {
   readonly ignore = new Set<ClientFrame['action']>();
   /** When false, new sockets fail to connect (closed with 1006 on open). */
   reachable = true;
+  /** When true, new sockets never open nor fail (a host that does not answer: the client's connect timeout decides). */
+  hang = false;
   /** Refusals for the next `reauthenticate`s, in order (`session_revoked`/`account_disabled` also close 4001, as the server does). */
   readonly refuseRenewals: ServerFrameOf<'error'>['data']['code'][] = [];
   readonly WebSocket: WebSocketConstructor;
@@ -156,7 +158,7 @@ export class FakeServer {
   }
 
   private autoOpen(socket: FakeSocket): void {
-    if (socket.closedByClient) return;
+    if (socket.closedByClient || this.hang) return;
     if (!this.reachable) socket.drop(1006);
     else socket.open();
   }

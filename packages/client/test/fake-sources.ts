@@ -1,7 +1,7 @@
 /**
- * Controllable online and visibility sources that count their listeners (leak checks).
+ * Controllable online, visibility and focus sources that count their listeners (leak checks).
  */
-import { type OnlineSource, Subscribable, type VisibilitySource } from '@herald/client';
+import { type FocusSource, type OnlineSource, Subscribable, type VisibilitySource } from '@herald/client';
 
 class Toggle extends Subscribable<(value: boolean) => void> {
   constructor(public value: boolean) {
@@ -25,4 +25,11 @@ export class FakeVisibility extends Toggle implements VisibilitySource {
     super(visible);
   }
   isVisible = (): boolean => this.value;
+}
+
+/** Window `focus`/`pageshow` on demand. */
+export class FakeFocus extends Subscribable<() => void> implements FocusSource {
+  fire(): void {
+    this.notify();
+  }
 }

@@ -53,7 +53,8 @@ describe('reconnect (real server, real proxy)', () => {
     const { client } = nodeClient(h.proxy.wsUrl(), alice.accessToken, {
       timers: clock,
       random: sequence(0.5, 0.999, 0.25, 0.999, 0.5, 0.75),
-      reconnect: { baseDelayMs: 1000, factor: 2, maxDelayMs: 5000, maxAttempts: 10 },
+      // fastFailMs 0: refused connects follow the backoff too (reconnect-policy.test.ts covers the fast cadence).
+      reconnect: { baseDelayMs: 1000, factor: 2, maxDelayMs: 5000, maxAttempts: 10, fastFailMs: 0 },
     });
     cleanup.push(() => client.dispose());
     await h.server.stop(); // the proxy now accepts and immediately drops: a real refused path

@@ -57,7 +57,12 @@ function compile(): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(root(), 'node_modules/typescript/bin/tsc'), '-b', 'packages/protocol/tsconfig.build.json', 'packages/server/tsconfig.build.json'],
+      [
+        join(root(), 'node_modules/typescript/bin/tsc'),
+        '-b',
+        'packages/protocol/tsconfig.build.json',
+        'packages/server/tsconfig.build.json',
+      ],
       { cwd: root(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -3,7 +3,7 @@
  * `cut()` destroys every current connection (both sides see a reset, as when a network path dies);
  * `stall()` black-holes traffic in both directions while keeping the sockets open (half-open TCP: no
  * FIN, no RST, nothing arrives), including on connections made while stalled; `restore()` forwards
- * again. Invariants: only loopback; `close()` leaves no socket or listener behind.
+ * again; `stallOpen()` black-holes only the connections open now. Invariants: only loopback; `close()` leaves no socket or listener behind.
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 
@@ -23,6 +23,12 @@ export interface TcpProxy {
    * only server-to-client (`toClient`: requests arrive, replies do not) or client-to-server (`toServer`).
    */
   stall(direction?: StallDirection): void;
+  /**
+   * Black-hole only the connections open now (both directions by default); later connections
+   * forward normally: one half-open socket while the network itself still works (a NAT entry or
+   * a middlebox lost the flow).
+   */
+  stallOpen(direction?: StallDirection): void;
   /** Forward again (what was held back while stalled flows on). */
   restore(): void;
   /** Wait until `totalConnections` reaches `count` (rejects after `timeoutMs`). */
@@ -119,6 +125,9 @@ export async function startTcpProxy(target: { port: number; host?: string }): Pr
     cut,
     stall(direction = 'both') {
       stalled = direction;
+      for (const p of pairs) hold(p, direction);
+    },
+    stallOpen(direction = 'both') {
       for (const p of pairs) hold(p, direction);
     },
     restore() {

@@ -4,5 +4,7 @@
  */
 import type { HeraldClient } from '../herald-client.js';
 
-export type ClientPort = Pick<HeraldClient, 'on' | 'subscribe' | 'getState' | 'request' | 'sendMessage' | 'retryMessage' | 'pendingMessages' | 'subscribeConversation'
+export type ClientPort = Pick<
+  HeraldClient,
+  'on' | 'subscribe' | 'getState' | 'request' | 'sendMessage' | 'retryMessage' | 'pendingMessages' | 'subscribeConversation'
 >;
