@@ -1,15 +1,14 @@
 /**
  * What each fault costs: every first delivery of a known send is put in the bucket of the fault
  * that touched it — a fault window overlapping [sent, delivered] that affected the sender or the
- * receiver (process faults affect everyone) — or `quiet` when none did; each bucket reports its
+ * receiver (process faults affect everyone; a window lasts until the fault's effect ended, see
+ * faults.mjs) — or `quiet` when none did; each bucket reports its
  * delivery-delay percentiles. The first matching window wins, in the order kill, redis, stall, cut.
  * Invariant: every counted delivery is in exactly one bucket.
  */
 import { percentile } from './ledger.mjs';
 
 const PRIORITY = ['kill', 'redis', 'stall', 'cut'];
-/** A cut is an instant: a delivery up to this long after it still counts as touched by it. */
-const INSTANT_MS = 2_000;
 
 /**
  * @param {import('./ledger.mjs').Ledger} ledger
@@ -31,7 +30,7 @@ export function faultCosts(ledger, windows) {
         const hit = sorted.find(
           (w) =>
             w.start <= d.at &&
-            Math.max(w.end, w.start + INSTANT_MS) >= send.sentAt &&
+            w.end >= send.sentAt &&
             (w.clients === 'all' || w.clients.includes(receiver) || w.clients.includes(send.client)),
         );
         const key = hit?.kind ?? 'quiet';

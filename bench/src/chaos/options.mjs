@@ -16,14 +16,15 @@ every member exactly once, in order. Exits 1 on any loss, duplicate, reorder or 
 docs/reliability.md explains every figure.
 
   --duration SECONDS      length of the fault phase per backend (default 120; --short: 20)
-  --short                 the short run (npm test's): 20 s per backend, 6 clients
+  --short                 the short run (npm test's): 20 s per backend, 6 clients, a fault every 1-3 s,
+                          stalls of 8-12 s (long enough to be detected)
   --backend LIST          sqlite,cluster (default both; cluster = 2 nodes on PostgreSQL + a dedicated redis-server)
   --clients N             SDK clients, each behind its own TCP proxy (default 8)
   --conversations N       group conversations; client i is in i and i+1 (default 4)
   --rate N                messages per second per client, through the outbox (default 2)
   --seed N                seed of the fault schedule and the load's choices (default random, printed)
   --faults LIST           ${FAULT_KINDS.join(',')} or none (default all; redis only on cluster)
-  --fault-every MIN-MAX   seconds between faults (default 2-5)
+  --fault-every MIN-MAX   seconds between faults (default 2-5); each enabled kind strikes once first
   --stall MIN-MAX         seconds a stall lasts (default 5-15)
   --down MIN-MAX          seconds a killed node or Redis stays down (default 1-4)
   --quiesce SECONDS       longest wait at the end for outboxes to empty and members to catch up (default 60)
@@ -114,8 +115,8 @@ export function parseChaosArgs(argv) {
       rate: number('rate', text('rate', '2'), 0.1),
       seed,
       faults: list('faults', text('faults', FAULT_KINDS.join(',')), FAULT_KINDS),
-      faultEveryMs: range('fault-every', text('fault-every', '2-5')),
-      stallMs: range('stall', text('stall', '5-15')),
+      faultEveryMs: range('fault-every', text('fault-every', short ? '1-3' : '2-5')),
+      stallMs: range('stall', text('stall', short ? '8-12' : '5-15')),
       downMs: range('down', text('down', '1-4')),
       quiesceMs: Math.round(number('quiesce', text('quiesce', '60'), 1) * 1000),
     },

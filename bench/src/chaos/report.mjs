@@ -9,6 +9,9 @@
 /** @typedef {{ backend: string, skipped: string }} SkippedResult */
 
 const ms = (/** @type {number | null | undefined} */ v) => (v === null || v === undefined ? '–' : `${Math.round(v)} ms`);
+/** The largest, or null when any is null (a recovery that never came) or there are none. @param {Array<number | null | undefined>} values */
+const maxOf = (values) =>
+  values.length === 0 || values.some((v) => v === null || v === undefined) ? null : Math.max(.../** @type {number[]} */ (values));
 const bad = (/** @type {number} */ n) => (n === 0 ? '0' : `${n} ✗`);
 const codes = (/** @type {Record<string, number>} */ byCode) =>
   Object.entries(byCode)
@@ -37,12 +40,32 @@ export function soakTable(results) {
     ],
     ['delivery delay p50 / p99 / max', (r) => `${ms(r.delay.p50)} / ${ms(r.delay.p99)} / ${ms(r.delay.max)}`],
     [
-      'half-open detection min / p50 / max',
+      'half-open detection (socket replaced) min / p50 / max',
       (r) =>
         `${ms(r.halfOpen.min)} / ${ms(r.halfOpen.p50)} / ${ms(r.halfOpen.max)} (${r.halfOpen.detected} of ${r.halfOpen.stalls} stalls)`,
     ],
+    [
+      'half-open noticed (status left connected) min / p50 / max',
+      (r) => `${ms(r.halfOpen.noticed.min)} / ${ms(r.halfOpen.noticed.p50)} / ${ms(r.halfOpen.noticed.max)}`,
+    ],
     ['stalls over before detection / ended by the quiesce', (r) => `${r.halfOpen.undetected} / ${r.halfOpen.endedByQuiesce}`],
     ['faults', (r) => codes(r.faults)],
+    [
+      'kill -9: down / clients reconnected after the kill / after the node was back (max)',
+      (r) => {
+        const kills = r.recoveries.filter((x) => x.kind === 'kill');
+        if (kills.length === 0) return '–';
+        return `${ms(maxOf(kills.map((x) => x.downMs)))} / ${ms(maxOf(kills.map((x) => x.reconnectedMs)))} / ${ms(maxOf(kills.map((x) => x.afterBackMs)))}`;
+      },
+    ],
+    [
+      'Redis restart: down / bus up on every node after Redis was back (max)',
+      (r) => {
+        const restarts = r.recoveries.filter((x) => x.kind === 'redis');
+        if (restarts.length === 0) return '–';
+        return `${ms(maxOf(restarts.map((x) => x.downMs)))} / ${ms(maxOf(restarts.map((x) => x.busBackMs)))}`;
+      },
+    ],
     ['quiesce', (r) => `${ms(r.quiesce.ms)}${r.quiesce.timedOut ? ` ✗ timed out waiting for ${r.quiesce.timedOut}` : ''}`],
     ['clients that reached `error`', (r) => bad(r.clientsInError)],
     ['client onError reports', (r) => codes(r.clientErrors)],

@@ -38,11 +38,14 @@ import { seededRng } from './rng.mjs';
  * @param {{ repoRoot: string, log: (line: string) => void }} env
  */
 export async function runSoak(name, options, { repoRoot, log }) {
-  const rng = seededRng(options.seed);
+  // Two streams: the load draws on every send, at times the machine decides; the fault schedule
+  // must not depend on how many draws came before it, or the seed would not repeat it.
+  const faultRng = seededRng(options.seed);
+  const loadRng = seededRng(options.seed ^ 0x5bd1e995);
   const backend = await startBackend(name, repoRoot);
   const ledger = new Ledger();
-  /** @type {number[]} */
-  const detections = [];
+  /** @type {import('./load.mjs').Detections} */
+  const detections = { noticed: [], replaced: [] };
   /** @type {Record<string, number>} */
   const clientErrors = {};
   /** @type {import('./load.mjs').SoakClient[]} */
@@ -85,10 +88,10 @@ export async function runSoak(name, options, { repoRoot, log }) {
       `${name}: ${clients.length} clients, ${members.size} conversations, ${options.rate} msg/s each, ${options.durationMs / 1000} s, faults ${options.faults.join(',') || 'none'}`,
     );
 
-    const stopSending = startSending(clients, { rate: options.rate, rng, ledger });
+    const stopSending = startSending(clients, { rate: options.rate, rng: loadRng, ledger });
     const faults = startFaults({
       kinds: options.faults,
-      rng,
+      rng: faultRng,
       clients,
       nodes: backend.nodes,
       redis: backend.redis,
@@ -127,14 +130,15 @@ export async function runSoak(name, options, { repoRoot, log }) {
       delay: { p50: percentile(delaysMs, 0.5), p99: percentile(delaysMs, 0.99), max: delaysMs.length ? Math.max(...delaysMs) : 0 },
       halfOpen: {
         stalls: faults.counts.stall ?? 0,
-        detected: detections.length,
+        detected: detections.replaced.length,
         undetected: faults.stalls.undetected,
         endedByQuiesce: faults.stalls.endedByQuiesce,
-        min: detections.length ? Math.min(...detections) : null,
-        p50: detections.length ? percentile(detections, 0.5) : null,
-        max: detections.length ? Math.max(...detections) : null,
+        ...spread(detections.replaced),
+        noticed: spread(detections.noticed),
+        replacedMs: detections.replaced,
       },
       faults: faults.counts,
+      recoveries: faults.recoveries,
       costs: faultCosts(ledger, faults.windows),
       quiesce,
       clientErrors,
@@ -147,6 +151,12 @@ export async function runSoak(name, options, { repoRoot, log }) {
     }
     await backend.close();
   }
+}
+
+/** min / p50 / max of `values` (null each when there are none). @param {number[]} values */
+function spread(values) {
+  if (values.length === 0) return { min: null, p50: null, max: null };
+  return { min: Math.min(...values), p50: percentile(values, 0.5), max: Math.max(...values) };
 }
 
 /** Poll `done` until it holds or `deadline` passes (no event covers "every outbox and every member"). @param {() => boolean} done @param {number} deadline */
