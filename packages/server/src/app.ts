@@ -159,6 +159,8 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     conversations.forgetMembers();
     blocks.forgetAll();
     for (const userId of sessions.users.keys()) authority.forgetUser(userId);
+    // Sessions ended while the bus was down: their sockets are closed now, not at token expiry.
+    void credentialWatch.recheckAll();
     void sessions.fillGaps();
     presence.announceAll();
   });

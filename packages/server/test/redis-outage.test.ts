@@ -5,6 +5,7 @@
  * for Redis), liveness stays 200 and /health says degraded, every accepted message reaches every
  * member on both nodes once and in order, and cross-node fan-out resumes within 2 s of Redis
  * returning. A node started while Redis is down serves its own clients and joins when it returns.
+ * A session ended on one node while Redis is down is closed on the other node when Redis returns.
  */
 import type { AuthResponse, Health, SendMessageResult, ServerFrame } from '@herald/protocol';
 import {
@@ -217,5 +218,27 @@ describe.skipIf(!ready)('Redis outage: two nodes, PostgreSQL + a dedicated redis
     await bobD.request({ action: 'send_message', type: 'text', data: { conversationId, text: 'back' } });
     expect((await aliceC.waitFor((f) => onlyThis(f) && (f.data as { seq: number }).seq === 3)).data).toMatchObject({ text: 'back' });
     expect(aliceD.ws.readyState).toBe(aliceD.ws.OPEN);
+  }, 60_000);
+
+  it('a session ended through node A while Redis is down, A gone before it returns: the socket on node B is closed (4001 session_revoked) when Redis returns', async () => {
+    const redis = await RedisProcess.start();
+    redises.push(redis);
+    const a = await node(redis, 'node-e');
+    const b = await node(redis, 'node-f', a.schema);
+    const apiA = new ApiClient(a.url);
+    const alice = await apiA.register('Alice');
+    const onB = await connect(b, alice.accessToken);
+    await redis.stop();
+    await apiA.rest.auth.logout({ body: { refreshToken: alice.refreshToken } }); // throws unless it succeeded
+    // No bus: node B cannot have heard of it yet. The socket still answers.
+    await onB.request({ action: 'presence_query', type: 'control', data: { userIds: [alice.user.id] } });
+    // Node A goes away with the announcement still in its bus queue: it is never published.
+    await a.stop();
+    await redis.start();
+    const startedAt = Date.now();
+    const closed = await onB.closed;
+    expect(closed).toEqual({ code: 4001, reason: 'session_revoked' });
+    console.info(`[redis-outage] a session revoked during the outage was closed ${Date.now() - startedAt} ms after Redis returned`);
+    expect(Date.now() - startedAt).toBeLessThan(5000);
   }, 60_000);
 });

@@ -44,6 +44,9 @@ class FakeConnection implements WatchedConnection {
 
 class FakeSessions implements WatchedSessions<FakeConnection> {
   readonly byUser = new Map<string, Set<FakeConnection>>();
+  get users(): ReadonlyMap<string, ReadonlySet<FakeConnection>> {
+    return this.byUser;
+  }
   private added: ((connection: FakeConnection) => void) | undefined;
   ofUser(userId: string): ReadonlySet<FakeConnection> {
     return this.byUser.get(userId) ?? new Set();
@@ -69,6 +72,8 @@ class FakeAuthority {
   /** When set, `account` reads wait until the test resolves them, in any order it likes. */
   held: ((release: () => void) => void) | undefined;
   refuse: HeraldError | undefined;
+  /** Sessions ended in the store (their `actorOf` answers session_revoked). */
+  readonly ended = new Set<string>();
   forgetUser(userId: string): void {
     this.calls.push(`forget:${userId}`);
   }
@@ -82,6 +87,7 @@ class FakeAuthority {
   async actorOf(claims: AccessClaims): Promise<Actor> {
     this.calls.push(`actor:${claims.sessionId}`);
     if (this.refuse) throw this.refuse;
+    if (this.ended.has(claims.sessionId)) throw new HeraldError(ErrorCode.SessionRevoked, 'ended');
     const record = this.stored.get(claims.userId);
     return { userId: claims.userId, role: record?.role ?? 'user', sessionId: claims.sessionId };
   }
@@ -227,5 +233,21 @@ describe('CredentialWatch: a socket that joins just after a revocation', () => {
     expect(authority.calls).toEqual(['actor:new', 'read:a']);
     expect(fresh.state).toBe('ready');
     expect(stranger.events).toEqual([]);
+  });
+});
+
+describe('CredentialWatch: after a bus outage', () => {
+  it('checks every local socket against current state: ended sessions are closed, the others get their current account', async () => {
+    const { authority, watch, connect } = setup();
+    authority.stored.set('a', record('a', 'user'));
+    authority.stored.set('b', record('b', 'admin'));
+    const [a1, a2, b1] = [connect('a', 's1'), connect('a', 's2'), connect('b', 's3')];
+    authority.ended.add('s1'); // revoked while this node heard nothing
+    authority.stored.set('b', record('b', 'user')); // demoted meanwhile
+    await watch.recheckAll();
+    expect(a1.events).toEqual([`error:${ErrorCode.SessionRevoked}`, `close:${CloseCode.Unauthorized}:${CloseReason.SessionRevoked}`]);
+    expect(a2.events).toEqual(['account:user']);
+    expect(b1.events).toEqual(['account:user']);
+    expect(authority.calls.filter((c) => c.startsWith('forget:')).sort()).toEqual(['forget:a', 'forget:b']);
   });
 });

@@ -12,6 +12,8 @@
  * read of an older change never overwrites a newer one); a node with no socket of the user reads
  * nothing. A socket that finished authenticating just after a revocation of its user reached this
  * node (its check raced the revocation) is checked again against current state when it joins.
+ * After a bus outage (`recheckAll`, on the bus's restore) every local socket is checked again:
+ * revocations and changes published while this node was cut off never arrive as messages.
  */
 import { CloseCode, CloseReason, ErrorCode, HeraldError } from '@herald/protocol';
 import type { Logger } from 'pino';
@@ -30,6 +32,8 @@ export type WatchedConnection = Pick<
 /** This node's authenticated connections by user, and word of each that joins (LocalSessions). */
 export interface WatchedSessions<C> {
   ofUser(userId: string): ReadonlySet<C>;
+  /** Every user with a socket here (for `recheckAll`). */
+  readonly users: ReadonlyMap<string, ReadonlySet<C>>;
   listen(listener: { added?(connection: C): void }): () => void;
 }
 
@@ -71,6 +75,21 @@ export class CredentialWatch<C extends WatchedConnection = Connection> {
   close(): void {
     this.unsubscribeBus();
     this.unlisten();
+  }
+
+  /**
+   * The bus was down: a session ended or an account changed meanwhile was never announced here.
+   * Check every local socket against current state (its cached copies dropped first): a refused one
+   * is closed as a revocation would close it, the rest get their current account. Resolves when done.
+   */
+  recheckAll(): Promise<void> {
+    for (const userId of [...this.deps.sessions.users.keys()]) void this.serial.run(userId, () => this.recheckUser(userId));
+    return this.serial.drain();
+  }
+
+  private async recheckUser(userId: string): Promise<void> {
+    this.deps.authority.forgetUser(userId);
+    for (const connection of [...this.deps.sessions.ofUser(userId)]) await this.recheck(connection);
   }
 
   private onBusMessage(message: BusMessage): void {
@@ -135,17 +154,22 @@ export class CredentialWatch<C extends WatchedConnection = Connection> {
     if (!userId || !sessionId) return;
     const at = this.recent.get(userId);
     if (at === undefined || Date.now() - at > this.recheckMs) return;
-    void this.serial.run(userId, async () => {
-      try {
-        const actor = await this.deps.authority.actorOf({ userId, sessionId, role: '', expiresAt: connection.credentialExpiresAt });
-        const record = await this.deps.authority.account(actor.userId);
-        if (record) this.changed(connection, { ...publicUser(record), role: actor.role });
-      } catch (error) {
-        // A refusal ends the socket; a failed read (database hiccup) leaves it as authenticated.
-        if (error instanceof HeraldError) end(connection, error);
-        else connection.log.warn({ err: error }, 'could not re-check a socket that joined during a revocation');
-      }
-    });
+    void this.serial.run(userId, () => this.recheck(connection));
+  }
+
+  /** Ask the Authority about one socket now: a refusal ends it, an answer refreshes its account. */
+  private async recheck(connection: C): Promise<void> {
+    const { userId, sessionId } = connection;
+    if (!userId || !sessionId || connection.state === 'closing' || connection.state === 'closed') return;
+    try {
+      const actor = await this.deps.authority.actorOf({ userId, sessionId, role: '', expiresAt: connection.credentialExpiresAt });
+      const record = await this.deps.authority.account(actor.userId);
+      if (record) this.changed(connection, { ...publicUser(record), role: actor.role });
+    } catch (error) {
+      // A refusal ends the socket; a failed read (database hiccup) leaves it as authenticated.
+      if (error instanceof HeraldError) end(connection, error);
+      else connection.log.warn({ err: error }, 'could not re-check a socket against current state');
+    }
   }
 
   private noted(userId: string): void {
