@@ -23,6 +23,8 @@ export const en = {
   'status.connected': 'Connected',
   'status.reconnecting': 'Reconnecting ({attempt}/{max})…',
   'status.reconnect': 'Reconnect',
+  'status.retryingEvery': 'Offline — retrying every {seconds} s',
+  'status.retryNow': 'Retry now',
   'status.reload': 'Reload',
   'status.disconnected': 'Offline',
   'status.error': 'Connection failed',

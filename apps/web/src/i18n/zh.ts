@@ -25,6 +25,8 @@ export const zh: Dictionary = {
   'status.connected': '已连接',
   'status.reconnecting': '正在重新连接（{attempt}/{max}）…',
   'status.reconnect': '重新连接',
+  'status.retryingEvery': '离线 — 每 {seconds} 秒重试一次',
+  'status.retryNow': '立即重试',
   'status.reload': '重新加载',
   'status.disconnected': '离线',
   'status.error': '连接失败',

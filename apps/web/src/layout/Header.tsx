@@ -1,5 +1,6 @@
 /**
- * The header: app name, navigation (Settings, and Admin for admins), the connection status (always visible),
+ * The header: app name, navigation (Settings, and Admin for admins), the connection status (always visible;
+ * past the client's attempt limit "Offline — retrying every N s" with Retry now),
  * notifications, sound toggle, desktop-notification opt-in, language and sign-out.
  */
 import { ConnectionStatus } from '@herald/react';
@@ -10,6 +11,7 @@ import { DesktopToggle } from '../notifications/DesktopToggle';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { SoundToggle } from '../notifications/SoundToggle';
 import { useServices } from '../services';
+import { connectionStatusLabels } from './connection-status-labels';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export function Header() {
@@ -40,15 +42,7 @@ export function Header() {
       <div className="ml-auto flex items-center gap-1 sm:gap-2">
         <ConnectionStatus
           className="flex items-center gap-1.5 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700 data-[status=connected]:bg-emerald-50 data-[status=connected]:text-emerald-700 data-[status=error]:bg-red-50 data-[status=error]:text-red-700 data-[status=reconnecting]:bg-amber-50 data-[status=reconnecting]:text-amber-800 dark:bg-slate-800 dark:text-slate-200 dark:data-[status=connected]:bg-emerald-950 dark:data-[status=connected]:text-emerald-300 [&_button]:ml-1 [&_button]:rounded [&_button]:bg-white [&_button]:px-1.5 [&_button]:py-0.5 [&_button]:ring-1 [&_button]:ring-slate-300 dark:[&_button]:bg-slate-700"
-          labels={{
-            connecting: t('status.connecting'),
-            connected: t('status.connected'),
-            reconnecting: (attempt, max) => t('status.reconnecting', { attempt, max }),
-            disconnected: t('status.disconnected'),
-            error: t('status.error'),
-            reconnect: t('status.reconnect'),
-            reload: t('status.reload'),
-          }}
+          labels={connectionStatusLabels(t)}
         />
         <NotificationBell />
         <SoundToggle />

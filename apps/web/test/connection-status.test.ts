@@ -1,0 +1,92 @@
+/**
+ * The header's connection status past the client's attempt limit (issue 20), in headless Chromium
+ * against a real server serving the built app: with the server down the client counts its 15
+ * attempts ("Reconnecting (n/15)…"), then says "Offline — retrying every N s" with Retry now (in
+ * English and in Chinese) instead of giving up; after the server is back, Retry now reconnects.
+ * The page's clock is Playwright's, so the test runs the client's reconnect waits forward instead
+ * of waiting ~30 s of real time for 15 attempts; every attempt is still a real refused socket.
+ */
+import { ApiClient, chromiumAvailable, startTestServer, type TestServer } from '@herald/testkit';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, openUser, signIn, unexpectedErrors, waitForStatus } from './helpers/browser';
+import { ensureWebBuild } from './helpers/web-build';
+
+const hasChromium = await chromiumAvailable();
+const OUTAGE_NOISE = [/WebSocket connection to .* failed/, /Failed to load resource: net::ERR_CONNECTION_REFUSED/];
+
+describe.skipIf(!hasChromium)('connection status in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const dist = await ensureWebBuild();
+    server = await startTestServer({ env: { HERALD_WEB_DIR: dist } });
+    await new ApiClient(server.url).register('Root');
+    browser = await launch();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.destroy();
+  });
+
+  it('past the attempt limit says "Offline — retrying every N s" with Retry now, in every language, and Retry now reconnects', async () => {
+    const ann = await new ApiClient(server.url).register('Ann');
+    const user = await openUser(browser, server.url);
+    const { page } = user;
+    await page.clock.install();
+    await signIn(user, ann.user.email);
+    await waitForStatus(page, 'connected');
+    const status = page.locator('header [role="status"]');
+
+    // Every text the status line shows from here on, recorded in the page as the DOM changes (the
+    // first attempts may come and go before the test could read them).
+    await page.evaluate(() => {
+      const element = document.querySelector('header [role="status"]');
+      const texts: string[] = [];
+      Object.assign(window, { statusTexts: texts });
+      new MutationObserver(() => texts.push(element?.textContent ?? '')).observe(element as Node, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+    });
+    await server.stop();
+    await waitForStatus(page, 'reconnecting');
+    // Each round fires the waiting attempt (every wait is under 3 s while the server refuses at once)
+    // and waits for its refusal to show; past the limit the text stays, so the attribute ends the loop.
+    for (let round = 0; round < 40 && (await status.getAttribute('data-limit-passed')) === null; round++) {
+      const before = (await status.textContent()) ?? '';
+      await page.clock.fastForward(3_000);
+      await page.waitForFunction(
+        (previous) => {
+          const element = document.querySelector('header [role="status"]');
+          return element?.getAttribute('data-limit-passed') === 'true' || element?.textContent !== previous;
+        },
+        before,
+        { timeout: 10_000 },
+      );
+    }
+    const seen = await page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts);
+    expect(seen).toEqual(
+      expect.arrayContaining([expect.stringContaining('Reconnecting (1/15)…'), expect.stringContaining('Reconnecting (15/15)…')]),
+    );
+    expect(await status.getAttribute('data-status')).toBe('reconnecting');
+    expect(await status.textContent()).toMatch(/Offline — retrying every \d+ s/);
+    expect(await status.getByRole('button').allTextContents()).toEqual(['Retry now']);
+
+    await page.getByLabel('Language').selectOption('zh');
+    await expect.poll(() => status.textContent()).toMatch(/离线 — 每 \d+ 秒重试一次/);
+    expect(await status.getByRole('button').allTextContents()).toEqual(['立即重试']);
+
+    // Time stands still in the page from here: only the click can start an attempt.
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1);
+    server = await server.restart();
+    await status.getByRole('button', { name: '立即重试' }).click();
+    await waitForStatus(page, 'connected');
+    expect(await status.textContent()).toContain('已连接');
+
+    expect(unexpectedErrors(user.errors, OUTAGE_NOISE)).toEqual([]);
+  }, 120_000);
+});
