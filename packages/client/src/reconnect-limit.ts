@@ -1,6 +1,7 @@
 /**
- * reconnectLimit: how many reconnect attempts a client makes before it gives up (`error`), for
- * status displays such as "reconnecting (3/15)".
+ * reconnectLimit: the client's reconnect attempt budget, for status displays such as
+ * "reconnecting (3/15)". Past it the client keeps trying (`attemptLimitPassed`), unless
+ * `reconnect.giveUp` makes it stop with `error`.
  */
 import type { HeraldClient } from './herald-client.js';
 
