@@ -108,6 +108,10 @@ export type CreateConversationBody = z.infer<typeof CreateConversationBodySchema
 
 export const AddMembersBodySchema = z.object({ userIds: z.array(IdSchema).min(1).max(1000) });
 
+/** `PUT /conversations/:id/title`: a group's new title (the same rule as at creation). */
+export const RenameConversationBodySchema = z.object({ title: z.string().trim().min(1).max(120) });
+export type RenameConversationBody = z.infer<typeof RenameConversationBodySchema>;
+
 /** REST send: the same fields as the socket frame; the idempotency key is `clientId` or the `Idempotency-Key` header. */
 export const PostMessageBodySchema = z.object({
   clientId: z.string().min(1).max(64).optional(),

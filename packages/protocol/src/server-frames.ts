@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ErrorCode } from './codes.js';
 import { frameSchema } from './envelope.js';
-import { DeviceSchema, IdSchema, MessageSchema, MessageTypeSchema, UserSchema } from './models.js';
+import { ConversationSchema, DeviceSchema, IdSchema, MemberSchema, MessageSchema, MessageTypeSchema, UserSchema } from './models.js';
 import { EventNameSchema, NotificationSchema, PresenceSchema, StatsSchema } from './realtime.js';
 
 /** Sent once after a successful `authenticate`. */
@@ -94,6 +94,44 @@ export const ConversationEventFrameSchema = frameSchema(
   z.object({ conversationId: IdSchema, event: EventNameSchema, payload: z.unknown() }),
 );
 
+/**
+ * This user now belongs to a conversation (it was created with them, or they were added to it): the
+ * conversation as their own list shows it. Sent to every session of that user, the creator's
+ * included; `by` is who created it or added them.
+ */
+export const ConversationAddedFrameSchema = frameSchema(
+  'conversation_added',
+  z.literal('system'),
+  z.object({ conversation: ConversationSchema, by: IdSchema }),
+);
+
+/**
+ * A conversation's list-visible fields that every member sees alike changed (renamed, members
+ * added): the new values, to replace the list entry's. Per-member fields (`unreadCount`,
+ * `lastMessage`, `lastSeq`) are not here: `new_message` and `read_status` keep those.
+ */
+export const ConversationUpdatedFrameSchema = frameSchema(
+  'conversation_updated',
+  z.literal('system'),
+  z.object({
+    conversationId: IdSchema,
+    title: z.string().nullable(),
+    ownerId: IdSchema.nullable(),
+    members: z.array(MemberSchema),
+    by: IdSchema,
+  }),
+);
+
+/**
+ * `userId` left a conversation (`by` = `userId`) or was removed by `by`. Sent to the removed user's
+ * sessions (drop the conversation: nothing more of it arrives) and to the remaining members'.
+ */
+export const MemberRemovedFrameSchema = frameSchema(
+  'member_removed',
+  z.literal('system'),
+  z.object({ conversationId: IdSchema, userId: IdSchema, by: IdSchema }),
+);
+
 /** Live server statistics, every second, for admins who sent `stats_subscribe`. */
 export const StatsFrameSchema = frameSchema('stats', z.literal('system'), StatsSchema);
 
@@ -111,6 +149,9 @@ export const ServerFrameSchema = z.discriminatedUnion('action', [
   DirectMessageFrameSchema,
   ConversationEventFrameSchema,
   StatsFrameSchema,
+  ConversationAddedFrameSchema,
+  ConversationUpdatedFrameSchema,
+  MemberRemovedFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 export type ServerAction = ServerFrame['action'];

@@ -20,7 +20,9 @@ repositorySuite('conversation repository contract', ({ repositories, newUser }) 
       directKey: null,
       memberIds: [a.id, b.id],
     });
-    await store.conversations.addMembers(id, [c.id, b.id]);
+    // Only the users not already members count as added (they are the ones told `conversation_added`).
+    expect(await store.conversations.addMembers(id, [c.id, b.id, c.id])).toEqual([c.id]);
+    expect(await store.conversations.addMembers(id, [c.id])).toEqual([]);
     expect((await store.conversations.memberIds(id)).sort()).toEqual([a.id, b.id, c.id].sort());
     for (const [i, sender] of [a, a, b].entries()) {
       await store.messages.appendMessage({
@@ -69,7 +71,10 @@ repositorySuite('conversation repository contract', ({ repositories, newUser }) 
       [c.id, 'owner', 0],
       [a.id, 'member', 0],
     ]);
-    await store.conversations.addMembers(group, []);
+    expect(await store.conversations.addMembers(group, [])).toEqual([]);
+    expect(await store.conversations.setTitle(group, 'renamed')).toEqual({ ownerId: c.id });
+    expect((await store.conversations.getConversation(group, a.id))?.title).toBe('renamed');
+    expect(await store.conversations.setTitle('no-such-conversation', 'x')).toBeUndefined();
     expect((await store.conversations.contactIds(a.id)).sort()).toEqual([b.id, c.id].sort());
     expect(await store.conversations.contactIds(b.id)).toEqual([a.id]);
     expect(await store.conversations.contactIds(d.id)).toEqual([]);

@@ -27,7 +27,10 @@ export interface ConversationRepository {
   listConversations(userId: string): Promise<Conversation[]>;
   listMembers(conversationId: string): Promise<Member[]>;
   memberIds(conversationId: string): Promise<string[]>;
-  addMembers(conversationId: string, userIds: readonly string[]): Promise<void>;
+  /** Adds the users; returns those who were not members before (the ones actually added). */
+  addMembers(conversationId: string, userIds: readonly string[]): Promise<string[]>;
+  /** Sets a conversation's title; returns its owner, or undefined when it does not exist. */
+  setTitle(conversationId: string, title: string): Promise<{ ownerId: string | null } | undefined>;
   removeMember(conversationId: string, userId: string): Promise<boolean>;
   /** Users who share at least one conversation with `userId` (not including them). */
   contactIds(userId: string): Promise<string[]>;
@@ -158,14 +161,34 @@ export class KyselyConversationRepository implements ConversationRepository {
     return rows.map((r) => r.user_id);
   }
 
-  async addMembers(conversationId: string, userIds: readonly string[]): Promise<void> {
-    if (userIds.length === 0) return;
+  async addMembers(conversationId: string, userIds: readonly string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
     const now = Date.now();
-    await this.db
+    // RETURNING names only the rows inserted (a conflict inserts nothing), on SQLite and PostgreSQL alike.
+    const rows = await this.db
       .insertInto('conversation_members')
-      .values(userIds.map((userId) => ({ conversation_id: conversationId, user_id: userId, role: 'member' as const, joined_at: now })))
+      .values(
+        [...new Set(userIds)].map((userId) => ({
+          conversation_id: conversationId,
+          user_id: userId,
+          role: 'member' as const,
+          joined_at: now,
+        })),
+      )
       .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
+      .returning('user_id')
       .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  async setTitle(conversationId: string, title: string): Promise<{ ownerId: string | null } | undefined> {
+    const row = await this.db
+      .updateTable('conversations')
+      .set({ title })
+      .where('id', '=', conversationId)
+      .returning('owner_id')
+      .executeTakeFirst();
+    return row && { ownerId: row.owner_id };
   }
 
   async removeMember(conversationId: string, userId: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 /**
- * /api/v1/conversations: create, list, members, history, and sending over HTTP
+ * /api/v1/conversations: create, list, members, rename, history, and sending over HTTP
  * (same MessageService path as the socket, same idempotency key).
  */
 import { randomUUID } from 'node:crypto';
@@ -31,6 +31,11 @@ export async function conversationRoutes(app: FastifyInstance, deps: Conversatio
     status: 200,
     body: { members: await conversations.addMembers(actor, params.id, body.userIds) },
   }));
+
+  route(contract.rename, async ({ actor, params, body }) => {
+    await conversations.rename(actor, params.id, body.title);
+    return { status: 204 };
+  });
 
   route(contract.removeMember, async ({ actor, params }) => {
     await conversations.removeMember(actor, params.id, params.userId);

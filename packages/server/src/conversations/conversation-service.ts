@@ -1,7 +1,9 @@
 /**
  * Conversations and who may touch them. Every read, write and subscribe asks `assertMember`
  * first; member lists are cached per node and dropped on a `membership_changed` bus message,
- * so every node sees a change as soon as the bus carries it.
+ * so every node sees a change as soon as the bus carries it. Every change of a conversation's
+ * list-visible state (created, members added or removed, renamed) is then told to the sessions it
+ * concerns (membership-events.ts), so no client has to poll its conversation list.
  */
 import { type Conversation, type CreateConversationBody, ErrorCode, HeraldError, type Member } from '@herald/protocol';
 import type { Logger } from 'pino';
@@ -10,11 +12,15 @@ import type { Actor } from '../auth/actor.js';
 import type { Bus } from '../bus/bus.js';
 import type { BlockList } from '../users/block-list.js';
 import type { ConversationRepository } from './conversation-repository.js';
+import { MembershipEvents } from './membership-events.js';
 
 const CACHE_LIMIT = 10_000;
+/** How many new members' views are read at once when members are added (one list query each). */
+const VIEW_READS_AT_ONCE = 8;
 
 export class ConversationService {
   private readonly members = new Map<string, Promise<ReadonlySet<string>>>();
+  private readonly events: MembershipEvents;
 
   constructor(
     private readonly repository: ConversationRepository,
@@ -23,6 +29,7 @@ export class ConversationService {
     private readonly log: Logger,
     private readonly blocks: Pick<BlockList, 'eitherBlocked' | 'assertDirectAllowed' | 'assertCanAdd'>,
   ) {
+    this.events = new MembershipEvents(bus);
     bus.subscribe((message) => {
       if (message.type === 'membership_changed') this.members.delete(message.conversationId);
     });
@@ -77,22 +84,22 @@ export class ConversationService {
       await this.blocks.assertDirectAllowed(actor.userId, body.userId);
       const directKey = [actor.userId, body.userId].sort().join(':');
       let id = await this.repository.findConversationIdByDirectKey(directKey);
-      if (!id) {
-        try {
-          id = await this.repository.createConversation({
-            kind: 'direct',
-            title: null,
-            ownerId: null,
-            directKey,
-            memberIds: [actor.userId, body.userId],
-          });
-        } catch (error) {
-          // The other person opened the same pair at the same moment: use theirs.
-          id = await this.repository.findConversationIdByDirectKey(directKey);
-          if (!id) throw error;
-        }
+      if (id) return this.get(actor, id);
+      try {
+        id = await this.repository.createConversation({
+          kind: 'direct',
+          title: null,
+          ownerId: null,
+          directKey,
+          memberIds: [actor.userId, body.userId],
+        });
+      } catch (error) {
+        // The other person opened the same pair at the same moment: use theirs (they announce it).
+        id = await this.repository.findConversationIdByDirectKey(directKey);
+        if (!id) throw error;
+        return this.get(actor, id);
       }
-      return this.get(actor, id);
+      return this.announceCreated(actor, id, [actor.userId, body.userId]);
     }
     const memberIds = [...new Set([actor.userId, ...body.memberIds])];
     await this.assertUsersExist(memberIds);
@@ -104,7 +111,17 @@ export class ConversationService {
       directKey: null,
       memberIds,
     });
-    return this.get(actor, id);
+    return this.announceCreated(actor, id, memberIds);
+  }
+
+  /**
+   * Tell every member's sessions (the creator's other tabs included) of a conversation just created.
+   * Nobody has read or written in it yet, so every member sees it as the creator does: one view for all.
+   */
+  private async announceCreated(actor: Actor, id: string, memberIds: readonly string[]): Promise<Conversation> {
+    const conversation = await this.get(actor, id);
+    await this.events.added(new Map(memberIds.map((userId) => [userId, conversation])), actor.userId);
+    return conversation;
   }
 
   async get(actor: Actor, id: string): Promise<Conversation> {
@@ -124,9 +141,43 @@ export class ConversationService {
     await this.assertCanManage(actor, conversationId);
     await this.assertUsersExist(userIds);
     await this.blocks.assertCanAdd(actor.userId, userIds);
-    await this.repository.addMembers(conversationId, userIds);
+    const added = await this.repository.addMembers(conversationId, userIds);
     await this.membershipChanged(conversationId, { addedUserIds: userIds });
-    return this.repository.listMembers(conversationId);
+    const members = await this.repository.listMembers(conversationId);
+    if (added.length > 0) {
+      // Each new member's own view (unread counts differ for one who wrote here before leaving).
+      const views = new Map<string, Conversation>();
+      for (let i = 0; i < added.length; i += VIEW_READS_AT_ONCE) {
+        const batch = added.slice(i, i + VIEW_READS_AT_ONCE);
+        const read = await Promise.all(batch.map((userId) => this.repository.getConversation(conversationId, userId)));
+        read.forEach((view, j) => view && views.set(batch[j] as string, view));
+      }
+      await this.events.added(views, actor.userId);
+      const [view] = views.values();
+      const newcomers = new Set(added);
+      if (view) {
+        await this.events.updated(
+          members.map((m) => m.userId).filter((userId) => !newcomers.has(userId)),
+          { conversationId, title: view.title, ownerId: view.ownerId, members },
+          actor.userId,
+        );
+      }
+    }
+    return members;
+  }
+
+  /** Rename a group (its owner or an admin); every member's sessions get `conversation_updated`. */
+  async rename(actor: Actor, conversationId: string, title: string): Promise<void> {
+    await this.assertCanManage(actor, conversationId);
+    const renamed = await this.repository.setTitle(conversationId, title);
+    if (!renamed) throw new HeraldError(ErrorCode.NotFound, 'conversation not found');
+    const members = await this.repository.listMembers(conversationId);
+    const { ownerId } = renamed;
+    await this.events.updated(
+      members.map((m) => m.userId),
+      { conversationId, title, ownerId, members },
+      actor.userId,
+    );
   }
 
   async removeMember(actor: Actor, conversationId: string, userId: string): Promise<void> {
@@ -138,6 +189,8 @@ export class ConversationService {
     }
     // Their sockets stop getting this conversation's frames on every node once this reaches the bus.
     await this.membershipChanged(conversationId, { removedUserIds: [userId] });
+    // Published after it, so `member_removed` is the last frame of this conversation they get.
+    await this.events.removed([userId, ...(await this.repository.memberIds(conversationId))], conversationId, userId, actor.userId);
   }
 
   private async assertCanManage(actor: Actor, conversationId: string): Promise<void> {
