@@ -57,6 +57,40 @@ describe('codec', () => {
     expect(result).toEqual({ ok: true, frame });
   });
 
+  it('answers a frame that is not an object, or has no string action, with invalid_frame', () => {
+    for (const text of ['[1,2]', '42', 'null', '"send_message"', 'true']) {
+      expect(decodeClientFrame(text), text).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidFrame } });
+    }
+    const noAction = decodeClientFrame(JSON.stringify({ id: 'n-1', data: {} }));
+    expect(noAction).toMatchObject({ ok: false, ref: 'n-1', error: { code: ErrorCode.InvalidFrame, details: [{ path: 'action' }] } });
+    const numeric = decodeClientFrame(JSON.stringify({ id: 'n-2', action: 7, data: {} }));
+    expect(numeric).toMatchObject({ ok: false, ref: 'n-2', error: { code: ErrorCode.InvalidFrame } });
+  });
+
+  it('names the action whose schema refused the frame (not an unknown one)', () => {
+    const bad = decodeClientFrame(JSON.stringify({ ...base, type: 'control', action: 'authenticate', data: {} }));
+    expect(bad).toMatchObject({ ok: false, action: 'authenticate', error: { code: ErrorCode.InvalidFrame } });
+    const unknown = decodeClientFrame(JSON.stringify({ ...base, type: 'control', action: 'launch', data: {} }));
+    expect(unknown).toMatchObject({ ok: false, error: { code: ErrorCode.UnknownAction } });
+    expect(unknown).not.toHaveProperty('action');
+  });
+
+  it('echoes a valid id of 64 code points whole, and never an invalid id, nor a part of one', () => {
+    const emoji = `${'😀'.repeat(63)}x`; // 64 code points, 127 UTF-16 units
+    for (const action of ['launch', 'send_message']) {
+      const result = decodeClientFrame(JSON.stringify({ id: emoji, type: 'text', action, data: {}, timestamp: 1 }));
+      expect(result).toMatchObject({ ok: false, ref: emoji });
+    }
+    expect(decodeClientFrame(JSON.stringify({ id: emoji, type: 'heartbeat', action: 'heartbeat', data: {}, timestamp: 1 })).ok).toBe(true);
+    for (const id of [`${emoji}y`, 'a\ud83d', '', 42, null]) {
+      const result = decodeClientFrame(JSON.stringify({ id, type: 'text', action: 'send_message', data: {}, timestamp: 1 }));
+      expect(result, String(id)).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidFrame } });
+      expect(result).not.toHaveProperty('ref');
+    }
+    const unknownAction = decodeClientFrame(JSON.stringify({ id: `${emoji}y`, type: 'text', action: 'launch', data: {}, timestamp: 1 }));
+    expect(unknownAction).not.toHaveProperty('ref');
+  });
+
   it('rejects an error frame with an undocumented code', () => {
     const result = decodeServerFrame(JSON.stringify({ ...base, type: 'error', action: 'error', data: { code: 'weird', message: '' } }));
     expect(result.ok).toBe(false);
@@ -82,6 +116,16 @@ describe('readFrameId', () => {
     expect(readFrameId('{"id":"a\\"b"}')).toBeUndefined();
     expect(readFrameId('["id","x"]')).toBeUndefined();
     expect(readFrameId('{"id":"unterminated')).toBeUndefined();
+  });
+
+  it('returns only a valid id, whole: 64 code points of emoji yes, 65 or a lone surrogate or bytes that are not UTF-8 no', () => {
+    const emoji = '😀'.repeat(64);
+    expect(readFrameId(`{"id":"${emoji}","data":`)).toBe(emoji);
+    expect(readFrameId(Buffer.from(`{"id":"${emoji}","data":`))).toBe(emoji);
+    expect(readFrameId(`{"id":"${emoji}x","data":`)).toBeUndefined();
+    expect(readFrameId('{"id":"ab\ud83d","data":')).toBeUndefined();
+    expect(readFrameId(Buffer.concat([Buffer.from('{"id":"a'), Buffer.from([0xff]), Buffer.from('","data":')]))).toBeUndefined();
+    expect(readFrameId('{"id":"","data":')).toBeUndefined();
   });
 
   it('gives bad JSON its ref when the id is readable', () => {

@@ -1,21 +1,44 @@
 /**
  * Codec: text on the wire <-> validated frames.
  * Invariant: decoding never throws. Bad input becomes `{ ok: false, error: HeraldError }`
- * carrying `bad_json`, `unknown_action` or `invalid_frame`, plus the frame id when one could be read
- * (for text that is not JSON, by `readFrameId`'s bounded scan).
+ * carrying `bad_json`, `invalid_frame` (not a JSON object, no string `action`, or a known action's
+ * schema refused it) or `unknown_action` (a string `action` nobody serves), plus `ref` when the
+ * frame's id could be read (for text that is not JSON, by `readFrameId`'s bounded scan).
+ * `ref` is the id exactly as sent, and only a valid one (FrameIdSchema: 1–64 code points, no lone
+ * surrogate): an id is never cut, so a client can always match `ref` to its request by equality.
  */
 import type { z } from 'zod';
 import { type ClientFrame, ClientFrameSchema } from './client-frames.js';
 import { ErrorCode } from './codes.js';
+import { FrameIdSchema } from './envelope.js';
 import { HeraldError } from './herald-error.js';
 import { type ServerFrame, ServerFrameSchema } from './server-frames.js';
 
-export type DecodeResult<F> = { ok: true; frame: F } | { ok: false; error: HeraldError; ref?: string };
+export type DecodeResult<F> =
+  | { ok: true; frame: F }
+  | {
+      ok: false;
+      error: HeraldError;
+      /** The frame's id, when it could be read and is a valid id. */
+      ref?: string;
+      /** The frame's action, when it names one this side knows (its schema refused the frame). */
+      action?: string;
+    };
 
 /** Raw socket payloads as `ws` and browsers deliver them. */
 export type RawPayload = string | Uint8Array | ArrayBuffer | readonly Uint8Array[];
 
 const decoder = new TextDecoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as text, or '' (never a valid id) when they are not UTF-8: an id read from them must be the one sent. */
+function strictText(bytes: Uint8Array): string {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return '';
+  }
+}
 
 function toText(raw: RawPayload): string {
   if (typeof raw === 'string') return raw;
@@ -42,28 +65,41 @@ function decodeWith<F>(schema: z.ZodType<F>, actions: ReadonlySet<string>, raw: 
   try {
     value = JSON.parse(toText(raw));
   } catch {
-    const error = new HeraldError(ErrorCode.BadJson, 'frame is not valid JSON');
-    const ref = readFrameId(raw);
-    return ref === undefined ? { ok: false, error } : { ok: false, error, ref };
+    return refused(new HeraldError(ErrorCode.BadJson, 'frame is not valid JSON'), readFrameId(raw));
   }
-  const ref =
-    typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string'
-      ? ((value as { id: string }).id.slice(0, 64) as string)
-      : undefined;
-  const action = typeof value === 'object' && value !== null ? (value as { action?: unknown }).action : undefined;
-  if (typeof action !== 'string' || !actions.has(action)) {
-    const error = new HeraldError(
-      ErrorCode.UnknownAction,
-      typeof action === 'string' ? `unknown action "${action.slice(0, 64)}"` : 'frame has no action',
-    );
-    return ref === undefined ? { ok: false, error } : { ok: false, error, ref };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return refused(new HeraldError(ErrorCode.InvalidFrame, 'a frame is a JSON object'));
+  }
+  const ref = validFrameId((value as { id?: unknown }).id);
+  const action = (value as { action?: unknown }).action;
+  if (typeof action !== 'string') {
+    const issue = { path: 'action', message: 'expected a string naming the action' };
+    return refused(new HeraldError(ErrorCode.InvalidFrame, 'frame has no action', [issue]), ref);
+  }
+  if (!actions.has(action)) {
+    return refused(new HeraldError(ErrorCode.UnknownAction, `unknown action "${cutAt(action, 64)}"`), ref);
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const error = new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} frame`, describeIssues(parsed.error));
-    return ref === undefined ? { ok: false, error } : { ok: false, error, ref };
+    return refused(new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} frame`, describeIssues(parsed.error)), ref, action);
   }
   return { ok: true, frame: parsed.data };
+}
+
+function refused(error: HeraldError, ref?: string, action?: string): DecodeResult<never> {
+  return { ok: false, error, ...(ref === undefined ? {} : { ref }), ...(action === undefined ? {} : { action }) };
+}
+
+/** `value` when it is a valid frame id (the only kind echoed as `ref`), else undefined. */
+export function validFrameId(value: unknown): string | undefined {
+  return typeof value === 'string' && FrameIdSchema.safeParse(value).success ? value : undefined;
+}
+
+/** At most `units` UTF-16 units of `text`, never ending in half of a surrogate pair (for messages quoting input). */
+function cutAt(text: string, units: number): string {
+  if (text.length <= units) return text;
+  const last = text.charCodeAt(units - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? units - 1 : units);
 }
 
 const clientActions: ReadonlySet<string> = new Set(ClientFrameSchema.options.map((o) => actionOf(o)));
@@ -96,7 +132,8 @@ const BACKSLASH = 0x5c;
  * big, over the rate limit, or not valid JSON): a scan of at most the first `limit` bytes that
  * follows strings and nesting, so an `"id"` inside `data` is never taken for the frame's. Undefined
  * when the frame is not a JSON object, the id is not a plain string (no escapes), or it does not
- * appear within the limit (put `id` first; Herald's clients do). At most 64 characters are kept.
+ * appear within the limit (put `id` first; Herald's clients do), or is not a valid frame id
+ * (`validFrameId`; bytes that are not UTF-8 are not one): never a cut or altered id.
  */
 export function readFrameId(raw: RawPayload, limit = FRAME_ID_SCAN_BYTES): string | undefined {
   const units = codeUnits(raw, limit);
@@ -124,7 +161,7 @@ export function readFrameId(raw: RawPayload, limit = FRAME_ID_SCAN_BYTES): strin
       const valueEnd = stringEnd(at, i + 1, end);
       if (valueEnd < 0 || valueEnd === i + 1) return undefined;
       for (let j = i + 1; j < valueEnd; j++) if (at(j) === BACKSLASH) return undefined;
-      return units.text(i + 1, valueEnd).slice(0, 64);
+      return validFrameId(units.text(i + 1, valueEnd));
     }
     if (c === 0x7b || c === 0x5b /* { [ */) {
       depth++;
@@ -168,7 +205,7 @@ function codeUnits(raw: RawPayload, limit: number): CodeUnits {
     }
   }
   const view = bytes;
-  return { length: view.length, at: (i) => view[i] ?? 0, text: (start, end) => decoder.decode(view.subarray(start, end)) };
+  return { length: view.length, at: (i) => view[i] ?? 0, text: (start, end) => strictText(view.subarray(start, end)) };
 }
 
 function skipSpace(at: (index: number) => number, from: number, end: number): number {

@@ -61,6 +61,8 @@ export const CloseCode = {
   Normal: 1000,
   /** The server is shutting down or restarting; reconnect with backoff and resume. */
   GoingAway: 1001,
+  /** A text frame was not valid UTF-8 (RFC 6455 §8.1: the connection must fail); an error frame with its `ref` comes first. */
+  InvalidPayload: 1007,
   /** A frame exceeded the hard frame-size cap. */
   TooBig: 1009,
   /** Unexpected server fault. */

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { SenderSchema, TimestampSchema } from './models.js';
+import { safeText } from './text.js';
 
 /** Every `type` a frame may carry. New features add types here, never reuse one. */
 export const FrameTypeSchema = z.enum([
@@ -25,8 +26,13 @@ export const FrameTypeSchema = z.enum([
 ]);
 export type FrameType = z.infer<typeof FrameTypeSchema>;
 
-/** A frame id: client-chosen for client frames (and the idempotency key of `send_message`). */
-export const FrameIdSchema = z.string().min(1).max(64);
+/**
+ * A frame id: client-chosen for client frames (and the idempotency key of `send_message`).
+ * 1–64 characters counted in code points (zod counts strings so), safe text (no NUL, no lone
+ * surrogate: it has no UTF-8 form, so it could not come back as sent): every reply echoes a valid
+ * id whole as its `ref`, and an invalid one is never echoed (codec.ts).
+ */
+export const FrameIdSchema = safeText().min(1).max(64);
 
 /** Build the schema of one frame: a literal action, the allowed types, and its data. */
 export function frameSchema<A extends string, T extends z.ZodType<FrameType>, D extends z.ZodType>(action: A, type: T, data: D) {

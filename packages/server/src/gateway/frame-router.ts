@@ -1,16 +1,22 @@
 /**
- * FrameRouter: one client frame, from bytes to its handler. Size → rate → text → decode → whether
- * the server still serves it (shutdown) → auth state → the action's handler (ActionRegistry) →
- * a thrown HeraldError becomes an error frame. What each action means lives in its handler.
+ * FrameRouter: one client frame, from bytes to its handler. Size → rate → text (not binary, valid
+ * UTF-8) → decode → whether the server still serves it (shutdown) → auth state → the action's
+ * handler (ActionRegistry) → a thrown HeraldError becomes an error frame. What each action means
+ * lives in its handler.
  * Invariants: a bad frame gets an error frame and the connection keeps serving; only repeated
- * abuse closes it (4008, through `strike`); a failing handler answers with an error frame carrying
- * the request's id and never closes the connection (only authentication failures do, in their handler).
+ * abuse closes it (4008, through `strike`), except two frames that end it at once, after their
+ * error frame: a text frame that is not UTF-8 (1007, as RFC 6455 requires; `ws` leaves the check to
+ * us so the client hears why) and a malformed `authenticate` before authentication (4001
+ * `invalid_frame`: it cannot succeed, and waiting for the auth timeout would only hold the socket).
+ * A failing handler answers with an error frame carrying the request's id and never closes the
+ * connection (only authentication failures do, in their handler).
  * Every error frame carries `ref` when the offending frame's id can be read: before decoding
  * (too big, over the rate, binary) by `readFrameId`'s bounded scan, so a huge frame costs at most
  * a scan of its first 8 KiB. A rate overrun is a strike only when it ignores the previous
  * `retryAfterMs` (arrives before the time it gave): a client that honours the hint is paced, never closed.
  */
-import { type ClientFrame, decodeClientFrame, ErrorCode, HeraldError, readFrameId } from '@herald/protocol';
+import { isUtf8 } from 'node:buffer';
+import { type ClientFrame, CloseCode, decodeClientFrame, ErrorCode, HeraldError, readFrameId } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { RawData } from 'ws';
 import type { Metrics } from '../metrics.js';
@@ -69,9 +75,18 @@ export class FrameRouter {
       connection.strike('binary');
       return;
     }
+    if (!isUtf8(Array.isArray(data) ? Buffer.concat(data) : data)) {
+      connection.sendError(new HeraldError(ErrorCode.BadJson, 'text frame is not valid UTF-8'), readFrameId(data));
+      connection.close(CloseCode.InvalidPayload, 'invalid UTF-8');
+      return;
+    }
     const decoded = decodeClientFrame(data as Buffer);
     if (!decoded.ok) {
       connection.sendError(decoded.error, decoded.ref);
+      if (decoded.action === 'authenticate' && connection.state === 'authenticating') {
+        connection.close(CloseCode.Unauthorized, decoded.error.code);
+        return;
+      }
       connection.strike(decoded.error.code);
       return;
     }

@@ -2,8 +2,9 @@
  * Gateway: the `/ws` endpoint. Owns the `ws` server, the upgrade (path and Origin checks), each
  * socket's listeners (frames go to the FrameRouter), liveness (through liveness.ts), credential
  * expiry (credential-expiry.ts), and the socket half of graceful shutdown.
- * Invariants: only repeated abuse (4008), a hard-cap frame (1009), bad or expired auth (4001), a foreign
- * Origin (4003), a slow reader (4009) or a dead peer (4010) ends a connection; no closures, Maps
+ * Invariants: only repeated abuse (4008), a hard-cap frame (1009), a text frame that is not UTF-8
+ * (1007), bad or expired auth (4001), a foreign Origin (4003), a slow reader (4009) or a dead peer
+ * (4010) ends a connection (and `ws` itself on a broken WebSocket frame: 1002, 1008); no closures, Maps
  * or promises per idle connection (see GatewaySocket).
  */
 import type { IncomingMessage, Server } from 'node:http';
@@ -68,10 +69,13 @@ export class Gateway {
     private readonly log: Logger,
   ) {
     // perMessageDeflate off: it costs CPU and memory per socket for little gain on small chat frames.
+    // skipUTF8Validation: the FrameRouter checks text frames itself (the same check), so a client
+    // whose frame is not UTF-8 gets an error frame naming it before the 1007 close, not a bare close.
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: hardCap(options.maxFrameBytes),
       perMessageDeflate: false,
+      skipUTF8Validation: true,
       WebSocket: GatewaySocket,
     });
     this.listeners = this.socketListeners();

@@ -32,22 +32,22 @@ export class ConversationCatchUp {
     const stream = connection.stream(conversationId);
     stream.unmute();
     const alreadySent = stream.beginCatchUp();
-    let since = request.data.since;
+    let since: number;
     let cursor: number;
     let acked = false;
     try {
-      if (since === undefined) {
-        // No resume point: start live from the current end of the conversation.
-        const latest = await this.history.history(conversationId, { limit: 1 });
-        since = latest.messages[0]?.seq ?? 0;
-        cursor = since;
-      } else {
-        cursor = since;
-        if (request.data.ackFirst) {
-          const latest = await this.history.history(conversationId, { limit: 1 });
-          ack(connection, request, { conversationId, lastSeq: Math.max(since, latest.messages[0]?.seq ?? 0) });
-          acked = true;
-        }
+      // Read after live events started being held: every seq up to it is caught up, every later one is held or live.
+      const lastSeq = (await this.history.history(conversationId, { limit: 1 })).messages[0]?.seq ?? 0;
+      // No resume point: start live from the current end. A `since` past the end (the client's
+      // cursor is ahead: a database reset or restored from backup) starts there too, and the ack
+      // says the true last seq, so a client that stores it does not skip the seqs still to come.
+      since = Math.min(request.data.since ?? lastSeq, lastSeq);
+      cursor = since;
+      if (request.data.ackFirst) {
+        ack(connection, request, { conversationId, lastSeq });
+        acked = true;
+      }
+      if (since < lastSeq) {
         for (;;) {
           const page = await this.history.history(conversationId, { after: cursor, limit: HISTORY_PAGE_MAX });
           for (const message of page.messages) {
