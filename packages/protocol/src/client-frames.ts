@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { frameSchema } from './envelope.js';
 import { AttachmentSchema, DeviceSchema, HISTORY_PAGE_MAX, IdSchema, MESSAGE_TEXT_MAX, MessageSchema } from './models.js';
 import { PresenceSchema } from './realtime.js';
+import { boundedJson, safeText } from './text.js';
 
 const control = z.literal('control');
 
@@ -39,7 +40,7 @@ export const UnsubscribeFrameSchema = frameSchema('unsubscribe', control, z.obje
 /** Data of a message the client sends; `type` on the envelope says text/image/file/audio. */
 export const SendMessageDataSchema = z.object({
   conversationId: IdSchema,
-  text: z.string().max(MESSAGE_TEXT_MAX).default(''),
+  text: safeText().max(MESSAGE_TEXT_MAX).default(''),
   replyTo: IdSchema.optional(),
   attachment: AttachmentSchema.optional(),
 });
@@ -58,8 +59,11 @@ export const SendMessageFrameSchema = frameSchema(
   }
 });
 
-/** Application heartbeat; the server answers with a `heartbeat` frame echoing `ref`. */
-export const HeartbeatFrameSchema = frameSchema('heartbeat', z.literal('heartbeat'), z.object({}).passthrough());
+/**
+ * Application heartbeat; the server answers with a `heartbeat` frame echoing `ref`. Its data may carry
+ * any fields (kept, never read), bounded like every "any JSON" value.
+ */
+export const HeartbeatFrameSchema = frameSchema('heartbeat', z.literal('heartbeat'), boundedJson(z.object({}).passthrough()));
 
 /**
  * One page of history, always oldest-first. `before` (exclusive) pages backwards: the newest `limit`

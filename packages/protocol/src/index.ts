@@ -15,3 +15,4 @@ export * from './rest-contract.js';
 export * from './rest-responses.js';
 export * from './rest-route.js';
 export * from './server-frames.js';
+export * from './text.js';

@@ -3,9 +3,10 @@
  * Invariant: these schemas are the only definition of these shapes; server and client import them.
  */
 import { z } from 'zod';
+import { safeText } from './text.js';
 
-/** Opaque identifiers (UUIDs today; treat as strings). */
-export const IdSchema = z.string().min(1).max(64);
+/** Opaque identifiers (UUIDs today; treat as strings). Safe text: an id with NUL in it is refused, never looked up. */
+export const IdSchema = safeText().min(1).max(64);
 
 /** Milliseconds since the Unix epoch. */
 export const TimestampSchema = z.number().int().nonnegative();
@@ -17,9 +18,9 @@ export type DeviceType = z.infer<typeof DeviceTypeSchema>;
 export const DeviceSchema = z.object({
   deviceType: DeviceTypeSchema,
   /** Stable per install/browser profile; lets the server target one device. */
-  deviceId: z.string().min(1).max(128),
+  deviceId: safeText().min(1).max(128),
   /** Free text shown to admins, e.g. "Firefox on macOS". */
-  name: z.string().max(200).optional(),
+  name: safeText().max(200).optional(),
 });
 export type Device = z.infer<typeof DeviceSchema>;
 
@@ -77,8 +78,8 @@ export type MessageType = z.infer<typeof MessageTypeSchema>;
 /** A reference to an uploaded file carried by image/file/audio messages. */
 export const AttachmentSchema = z.object({
   fileId: IdSchema,
-  name: z.string().max(255).optional(),
-  mimeType: z.string().max(255).optional(),
+  name: safeText().max(255).optional(),
+  mimeType: safeText().max(255).optional(),
   size: z.number().int().nonnegative().optional(),
   width: z.number().int().positive().optional(),
   height: z.number().int().positive().optional(),

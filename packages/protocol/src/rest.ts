@@ -8,23 +8,24 @@ import { z } from 'zod';
 import { HistoryRequestSchema } from './client-frames.js';
 import { AttachmentSchema, ConversationSchema, IdSchema, MESSAGE_TEXT_MAX, RoleSchema, UserSchema } from './models.js';
 import { AudienceSchema, DirectTargetSchema, EventNameSchema, NotificationLevelSchema } from './realtime.js';
+import { boundedJson, safeText } from './text.js';
 
 /** A new password: 8 to 200 characters. */
 export const PasswordSchema = z.string().min(8, 'at least 8 characters').max(200);
 
 /** What a client may call the device it signs in from, shown in session lists (default: read from its User-Agent). */
-const DeviceNameSchema = z.string().trim().min(1).max(100).optional();
+const DeviceNameSchema = safeText().trim().min(1).max(100).optional();
 
 export const RegisterBodySchema = z.object({
-  email: z.string().trim().toLowerCase().email().max(254),
+  email: safeText().trim().toLowerCase().email().max(254),
   password: PasswordSchema,
-  name: z.string().trim().min(1).max(80),
+  name: safeText().trim().min(1).max(80),
   deviceName: DeviceNameSchema,
 });
 export type RegisterBody = z.infer<typeof RegisterBodySchema>;
 
 export const LoginBodySchema = z.object({
-  email: z.string().trim().toLowerCase().max(254),
+  email: safeText().trim().toLowerCase().max(254),
   password: z.string().min(1).max(200),
   deviceName: DeviceNameSchema,
 });
@@ -77,7 +78,7 @@ export const SessionSummarySchema = z.object({
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 
 /** Path of routes on one session (`DELETE /auth/sessions/:id`). */
-export const SessionParamsSchema = z.object({ id: z.string().min(1).max(100) });
+export const SessionParamsSchema = z.object({ id: safeText().min(1).max(100) });
 
 /** Path of routes on one thing (`/conversations/:id`, `/files/:id`…). */
 export const IdParamsSchema = z.object({ id: IdSchema });
@@ -87,12 +88,12 @@ export const MemberParamsSchema = IdParamsSchema.extend({ userId: IdSchema });
 
 /** Query string of GET /users (the limit arrives as a string). */
 export const UserSearchQuerySchema = z.object({
-  query: z.string().max(100).default(''),
+  query: safeText().max(100).default(''),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
 /** Path of `PUT /users/:id/role`: any string; an unknown id is `not_found` rather than `bad_request`. */
-export const UserRoleParamsSchema = z.object({ id: z.string() });
+export const UserRoleParamsSchema = z.object({ id: safeText() });
 
 export const SetRoleBodySchema = z.object({ role: RoleSchema });
 
@@ -100,7 +101,7 @@ export const CreateConversationBodySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('direct'), userId: IdSchema }),
   z.object({
     kind: z.literal('group'),
-    title: z.string().trim().min(1).max(120),
+    title: safeText().trim().min(1).max(120),
     memberIds: z.array(IdSchema).max(1000).default([]),
   }),
 ]);
@@ -109,14 +110,14 @@ export type CreateConversationBody = z.infer<typeof CreateConversationBodySchema
 export const AddMembersBodySchema = z.object({ userIds: z.array(IdSchema).min(1).max(1000) });
 
 /** `PUT /conversations/:id/title`: a group's new title (the same rule as at creation). */
-export const RenameConversationBodySchema = z.object({ title: z.string().trim().min(1).max(120) });
+export const RenameConversationBodySchema = z.object({ title: safeText().trim().min(1).max(120) });
 export type RenameConversationBody = z.infer<typeof RenameConversationBodySchema>;
 
 /** REST send: the same fields as the socket frame; the idempotency key is `clientId` or the `Idempotency-Key` header. */
 export const PostMessageBodySchema = z.object({
-  clientId: z.string().min(1).max(64).optional(),
+  clientId: safeText().min(1).max(64).optional(),
   type: z.enum(['text', 'image', 'file', 'audio']).default('text'),
-  text: z.string().max(MESSAGE_TEXT_MAX).default(''),
+  text: safeText().max(MESSAGE_TEXT_MAX).default(''),
   replyTo: IdSchema.optional(),
   attachment: AttachmentSchema.optional(),
 });
@@ -150,8 +151,8 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 /** POST /api/v1/admin/notifications: broadcast a system notification. */
 export const BroadcastBodySchema = z.object({
   level: NotificationLevelSchema.default('info'),
-  title: z.string().trim().min(1).max(200),
-  message: z.string().max(4000).default(''),
+  title: safeText().trim().min(1).max(200),
+  message: safeText().max(4000).default(''),
   audience: AudienceSchema.default({ kind: 'all' }),
 });
 export type BroadcastBody = z.infer<typeof BroadcastBodySchema>;
@@ -160,7 +161,8 @@ export type BroadcastBody = z.infer<typeof BroadcastBodySchema>;
 export const DirectPushBodySchema = z.object({
   target: DirectTargetSchema,
   event: EventNameSchema,
-  payload: z.unknown().default(null),
+  /** Any JSON, at most JSON_MAX_DEPTH deep and JSON_MAX_BYTES long. */
+  payload: boundedJson().default(null),
 });
 export type DirectPushBody = z.infer<typeof DirectPushBodySchema>;
 
@@ -171,17 +173,17 @@ export const PublishBodySchema = z.discriminatedUnion('kind', [
     /** The user the message is sent as (must be a member). */
     senderId: IdSchema,
     conversationId: IdSchema,
-    clientId: z.string().min(1).max(64).optional(),
+    clientId: safeText().min(1).max(64).optional(),
     type: z.enum(['text', 'image', 'file', 'audio']).default('text'),
-    text: z.string().max(MESSAGE_TEXT_MAX).default(''),
+    text: safeText().max(MESSAGE_TEXT_MAX).default(''),
     replyTo: IdSchema.optional(),
     attachment: AttachmentSchema.optional(),
   }),
   z.object({
     kind: z.literal('notification'),
     level: NotificationLevelSchema.default('info'),
-    title: z.string().trim().min(1).max(200),
-    message: z.string().max(4000).default(''),
+    title: safeText().trim().min(1).max(200),
+    message: safeText().max(4000).default(''),
     audience: AudienceSchema,
   }),
   z.object({
@@ -189,7 +191,7 @@ export const PublishBodySchema = z.discriminatedUnion('kind', [
     conversationId: IdSchema.optional(),
     target: DirectTargetSchema.optional(),
     event: EventNameSchema,
-    payload: z.unknown().default(null),
+    payload: boundedJson().default(null),
   }),
 ]);
 export type PublishBody = z.infer<typeof PublishBodySchema>;
@@ -221,7 +223,7 @@ export const ApiKeySenderSchema = z.union([z.literal('*'), IdSchema]);
  */
 export const CreateApiKeyBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: safeText().trim().min(1).max(100),
     scopes: z
       .array(ApiKeyScopeSchema)
       .min(1)
@@ -243,11 +245,11 @@ export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBodySchema>;
 
 /** POST /api/v1/errors: a client error report. */
 export const ErrorReportBodySchema = z.object({
-  message: z.string().min(1).max(2000),
-  stack: z.string().max(20_000).optional(),
-  componentStack: z.string().max(20_000).optional(),
-  url: z.string().max(2000).optional(),
-  userAgent: z.string().max(500).optional(),
+  message: safeText().min(1).max(2000),
+  stack: safeText().max(20_000).optional(),
+  componentStack: safeText().max(20_000).optional(),
+  url: safeText().max(2000).optional(),
+  userAgent: safeText().max(500).optional(),
 });
 export type ErrorReportBody = z.infer<typeof ErrorReportBodySchema>;
 
@@ -261,7 +263,13 @@ export type AuditLogQuery = z.infer<typeof AuditLogQuerySchema>;
 /** Query string of GET /admin/errors. */
 export const ErrorReportListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
-export const ErrorReportSchema = ErrorReportBodySchema.extend({
+/** A stored report. Plain strings, not the body's safe text: a report stored before that rule must still list. */
+export const ErrorReportSchema = z.object({
+  message: z.string(),
+  stack: z.string().optional(),
+  componentStack: z.string().optional(),
+  url: z.string().optional(),
+  userAgent: z.string().optional(),
   id: IdSchema,
   userId: IdSchema.nullable(),
   createdAt: z.number().int(),
@@ -284,7 +292,7 @@ export type FileInfo = z.infer<typeof FileInfoSchema>;
 
 /** The query parameters of a signed download link (`POST /files/:id/link` makes them). */
 export const SignedLinkQuerySchema = z.object({
-  uid: z.string().min(1).max(64),
+  uid: safeText().min(1).max(64),
   exp: z.string().regex(/^\d{1,16}$/),
   sig: z.string().min(1).max(128),
 });
