@@ -89,8 +89,8 @@ describe('error frames carry ref', () => {
       closed = true;
     });
     // What is left of the rate's burst (authenticate took a token) at once, then paced under the
-    // rate (10/s): every frame is a strike and none a rate overrun, and they come faster than the strike budget (10, +1/s) refills. Each, the one
-    // that ends the socket included, gets its error.
+    // rate (10/s): every frame is a strike and none a rate overrun, and they come faster than the
+    // strike budget (10, +1/s) refills. Each, the one that ends the socket included, gets its error.
     let sent = 0;
     while (!closed && sent < 20) {
       const id = `bad-${sent++}`;
