@@ -5,7 +5,7 @@
  * Two lanes share one arrival order. Droppable items (the default) obey the overflow policy: at
  * most `capacity` of them are held; when full, the OLDEST droppable item is dropped (the newest
  * state matters most for a UI) and drops are reported once per batch. Kept items (`push(item,
- * true)`: the messages of followed conversations) are never dropped and do not count against
+ * true)`: the messages of followed conversations, and the rare conversation list events) are never dropped and do not count against
  * `capacity`; what bounds them is the sender (a catch-up is as long as what was missed, live
  * traffic is paced by the server's rate limits), so a catch-up never turns into gaps to refill.
  */

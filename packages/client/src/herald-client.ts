@@ -46,6 +46,9 @@ import { SendPacer } from './send-pacer.js';
 import { type SubscribeResult, Subscriptions } from './subscriptions.js';
 import type { Transport } from './transport.js';
 
+/** Frames that keep a conversation list right (conversation_added/updated, member_removed): never dropped on overflow. */
+const LIST_EVENTS: ReadonlySet<ServerAction> = new Set<ServerAction>(['conversation_added', 'conversation_updated', 'member_removed']);
+
 /** Per-request options. */
 export interface RequestOptions {
   /** Frame id (the idempotency key of `send_message`); default a new UUID. */
@@ -71,6 +74,8 @@ export class HeraldClient {
   private readonly subscriptions: Subscriptions;
   private readonly refs: RefCount;
   private readonly stopListening: (() => void)[];
+  /** The signed-in user (from the last `connected`): a `member_removed` about them ends a subscription. */
+  private userId: string | null = null;
   private disposed = false;
 
   constructor(private readonly options: HeraldClientOptions) {
@@ -114,11 +119,16 @@ export class HeraldClient {
         this.subscriptions.resubscribeAll();
         this.pending.resend((pending) => this.connection.send(pending));
         this.outbox.connected(frame.data.limits, frame.data.user.id);
+        this.userId = frame.data.user.id;
       },
       onFrame: (frame) => {
         if (frame.action === 'ack' || frame.action === 'error') this.pending.reply(frame);
         // A followed conversation's messages are never dropped: a catch-up must not become gaps to refill.
-        this.queue.push(frame, frame.action === 'new_message' && this.subscriptions.follows(frame.data.conversationId));
+        // Nor are the rare conversation list events: a dropped one would leave the list wrong until a reload.
+        this.queue.push(
+          frame,
+          frame.action === 'new_message' ? this.subscriptions.follows(frame.data.conversationId) : LIST_EVENTS.has(frame.action),
+        );
       },
       onData: () => this.heartbeat.frameReceived(),
       onInvalid: (error) => this.report(error, { source: 'frame' }),
@@ -356,6 +366,10 @@ export class HeraldClient {
 
   private dispatch(frame: ServerFrame): void {
     if (frame.action === 'new_message' && this.subscriptions.handle(frame)) return;
+    // Removed from a conversation: nothing more of it comes, and a resubscribe would only be refused.
+    if (frame.action === 'member_removed' && frame.data.userId === this.userId) {
+      this.subscriptions.remove(frame.data.conversationId, new HeraldError(ErrorCode.Forbidden, 'removed from the conversation'));
+    }
     this.registry.dispatch(frame);
   }
 

@@ -3,7 +3,7 @@
  * screens; on phones, one at a time (the conversation has a back link).
  */
 import { useEffect } from 'react';
-import { useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { useI18n } from '../i18n/useI18n';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
@@ -16,11 +16,15 @@ export function ChatPage() {
   const { conversations: store } = useChat();
   const { conversations, loaded } = useConversationList();
   const conversation = conversationId ? conversations.find((c) => c.id === conversationId) : undefined;
+  const navigate = useNavigate();
 
-  // Opened by link before the list knew it (e.g. someone just added me): fetch the list again.
+  // Opened by link before the list knew it: fetch the list again. Removed from the open
+  // conversation (or left it): it is gone from the list, so close it.
   useEffect(() => {
-    if (conversationId && loaded && !conversation) void store.reload();
-  }, [conversationId, loaded, conversation, store]);
+    if (!conversationId || !loaded || conversation) return;
+    if (store.wasRemoved(conversationId)) navigate('/chat', { replace: true });
+    else void store.reload();
+  }, [conversationId, loaded, conversation, store, navigate]);
 
   return (
     <div className="grid h-full min-h-0 md:grid-cols-[20rem_1fr] lg:grid-cols-[22rem_1fr]">

@@ -1,11 +1,16 @@
 /**
  * ConversationListStore: the signed-in user's conversations (REST `GET /conversations`), kept live
  * from socket frames — `new_message` moves a conversation up and counts unread, `read_status`
- * updates members' read positions (receipts) and clears my badge — and reloaded after every
- * reconnect (frames missed while offline) or when a message arrives for a conversation not yet known.
+ * updates members' read positions (receipts) and clears my badge, `conversation_added` /
+ * `conversation_updated` / `member_removed` add, rename and drop conversations and members (the
+ * SDK's applyConversationListEvent) — and reloaded after every reconnect (frames missed while
+ * offline) or when a frame is about a conversation not yet known.
+ * Invariant: a list event that arrives while a load is out makes another load follow it, so an
+ * answer read before the event (e.g. still holding a conversation I just left) never wins.
  * Framework-free; `useConversationList` wraps it with useSyncExternalStore.
  */
 import { type HeraldClient, Subscribable } from '@herald/client';
+import { applyConversationListEvent, type ConversationListEvent } from '@herald/client/state';
 import type { Conversation, Message, RestClient } from '@herald/protocol';
 
 export interface ConversationListState {
@@ -20,6 +25,10 @@ export class ConversationListStore extends Subscribable {
   private state: ConversationListState = { conversations: [], loaded: false, error: null };
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private loading: Promise<void> | null = null;
+  /** A list event arrived while the current load was out: its answer may predate it. */
+  private staleLoad = false;
+  /** Conversations I was removed from (or left) since this store started. */
+  private readonly removed = new Set<string>();
 
   constructor(
     private readonly client: HeraldClient,
@@ -36,6 +45,9 @@ export class ConversationListStore extends Subscribable {
     const stops = [
       this.client.on('new_message', (frame) => this.onMessage(frame.data)),
       this.client.on('read_status', (frame) => this.onRead(frame.data.conversationId, frame.data.userId, frame.data.lastReadSeq)),
+      this.client.on('conversation_added', (frame) => this.onListEvent(frame)),
+      this.client.on('conversation_updated', (frame) => this.onListEvent(frame)),
+      this.client.on('member_removed', (frame) => this.onListEvent(frame)),
       this.client.subscribe((state, previous) => {
         if (state.status === 'connected' && previous.status !== 'connected' && previous.lastConnected !== null) this.scheduleReload();
       }),
@@ -50,6 +62,7 @@ export class ConversationListStore extends Subscribable {
   /** Fetch the list again. */
   reload(): Promise<void> {
     if (!this.loading) {
+      this.staleLoad = false;
       this.loading = this.api.conversations
         .list()
         .then(
@@ -58,9 +71,15 @@ export class ConversationListStore extends Subscribable {
         )
         .finally(() => {
           this.loading = null;
+          if (this.staleLoad) this.scheduleReload();
         });
     }
     return this.loading;
+  }
+
+  /** True when I was removed from (or left) this conversation while the app was open. */
+  wasRemoved(id: string): boolean {
+    return this.removed.has(id);
   }
 
   /** One conversation, if known. */
@@ -104,6 +123,15 @@ export class ConversationListStore extends Subscribable {
       unreadCount: mine || message.seq <= c.lastSeq ? c.unreadCount : c.unreadCount + 1,
       members: mine ? withReadSeq(c.members, this.userId, message.seq) : c.members,
     }));
+  }
+
+  private onListEvent(event: ConversationListEvent): void {
+    if (this.loading) this.staleLoad = true;
+    if (event.action === 'member_removed' && event.data.userId === this.userId) this.removed.add(event.data.conversationId);
+    if (event.action === 'conversation_added') this.removed.delete(event.data.conversation.id);
+    const { conversations, known } = applyConversationListEvent(this.state.conversations, event, this.userId);
+    if (conversations !== this.state.conversations) this.set({ ...this.state, conversations: sortByActivity(conversations) });
+    if (!known) this.scheduleReload();
   }
 
   private onRead(conversationId: string, userId: string, lastReadSeq: number): void {

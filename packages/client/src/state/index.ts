@@ -10,6 +10,12 @@
 
 export type { ClientPort } from './client-port.js';
 export {
+  applyConversationListEvent,
+  CONVERSATION_LIST_ACTIONS,
+  type ConversationListEvent,
+  type ListChange,
+} from './conversation-list.js';
+export {
   type ConversationMessage,
   type ConversationSnapshot,
   ConversationStore,

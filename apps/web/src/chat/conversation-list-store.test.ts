@@ -1,0 +1,128 @@
+/**
+ * ConversationListStore kept live by the conversation list events, with a fake client (handlers by
+ * action) and a fake REST list whose answers the test releases: a new group appears, a rename
+ * shows, a member leaves the member list, a conversation I was removed from disappears, and a load
+ * answered from before an event never brings back what the event changed.
+ */
+import type { HeraldClient } from '@herald/client';
+import type { Conversation, RestClient, ServerFrame } from '@herald/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConversationListStore } from './conversation-list-store';
+
+const ME = 'me';
+
+function conversation(id: string, patch: Partial<Conversation> = {}): Conversation {
+  return {
+    id,
+    kind: 'group',
+    title: id,
+    ownerId: 'bob',
+    lastSeq: 0,
+    createdAt: 1,
+    members: [
+      { userId: 'bob', name: 'Bob', avatar: null, role: 'owner', lastReadSeq: 0 },
+      { userId: ME, name: 'Me', avatar: null, role: 'member', lastReadSeq: 0 },
+    ],
+    lastMessage: null,
+    unreadCount: 0,
+    ...patch,
+  };
+}
+
+/** A client that only registers handlers; `emit` calls those of the frame's action. */
+function fakeClient() {
+  const handlers = new Map<string, Set<(frame: ServerFrame) => void>>();
+  const client = {
+    on: (action: string, handler: (frame: ServerFrame) => void) => {
+      const set = handlers.get(action) ?? new Set();
+      set.add(handler);
+      handlers.set(action, set);
+      return () => set.delete(handler);
+    },
+    subscribe: () => () => undefined,
+  };
+  const emit = (frame: ServerFrame) => {
+    for (const handler of handlers.get(frame.action) ?? []) handler(frame);
+  };
+  return { client: client as unknown as HeraldClient, emit };
+}
+
+/** A REST client whose list calls wait until the test answers them, in order. */
+function fakeApi() {
+  const calls: ((conversations: Conversation[]) => void)[] = [];
+  const api = {
+    conversations: {
+      list: () => new Promise<{ conversations: Conversation[] }>((resolve) => calls.push((conversations) => resolve({ conversations }))),
+    },
+  };
+  return { api: api as unknown as RestClient, calls };
+}
+
+const frame = <F extends ServerFrame>(action: F['action'], data: F['data']) =>
+  ({ id: `s-${Math.random()}`, type: 'system', action, data, timestamp: 1 }) as F;
+
+describe('ConversationListStore and the list events', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  async function started(initial: Conversation[]) {
+    const { client, emit } = fakeClient();
+    const { api, calls } = fakeApi();
+    const store = new ConversationListStore(client, api, ME);
+    const stop = store.start();
+    calls.shift()?.(initial);
+    await vi.advanceTimersByTimeAsync(0);
+    return { store, emit, calls, stop, ids: () => store.getSnapshot().conversations.map((c) => c.id) };
+  }
+
+  it('a new group appears first, a rename shows, a member who left goes from the member list', async () => {
+    const { store, emit, calls, ids } = await started([conversation('old', { createdAt: 1 })]);
+    emit(frame('conversation_added', { conversation: conversation('new', { title: 'Launch', createdAt: 5 }), by: 'bob' }));
+    expect(ids()).toEqual(['new', 'old']);
+    expect(store.get('new')?.title).toBe('Launch');
+
+    const members = [...conversation('x').members, { userId: 'cat', name: 'Cat', avatar: null, role: 'member' as const, lastReadSeq: 0 }];
+    emit(frame('conversation_updated', { conversationId: 'new', title: 'Launch team', ownerId: 'bob', members, by: 'bob' }));
+    expect(store.get('new')).toMatchObject({ title: 'Launch team', members });
+
+    emit(frame('member_removed', { conversationId: 'new', userId: 'cat', by: 'cat' }));
+    expect(store.get('new')?.members.map((m) => m.userId)).toEqual(['bob', ME]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls).toHaveLength(0); // all of it known: no reload
+  });
+
+  it('removed from a conversation: it leaves the list and the store remembers why', async () => {
+    const { store, emit, ids } = await started([conversation('a'), conversation('b')]);
+    emit(frame('member_removed', { conversationId: 'a', userId: ME, by: 'bob' }));
+    expect(ids()).toEqual(['b']);
+    expect(store.wasRemoved('a')).toBe(true);
+    expect(store.wasRemoved('b')).toBe(false);
+    // Added back: no longer "removed".
+    emit(frame('conversation_added', { conversation: conversation('a'), by: 'bob' }));
+    expect(store.wasRemoved('a')).toBe(false);
+  });
+
+  it('an update about a conversation the list does not hold loads the list again', async () => {
+    const { store, emit, calls } = await started([]);
+    emit(frame('conversation_updated', { conversationId: 'zz', title: 't', ownerId: null, members: [], by: 'bob' }));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(calls).toHaveLength(1);
+    calls.shift()?.([conversation('zz', { title: 't' })]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.get('zz')?.title).toBe('t');
+  });
+
+  it('a load answered from before an event is followed by another, so what I left does not come back', async () => {
+    const { store, emit, calls, ids } = await started([conversation('a')]);
+    const reloading = store.reload();
+    emit(frame('member_removed', { conversationId: 'a', userId: ME, by: 'bob' }));
+    expect(ids()).toEqual([]);
+    calls.shift()?.([conversation('a')]); // read before the removal
+    await reloading;
+    await vi.advanceTimersByTimeAsync(300);
+    expect(calls).toHaveLength(1);
+    calls.shift()?.([]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ids()).toEqual([]);
+  });
+});
