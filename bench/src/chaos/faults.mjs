@@ -23,7 +23,8 @@
 /**
  * A process fault's recovery, ms. kill: `downMs` from the kill to the node serving again,
  * `reconnectedMs` from the kill to the last of its clients connected again (on the cluster they
- * move to the other node), `afterBackMs` from the node serving again to that moment (0 when they
+ * move to the other node; a client whose socket is half-open at the kill is left to its stall),
+ * `afterBackMs` from the node serving again to that moment (0 when they
  * were all back before it), `clients` how many it had. redis: `downMs`, and `busBackMs` from
  * redis-server serving again to every node's bus up with nothing queued. A field is null when
  * that moment did not come within RECOVERY_TIMEOUT_MS.
@@ -141,7 +142,8 @@ export function startFaults({ kinds, rng, clients, nodes, redis, everyMs, stallM
       const victim = rng.int(0, nodes.length - 1);
       const node = /** @type {import('./processes.mjs').Killable} */ (nodes[victim]);
       const survivor = nodes.length > 1 ? nodes[(victim + 1) % nodes.length] : undefined;
-      // Its clients: those with a connection to it now (after earlier kills, not only its own).
+      // Its clients: those with a connection to it now (after earlier kills, not only its own), not
+      // counting a half-open one (the stall accounts for that client).
       const affected = clients.filter((c) => c.proxy.connectedTo(node.port)).map((c) => ({ c, connects: c.connects }));
       track(
         (async () => {

@@ -28,7 +28,8 @@ docs/reliability.md explains every figure.
   --stall MIN-MAX         seconds a stall lasts (default 5-15)
   --down MIN-MAX          seconds a killed node or Redis stays down (default 1-4)
   --quiesce SECONDS       longest wait at the end for outboxes to empty and members to catch up (default 60)
-  --json                  print the results as JSON on stdout (progress goes to stderr)
+  --json                  print the results as JSON on stdout (progress goes to stderr; through npm,
+                          \`npm run -s chaos -- --json\` keeps npm's banner off stdout)
   --help                  this text
 
 PostgreSQL: HERALD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test);

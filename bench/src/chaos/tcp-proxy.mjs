@@ -19,7 +19,7 @@ import { connect, createServer } from 'node:net';
  * @property {() => void} restore
  * @property {() => boolean} stalled between stall() and restore()
  * @property {(target: number) => void} retarget the upstream port of connections made from now on
- * @property {(port: number) => boolean} connectedTo whether a connection open now goes to `port`
+ * @property {(port: number) => boolean} connectedTo whether a connection open now and not held goes to `port`
  * @property {() => Promise<void>} close
  */
 
@@ -95,7 +95,9 @@ export async function startChaosProxy(targetPort, onConnection) {
     retarget(port) {
       target = port;
     },
-    connectedTo: (port) => [...pairs].some((pair) => pair.port === port),
+    // Held connections do not count: after a detected stall the client has moved on to a new one
+    // and the held one lingers until restore(); while undetected, the stall accounts for it.
+    connectedTo: (port) => [...pairs].some((pair) => pair.port === port && !held.has(pair)),
     async close() {
       cut();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
