@@ -159,6 +159,25 @@ for (const database of ['sqlite', 'postgres'] as const) {
       expect(o.frames.filter(about('conversation_updated', id))).toHaveLength(1);
     });
 
+    it('added together, a newcomer and someone who wrote here before leaving each get their own unread count', async () => {
+      const [owner, returning, fresh] = [await api.register('Olga'), await api.register('Rita'), await api.register('Fred')];
+      const id = await api.conversation(owner.accessToken, { kind: 'group', title: 'Back', memberIds: [returning.user.id] });
+      await api.sendText(returning.accessToken, id, 'mine');
+      await api.rest.conversations.removeMember({ params: { id, userId: returning.user.id }, token: returning.accessToken });
+      await api.sendText(owner.accessToken, id, 'while away');
+      const [r, f] = [await connect(returning), await connect(fresh)];
+      await api.rest.conversations.addMembers({
+        params: { id },
+        body: { userIds: [returning.user.id, fresh.user.id] },
+        token: owner.accessToken,
+      });
+      const atR = (await r.waitFor(about('conversation_added', id))) as ServerFrameOf<'conversation_added'>;
+      const atF = (await f.waitFor(about('conversation_added', id))) as ServerFrameOf<'conversation_added'>;
+      expect([atR.data.conversation.unreadCount, atF.data.conversation.unreadCount]).toEqual([1, 2]);
+      const { conversations } = await api.rest.conversations.list({ token: returning.accessToken });
+      expect(conversations.find((c) => c.id === id)).toEqual(atR.data.conversation);
+    });
+
     it('a removed member gets member_removed and nothing of the conversation after it; the remaining members get member_removed', async () => {
       const [owner, stays, goes] = [await api.register('Olga'), await api.register('Sam'), await api.register('Gus')];
       const id = await api.conversation(owner.accessToken, { kind: 'group', title: 'Crew', memberIds: [stays.user.id, goes.user.id] });

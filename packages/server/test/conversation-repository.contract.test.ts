@@ -39,6 +39,9 @@ repositorySuite('conversation repository contract', ({ repositories, newUser }) 
     expect(forC).toMatchObject({ id, title: 'trio', lastSeq: 3, unreadCount: 3, lastMessage: { seq: 3, text: 't2' } });
     expect(forC?.lastMessage?.attachment).toEqual({ fileId: 'f1', name: 'x.png' });
     expect(forC?.members.map((m) => m.role)).toEqual(['owner', 'member', 'member']);
+    expect((await store.conversations.authorsAmong(id, [a.id, b.id, c.id])).sort()).toEqual([a.id, b.id].sort());
+    expect(await store.conversations.authorsAmong(id, [c.id])).toEqual([]);
+    expect(await store.conversations.authorsAmong(id, [])).toEqual([]);
     const forB = await store.conversations.getConversation(id, b.id);
     expect(forB?.unreadCount).toBe(0); // b's own message marks everything before it read
     const forA = await store.conversations.getConversation(id, a.id);

@@ -29,6 +29,8 @@ export interface ConversationRepository {
   memberIds(conversationId: string): Promise<string[]>;
   /** Adds the users; returns those who were not members before (the ones actually added). */
   addMembers(conversationId: string, userIds: readonly string[]): Promise<string[]>;
+  /** Those of `userIds` who wrote in the conversation (their unread counts differ from a newcomer's). */
+  authorsAmong(conversationId: string, userIds: readonly string[]): Promise<string[]>;
   /** Sets a conversation's title; returns its owner, or undefined when it does not exist. */
   setTitle(conversationId: string, title: string): Promise<{ ownerId: string | null } | undefined>;
   removeMember(conversationId: string, userId: string): Promise<boolean>;
@@ -179,6 +181,18 @@ export class KyselyConversationRepository implements ConversationRepository {
       .returning('user_id')
       .execute();
     return rows.map((r) => r.user_id);
+  }
+
+  async authorsAmong(conversationId: string, userIds: readonly string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('messages')
+      .select('sender_id')
+      .distinct()
+      .where('conversation_id', '=', conversationId)
+      .where('sender_id', 'in', [...userIds])
+      .execute();
+    return rows.map((r) => r.sender_id);
   }
 
   async setTitle(conversationId: string, title: string): Promise<{ ownerId: string | null } | undefined> {

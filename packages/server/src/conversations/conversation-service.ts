@@ -15,7 +15,7 @@ import type { ConversationRepository } from './conversation-repository.js';
 import { MembershipEvents } from './membership-events.js';
 
 const CACHE_LIMIT = 10_000;
-/** How many new members' views are read at once when members are added (one list query each). */
+/** How many returning authors' views are read at once when members are added (one list query each). */
 const VIEW_READS_AT_ONCE = 8;
 
 export class ConversationService {
@@ -145,13 +145,7 @@ export class ConversationService {
     await this.membershipChanged(conversationId, { addedUserIds: userIds });
     const members = await this.repository.listMembers(conversationId);
     if (added.length > 0) {
-      // Each new member's own view (unread counts differ for one who wrote here before leaving).
-      const views = new Map<string, Conversation>();
-      for (let i = 0; i < added.length; i += VIEW_READS_AT_ONCE) {
-        const batch = added.slice(i, i + VIEW_READS_AT_ONCE);
-        const read = await Promise.all(batch.map((userId) => this.repository.getConversation(conversationId, userId)));
-        read.forEach((view, j) => view && views.set(batch[j] as string, view));
-      }
+      const views = await this.newcomerViews(conversationId, added);
       await this.events.added(views, actor.userId);
       const [view] = views.values();
       const newcomers = new Set(added);
@@ -164,6 +158,25 @@ export class ConversationService {
       }
     }
     return members;
+  }
+
+  /**
+   * The conversation as each new member sees it. Newcomers who never wrote in it see it alike (every
+   * message unread), so one read serves them all; one who wrote here before leaving gets their own.
+   */
+  private async newcomerViews(conversationId: string, added: readonly string[]): Promise<Map<string, Conversation>> {
+    const authors = new Set(await this.repository.authorsAmong(conversationId, added));
+    const views = new Map<string, Conversation>();
+    const fresh = added.filter((userId) => !authors.has(userId));
+    const shared = fresh[0] === undefined ? undefined : await this.repository.getConversation(conversationId, fresh[0]);
+    if (shared) for (const userId of fresh) views.set(userId, shared);
+    const own = [...authors];
+    for (let i = 0; i < own.length; i += VIEW_READS_AT_ONCE) {
+      const batch = own.slice(i, i + VIEW_READS_AT_ONCE);
+      const read = await Promise.all(batch.map((userId) => this.repository.getConversation(conversationId, userId)));
+      read.forEach((view, j) => view && views.set(batch[j] as string, view));
+    }
+    return views;
   }
 
   /** Rename a group (its owner or an admin); every member's sessions get `conversation_updated`. */
