@@ -174,7 +174,10 @@ export class ConversationService {
     for (let i = 0; i < own.length; i += VIEW_READS_AT_ONCE) {
       const batch = own.slice(i, i + VIEW_READS_AT_ONCE);
       const read = await Promise.all(batch.map((userId) => this.repository.getConversation(conversationId, userId)));
-      read.forEach((view, j) => view && views.set(batch[j] as string, view));
+      batch.forEach((userId, j) => {
+        const view = read[j];
+        if (view) views.set(userId, view);
+      });
     }
     return views;
   }
