@@ -77,7 +77,7 @@ describe('error frames carry ref', () => {
     const socket = await TestSocket.open(server.wsUrl);
     const ids = Array.from({ length: 8 }, (_, i) => `early-hb-${i}`);
     for (const id of ids) socket.sendFrame({ id, action: 'heartbeat', type: 'heartbeat', data: {} });
-    const answers = await socket.waitForCount((f) => ids.includes(String(f.data.ref)), 8);
+    const answers = await socket.waitForCount((f) => ids.includes(String((f.data as { ref?: unknown }).ref)), 8);
     expect(answers.some((f) => f.action === 'error' && codeOf(f) === 'rate_limited')).toBe(true);
     await socket.close();
   });
