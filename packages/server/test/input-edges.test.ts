@@ -331,7 +331,11 @@ for (const database of ['sqlite', 'postgres'] as const) {
       it('100,000 levels in a typed field, or around a __proto__ key, is a coded 400 from the body parser or the schema', async () => {
         const body = `{"email":"deep@e.test","password":"long enough","name":${deepArray(100_000)}}`;
         expectRefused(await raw('POST', '/api/v1/auth/register', body), 'name');
-        const poisoned = await raw('POST', '/api/v1/auth/register', `{"name":${'{"a":'.repeat(100_000)}{"__proto__":{}}${'}'.repeat(100_000)}}`);
+        const poisoned = await raw(
+          'POST',
+          '/api/v1/auth/register',
+          `{"name":${'{"a":'.repeat(100_000)}{"__proto__":{}}${'}'.repeat(100_000)}}`,
+        );
         expect({ status: poisoned.status, code: poisoned.body.error.code }).toEqual({ status: 400, code: 'bad_request' });
         expect((await api.request('GET', '/api/v1/health/live')).status).toBe(200);
       });
