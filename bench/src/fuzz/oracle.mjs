@@ -6,8 +6,12 @@
  * - every request gets exactly one reply (`ack`, `error`, `heartbeat`; `connected` for
  *   `authenticate`); `typing_status` gets none unless refused;
  * - a reply's `ref` is the request's id whenever the id could be read — a valid id (the
- *   protocol's `FrameIdSchema`) whole; for frames the server does not parse, read by the
- *   documented bounded scan (`readFrameId`: a top-level plain string within the first 8 KiB);
+ *   protocol's `FrameIdSchema`: 1–64 code points, no lone surrogate) whole, an invalid one never
+ *   (no `ref`, never a prefix); for frames the server does not parse, read by the documented
+ *   bounded scan (`readFrameId`: a top-level plain string within the first 8 KiB);
+ * - frames that end the socket get their error first (the strike past the limit then 4008, a
+ *   malformed `authenticate` then 4001, text that is not UTF-8 then 1007); only a frame over the
+ *   hard cap is cut without one (1009);
  * - error codes are those of `ErrorCode` that the server sends (not the four client-side ones), and
  *   never `internal` for any input; a frame the protocol's own codec refuses gets the codec's code
  *   (or `too_big`/`rate_limited`), a frame it accepts is never refused as `invalid_frame`;
@@ -83,30 +87,21 @@ export function expectationOf(protocol, wire, state) {
   /** Ref by the bounded scan (frames the server does not parse). */
   const scanned = (/** @type {string} */ code, /** @type {string} */ why) => {
     const id = protocol.readFrameId(wire.data);
-    const full = wire.text !== undefined ? topLevelId(wire.text) : undefined;
-    const status = idStatusOf(protocol, full ?? id);
-    return {
-      ...base,
-      codes: new Set([code, 'rate_limited']),
-      ...(id === undefined
-        ? {}
-        : status === 'valid' && full === id
-          ? { ref: id, idStatus: /** @type {IdStatus} */ ('valid'), rawId: id }
-          : { idStatus: /** @type {IdStatus} */ ('invalid'), rawId: full ?? id }),
-      why,
-    };
+    // When the text parses (a frame too big, sent as binary...) its whole id is known, so an
+    // over-long or odd id is judged on what was sent, not on what the scan saw.
+    const candidate = (wire.text !== undefined ? topLevelId(wire.text) : undefined) ?? id;
+    const codes = new Set([code, 'rate_limited']);
+    if (id === undefined) return { ...base, codes, why };
+    if (idStatusOf(protocol, candidate) === 'valid' && candidate === id)
+      return { ...base, codes, ref: id, idStatus: /** @type {IdStatus} */ ('valid'), rawId: id, why };
+    return { ...base, codes, idStatus: /** @type {IdStatus} */ ('invalid'), rawId: candidate, why };
   };
   if (wire.bytes > hardCap(state.maxFrameBytes)) return { ...base, reply: 'none', cutBy: [1009], why: 'over the hard cap: close 1009' };
   if (wire.bytes > state.maxFrameBytes) return scanned('too_big', 'over the frame size limit');
   if (wire.binary) return scanned('invalid_frame', 'binary frame');
   if (wire.text === undefined) {
-    // Not UTF-8: RFC 6455 closes with 1007; an error frame naming it may come first.
-    return {
-      ...scanned('invalid_frame', 'text frame that is not UTF-8'),
-      reply: 'optional',
-      cutBy: [1007],
-      codes: new Set(['invalid_frame', 'bad_json', 'rate_limited']),
-    };
+    // Not UTF-8: `bad_json` (ref by the scan), then the 1007 close RFC 6455 requires.
+    return { ...scanned('bad_json', 'text frame that is not UTF-8'), cutBy: [1007] };
   }
   // A UTF-8 decoder drops a leading byte-order mark (WHATWG "UTF-8 decode", as the server's
   // TextDecoder does), so JSON after a BOM is still JSON.
@@ -165,15 +160,11 @@ function topLevelId(text) {
 export const isStrike = (code) => STRIKE_CODES.has(code);
 
 /**
- * Whether a `ref` answering a frame with an invalid string id is what the docs allow: absent, or
- * a prefix of the id (never one that cuts a surrogate pair in half).
+ * Whether a `ref` answering a frame with an invalid string id (empty, over 64 code points, a lone
+ * surrogate) is what docs/protocol.md allows: none at all ("no `ref`, never a prefix").
  * @param {string | undefined} ref
- * @param {unknown} rawId
+ * @param {unknown} _rawId
  */
-export function invalidIdRefOk(ref, rawId) {
-  if (ref === undefined) return true;
-  if (typeof rawId !== 'string' || !rawId.startsWith(ref)) return false;
-  const last = ref.charCodeAt(ref.length - 1);
-  const next = rawId.charCodeAt(ref.length);
-  return !(last >= 0xd800 && last <= 0xdbff && next >= 0xdc00 && next <= 0xdfff);
+export function invalidIdRefOk(ref, _rawId) {
+  return ref === undefined;
 }
