@@ -56,7 +56,7 @@ describe.skipIf(!hasChromium)('chat in the browser', () => {
     await expect.poll(() => aliceComposer.inputValue()).toBe('');
     await alice.page.getByTestId('message-text').filter({ hasText: 'Hello Bob' }).waitFor();
 
-    // Bob's list learns about the new conversation from the message itself.
+    // Bob's list shows the new conversation (conversation_added) with Alice's message unread.
     const bobItem = bob.page.getByRole('link', { name: /Alice/ });
     await bobItem.getByTestId('unread-count').waitFor();
     await bobItem.click();
