@@ -137,6 +137,9 @@ async function main() {
   return failed ? 1 : 0;
 }
 
+// Ctrl-C / kill: exit through process.exit, so the servers' exit hooks kill them.
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.once(signal, () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (error) => {

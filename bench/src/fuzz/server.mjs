@@ -64,6 +64,9 @@ export async function startFuzzServer({ database, repoRoot, log }) {
       ...(schema ? { DATABASE_URL: benchPgUrl(), DATABASE_SCHEMA: schema } : {}),
     },
   });
+  // Never outlive the fuzzer (an interrupted run must not leave a server behind).
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   /** @type {string | undefined} */
   let exit;
   let stopping = false;
@@ -114,6 +117,7 @@ export async function startFuzzServer({ database, repoRoot, log }) {
     crashed: () => exit,
     async stop() {
       stopping = true;
+      process.off('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
       rmSync(dataDir, { recursive: true, force: true });
