@@ -4,20 +4,31 @@
  * receiver (process faults affect everyone; a window lasts until the fault's effect ended, see
  * faults.mjs) — or `quiet` when none did; each bucket reports its
  * delivery-delay percentiles. The first matching window wins, in the order kill, redis, stall, cut.
+ * Each bucket also names its slowest delivery (`worst`).
  * Invariant: every counted delivery is in exactly one bucket.
  */
 import { percentile } from './ledger.mjs';
+
+/**
+ * The slowest delivery of a bucket: sender and receiver client, seq, when it was sent relative to
+ * its fault's start, how long that fault's window lasted and whom it hit (null for `quiet`), for a reader
+ * asking where a maximum came from.
+ * @typedef {{ delayMs: number, sender: number, receiver: number, seq: number, sentAfterFaultMs: number | null, faultLastedMs: number | null,
+ *   hit: 'sender' | 'receiver' | 'all' | null }} Worst
+ */
 
 const PRIORITY = ['kill', 'redis', 'stall', 'cut'];
 
 /**
  * @param {import('./ledger.mjs').Ledger} ledger
  * @param {import('./faults.mjs').FaultWindow[]} windows
- * @returns {Record<string, { deliveries: number, p50: number, p99: number, max: number }>}
+ * @returns {Record<string, { deliveries: number, p50: number, p99: number, max: number, worst: Worst | undefined }>}
  */
 export function faultCosts(ledger, windows) {
   /** @type {Map<string, number[]>} */
   const buckets = new Map();
+  /** The slowest delivery of each bucket, placed against its fault. @type {Map<string, Worst>} */
+  const worst = new Map();
   const sorted = [...windows].sort((a, b) => PRIORITY.indexOf(a.kind) - PRIORITY.indexOf(b.kind));
   for (const [receiver, byConversation] of ledger.deliveries) {
     for (const list of byConversation.values()) {
@@ -39,16 +50,34 @@ export function faultCosts(ledger, windows) {
           bucket = [];
           buckets.set(key, bucket);
         }
-        bucket.push(d.at - send.sentAt);
+        const delay = d.at - send.sentAt;
+        bucket.push(delay);
+        if (delay > (worst.get(key)?.delayMs ?? -1)) {
+          worst.set(key, {
+            delayMs: delay,
+            sender: send.client,
+            receiver,
+            seq: d.seq,
+            sentAfterFaultMs: hit ? send.sentAt - hit.start : null,
+            faultLastedMs: hit ? hit.end - hit.start : null,
+            hit: !hit ? null : hit.clients === 'all' ? 'all' : hit.clients.includes(send.client) ? 'sender' : 'receiver',
+          });
+        }
       }
     }
   }
-  /** @type {Record<string, { deliveries: number, p50: number, p99: number, max: number }>} */
+  /** @type {Record<string, { deliveries: number, p50: number, p99: number, max: number, worst: Worst | undefined }>} */
   const result = {};
   for (const key of ['quiet', ...PRIORITY]) {
     const values = buckets.get(key);
     if (!values) continue;
-    result[key] = { deliveries: values.length, p50: percentile(values, 0.5), p99: percentile(values, 0.99), max: Math.max(...values) };
+    result[key] = {
+      deliveries: values.length,
+      p50: percentile(values, 0.5),
+      p99: percentile(values, 0.99),
+      max: Math.max(...values),
+      worst: worst.get(key),
+    };
   }
   return result;
 }
