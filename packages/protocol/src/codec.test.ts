@@ -128,6 +128,11 @@ describe('readFrameId', () => {
     expect(readFrameId('{"id":"","data":')).toBeUndefined();
   });
 
+  it('keeps a leading U+FEFF that is part of the id (found by the fuzzer: the decoder took it for a byte-order mark)', () => {
+    expect(readFrameId(Buffer.from('{"id":"\ufeffx","data":'))).toBe('\ufeffx');
+    expect(readFrameId(Buffer.from('{"id":"\ufeff","data":'))).toBe('\ufeff');
+  });
+
   it('gives bad JSON its ref when the id is readable', () => {
     const result = decodeClientFrame('{"id":"broken-1","action":"send_message","data":{');
     expect(result).toMatchObject({ ok: false, ref: 'broken-1', error: { code: ErrorCode.BadJson } });

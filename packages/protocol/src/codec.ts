@@ -29,7 +29,8 @@ export type DecodeResult<F> =
 export type RawPayload = string | Uint8Array | ArrayBuffer | readonly Uint8Array[];
 
 const decoder = new TextDecoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: it decodes slices (an id's bytes), where a leading U+FEFF is part of the id, not a mark.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The bytes as text, or '' (never a valid id) when they are not UTF-8: an id read from them must be the one sent. */
 function strictText(bytes: Uint8Array): string {

@@ -205,6 +205,17 @@ for (const database of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    it('7: two authenticate frames back to back: one connected, the other already_authenticated with its ref (found by the fuzzer: it got no reply)', async () => {
+      const socket = await open();
+      const device = { deviceType: 'desktop', deviceId: 'twice' };
+      for (const id of ['auth-1', 'auth-2'])
+        socket.sendFrame({ id, action: 'authenticate', type: 'control', data: { token: alice.accessToken, device } });
+      const refused = await socket.waitFor((f) => isError(f) && refOf(f) === 'auth-2');
+      expect(refused.data).toMatchObject({ code: 'already_authenticated', ref: 'auth-2' });
+      await settled(socket);
+      expect(socket.frames.filter((f) => f.action === 'connected')).toHaveLength(1);
+    });
+
     it('8: a text frame that is not UTF-8 gets an error frame with its ref, then a 1007 close', async () => {
       const socket = await connect(alice);
       const bytes = Buffer.concat([

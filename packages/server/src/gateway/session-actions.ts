@@ -41,7 +41,11 @@ export function sessionActions(deps: SessionActionsDeps): ActionHandlers {
       const checked = await accountOf(connection, frame.data.token, frame.id, deps);
       if (!checked) return;
       const { user, credential } = checked;
-      if (!connection.authenticated(user, frame.data.device, credential)) return; // closed (e.g. timed out) while we checked
+      if (!connection.authenticated(user, frame.data.device, credential)) {
+        // A second authenticate raced the first (both passed the check above): it gets its answer.
+        if (connection.state === 'ready') throw new HeraldError(ErrorCode.AlreadyAuthenticated, 'this socket is already authenticated');
+        return; // closed (e.g. timed out) while we checked
+      }
       deps.sessions.add(connection);
       sendConnected(connection, user, frame.data.device, credential.expiresAt, deps.connectedInfo);
       for (const feature of deps.features) {
