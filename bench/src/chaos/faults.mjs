@@ -207,18 +207,31 @@ export function startFaults({ kinds, rng, clients, nodes, redis, everyMs, stallM
     return available.find((k) => !isProcess(k));
   };
 
+  /** @type {() => void} */
+  let everyKindStruck = () => undefined;
+  /** Resolves once each kind has struck at least once. */
+  const struck = new Promise((resolve) => {
+    everyKindStruck = () => resolve(undefined);
+  });
+  if (unseen.length === 0) everyKindStruck();
+
   const loop = (async () => {
     while (!stopping && available.length > 0) {
       await pause(rng.int(everyMs[0], everyMs[1]));
       if (stopping) break;
       const kind = nextKind();
-      if (kind && inject(kind) && unseen.includes(kind)) unseen.splice(unseen.indexOf(kind), 1);
+      if (kind && inject(kind) && unseen.includes(kind)) {
+        unseen.splice(unseen.indexOf(kind), 1);
+        if (unseen.length === 0) everyKindStruck();
+      }
     }
   })();
 
   return {
     windows,
     counts,
+    /** Resolves once every enabled kind has struck (a slow recovery can hold the first round up). */
+    struck,
     stalls,
     recoveries,
     /** Stop injecting; wait for faults in progress to end (stalls restored, processes back and recovered). */

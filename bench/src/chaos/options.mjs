@@ -15,7 +15,7 @@ Soak Herald under random faults through the real SDK and check that every accept
 every member exactly once, in order. Exits 1 on any loss, duplicate, reorder or refused send.
 docs/reliability.md explains every figure.
 
-  --duration SECONDS      length of the fault phase per backend (default 120; --short: 20)
+  --duration SECONDS      length of the fault phase per backend, extended (up to 3x) until every fault kind struck once (default 120; --short: 20)
   --short                 the short run (npm test's): 20 s per backend, 6 clients, a fault every 1-3 s,
                           stalls of 8-12 s (long enough to be detected)
   --backend LIST          sqlite,cluster (default both; cluster = 2 nodes on PostgreSQL + a dedicated redis-server)

@@ -101,6 +101,9 @@ export async function runSoak(name, options, { repoRoot, log }) {
       log: (line) => log(`${name}: ${line}`),
     });
     await new Promise((resolve) => setTimeout(resolve, options.durationMs)); // the soak's length, not synchronisation
+    // On a loaded machine a slow recovery (a kill, say) can hold the first round up past a short
+    // run's length: go on until every kind has struck, for at most twice the length again.
+    await Promise.race([faults.struck, new Promise((resolve) => setTimeout(resolve, options.durationMs * 2))]);
     await faults.stop();
     stopSending();
 

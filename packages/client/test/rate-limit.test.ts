@@ -16,8 +16,8 @@ import { Inbox, nodeClient, waitForState } from './harness.js';
  * and the event loop, which a loaded machine (other test files in parallel) delays by tens of ms now
  * and then; the median must stay within `TYPICAL_MS` (the issue's stalls were 10 s).
  */
-const MARGIN_MS = 150;
-const TYPICAL_MS = 20;
+const MARGIN_MS = 400;
+const TYPICAL_MS = 40;
 const BURST = 200;
 
 let server: TestServer;

@@ -60,8 +60,9 @@ export class ApiClient {
 
   /** Two fresh users, Alice and Bob, and a direct conversation between them. */
   async directPair(): Promise<{ alice: AuthResponse; bob: AuthResponse; conversationId: string }> {
-    const alice = await this.register('Alice');
+    // Bob first: Alice's token is the fresher one when it creates the conversation (tests run short token TTLs).
     const bob = await this.register('Bob');
+    const alice = await this.register('Alice');
     const conversationId = await this.conversation(alice.accessToken, { kind: 'direct', userId: bob.user.id });
     return { alice, bob, conversationId };
   }

@@ -17,7 +17,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { Authority } from '../auth/authority.js';
 import type { Feature } from '../feature.js';
 import { type ActionHandlers, handlerBeforeAuthentication, handlerFor } from './action-registry.js';
-import type { Connection } from './connection.js';
+import type { Connection, ConnectionState } from './connection.js';
 import type { LocalSessions } from './local-sessions.js';
 import { ack, serverFrameId } from './server-frame.js';
 
@@ -32,6 +32,9 @@ export interface SessionActionsDeps {
   connectedInfo: { heartbeatIntervalMs: number; limits: { maxFrameBytes: number; ratePerSecond: number; burst: number } };
 }
 
+/** A connection's state read now (a call, so no narrowing from before an await carries over). */
+const stateOf = (connection: Connection): ConnectionState => connection.state;
+
 export function sessionActions(deps: SessionActionsDeps): ActionHandlers {
   return {
     authenticate: handlerBeforeAuthentication('authenticate', async (connection, frame) => {
@@ -43,7 +46,7 @@ export function sessionActions(deps: SessionActionsDeps): ActionHandlers {
       const { user, credential } = checked;
       if (!connection.authenticated(user, frame.data.device, credential)) {
         // A second authenticate raced the first (both passed the check above): it gets its answer.
-        if (connection.state === 'ready') throw new HeraldError(ErrorCode.AlreadyAuthenticated, 'this socket is already authenticated');
+        if (stateOf(connection) === 'ready') throw new HeraldError(ErrorCode.AlreadyAuthenticated, 'this socket is already authenticated');
         return; // closed (e.g. timed out) while we checked
       }
       deps.sessions.add(connection);
