@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -27,5 +28,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most integration files wait on sockets, servers and browsers more than they compute, so two
+    // files at once even on a 2-core machine (vitest's default there is one): CI's 15-minute budget.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
