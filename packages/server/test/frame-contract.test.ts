@@ -211,6 +211,8 @@ for (const database of ['sqlite', 'postgres'] as const) {
       for (const id of ['auth-1', 'auth-2'])
         socket.sendFrame({ id, action: 'authenticate', type: 'control', data: { token: alice.accessToken, device } });
       const refused = await socket.waitFor((f) => isError(f) && refOf(f) === 'auth-2');
+      // Refused while the first was still being checked: its error comes before the one `connected`.
+      expect(socket.frames.findIndex((f) => f === refused)).toBeLessThan(socket.frames.findIndex((f) => f.action === 'connected') >>> 0);
       expect(refused.data).toMatchObject({ code: 'already_authenticated', ref: 'auth-2' });
       await settled(socket);
       expect(socket.frames.filter((f) => f.action === 'connected')).toHaveLength(1);

@@ -5,7 +5,8 @@
  * authentication; `heartbeat` also while the server shuts down.
  * Invariants: a refused token or a deleted account gets an error frame and a 4001 close; a socket
  * is registered with LocalSessions (and so reachable by the bus) before `connected` is sent, and
- * the feature hooks run after it, in feature order, a failing one logged and skipped.
+ * the feature hooks run after it, in feature order, a failing one logged and skipped. One
+ * `authenticate` at a time per socket: another sent while one is checked gets `already_authenticated`.
  * A renewal touches nothing but the credential (subscriptions, streams and in-flight requests stay);
  * a refused renewal leaves the old credential in force until it expires (credential-expiry.ts),
  * except a revoked session or a disabled account, which close the socket at once (4001 + reason),
@@ -36,12 +37,21 @@ export interface SessionActionsDeps {
 const stateOf = (connection: Connection): ConnectionState => connection.state;
 
 export function sessionActions(deps: SessionActionsDeps): ActionHandlers {
+  /**
+   * Sockets with an `authenticate` being checked: a second one is refused at once, so `connected`
+   * (which has no `ref`) always answers the first, whichever token check would finish first.
+   */
+  const checking = new WeakSet<Connection>();
   return {
     authenticate: handlerBeforeAuthentication('authenticate', async (connection, frame) => {
       if (connection.state !== 'authenticating') {
         throw new HeraldError(ErrorCode.AlreadyAuthenticated, 'this socket is already authenticated');
       }
-      const checked = await accountOf(connection, frame.data.token, frame.id, deps);
+      if (checking.has(connection)) {
+        throw new HeraldError(ErrorCode.AlreadyAuthenticated, 'an authenticate is already being checked on this socket');
+      }
+      checking.add(connection);
+      const checked = await accountOf(connection, frame.data.token, frame.id, deps).finally(() => checking.delete(connection));
       if (!checked) return;
       const { user, credential } = checked;
       if (!connection.authenticated(user, frame.data.device, credential)) {
