@@ -214,6 +214,8 @@ for (const database of ['sqlite', 'postgres'] as const) {
       // Refused while the first was still being checked: its error comes before the one `connected`.
       expect(socket.frames.findIndex((f) => f === refused)).toBeLessThan(socket.frames.findIndex((f) => f.action === 'connected') >>> 0);
       expect(refused.data).toMatchObject({ code: 'already_authenticated', ref: 'auth-2' });
+      // A heartbeat is answered while a token is still checked, so wait for `connected` itself first.
+      await socket.waitFor((f) => f.action === 'connected');
       await settled(socket);
       expect(socket.frames.filter((f) => f.action === 'connected')).toHaveLength(1);
     });
