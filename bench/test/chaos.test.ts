@@ -17,6 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { clusterUnavailable } from '../src/chaos/backend.mjs';
 import { faultCosts } from '../src/chaos/costs.mjs';
 import { checkLedger, Ledger } from '../src/chaos/ledger.mjs';
+import { runJsonCli } from './run-json-cli.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const isCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -61,7 +62,7 @@ interface SoakJson extends Counts {
 }
 
 /** Run the soak CLI; resolves with its exit code, its JSON (when it printed one) and its stderr. */
-function soak(backend: 'sqlite' | 'cluster'): Promise<{ code: number | null; result?: SoakJson; stderr: string }> {
+async function soak(backend: 'sqlite' | 'cluster'): Promise<{ code: number | null; result?: SoakJson; stderr: string }> {
   const args = [
     'bench/src/chaos/cli.mjs',
     '--short',
@@ -74,27 +75,8 @@ function soak(backend: 'sqlite' | 'cluster'): Promise<{ code: number | null; res
     '--fault-every=1-2',
     '--quiesce=30',
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      let result: SoakJson | undefined;
-      try {
-        result = (JSON.parse(stdout) as { results: SoakJson[] }).results[0];
-      } catch {
-        // No JSON: the failure is in stderr.
-      }
-      resolve({ code, result, stderr: stderr.slice(-4000) });
-    });
-  });
+  const run = await runJsonCli<{ results: SoakJson[] }>(args);
+  return { code: run.code, result: run.json?.results[0], stderr: run.stderr };
 }
 
 /** Everything a passing soak must show, for one backend. */

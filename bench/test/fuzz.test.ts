@@ -5,7 +5,6 @@
  * no crash, RSS back near its start). PostgreSQL absent is a skip locally and a failure under CI=true.
  * And the fuzzer can fail: pointed at a fake server that answers badly, its socket driver reports it.
  */
-import { spawn } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import * as protocol from '@herald/protocol';
@@ -17,6 +16,7 @@ import { documentedCodes } from '../src/fuzz/oracle.mjs';
 import { newTally } from '../src/fuzz/tally.mjs';
 import { fuzzSocket, planStream } from '../src/fuzz/wire-socket.mjs';
 import { benchPgUrl, postgresReachable } from '../src/targets/herald.mjs';
+import { runJsonCli } from './run-json-cli.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const isCi = process.env.CI === 'true' || process.env.CI === '1';
@@ -41,30 +41,21 @@ interface Result {
 }
 
 /** Run the CLI for one backend and read its JSON. */
-function fuzz(backend: 'sqlite' | 'postgres'): Promise<{ code: number | null; results: Result[]; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['bench/src/fuzz/cli.mjs', '--frames', String(FRAMES), '--backend', backend, '--seed', String(SEED), '--sockets', '6', '--json'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      try {
-        resolve({ code, results: (JSON.parse(stdout) as { results: Result[] }).results, stderr });
-      } catch {
-        reject(new Error(`fuzz printed no JSON (exit ${code}):\n${stderr.slice(-4000)}`));
-      }
-    });
-  });
+async function fuzz(backend: 'sqlite' | 'postgres'): Promise<{ code: number | null; results: Result[]; stderr: string }> {
+  const run = await runJsonCli<{ results: Result[] }>([
+    'bench/src/fuzz/cli.mjs',
+    '--frames',
+    String(FRAMES),
+    '--backend',
+    backend,
+    '--seed',
+    String(SEED),
+    '--sockets',
+    '6',
+    '--json',
+  ]);
+  if (!run.json) throw new Error(`fuzz printed no JSON (exit ${run.code}):\n${run.stderr}`);
+  return { code: run.code, results: run.json.results, stderr: run.stderr };
 }
 
 function expectClean(run: { code: number | null; results: Result[]; stderr: string }) {

@@ -3,18 +3,8 @@
  * users on different nodes chat, every message reaches every session once, a resume on the other
  * node is gapless, and presence and stats see the whole cluster.
  */
-import { randomUUID } from 'node:crypto';
 import type { AuthResponse, ServerFrameOf, Stats } from '@herald/protocol';
-import {
-  ApiClient,
-  PG_URL,
-  postgresAvailable,
-  REDIS_URL,
-  redisAvailable,
-  startTestServer,
-  type TestServer,
-  TestSocket,
-} from '@herald/testkit';
+import { ApiClient, postgresAvailable, redisAvailable, startTwoNodes, type TestServer, TestSocket } from '@herald/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ready = (await postgresAvailable()) && (await redisAvailable());
@@ -26,12 +16,7 @@ describe.skipIf(!ready)('cluster: two nodes, PostgreSQL + Redis', () => {
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    const channel = `herald:test:${randomUUID()}`;
-    const shared = { REDIS_URL, HERALD_REDIS_CHANNEL: channel, HERALD_RATE_PER_SECOND: '1000', HERALD_RATE_BURST: '1000' };
-    one = await startTestServer({ database: 'postgres', env: { ...shared, HERALD_NODE_ID: 'node-1' } });
-    two = await startTestServer({
-      env: { ...shared, HERALD_NODE_ID: 'node-2', DATABASE_URL: PG_URL, DATABASE_SCHEMA: one.schema ?? '' },
-    });
+    [one, two] = await startTwoNodes({ HERALD_RATE_PER_SECOND: '1000', HERALD_RATE_BURST: '1000' }, ['node-1', 'node-2']);
     admin = await new ApiClient(two.url).register('Admin'); // the first account of the shared database
   });
   afterAll(async () => {

@@ -9,16 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuthResponse, ServerFrame, ServerFrameOf } from '@herald/protocol';
-import {
-  ApiClient,
-  PG_URL,
-  postgresAvailable,
-  REDIS_URL,
-  redisAvailable,
-  startTestServer,
-  type TestServer,
-  TestSocket,
-} from '@herald/testkit';
+import { ApiClient, postgresAvailable, redisAvailable, startTestServer, startTwoNodes, type TestServer, TestSocket } from '@herald/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flushed } from './revocation-helpers.js';
 
@@ -270,9 +261,7 @@ describe.skipIf(!hasCluster)('conversation events across two nodes (PostgreSQL +
   };
 
   beforeAll(async () => {
-    const shared = { ...FAST, REDIS_URL, HERALD_REDIS_CHANNEL: `herald:test:${randomUUID()}` };
-    a = await startTestServer({ database: 'postgres', env: { ...shared, HERALD_NODE_ID: 'node-a' } });
-    b = await startTestServer({ env: { ...shared, HERALD_NODE_ID: 'node-b', DATABASE_URL: PG_URL, DATABASE_SCHEMA: a.schema ?? '' } });
+    [a, b] = await startTwoNodes(FAST);
     apiA = new ApiClient(a.url);
   });
   afterAll(async () => {

@@ -5,18 +5,8 @@
  * stops; a member removed through node A gets no further frame of the conversation on node B, even
  * one sent through node B right after the removal.
  */
-import { randomUUID } from 'node:crypto';
 import { type AuthResponse, CloseReason, ErrorCode, type ServerFrame } from '@herald/protocol';
-import {
-  ApiClient,
-  PG_URL,
-  postgresAvailable,
-  REDIS_URL,
-  redisAvailable,
-  startTestServer,
-  type TestServer,
-  TestSocket,
-} from '@herald/testkit';
+import { ApiClient, postgresAvailable, redisAvailable, startTwoNodes, type TestServer, TestSocket } from '@herald/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeOf,
@@ -41,12 +31,7 @@ describe.skipIf(!ready)('revocation across two nodes (PostgreSQL + Redis)', () =
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
-    const channel = `herald:test:${randomUUID()}`;
-    const shared = { REDIS_URL, HERALD_REDIS_CHANNEL: channel, HERALD_RATE_PER_SECOND: '1000', HERALD_RATE_BURST: '1000' };
-    a = await startTestServer({ database: 'postgres', env: { ...shared, HERALD_NODE_ID: 'node-a' } });
-    b = await startTestServer({
-      env: { ...shared, HERALD_NODE_ID: 'node-b', DATABASE_URL: PG_URL, DATABASE_SCHEMA: a.schema ?? '' },
-    });
+    [a, b] = await startTwoNodes({ HERALD_RATE_PER_SECOND: '1000', HERALD_RATE_BURST: '1000' });
     apiA = new ApiClient(a.url);
     apiB = new ApiClient(b.url);
     admin = await apiA.register('Admin'); // the first account of the shared database

@@ -3,11 +3,13 @@
  * directory (real SQLite file) or its own PostgreSQL schema. `restart()` brings it back on the
  * same port and data, as a process restart would.
  */
+
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHeraldServer, type HeraldServer, type HeraldServerOptions, loadConfig } from '@herald/server';
-import { dropPostgresSchema, PG_URL, uniqueSchemaName } from './services.js';
+import { dropPostgresSchema, PG_URL, REDIS_URL, uniqueSchemaName } from './services.js';
 
 export interface TestServerOptions {
   /** Extra environment, e.g. `{ HERALD_RATE_BURST: '5' }`. */
@@ -80,4 +82,21 @@ async function boot(options: TestServerOptions, dataDir: string, schema: string 
     },
   };
   return self;
+}
+
+/**
+ * Two nodes of one cluster, as behind a load balancer: one PostgreSQL schema (the first node's,
+ * dropped when it is destroyed) and one Redis channel of their own on the shared Redis. `env` goes
+ * to both; each gets its own `HERALD_NODE_ID` (`names`). Destroy the second node first.
+ */
+export async function startTwoNodes(
+  env: Record<string, string> = {},
+  names: [string, string] = ['node-a', 'node-b'],
+): Promise<[TestServer, TestServer]> {
+  const shared = { REDIS_URL, HERALD_REDIS_CHANNEL: `herald:test:${randomUUID()}`, ...env };
+  const first = await startTestServer({ database: 'postgres', env: { ...shared, HERALD_NODE_ID: names[0] } });
+  const second = await startTestServer({
+    env: { ...shared, HERALD_NODE_ID: names[1], DATABASE_URL: PG_URL, DATABASE_SCHEMA: first.schema ?? '' },
+  });
+  return [first, second];
 }

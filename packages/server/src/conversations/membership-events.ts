@@ -12,6 +12,8 @@ import { type Conversation, encodeFrame, type Member, type ServerFrameOf } from 
 import type { Bus } from '../bus/bus.js';
 import { serverFrameId } from '../gateway/server-frame.js';
 
+type ListAction = 'conversation_added' | 'conversation_updated' | 'member_removed';
+
 export class MembershipEvents {
   constructor(private readonly bus: Pick<Bus, 'publish'>) {}
 
@@ -21,23 +23,14 @@ export class MembershipEvents {
    * one bus message.
    */
   async added(views: ReadonlyMap<string, Conversation>, by: string): Promise<void> {
-    const byView = new Map<string, string[]>();
+    const byView = new Map<string, { conversation: Conversation; userIds: string[] }>();
     for (const [userId, conversation] of views) {
       const key = JSON.stringify(conversation);
-      const users = byView.get(key);
-      if (users) users.push(userId);
-      else byView.set(key, [userId]);
+      const group = byView.get(key);
+      if (group) group.userIds.push(userId);
+      else byView.set(key, { conversation, userIds: [userId] });
     }
-    for (const [key, userIds] of byView) {
-      const frame: ServerFrameOf<'conversation_added'> = {
-        id: serverFrameId(),
-        type: 'system',
-        action: 'conversation_added',
-        data: { conversation: JSON.parse(key) as Conversation, by },
-        timestamp: Date.now(),
-      };
-      await this.bus.publish({ type: 'user_event', target: { userIds }, frame: encodeFrame(frame) });
-    }
+    for (const { conversation, userIds } of byView.values()) await this.send(userIds, 'conversation_added', { conversation, by });
   }
 
   /** `conversation_updated` to `recipients`: the fields every member sees alike, as they are now. */
@@ -46,26 +39,18 @@ export class MembershipEvents {
     conversation: { conversationId: string; title: string | null; ownerId: string | null; members: Member[] },
     by: string,
   ): Promise<void> {
-    if (recipients.length === 0) return;
-    const frame: ServerFrameOf<'conversation_updated'> = {
-      id: serverFrameId(),
-      type: 'system',
-      action: 'conversation_updated',
-      data: { ...conversation, by },
-      timestamp: Date.now(),
-    };
-    await this.bus.publish({ type: 'user_event', target: { userIds: [...recipients] }, frame: encodeFrame(frame) });
+    await this.send(recipients, 'conversation_updated', { ...conversation, by });
   }
 
   /** `member_removed` to the removed user and the remaining members. */
   async removed(recipients: readonly string[], conversationId: string, userId: string, by: string): Promise<void> {
-    const frame: ServerFrameOf<'member_removed'> = {
-      id: serverFrameId(),
-      type: 'system',
-      action: 'member_removed',
-      data: { conversationId, userId, by },
-      timestamp: Date.now(),
-    };
-    await this.bus.publish({ type: 'user_event', target: { userIds: [...new Set(recipients)] }, frame: encodeFrame(frame) });
+    await this.send(recipients, 'member_removed', { conversationId, userId, by });
+  }
+
+  /** One frame to every session of `userIds` (each once), on every node. */
+  private async send<A extends ListAction>(userIds: readonly string[], action: A, data: ServerFrameOf<A>['data']): Promise<void> {
+    if (userIds.length === 0) return;
+    const frame = { id: serverFrameId(), type: 'system', action, data, timestamp: Date.now() } as ServerFrameOf<A>;
+    await this.bus.publish({ type: 'user_event', target: { userIds: [...new Set(userIds)] }, frame: encodeFrame(frame) });
   }
 }
