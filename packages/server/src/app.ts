@@ -34,6 +34,9 @@ import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { withRedactedRequests } from './http/log-redaction.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import type { CounterStore } from './limits/counter-store.js';
+import { MemoryCounterStore } from './limits/memory-counter-store.js';
+import { RedisCounterStore } from './limits/redis-counter-store.js';
 import { messageActions } from './messages/message-actions.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics.js';
@@ -103,6 +106,10 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     ));
   const bus = options.bus ?? (await connectBus(config, log, database));
   const metrics = new Metrics();
+  // Counters of the limits that hold across the cluster (Redis when configured, else this node).
+  const counters: CounterStore = config.redis
+    ? new RedisCounterStore({ url: config.redis.url, prefix: `${config.redis.channel}:limits`, log })
+    : new MemoryCounterStore();
   const startedAt = Date.now();
   const { nodeId } = config;
   const secret = resolveJwtSecret(config.jwtSecret, config.dataDir);
@@ -285,6 +292,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
         blocks.close();
         await app.close();
         await bus.close();
+        await counters.close();
         await database.close();
       })();
       return closing;

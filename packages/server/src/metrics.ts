@@ -23,6 +23,12 @@ export class Metrics {
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
+  readonly limitRejections = new Counter({
+    name: 'herald_limit_rejections_total',
+    help: 'Requests, frames and sockets refused by a limit, by limit name (docs/server-api.md "Limits")',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
   readonly closes = new Counter({
     name: 'herald_closes_total',
     help: 'Connections closed by the server, by close code',

@@ -4,6 +4,7 @@
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { retryAfterMsOf } from '../limits/limit-exceeded.js';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_json: 400,
@@ -52,6 +53,9 @@ export function installErrorHandling(app: FastifyInstance): void {
       request.log.error({ err: error }, 'unhandled error');
       return reply.status(500).send({ error: { code: ErrorCode.Internal, message: 'internal error' } });
     }
+    const retryAfterMs = retryAfterMsOf(herald);
+    // RFC 9110 Retry-After is in whole seconds; the body keeps the exact milliseconds.
+    if (retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(retryAfterMs / 1000)));
     return reply.status(statusOf(herald.code)).send({ error: herald.toJSON() });
   });
   app.setNotFoundHandler((request, reply) =>
