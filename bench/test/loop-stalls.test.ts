@@ -48,13 +48,14 @@ it('reports a blocked event loop, with when it began and for how long', async ()
 });
 
 it("watches the main thread only, not a worker thread that blocks its own loop (Herald's checkpointer does)", async () => {
-  // The worker inherits --require; it holds its loop for 80 ms while the main thread stays free.
-  const worker = `const { parentPort } = require('node:worker_threads'); setTimeout(() => { const end = Date.now() + 80; while (Date.now() < end); parentPort.postMessage('done'); }, 30);`;
+  // The worker inherits --require; it holds its loop for 500 ms while the main thread stays free.
+  // (Long, so a main-thread hiccup of a loaded machine — CI saw 60 ms — is not mistaken for it.)
+  const worker = `const { parentPort } = require('node:worker_threads'); setTimeout(() => { const end = Date.now() + 500; while (Date.now() < end); parentPort.postMessage('done'); }, 30);`;
   const { stalls, lines } = await run(
     `const { Worker } = require('node:worker_threads'); const w = new Worker(${JSON.stringify(worker)}, { eval: true }); w.on('message', (m) => { console.log(m); w.terminate(); });`,
   );
   expect(lines).toEqual(['done']); // the worker ran and blocked
-  expect(stalls.filter((s) => s.ms >= 50)).toEqual([]);
+  expect(stalls.filter((s) => s.ms >= 400)).toEqual([]);
 });
 
 it('adds nothing to a server started without it', () => {
