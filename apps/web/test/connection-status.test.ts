@@ -9,7 +9,7 @@
 import { ApiClient, chromiumAvailable, startTestServer, type TestServer } from '@herald/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, openUser, signIn, unexpectedErrors, waitForStatus } from './helpers/browser';
+import { launch, openUser, screenshot, signIn, unexpectedErrors, waitForStatus } from './helpers/browser';
 import { ensureWebBuild } from './helpers/web-build';
 
 const hasChromium = await chromiumAvailable();
@@ -75,10 +75,25 @@ describe.skipIf(!hasChromium)('connection status in the browser', () => {
     expect(await status.getAttribute('data-status')).toBe('reconnecting');
     expect(await status.textContent()).toMatch(/Offline — retrying every \d+ s/);
     expect(await status.getByRole('button').allTextContents()).toEqual(['Retry now']);
+    // For people to look at (desktop and phone width): the line and its button fit the header.
+    await screenshot(page, 'connection-offline-en-desktop');
+    const desktop = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => status.isVisible()).toBe(true);
+    await screenshot(page, 'connection-offline-en-phone');
+    // The header wraps rather than pushing Sign out off a phone's screen (it did before).
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
+    expect(signOut && signOut.x + signOut.width).toBeLessThanOrEqual(390);
 
     await page.getByLabel('Language').selectOption('zh');
     await expect.poll(() => status.textContent()).toMatch(/离线 — 每 \d+ 秒重试一次/);
     expect(await status.getByRole('button').allTextContents()).toEqual(['立即重试']);
+    await screenshot(page, 'connection-offline-zh-phone');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    if (desktop) await page.setViewportSize(desktop);
+    await screenshot(page, 'connection-offline-zh-desktop');
 
     // Time stands still in the page from here: only the click can start an attempt.
     await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1);

@@ -39,9 +39,9 @@ export function Header() {
           {t('nav.settings')}
         </NavLink>
       </nav>
-      <div className="ml-auto flex items-center gap-1 sm:gap-2">
+      <div className="ml-auto flex flex-wrap items-center justify-end gap-1 sm:gap-2">
         <ConnectionStatus
-          className="flex items-center gap-1.5 rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700 data-[status=connected]:bg-emerald-50 data-[status=connected]:text-emerald-700 data-[status=error]:bg-red-50 data-[status=error]:text-red-700 data-[status=reconnecting]:bg-amber-50 data-[status=reconnecting]:text-amber-800 dark:bg-slate-800 dark:text-slate-200 dark:data-[status=connected]:bg-emerald-950 dark:data-[status=connected]:text-emerald-300 [&_button]:ml-1 [&_button]:rounded [&_button]:bg-white [&_button]:px-1.5 [&_button]:py-0.5 [&_button]:ring-1 [&_button]:ring-slate-300 dark:[&_button]:bg-slate-700"
+          className="flex items-center gap-1.5 whitespace-nowrap rounded-full bg-slate-100 px-2.5 py-1 text-xs font-medium text-slate-700 data-[status=connected]:bg-emerald-50 data-[status=connected]:text-emerald-700 data-[status=error]:bg-red-50 data-[status=error]:text-red-700 data-[status=reconnecting]:bg-amber-50 data-[status=reconnecting]:text-amber-800 dark:bg-slate-800 dark:text-slate-200 dark:data-[status=connected]:bg-emerald-950 dark:data-[status=connected]:text-emerald-300 [&_button]:ml-1 [&_button]:rounded [&_button]:bg-white [&_button]:px-1.5 [&_button]:py-0.5 [&_button]:ring-1 [&_button]:ring-slate-300 dark:[&_button]:bg-slate-700"
           labels={connectionStatusLabels(t)}
         />
         <NotificationBell />
