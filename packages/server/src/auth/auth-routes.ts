@@ -4,7 +4,6 @@
  */
 
 import fastifyCookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import { type AuthResponse, ErrorCode, HeraldError, restContract } from '@herald/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from '../http/bearer.js';
@@ -13,6 +12,7 @@ import type { UserDirectory } from '../users/user-directory.js';
 import { type AccountRepository, publicUser } from './account-repository.js';
 import type { AuthService, SignInContext } from './auth-service.js';
 import type { RefreshCookie } from './refresh-cookie.js';
+import type { SignInLimits } from './sign-in-limits.js';
 
 export interface AuthRoutesDeps {
   auth: AuthService;
@@ -20,16 +20,19 @@ export interface AuthRoutesDeps {
   users: UserDirectory;
   authenticate: Authenticator;
   refreshCookie: RefreshCookie;
-  loginRateLimit: number;
+  /** Per-IP limit of the sign-in routes (and the global and per-account throttles the service applies). */
+  signInLimits: SignInLimits;
 }
 
 export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Promise<void> {
   const { auth, accounts, authenticate, refreshCookie: cookie } = deps;
   const route = contractRoutes(app, { authenticate });
   const contract = restContract.auth;
-  await app.register(rateLimit, { global: false });
   await app.register(fastifyCookie);
-  const limited = { config: { rateLimit: { max: deps.loginRateLimit, timeWindow: '1 minute' } } };
+  // Per IP, counted in the shared CounterStore (so it holds across nodes), before the body is even read.
+  const limited = (name: string) => ({
+    onRequest: async (request: FastifyRequest) => deps.signInLimits.checkIp(name, request.ip),
+  });
   const context = (request: FastifyRequest): SignInContext => ({ userAgent: request.headers['user-agent'], ip: request.ip });
   /** The answer as the request's flow wants it: the refresh token in the body, or only in the cookie. */
   const signedIn = (request: FastifyRequest, reply: FastifyReply, tokens: AuthResponse & { refreshToken: string }): AuthResponse => {
@@ -39,17 +42,17 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
     return body;
   };
 
-  route(contract.register, limited, async ({ body, request, reply }) => {
+  route(contract.register, limited('register'), async ({ body, request, reply }) => {
     cookie.inUse(request); // a foreign origin is refused before anything is created
     return { status: 201, body: signedIn(request, reply, await auth.register(body, context(request))) };
   });
 
-  route(contract.login, limited, async ({ body, request, reply }) => {
+  route(contract.login, limited('login'), async ({ body, request, reply }) => {
     cookie.inUse(request);
     return { status: 200, body: signedIn(request, reply, await auth.login(body, context(request))) };
   });
 
-  route(contract.refresh, limited, async ({ body, request, reply }) => {
+  route(contract.refresh, limited('refresh'), async ({ body, request, reply }) => {
     const viaCookie = cookie.inUse(request);
     const token = viaCookie ? cookie.read(request) : body.refreshToken;
     if (!token) {
@@ -92,7 +95,7 @@ export async function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): Pr
 
   route(contract.revokeOtherSessions, async ({ actor }) => ({ status: 200, body: { revoked: await auth.revokeOtherSessions(actor) } }));
 
-  route(contract.changePassword, limited, async ({ actor, body }) => ({
+  route(contract.changePassword, limited('changePassword'), async ({ actor, body }) => ({
     status: 200,
     body: { revoked: await auth.changePassword(actor, body) },
   }));

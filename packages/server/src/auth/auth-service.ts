@@ -9,6 +9,9 @@
  *   is logged, never undoes the revocation (the Authority's cache expires on its own);
  * - a refresh token works once; presenting a spent one ends its session (or, with
  *   `refreshReuse: 'all'`, every session of the user): someone else holds a copy;
+ * - every password hash and verify goes through the node's hashing queue (`PasswordHasher`), and
+ *   every login and registration through `SignInLimits` (global ceiling; logins also the account's
+ *   progressive delay) before any hashing starts;
  * - the first account on an empty database is admin (atomically: see AccountRepository.createUser).
  */
 import { randomUUID } from 'node:crypto';
@@ -26,8 +29,9 @@ import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import { type AccountRepository, publicUser, type UserRecord } from './account-repository.js';
 import type { Actor } from './actor.js';
-import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import type { PasswordHasher } from './passwords.js';
 import type { SessionRecord, SessionRepository } from './session-repository.js';
+import type { SignInLimits } from './sign-in-limits.js';
 import { type AccessClaims, AccessTokens, hashRefreshToken, newRefreshToken } from './tokens.js';
 import { deviceLabel } from './user-agent.js';
 
@@ -46,6 +50,12 @@ export interface AuthServiceOptions {
 export interface SignInContext {
   userAgent: string | undefined;
   ip: string | undefined;
+}
+
+/** How passwords are hashed and sign-ins throttled (auth/passwords.ts, auth/sign-in-limits.ts). */
+export interface SignInGuards {
+  passwords: PasswordHasher;
+  limits: SignInLimits;
 }
 
 /** Who records security events (audit/audit-log.ts); optional so the service stands alone in tests. */
@@ -67,6 +77,7 @@ export class AuthService {
     private readonly bus: Bus,
     private readonly log: Logger,
     private readonly options: AuthServiceOptions,
+    private readonly guards: SignInGuards,
     private readonly audit?: AuthAudit,
   ) {
     this.accessTokens = new AccessTokens(options.secret, options.accessTokenTtlSeconds);
@@ -76,11 +87,13 @@ export class AuthService {
     if (await this.accounts.findUserByEmail(body.email)) {
       throw new HeraldError(ErrorCode.EmailTaken, 'an account with this email already exists');
     }
+    await this.guards.limits.checkGlobal();
+    const passwordHash = await this.guards.passwords.hash(body.password);
     const operatorAdmin = body.email === this.options.adminEmail;
     let user: UserRecord;
     try {
       user = await this.accounts.createUser(
-        { email: body.email, name: body.name, passwordHash: await hashPassword(body.password), role: operatorAdmin ? 'admin' : 'user' },
+        { email: body.email, name: body.name, passwordHash, role: operatorAdmin ? 'admin' : 'user' },
         { firstIsAdmin: true },
       );
     } catch (error) {
@@ -102,9 +115,21 @@ export class AuthService {
   }
 
   async login(body: LoginBody, context: SignInContext): Promise<AuthResponse & { refreshToken: string }> {
+    const { passwords, limits } = this.guards;
+    await limits.checkGlobal();
+    // Before the password is looked at: during an account's delay no guess is checked at all.
+    await limits.admitAccount(body.email);
     const user = await this.accounts.findUserByEmail(body.email);
-    const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), body.password);
+    let ok: boolean;
+    try {
+      ok = user ? await passwords.verify(user.passwordHash, body.password) : await passwords.verifyDecoy(body.password);
+    } catch (error) {
+      await limits.refund(body.email); // refused by the hashing queue: nothing was checked
+      throw error;
+    }
     if (!user || !ok) throw new HeraldError(ErrorCode.InvalidCredentials, 'wrong email or password');
+    await limits.succeeded(body.email);
+    if (passwords.outdated(user.passwordHash)) void this.rehash(user, body.password);
     // Only after the password checked out, so a disabled account is not an oracle for passwords.
     if (user.disabledAt !== null) throw new HeraldError(ErrorCode.AccountDisabled, 'this account is disabled');
     return this.openSession(user, body.deviceName, context);
@@ -178,10 +203,10 @@ export class AuthService {
   async changePassword(actor: Actor, body: ChangePasswordBody): Promise<number> {
     const user = await this.accounts.findUserById(actor.userId);
     if (!user) throw new HeraldError(ErrorCode.Unauthorized, 'account no longer exists');
-    if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
+    if (!(await this.guards.passwords.verify(user.passwordHash, body.currentPassword))) {
       throw new HeraldError(ErrorCode.InvalidCredentials, 'the current password is wrong');
     }
-    await this.accounts.setPasswordHash(user.id, await hashPassword(body.newPassword));
+    await this.accounts.setPasswordHash(user.id, await this.guards.passwords.hash(body.newPassword));
     const revoked = await this.endAllSessions(user.id, 'password_changed', CloseReason.SessionRevoked, actor.sessionId);
     void this.audit?.record({
       actor: { kind: 'user', id: actor.userId },
@@ -262,6 +287,18 @@ export class AuthService {
       refreshTokenExpiresAt,
       sessionId: session.id,
     };
+  }
+
+  /** Re-hash a password stored with older parameters (best effort: a full queue or a failed write waits for the next sign-in). */
+  private async rehash(user: UserRecord, password: string): Promise<void> {
+    try {
+      const fresh = await this.guards.passwords.hash(password);
+      // Not over a password changed meanwhile (the hash is slow; the re-read narrows the window to one query).
+      if ((await this.accounts.findUserById(user.id))?.passwordHash !== user.passwordHash) return;
+      await this.accounts.setPasswordHash(user.id, fresh);
+    } catch (error) {
+      this.log.debug({ err: error, userId: user.id }, 'password not re-hashed this time');
+    }
   }
 
   private async refreshReused(userId: string, sessionId: string): Promise<void> {
