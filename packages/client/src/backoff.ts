@@ -7,6 +7,10 @@
  *   closed before open, 5xx on upgrade: the host answered, so it is up or coming back): a short
  *   jittered cadence [fastRetryMinMs, fastRetryMaxMs), whatever the attempt count, while the page
  *   is visible. Costs a restarting server/LB one cheap refused connect per client every ~1.75 s.
+ * - `limited`: the server refused the socket for a limit that frees only when something else changes
+ *   (4029: the account has as many sockets as it may): exponential backoff with half jitter, never
+ *   below the refusal's `retryAfterMs`: waits that grow (1–2 s, 2–4 s, … 15–30 s) and never hammer,
+ *   and never give up (a slot frees when another tab closes).
  * - `slow`: anything else (timeouts: no answer; a lost ready socket): full-jitter exponential
  *   backoff, attempt n waits uniformly in [0, min(maxDelayMs, baseDelayMs * factor^(n-1))).
  * Full jitter keeps a fleet of clients from reconnecting in lockstep after a server restart.
@@ -54,7 +58,7 @@ export const DEFAULT_BACKOFF: BackoffPolicy = {
 };
 
 /** How the previous attempt (or socket) ended, for the schedule. */
-export type FailureKind = 'dead' | 'goingAway' | 'fastFail' | 'slow';
+export type FailureKind = 'dead' | 'goingAway' | 'fastFail' | 'limited' | 'slow';
 
 /** The ceiling for attempt `attempt` (1-based) before jitter. */
 export function backoffCeiling(attempt: number, policy: BackoffPolicy): number {
@@ -74,15 +78,23 @@ export interface ReconnectPlan {
   everyMs: number;
 }
 
-/** Delay before attempt `attempt` after a failure of `kind`; `visible` false turns fast cadences into backoff. */
+/**
+ * Delay before attempt `attempt` after a failure of `kind`; `visible` false turns fast cadences into
+ * backoff; `minDelayMs` is the server's `retryAfterMs` when it gave one (`limited` only).
+ */
 export function reconnectPlan(
   kind: FailureKind,
   attempt: number,
   policy: BackoffPolicy,
   random: () => number,
   visible = true,
+  minDelayMs = 0,
 ): ReconnectPlan {
   const within = (min: number, max: number) => min + Math.floor(random() * Math.max(0, max - min));
+  if (kind === 'limited') {
+    const ceiling = backoffCeiling(attempt, policy);
+    return { delayMs: Math.max(minDelayMs, within(ceiling / 2, ceiling)), everyMs: Math.max(minDelayMs, ceiling) };
+  }
   if (kind === 'dead') return { delayMs: 0, everyMs: backoffCeiling(attempt, policy) };
   if (kind === 'goingAway') return { delayMs: within(policy.goingAwayMinMs, policy.goingAwayMaxMs), everyMs: policy.goingAwayMaxMs };
   if (kind === 'fastFail' && visible)

@@ -13,11 +13,21 @@
  * - Never gives up while it could serve (unless `reconnect.giveUp`): past `maxAttempts` it keeps
  *   trying at the schedule's cadence and sets `attemptLimitPassed`. The delay follows how the last
  *   attempt ended (backoff.ts `reconnectPlan`): a socket this client declared dead is replaced at
- *   once, a going-away close (1001/1012/1013) after a short jitter, a fast failure (refused, closed
+ *   once, a going-away close (1001/1012/1013) after a short jitter, a refusal by the account's socket
+ *   cap (4029) on a growing backoff no shorter than its `retryAfterMs`, a fast failure (refused, closed
  *   before open, within `fastFailMs`, not a timeout) on a short cadence, the rest on the backoff.
  * - `hooks.onDown` runs every time a ready-or-not transport goes away, whatever the reason.
  */
-import { AUTH_CLOSE_CODES, CloseReason, type Device, ErrorCode, HeraldError, type ServerFrame, type ServerFrameOf } from '@herald/protocol';
+import {
+  AUTH_CLOSE_CODES,
+  CloseCode,
+  CloseReason,
+  type Device,
+  ErrorCode,
+  HeraldError,
+  type ServerFrame,
+  type ServerFrameOf,
+} from '@herald/protocol';
 import { type FailureKind, reconnectPlan } from './backoff.js';
 import type { CredentialProvider, ResolvedOptions } from './client-options.js';
 import { type ConnectionState, ConnectionStateStore, type ConnectionStatus } from './connection-state.js';
@@ -255,6 +265,8 @@ export class ConnectionManager {
   private failureKind(closed: TransportClosed, declaredDead: boolean): FailureKind {
     if (declaredDead && closed.wasReady) return 'dead';
     if (GOING_AWAY.includes(closed.code)) return 'goingAway';
+    // Retrying at once cannot help: a slot frees only when another of the account's sockets closes.
+    if (closed.code === CloseCode.TooManySockets) return 'limited';
     const quick = this.env.timers.now() - this.attemptStartedAt < this.config.backoff.fastFailMs;
     const timedOut = closed.error?.code === ErrorCode.Timeout;
     if (!closed.wasReady && quick && !timedOut && this.env.online.isOnline()) return 'fastFail';
@@ -270,7 +282,9 @@ export class ConnectionManager {
       return;
     }
     const attempt = attempts + 1;
-    const plan = reconnectPlan(kind, attempt, policy, this.env.random, this.env.visibility.isVisible());
+    const hinted = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    const minDelayMs = kind === 'limited' && typeof hinted === 'number' && hinted > 0 ? hinted : 0;
+    const plan = reconnectPlan(kind, attempt, policy, this.env.random, this.env.visibility.isVisible(), minDelayMs);
     const due = this.scheduler.schedule(plan.delayMs, () => void this.openAttempt(false));
     this.moveTo('reconnecting', {
       ...patch,

@@ -77,6 +77,11 @@ export const CloseCode = {
   SlowConsumer: 4009,
   /** The server stopped hearing from the client (no pong / no heartbeat). */
   Timeout: 4010,
+  /**
+   * The account already has as many sockets open as the server allows (`connected.limits.userSockets`);
+   * the new socket was refused, its older ones keep working. Close one, or reconnect with a growing backoff.
+   */
+  TooManySockets: 4029,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -29,6 +29,12 @@ export const ConnectedFrameSchema = frameSchema(
       maxFrameBytes: z.number().int().positive(),
       ratePerSecond: z.number().positive(),
       burst: z.number().int().positive(),
+      // Optional so a client keeps working against a server older than these limits.
+      /** Most sockets one account may hold open at once (cluster-wide when the server runs on Redis). */
+      userSockets: z.number().int().positive().optional(),
+      /** One token bucket per account shared by all its sockets on a node: refill per second, and size. */
+      userRatePerSecond: z.number().positive().optional(),
+      userBurst: z.number().int().positive().optional(),
     }),
   }),
 );

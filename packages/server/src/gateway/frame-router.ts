@@ -14,14 +14,20 @@
  * (too big, over the rate, binary) by `readFrameId`'s bounded scan, so a huge frame costs at most
  * a scan of its first 8 KiB. A rate overrun is a strike only when it ignores the previous
  * `retryAfterMs` (arrives before the time it gave): a client that honours the hint is paced, never closed.
+ * Behind each connection's bucket sits its account's (UserRates, limit `user_rate`), shared by the
+ * account's sockets on this node; it counts every decoded frame of an authenticated socket except
+ * `heartbeat`, so liveness never starves however busy the account's other sockets are. Its
+ * refusals are never strikes: a socket cannot know when its account's other sockets let it refill.
  */
 import { isUtf8 } from 'node:buffer';
 import { type ClientFrame, CloseCode, decodeClientFrame, ErrorCode, HeraldError, readFrameId } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { RawData } from 'ws';
+import { rateLimited } from '../limits/limit-exceeded.js';
 import type { Metrics } from '../metrics.js';
 import type { ActionHandler, ActionRegistry } from './action-registry.js';
 import type { Connection } from './connection.js';
+import type { UserRates } from './user-rates.js';
 
 export interface FrameRouterOptions {
   actions: ActionRegistry;
@@ -29,6 +35,8 @@ export interface FrameRouterOptions {
   maxFrameBytes: number;
   metrics: Metrics;
   log: Logger;
+  /** The per-account frame rate across the account's sockets on this node (none: unlimited). */
+  userRates?: UserRates | undefined;
 }
 
 function byteLength(data: RawData): number {
@@ -91,6 +99,18 @@ export class FrameRouter {
       return;
     }
     const frame = decoded.frame;
+    const userId = connection.userId;
+    if (userId !== undefined && frame.action !== 'heartbeat' && this.options.userRates) {
+      const retryAfterMs = this.options.userRates.take(userId);
+      if (retryAfterMs > 0) {
+        // Never a strike: the account's other sockets spend the same bucket, so no socket can know when it refills.
+        connection.sendError(
+          rateLimited('user_rate', retryAfterMs, "too many frames from this account's sockets; slow down", metrics),
+          frame.id,
+        );
+        return;
+      }
+    }
     const handler = actions.get(frame.action);
     if (this.draining && !handler?.whileDraining) {
       connection.sendError(new HeraldError(ErrorCode.Unavailable, 'server shutting down; retry after reconnecting'), frame.id);

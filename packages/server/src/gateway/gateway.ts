@@ -2,9 +2,10 @@
  * Gateway: the `/ws` endpoint. Owns the `ws` server, the upgrade (path and Origin checks), each
  * socket's listeners (frames go to the FrameRouter), liveness (through liveness.ts), credential
  * expiry (credential-expiry.ts), and the socket half of graceful shutdown.
+ * Upgrades first pass the per-IP limits (upgrade-guard.ts: HTTP 429 before the WebSocket exists).
  * Invariants: only repeated abuse (4008), a hard-cap frame (1009), a text frame that is not UTF-8
- * (1007), bad or expired auth (4001), a foreign Origin (4003), a slow reader (4009) or a dead peer
- * (4010) ends a connection (and `ws` itself on a broken WebSocket frame: 1002, 1008); no closures, Maps
+ * (1007), bad or expired auth (4001), a foreign Origin (4003), a slow reader (4009), a dead peer
+ * (4010) or one socket past the account's cap (4029, session-actions.ts) ends a connection (and `ws` itself on a broken WebSocket frame: 1002, 1008); no closures, Maps
  * or promises per idle connection (see GatewaySocket).
  */
 import type { IncomingMessage, Server } from 'node:http';
@@ -19,6 +20,7 @@ import type { FrameRouter } from './frame-router.js';
 import { Liveness } from './liveness.js';
 import type { LocalSessions } from './local-sessions.js';
 import { type OriginPolicyOptions, originAllowed } from './origin-policy.js';
+import type { UpgradeGuard, UpgradeVerdict } from './upgrade-guard.js';
 import { keepFragmentListYoung } from './ws-internals.js';
 
 export interface GatewayOptions {
@@ -30,7 +32,11 @@ export interface GatewayOptions {
   pingIntervalMs: number;
   /** How long past its access token's expiry a socket may stay open without `reauthenticate`. */
   tokenGraceMs: number;
+  /** The per-IP limits every upgrade passes first. */
+  upgrades: UpgradeGuard;
 }
+
+const ignoreError = (): void => {};
 
 /** Frames past this are cut by `ws` itself with 1009; frames between maxFrameBytes and it get a `too_big` error. */
 function hardCap(maxFrameBytes: number): number {
@@ -88,6 +94,8 @@ export class Gateway {
       graceMs: options.tokenGraceMs,
       onExpired: (connection) => this.log.debug({ connectionId: connection.id }, 'closing socket: access token expired'),
     });
+    // An authenticated socket no longer counts against its IP's pending sockets.
+    sessions.listen({ added: (connection) => options.upgrades.settled(connection) });
   }
 
   /** Route HTTP upgrades on `path` to this gateway. */
@@ -102,8 +110,41 @@ export class Gateway {
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request));
+      void this.admit(request, socket, head);
     });
+  }
+
+  /** The per-IP limits, then the WebSocket handshake; a refusal is an HTTP 429 with Retry-After. */
+  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const { upgrades } = this.options;
+    // Until ws takes the socket (it listens for errors itself), a peer reset while we wait must not
+    // be an unhandled 'error' event.
+    socket.on('error', ignoreError);
+    let verdict: UpgradeVerdict;
+    try {
+      verdict = await upgrades.admit(request);
+    } catch (error) {
+      this.log.error({ err: error }, 'upgrade check failed');
+      socket.destroy();
+      return;
+    }
+    if (!verdict.ok) {
+      const body = JSON.stringify({ error: { code: verdict.error.code, message: verdict.error.message, details: verdict.error.details } });
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: ${Math.ceil(verdict.retryAfterMs / 1000)}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      return;
+    }
+    // ws completes a handshake synchronously (no verifyClient) or not at all, so the reservation is
+    // bound or returned before anything else can run.
+    socket.off('error', ignoreError);
+    let opened = false;
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      opened = true;
+      upgrades.opened(this.onConnection(ws, request), verdict.ip);
+    });
+    if (!opened) upgrades.cancel(verdict.ip);
   }
 
   get size(): number {
@@ -134,7 +175,7 @@ export class Gateway {
     };
   }
 
-  private onConnection(ws: WebSocket, request: IncomingMessage): void {
+  private onConnection(ws: WebSocket, request: IncomingMessage): Connection {
     const connection = new Connection(ws, this.options.limits, this.metrics, this.log);
     // Always a GatewaySocket: the server is made with `WebSocket: GatewaySocket`.
     (ws as GatewaySocket).connection = connection;
@@ -146,14 +187,16 @@ export class Gateway {
     if (!originAllowed(request, this.options.origins)) {
       this.log.warn({ origin: request.headers.origin, remote: request.socket.remoteAddress }, 'refused: origin not allowed');
       connection.close(CloseCode.Forbidden, 'origin not allowed');
-      return;
+      return connection;
     }
     keepFragmentListYoung(ws);
     ws.on('message', this.listeners.message);
+    return connection;
   }
 
   private onClose(connection: Connection): void {
     connection.closed();
+    this.options.upgrades.settled(connection);
     this.connections.delete(connection);
     this.sessions.remove(connection);
     this.metrics.connections.dec();

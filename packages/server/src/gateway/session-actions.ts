@@ -11,16 +11,23 @@
  * a refused renewal leaves the old credential in force until it expires (credential-expiry.ts),
  * except a revoked session or a disabled account, which close the socket at once (4001 + reason),
  * and a token of another user, which is refused with `forbidden` and changes nothing.
+ * The per-account socket cap (limit `user_sockets`) is checked after the token, before the socket
+ * is registered: past it the NEW socket is refused (`rate_limited` with `ref`, then close 4029
+ * `too_many_sockets`) and the account's open sockets are untouched — closing someone's working
+ * socket because another one appeared would let a leaked token knock its owner off.
  */
 import { CloseCode, type Device, ErrorCode, HeraldError, type User } from '@herald/protocol';
 import { publicUser } from '../auth/account-repository.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Authority } from '../auth/authority.js';
 import type { Feature } from '../feature.js';
+import { rateLimited } from '../limits/limit-exceeded.js';
+import type { Metrics } from '../metrics.js';
 import { type ActionHandlers, handlerBeforeAuthentication, handlerFor } from './action-registry.js';
 import type { Connection, ConnectionState } from './connection.js';
 import type { LocalSessions } from './local-sessions.js';
 import { ack, serverFrameId } from './server-frame.js';
+import type { SocketLeases } from './socket-leases.js';
 
 export interface SessionActionsDeps {
   auth: Pick<AuthService, 'verify'>;
@@ -30,8 +37,25 @@ export interface SessionActionsDeps {
   /** Whose `connected` hooks run after each authentication, in this order. */
   features: readonly Pick<Feature, 'name' | 'connected'>[];
   /** What `connected` tells the client about this server. */
-  connectedInfo: { heartbeatIntervalMs: number; limits: { maxFrameBytes: number; ratePerSecond: number; burst: number } };
+  connectedInfo: {
+    heartbeatIntervalMs: number;
+    limits: {
+      maxFrameBytes: number;
+      ratePerSecond: number;
+      burst: number;
+      userSockets?: number;
+      userRatePerSecond?: number;
+      userBurst?: number;
+    };
+  };
+  /** The per-account socket cap; its slots are released when the socket leaves LocalSessions (app.ts). */
+  userSockets?: { limit: number; leases: SocketLeases; metrics: Pick<Metrics, 'limitRejections'> } | undefined;
 }
+
+/** What a refused socket is told to wait before trying again: a slot frees only when another socket closes. */
+export const USER_SOCKETS_RETRY_MS = 5_000;
+/** The close reason after a refusal by the per-account socket cap (code 4029). */
+export const TOO_MANY_SOCKETS = 'too_many_sockets';
 
 /** A connection's state read now (a call, so no narrowing from before an await carries over). */
 const stateOf = (connection: Connection): ConnectionState => connection.state;
@@ -54,7 +78,16 @@ export function sessionActions(deps: SessionActionsDeps): ActionHandlers {
       const checked = await accountOf(connection, frame.data.token, frame.id, deps).finally(() => checking.delete(connection));
       if (!checked) return;
       const { user, credential } = checked;
+      const cap = deps.userSockets;
+      if (cap && stateOf(connection) === 'authenticating' && !(await cap.leases.acquire(user.id, connection.id, cap.limit))) {
+        const message = `this account already has ${cap.limit} sockets open; close one before opening another`;
+        connection.sendError(rateLimited('user_sockets', USER_SOCKETS_RETRY_MS, message, cap.metrics), frame.id);
+        connection.close(CloseCode.TooManySockets, TOO_MANY_SOCKETS);
+        return;
+      }
       if (!connection.authenticated(user, frame.data.device, credential)) {
+        // Not registered, so LocalSessions will never release the slot: give it back here.
+        if (stateOf(connection) !== 'ready') cap?.leases.release(user.id, connection.id);
         // A second authenticate raced the first (both passed the check above): it gets its answer.
         if (stateOf(connection) === 'ready') throw new HeraldError(ErrorCode.AlreadyAuthenticated, 'this socket is already authenticated');
         return; // closed (e.g. timed out) while we checked
