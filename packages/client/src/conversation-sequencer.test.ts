@@ -36,4 +36,16 @@ describe('ConversationSequencer', () => {
     expect(seqs(s.accept(messageFrame('c', 1)))).toEqual([1]);
     expect(seqs(s.accept(messageFrame('c', 2)))).toEqual([2, 3, 4]);
   });
+
+  it('skips seqs the server deleted for good, releasing what waited past them, and never moves back', () => {
+    const s = new ConversationSequencer(2);
+    s.accept(messageFrame('c', 6));
+    s.accept(messageFrame('c', 7));
+    expect(s.hasGap).toBe(true);
+    expect(seqs(s.skipTo(5))).toEqual([6, 7]);
+    expect(s.hasGap).toBe(false);
+    expect(s.skipTo(3)).toEqual([]);
+    expect(s.delivered).toBe(7);
+    expect(new ConversationSequencer(null).skipTo(5)).toEqual([]);
+  });
 });

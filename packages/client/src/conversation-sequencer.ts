@@ -4,7 +4,8 @@
  * seq-ordered delivery.
  * Invariants: `delivered` only grows, one by one; a frame is released only when its seq is
  * `delivered + 1`; frames ahead of a gap are held (at most `maxHeld`; beyond that they are dropped
- * and must be fetched again); before the baseline is known every frame is held.
+ * and must be fetched again); before the baseline is known every frame is held; `skipTo` moves
+ * past seqs the server deleted for good (message retention), which are never waited for.
  */
 import type { Message, ServerFrameOf } from '@herald/protocol';
 
@@ -43,6 +44,17 @@ export class ConversationSequencer {
   /** Set the starting point when it was unknown; returns the held frames that are now due. */
   setBaseline(seq: number): MessageFrame[] {
     if (this.deliveredSeq !== null) return [];
+    this.deliveredSeq = seq;
+    for (const heldSeq of [...this.held.keys()]) if (heldSeq <= seq) this.held.delete(heldSeq);
+    return this.release();
+  }
+
+  /**
+   * The server kept nothing below `seq` + 1 (retention deleted it): count everything up to `seq` as
+   * delivered, so it is not a gap; returns the held frames that are now due.
+   */
+  skipTo(seq: number): MessageFrame[] {
+    if (this.deliveredSeq === null || this.deliveredSeq >= seq) return [];
     this.deliveredSeq = seq;
     for (const heldSeq of [...this.held.keys()]) if (heldSeq <= seq) this.held.delete(heldSeq);
     return this.release();

@@ -10,7 +10,8 @@
  * catch-up is a reply still streaming (it may wait behind other conversations' pages, or a slow
  * database): only `stallTimeoutMs` (default 10 s, a request's timeout) with no progress counts as
  * a catch-up that stopped short. A long, healthy catch-up makes progress, so
- * it is never refilled. Invariants: handlers see each seq of a followed conversation once, in order;
+ * it is never refilled. Seqs below the server's `firstSeq` (in subscribe acks and history pages)
+ * were deleted by message retention: they are skipped, never waited for or refilled. Invariants: handlers see each seq of a followed conversation once, in order;
  * a gap timer exists only while the conversation is behind; `clear()` leaves no timer.
  */
 import { ErrorCode, type HeraldError, type HistoryResult, type RequestResult } from '@herald/protocol';
@@ -141,6 +142,7 @@ export class Subscriptions {
         entry.subscribed = true;
         entry.target = result.lastSeq;
         this.deliverAll(entry, entry.sequencer.setBaseline(result.lastSeq));
+        if (result.firstSeq !== undefined) this.deliverAll(entry, entry.sequencer.skipTo(result.firstSeq - 1));
         for (const waiter of entry.waiters.splice(0)) waiter.resolve(result);
       },
       (error: HeraldError) => {
@@ -210,6 +212,8 @@ export class Subscriptions {
         if (after === null) break;
         this.refillPages++;
         const page = await this.deps.history(entry.conversationId, after);
+        // Pruned while we were behind: what is below the first kept seq will never come.
+        if (page.firstSeq !== undefined) this.deliverAll(entry, entry.sequencer.skipTo(page.firstSeq - 1));
         for (const message of page.messages) this.deliverAll(entry, entry.sequencer.accept(frameFromMessage(message)));
         if (!page.hasMore || entry.sequencer.delivered === after) break;
       }

@@ -139,6 +139,12 @@ export const HistoryResultSchema = z.object({
   messages: z.array(MessageSchema),
   /** More messages exist beyond this page in the direction asked. */
   hasMore: z.boolean(),
+  /**
+   * The oldest seq the conversation still keeps (1 unless message retention deleted older ones):
+   * seqs below it are gone for good, not missing, so they are never asked for again. Herald's
+   * server always sends it; optional for servers that predate it.
+   */
+  firstSeq: z.number().int().positive().optional(),
 });
 export type HistoryResult = z.infer<typeof HistoryResultSchema>;
 
@@ -156,6 +162,12 @@ export const RequestResultSchemas = {
      * read (every message up to it follows this ack, before any later live one).
      */
     lastSeq: z.number().int().nonnegative(),
+    /**
+     * The oldest seq the conversation still keeps. When `since` + 1 is below it, the catch-up
+     * starts at it: the seqs between were deleted by retention, not lost. Herald's server always
+     * sends it; optional for servers that predate it.
+     */
+    firstSeq: z.number().int().positive().optional(),
   }),
   unsubscribe: z.object({ conversationId: IdSchema }),
   send_message: SendMessageResultSchema,

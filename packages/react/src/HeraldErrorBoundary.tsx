@@ -43,11 +43,14 @@ export interface ErrorReport {
 
 const cut = (text: string | null | undefined, max: number) => (text ? text.slice(0, max) : undefined);
 
-/** Build the report body for `error` (fields trimmed to the server's limits). */
+/**
+ * Build the report body for `error` (fields trimmed to the server's limits, and the stacks short
+ * enough that a whole report of ASCII text fits the server's default body cap of 16 KiB).
+ */
 export function buildErrorReport(error: Error, componentStack?: string | null): ErrorReport {
   const report: ErrorReport = { message: cut(error.message || String(error), 2000) ?? 'Error' };
-  const stack = cut(error.stack, 20_000);
-  const components = cut(componentStack, 20_000);
+  const stack = cut(error.stack, 7_000);
+  const components = cut(componentStack, 3_500);
   const url = cut(globalThis.location?.href, 2000);
   const userAgent = cut(globalThis.navigator?.userAgent, 500);
   if (stack) report.stack = stack;

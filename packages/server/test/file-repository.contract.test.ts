@@ -50,4 +50,69 @@ repositorySuite('file repository contract', ({ repositories, newUser }) => {
     expect(await store.files.canReadFile(file.id, outsider.id)).toBe(false);
     expect(await store.files.canReadFile('no-such-file', uploader.id)).toBe(false);
   });
+
+  const newFile = (uploaderId: string, size: number, name = 'f.txt') => ({
+    uploaderId,
+    name,
+    mimeType: 'text/plain',
+    size,
+    kind: 'document' as const,
+    width: null,
+    height: null,
+    storageKey: `key-${name}`,
+  });
+
+  it("sums each user's stored bytes and never lets concurrent inserts pass the quota", async () => {
+    const [owner, other] = [await newUser(), await newUser()];
+    expect(await store.files.usedBytes(owner.id)).toBe(0);
+    await store.files.insertFile(newFile(other.id, 500));
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => store.files.insertFileWithinQuota(newFile(owner.id, 30, `${n}.txt`), 100)),
+    );
+    expect(results.filter((r) => r !== undefined)).toHaveLength(3);
+    expect(await store.files.usedBytes(owner.id)).toBe(90);
+    expect(await store.files.insertFileWithinQuota(newFile(owner.id, 10), 100)).toMatchObject({ size: 10, uploaderId: owner.id });
+    expect(await store.files.insertFileWithinQuota(newFile(owner.id, 1), 100)).toBeUndefined();
+    expect(await store.files.usedBytes(owner.id)).toBe(100);
+    expect(await store.files.usedBytes(other.id)).toBe(500);
+  });
+
+  it('deletes an unattached file once, never an attached one, and lists unattached files by age', async () => {
+    const owner = await newUser();
+    const loose = await store.files.insertFile(newFile(owner.id, 10, 'loose.txt'));
+    const carried = await store.files.insertFile(newFile(owner.id, 20, 'carried.txt'));
+    const id = await store.conversations.createConversation({
+      kind: 'group',
+      title: 'g',
+      ownerId: owner.id,
+      directKey: null,
+      memberIds: [owner.id],
+    });
+    await store.messages.appendMessage({
+      conversationId: id,
+      senderId: owner.id,
+      clientId: `carry-${carried.id}`,
+      type: 'file',
+      text: '',
+      replyTo: null,
+      attachment: { fileId: carried.id, name: 'carried.txt' },
+    });
+    expect(await store.files.isAttached(carried.id)).toBe(true);
+    expect(await store.files.isAttached(loose.id)).toBe(false);
+
+    const later = Date.now() + 60_000;
+    const candidates = (await store.files.unattachedFilesBefore(later, 1000)).map((f) => f.id);
+    expect(candidates).toContain(loose.id);
+    expect(candidates).not.toContain(carried.id);
+    expect(await store.files.unattachedFilesBefore(loose.createdAt, 1000)).not.toContainEqual(expect.objectContaining({ id: loose.id }));
+
+    expect(await store.files.deleteUnattachedFile(carried.id)).toBeUndefined();
+    const [first, second] = await Promise.all([store.files.deleteUnattachedFile(loose.id), store.files.deleteUnattachedFile(loose.id)]);
+    expect([first, second].filter((r) => r !== undefined)).toEqual([
+      expect.objectContaining({ id: loose.id, storageKey: 'key-loose.txt' }),
+    ]);
+    expect(await store.files.findFile(loose.id)).toBeUndefined();
+    expect(await store.files.findFile(carried.id)).toBeDefined();
+    expect(await store.files.usedBytes(owner.id)).toBe(20);
+  });
 });

@@ -41,8 +41,8 @@ export interface FilesHarness {
   share(from: AuthResponse, to: AuthResponse, file: FileInfo, type: 'image' | 'file' | 'audio'): Promise<Message>;
 }
 
-/** Runs `body` once per database, each with its own server. */
-export function describeFiles(title: string, body: (h: FilesHarness) => void): void {
+/** Runs `body` once per database, each with its own server (`env` added to its environment). */
+export function describeFiles(title: string, body: (h: FilesHarness) => void, env: Record<string, string> = {}): void {
   for (const database of ['sqlite', 'postgres'] as const) {
     describe.skipIf(database === 'postgres' && !hasPostgres)(`${title} on ${database}`, () => {
       let server: TestServer;
@@ -88,7 +88,7 @@ export function describeFiles(title: string, body: (h: FilesHarness) => void): v
       }
 
       beforeAll(async () => {
-        server = await startTestServer({ database, env: { HERALD_UPLOAD_MAX_IMAGE_BYTES: String(IMAGE_LIMIT) } });
+        server = await startTestServer({ database, env: { HERALD_UPLOAD_MAX_IMAGE_BYTES: String(IMAGE_LIMIT), ...env } });
         api = new ApiClient(server.url);
       });
 

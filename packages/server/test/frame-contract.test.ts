@@ -175,7 +175,7 @@ for (const database of ['sqlite', 'postgres'] as const) {
       const socket = await connect(b1);
       for (const ackFirst of [false, true]) {
         const result = await socket.request({ action: 'subscribe', type: 'control', data: { conversationId: c, since: 1125, ackFirst } });
-        expect(result).toEqual({ conversationId: c, lastSeq: 3 });
+        expect(result).toEqual({ conversationId: c, lastSeq: 3, firstSeq: 1 });
       }
       await api.sendText(a1.accessToken, c, 'live');
       const live = await socket.waitFor((f) => f.action === 'new_message' && f.data.conversationId === c);

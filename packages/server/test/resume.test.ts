@@ -96,7 +96,7 @@ describe('resume', () => {
     const lastIndex: number[] = [];
     conversations.forEach((conversationId, n) => {
       const ack = frames.findIndex((f) => f.action === 'ack' && f.data.ref === subscribeIds[n]);
-      expect((frames[ack] as ServerFrameOf<'ack'>).data.result).toEqual({ conversationId, lastSeq: 1000 });
+      expect((frames[ack] as ServerFrameOf<'ack'>).data.result).toEqual({ conversationId, lastSeq: 1000, firstSeq: 1 });
       const own = frames.flatMap((f, i) => (f.action === 'new_message' && f.data.conversationId === conversationId ? [i] : []));
       expect(ack).toBeLessThan(own[0] as number); // the ack comes before the catch-up, not after it
       expect(seqsOf(frames, conversationId)).toEqual(range(1, 1000)); // in order, once
@@ -114,7 +114,7 @@ describe('resume', () => {
     await api.request('POST', `/api/v1/conversations/${conversationId}/messages`, { token: alice.accessToken, body: { text: 'old' } });
     const socket = await TestSocket.connect(server.wsUrl, bob.accessToken);
     const result = await socket.request({ action: 'subscribe', type: 'control', data: { conversationId } });
-    expect(result).toEqual({ conversationId, lastSeq: 1 });
+    expect(result).toEqual({ conversationId, lastSeq: 1, firstSeq: 1 });
     await api.request('POST', `/api/v1/conversations/${conversationId}/messages`, { token: alice.accessToken, body: { text: 'new' } });
     await socket.waitFor((f) => f.action === 'new_message' && f.data.text === 'new');
     expect(seqsOf(socket.frames, conversationId)).toEqual([2]);
@@ -122,7 +122,7 @@ describe('resume', () => {
     await socket.request({ action: 'unsubscribe', type: 'control', data: { conversationId } });
     await api.request('POST', `/api/v1/conversations/${conversationId}/messages`, { token: alice.accessToken, body: { text: 'muted' } });
     const resumed = await socket.request({ action: 'subscribe', type: 'control', data: { conversationId, since: 2 } });
-    expect(resumed).toEqual({ conversationId, lastSeq: 3 });
+    expect(resumed).toEqual({ conversationId, lastSeq: 3, firstSeq: 1 });
     expect(seqsOf(socket.frames, conversationId)).toEqual([2, 3]);
     await socket.close();
   });

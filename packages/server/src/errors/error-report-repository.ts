@@ -1,7 +1,9 @@
 /**
- * ErrorReportRepository: what clients' error boundaries caught, for admins to read.
- * Invariant: report times on one node are strictly increasing, so newest-first is arrival order
- * within a millisecond too.
+ * ErrorReportRepository: what clients' error boundaries caught, for admins to read, and the
+ * retention deletes that bound it.
+ * Invariants: report times on one node are strictly increasing, so newest-first is arrival order
+ * within a millisecond too; every delete takes at most `limit` rows (one short statement, never a
+ * long write lock), oldest first, and concurrent deletes (several nodes sweeping) never fail.
  */
 import { randomUUID } from 'node:crypto';
 import type { ErrorReport, ErrorReportBody } from '@herald/protocol';
@@ -12,6 +14,10 @@ export interface ErrorReportRepository {
   insertErrorReport(report: ErrorReportBody & { userId: string | null }): Promise<ErrorReport>;
   /** The newest `limit` reports, newest first. */
   listErrorReports(limit: number): Promise<ErrorReport[]>;
+  /** Delete up to `limit` of the oldest reports made before `before`; how many were deleted. */
+  deleteErrorReportsBefore(before: number, limit: number): Promise<number>;
+  /** Delete up to `limit` of the oldest reports beyond the newest `keep`; how many were deleted. */
+  deleteErrorReportsBeyond(keep: number, limit: number): Promise<number>;
 }
 
 /** ErrorReportRepository on Kysely: one code path for SQLite and PostgreSQL. */
@@ -35,6 +41,24 @@ export class KyselyErrorReportRepository implements ErrorReportRepository {
     };
     await this.db.insertInto('error_reports').values(row).execute();
     return { ...report, id: row.id, userId: row.user_id, createdAt: row.created_at };
+  }
+
+  async deleteErrorReportsBefore(before: number, limit: number): Promise<number> {
+    const oldest = this.db.selectFrom('error_reports').select('id').where('created_at', '<', before).orderBy('created_at').limit(limit);
+    const result = await this.db.deleteFrom('error_reports').where('id', 'in', oldest).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async deleteErrorReportsBeyond(keep: number, limit: number): Promise<number> {
+    const beyond = this.db
+      .selectFrom('error_reports')
+      .select('id')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .offset(keep);
+    const result = await this.db.deleteFrom('error_reports').where('id', 'in', beyond).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async listErrorReports(limit: number): Promise<ErrorReport[]> {

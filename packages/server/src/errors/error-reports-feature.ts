@@ -2,36 +2,76 @@
  * Client error reports: `POST /api/v1/errors` stores what a client's error boundary caught
  * (anonymous, or the caller's user when a valid Bearer token comes with it), and admins list
  * them with `GET /api/v1/admin/errors`.
- * Invariants: a report body is at most 64 KiB and each IP may send a limited number per minute, so
- * the endpoint, open to anonymous callers, cannot be used to flood the database; a bad or expired
- * token makes a report anonymous rather than losing it.
+ * Invariants: the endpoint is open to anonymous callers, so what it can add to the database is
+ * bounded three ways: a report body is at most `maxBytes` (413 `error_report_size`, refused from
+ * its Content-Length before it is read); each IP may send `perIpPerMinute` reports and all sources
+ * together `perMinute` (429 `error_reports_ip` / `error_reports_global`, counted in the CounterStore,
+ * so both hold across every node when Redis is configured); and a periodic sweep deletes reports
+ * past their retention and the oldest beyond the row cap (error-report-retention.ts). A bad or
+ * expired token makes a report anonymous rather than losing it.
  */
-import rateLimit from '@fastify/rate-limit';
 import { restContract } from '@herald/protocol';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { Feature } from '../feature.js';
 import type { Authenticator } from '../http/bearer.js';
 import { contractRoutes } from '../http/contract-routes.js';
+import type { CounterStore } from '../limits/counter-store.js';
+import { overLimit, rateLimited } from '../limits/limit-exceeded.js';
+import type { Metrics } from '../metrics.js';
+import { PeriodicTask, sweepIntervalFor } from '../util/periodic-task.js';
 import type { ErrorReportRepository } from './error-report-repository.js';
-
-/** Largest accepted report body. */
-export const ERROR_REPORT_MAX_BYTES = 64 * 1024;
+import { sweepErrorReports } from './error-report-retention.js';
 
 export interface ErrorReportsDeps {
   reports: ErrorReportRepository;
   authenticate: Authenticator;
-  /** Reports each IP may send per minute. */
-  rateLimit: number;
+  counters: CounterStore;
+  metrics: Pick<Metrics, 'limitRejections'>;
+  log: Logger;
+  /** Reports each IP may send per window. */
+  perIpPerMinute: number;
+  limits: {
+    /** Largest accepted report body. */
+    maxBytes: number;
+    /** Reports all sources together may send per window. */
+    perMinute: number;
+    retentionMs: number;
+    maxRows: number;
+    /** The rate window (one minute; shorter only in tests). */
+    windowMs?: number | undefined;
+  };
 }
 
 async function errorReportRoutes(app: FastifyInstance, deps: ErrorReportsDeps): Promise<void> {
-  const { reports, authenticate } = deps;
+  const { reports, authenticate, counters, metrics, limits } = deps;
   const route = contractRoutes(app, { authenticate });
-  await app.register(rateLimit, { global: false });
+  const windowMs = limits.windowMs ?? 60_000;
+
+  /** Per IP first, so one address spending its own budget does not eat into everyone's. */
+  async function admit(request: FastifyRequest): Promise<void> {
+    const ip = await counters.hit(`error_reports_ip:${request.ip}`, windowMs);
+    if (ip.count > deps.perIpPerMinute) {
+      throw rateLimited('error_reports_ip', ip.resetInMs, 'too many error reports from this address; try again later', metrics);
+    }
+    const all = await counters.hit('error_reports_global', windowMs);
+    if (all.count > limits.perMinute) {
+      throw rateLimited('error_reports_global', all.resetInMs, 'too many error reports right now; try again later', metrics);
+    }
+  }
 
   route(
     restContract.errors.report,
-    { bodyLimit: ERROR_REPORT_MAX_BYTES, config: { rateLimit: { max: deps.rateLimit, timeWindow: '1 minute' } } },
+    {
+      bodyLimit: limits.maxBytes,
+      onRequest: admit,
+      // Fastify refuses a body over bodyLimit (from its Content-Length, or once a chunked one passes it).
+      errorHandler: (error: FastifyError) => {
+        if (error.statusCode === 413)
+          throw overLimit('error_report_size', `error reports may be at most ${limits.maxBytes} bytes`, metrics);
+        throw error;
+      },
+    },
     async ({ actor, body, request }) => {
       const report = await reports.insertErrorReport({ ...body, userId: actor?.userId ?? null });
       request.log.info({ reportId: report.id, userId: report.userId }, 'client error report');
@@ -46,5 +86,21 @@ async function errorReportRoutes(app: FastifyInstance, deps: ErrorReportsDeps): 
 }
 
 export function errorReportsFeature(deps: ErrorReportsDeps): Feature {
-  return { name: 'error-reports', routes: (app) => errorReportRoutes(app, deps) };
+  const { limits } = deps;
+  const sweep = new PeriodicTask(
+    async () => {
+      const deleted = await sweepErrorReports(deps.reports, limits);
+      if (deleted.expired + deleted.overCap > 0) deps.log.info(deleted, 'deleted old client error reports');
+    },
+    sweepIntervalFor(limits.retentionMs),
+    (error) => deps.log.warn({ err: error }, 'error report retention sweep failed; the next run retries'),
+  );
+  return {
+    name: 'error-reports',
+    async routes(app) {
+      await errorReportRoutes(app, deps);
+      sweep.start();
+    },
+    close: () => sweep.stop(),
+  };
 }

@@ -1,12 +1,16 @@
 /**
- * FileRepository: what is known of each uploaded file (the bytes live in FileStorage), and who may
- * read it.
- * Invariant: a file is readable by its uploader and by the members of any conversation where a
- * message carries it, and by nobody else.
+ * FileRepository: what is known of each uploaded file (the bytes live in FileStorage), who may
+ * read it, how much each user stores, and which uploads no message carries.
+ * Invariants: a file is readable by its uploader and by the members of any conversation where a
+ * message carries it, and by nobody else; `insertFileWithinQuota` never lets a user's stored total
+ * pass the quota, however many uploads finish at once on however many nodes (the check and the
+ * insert are one transaction, serialised per user); a file is "attached" while a message carries
+ * it, and `deleteUnattachedFile` deletes only an unattached one, at most once (the caller that gets
+ * the record back is the one that removes its bytes).
  */
 import { randomUUID } from 'node:crypto';
 import type { FileInfo } from '@herald/protocol';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, PostgresAdapter, type Selectable, type Transaction } from 'kysely';
 import type { Database, FilesTable } from '../store/schema.js';
 
 export interface NewFile {
@@ -26,6 +30,16 @@ export interface FileRecord extends FileInfo {
 
 export interface FileRepository {
   insertFile(file: NewFile): Promise<FileRecord>;
+  /** Insert unless the uploader's stored total plus this file would pass `quotaBytes`; undefined then. */
+  insertFileWithinQuota(file: NewFile, quotaBytes: number): Promise<FileRecord | undefined>;
+  /** The total size of the files `uploaderId` has stored. */
+  usedBytes(uploaderId: string): Promise<number>;
+  /** True when a message carries the file. */
+  isAttached(fileId: string): Promise<boolean>;
+  /** Delete the file if no message carries it; the deleted record, or undefined (attached, or already gone). */
+  deleteUnattachedFile(fileId: string): Promise<FileRecord | undefined>;
+  /** Up to `limit` files created before `before` that no message carries, oldest first. */
+  unattachedFilesBefore(before: number, limit: number): Promise<FileRecord[]>;
   findFile(id: string): Promise<FileRecord | undefined>;
   /** True when the user uploaded the file or belongs to a conversation where it was shared. */
   canReadFile(fileId: string, userId: string): Promise<boolean>;
@@ -51,7 +65,71 @@ export class KyselyFileRepository implements FileRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insertFile(file: NewFile): Promise<FileRecord> {
-    const row = {
+    const row = this.rowOf(file);
+    await this.db.insertInto('files').values(row).execute();
+    return toFile(row);
+  }
+
+  async insertFileWithinQuota(file: NewFile, quotaBytes: number): Promise<FileRecord | undefined> {
+    // SQLite transactions take the write lock at BEGIN (IMMEDIATE), so they are serial already; on
+    // PostgreSQL the uploader's row lock serialises this user's quota checks across every node.
+    return this.db.transaction().execute(async (tx) => {
+      if (this.db.getExecutor().adapter instanceof PostgresAdapter) {
+        await tx.selectFrom('users').select('id').where('id', '=', file.uploaderId).forUpdate().execute();
+      }
+      if ((await this.sumOf(tx, file.uploaderId)) + file.size > quotaBytes) return undefined;
+      const row = this.rowOf(file);
+      await tx.insertInto('files').values(row).execute();
+      return toFile(row);
+    });
+  }
+
+  async usedBytes(uploaderId: string): Promise<number> {
+    return this.sumOf(this.db, uploaderId);
+  }
+
+  async isAttached(fileId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('messages').select('id').where('file_id', '=', fileId).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async deleteUnattachedFile(fileId: string): Promise<FileRecord | undefined> {
+    const row = await this.db
+      .deleteFrom('files')
+      .where('id', '=', fileId)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('messages').select('messages.id').whereRef('messages.file_id', '=', 'files.id'))),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    return row && toFile(row);
+  }
+
+  async unattachedFilesBefore(before: number, limit: number): Promise<FileRecord[]> {
+    const rows = await this.db
+      .selectFrom('files')
+      .selectAll()
+      .where('created_at', '<', before)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('messages').select('messages.id').whereRef('messages.file_id', '=', 'files.id'))),
+      )
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toFile);
+  }
+
+  private async sumOf(db: Kysely<Database> | Transaction<Database>, uploaderId: string): Promise<number> {
+    const row = await db
+      .selectFrom('files')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('size'), eb.lit(0)).as('total'))
+      .where('uploader_id', '=', uploaderId)
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
+
+  private rowOf(file: NewFile) {
+    return {
       id: randomUUID(),
       uploader_id: file.uploaderId,
       name: file.name,
@@ -63,8 +141,6 @@ export class KyselyFileRepository implements FileRepository {
       storage_key: file.storageKey,
       created_at: Date.now(),
     };
-    await this.db.insertInto('files').values(row).execute();
-    return toFile(row);
   }
 
   async findFile(id: string): Promise<FileRecord | undefined> {

@@ -1,8 +1,10 @@
 /**
  * /api/v1/files: upload (multipart), metadata, download (Bearer or a signed link; byte ranges),
- * and signed download links.
+ * signed download links, and deleting one's own unattached upload.
  * Invariants: only the uploader and members of a conversation where the file was shared may read
  * it (checked on every download, signed links included); a refused upload leaves nothing behind;
+ * no upload takes its uploader's stored total past the quota (upload-quota.ts); only the uploader
+ * may delete a file, and only while no message carries it (a message never loses its attachment);
  * downloads carry the stored type with `nosniff`, and anything but images, audio and video is
  * served as an attachment.
  */
@@ -19,6 +21,7 @@ import { contentDisposition, safeFileName } from './file-names.js';
 import type { FileRecord, FileRepository } from './file-repository.js';
 import type { FileStorage } from './file-storage.js';
 import { isInlineKind } from './file-types.js';
+import type { UploadQuota } from './upload-quota.js';
 import { largestLimit, type ReceivedUpload, receiveUpload, type UploadPolicy, UploadRefusedError } from './upload-receiver.js';
 
 export interface FileRoutesDeps {
@@ -27,6 +30,7 @@ export interface FileRoutesDeps {
   links: FileLinks;
   authenticate: Authenticator;
   policy: UploadPolicy;
+  quota: UploadQuota;
   /** Where uploads are received before they are stored (same filesystem as local storage). */
   tempDir: string;
 }
@@ -40,7 +44,7 @@ function info(file: FileRecord): FileInfo {
 }
 
 export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Promise<void> {
-  const { files, storage, links, authenticate, policy } = deps;
+  const { files, storage, links, authenticate, policy, quota } = deps;
   const route = contractRoutes(app, { authenticate });
   const contract = restContract.files;
   const cap = largestLimit(policy);
@@ -58,14 +62,21 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
   async function receive(request: FastifyRequest): Promise<{ actor: Actor; name: string; received: ReceivedUpload }> {
     const actor = await authenticate(request);
     if (!request.isMultipart()) throw new HeraldError(ErrorCode.BadRequest, 'send the file as multipart/form-data, in a part named "file"');
-    if (Number(request.headers['content-length']) > cap + MULTIPART_OVERHEAD) {
+    const contentLength = Number(request.headers['content-length']);
+    if (contentLength > cap + MULTIPART_OVERHEAD) {
       throw new UploadRefusedError(413, `uploads may be at most ${cap} bytes`, { limit: cap });
     }
-    const part = await request.file();
-    if (!part) throw new HeraldError(ErrorCode.BadRequest, 'the form has no file part');
-    // Browsers (and fetch's FormData) escape `"` in a multipart file name as %22 (WHATWG HTML).
-    const name = safeFileName(part.filename.replaceAll('%22', '"'));
-    return { actor, name, received: await receiveUpload(part.file, name, deps.tempDir, policy) };
+    // The file is at least the body less its multipart framing: refuse before reading it if even that cannot fit.
+    const claim = await quota.begin(actor.userId, Number.isFinite(contentLength) ? contentLength - MULTIPART_OVERHEAD : undefined);
+    try {
+      const part = await request.file();
+      if (!part) throw new HeraldError(ErrorCode.BadRequest, 'the form has no file part');
+      // Browsers (and fetch's FormData) escape `"` in a multipart file name as %22 (WHATWG HTML).
+      const name = safeFileName(part.filename.replaceAll('%22', '"'));
+      return { actor, name, received: await receiveUpload(part.file, name, deps.tempDir, policy, (size) => claim.grow(size)) };
+    } finally {
+      claim.release();
+    }
   }
 
   // Multipart, and a refused upload closes the connection (even for a missing token): all its own.
@@ -85,7 +96,7 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
       throw error;
     });
     try {
-      const file = await files.insertFile({
+      const newFile = {
         uploaderId: actor.userId,
         name,
         mimeType: received.type.mimeType,
@@ -94,13 +105,33 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
         width: received.width,
         height: received.height,
         storageKey,
-      });
+      };
+      // The atomic check: uploads finishing at once (on any node) cannot together pass the quota.
+      const file = await files.insertFileWithinQuota(newFile, quota.quotaBytes);
+      if (!file) throw quota.exceeded();
       request.log.info({ fileId: file.id, kind: file.kind, mimeType: file.mimeType, size: file.size }, 'file uploaded');
       return reply.status(201).send({ file: info(file) });
     } catch (error) {
       await storage.remove(storageKey);
       throw error;
     }
+  });
+
+  // Anyone but the uploader gets the same 404 as for a file that does not exist.
+  route(contract.delete, async ({ actor, params, request }) => {
+    const file = await files.findFile(params.id);
+    if (!file || file.uploaderId !== actor.userId) throw new HeraldError(ErrorCode.NotFound, 'file not found');
+    const deleted = await files.deleteUnattachedFile(file.id);
+    if (!deleted) {
+      if (await files.isAttached(file.id)) {
+        throw new HeraldError(ErrorCode.Conflict, 'a message carries this file; it stays as long as the message does', { fileId: file.id });
+      }
+      throw new HeraldError(ErrorCode.NotFound, 'file not found');
+    }
+    // The row is gone first, so no reader can find a file whose bytes are missing.
+    await storage.remove(deleted.storageKey);
+    request.log.info({ fileId: deleted.id, size: deleted.size }, 'file deleted by its uploader');
+    return { status: 204 };
   });
 
   route(contract.info, async ({ actor, params }) => ({ status: 200, body: { file: info(await readable(params.id, actor.userId)) } }));

@@ -1,7 +1,9 @@
 /**
  * The files feature: uploads stored on local disk under `<dataDir>/uploads`, received through
  * `<dataDir>/uploads/.incoming` (same filesystem, so a finished upload is moved, not copied;
- * leftovers of a crash are swept at start), and downloads by Bearer token or signed link.
+ * leftovers of a crash are swept at start), and downloads by Bearer token or signed link. Each
+ * user's stored uploads are capped by a quota (upload-quota.ts), and uploads no message carried
+ * within HERALD_UPLOAD_UNATTACHED_TTL are swept every min(ttl/4, 10 min) (unattached-upload-sweep.ts).
  * Attachment checks for messages live in attachment-check.ts and run inside MessageService.send.
  */
 import { join } from 'node:path';
@@ -9,11 +11,15 @@ import type { Logger } from 'pino';
 import type { HeraldConfig } from '../config.js';
 import type { Feature } from '../feature.js';
 import type { Authenticator } from '../http/bearer.js';
+import type { Metrics } from '../metrics.js';
+import { PeriodicTask, sweepIntervalFor } from '../util/periodic-task.js';
 import { FileLinks } from './file-links.js';
 import type { FileRepository } from './file-repository.js';
 import { fileRoutes } from './file-routes.js';
 import { DEFAULT_ALLOWED_TYPES } from './file-types.js';
 import { LocalFileStorage } from './local-file-storage.js';
+import { sweepUnattachedUploads } from './unattached-upload-sweep.js';
+import { UploadQuota } from './upload-quota.js';
 import { removeStaleUploads } from './upload-receiver.js';
 
 /** Temp files older than this are leftovers of a crash (no upload stays open that long). */
@@ -28,6 +34,7 @@ export interface FilesFeatureDeps {
   /** Signs download links (the server's token secret). */
   secret: string;
   uploads: HeraldConfig['uploads'];
+  metrics: Pick<Metrics, 'limitRejections'>;
 }
 
 export function filesFeature(deps: FilesFeatureDeps): Feature {
@@ -37,6 +44,12 @@ export function filesFeature(deps: FilesFeatureDeps): Feature {
   const storage = new LocalFileStorage(root);
   const links = new FileLinks(deps.secret, uploads.linkTtlSeconds);
   const policy = { maxBytes: uploads.maxBytes, allowedTypes: uploads.allowedTypes ?? DEFAULT_ALLOWED_TYPES };
+  const quota = new UploadQuota(deps.files, uploads.quotaBytes, deps.metrics);
+  const sweep = new PeriodicTask(
+    () => sweepUnattachedUploads({ files: deps.files, storage, ttlMs: uploads.unattachedTtlMs, log: deps.log }),
+    sweepIntervalFor(uploads.unattachedTtlMs),
+    (error) => deps.log.warn({ err: error }, 'unattached upload sweep failed; the next run retries'),
+  );
   return {
     name: 'files',
     async routes(app) {
@@ -48,8 +61,11 @@ export function filesFeature(deps: FilesFeatureDeps): Feature {
         links,
         authenticate: deps.authenticate,
         policy,
+        quota,
         tempDir,
       });
+      sweep.start();
     },
+    close: () => sweep.stop(),
   };
 }

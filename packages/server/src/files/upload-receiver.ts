@@ -98,7 +98,13 @@ async function* chunksOf(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> 
   }
 }
 
-async function writeToTemp(source: AsyncIterable<Buffer>, tempPath: string, fileName: string, policy: UploadPolicy) {
+async function writeToTemp(
+  source: AsyncIterable<Buffer>,
+  tempPath: string,
+  fileName: string,
+  policy: UploadPolicy,
+  onProgress: ((size: number) => void) | undefined,
+) {
   const out = createWriteStream(tempPath, { flags: 'wx' });
   const outFailed = new Promise<never>((_, reject) => out.once('error', reject));
   outFailed.catch(() => {});
@@ -122,6 +128,7 @@ async function writeToTemp(source: AsyncIterable<Buffer>, tempPath: string, file
       }
       const current = limit ?? cap;
       if (size > current.bytes) throw tooBig(current.kind, current.bytes);
+      onProgress?.(size);
       if (sniffing) sniffer.push(chunk);
       if (!out.write(chunk)) await Promise.race([new Promise<void>((resolve) => out.once('drain', () => resolve())), outFailed]);
     }
@@ -140,17 +147,21 @@ async function writeToTemp(source: AsyncIterable<Buffer>, tempPath: string, file
   return { size, isText: sniffing && sniffer.end() };
 }
 
-/** Receive one file into `tempDir`; the caller owns the returned temp file. */
+/**
+ * Receive one file into `tempDir`; the caller owns the returned temp file. `onProgress` sees the
+ * running size after every chunk and may throw to refuse the upload there (the upload quota does).
+ */
 export async function receiveUpload(
   source: AsyncIterable<Buffer>,
   fileName: string,
   tempDir: string,
   policy: UploadPolicy,
+  onProgress?: (size: number) => void,
 ): Promise<ReceivedUpload> {
   await mkdir(tempDir, { recursive: true });
   const tempPath = join(tempDir, `${randomUUID()}.part`);
   try {
-    const { size, isText } = await writeToTemp(source, tempPath, fileName, policy);
+    const { size, isText } = await writeToTemp(source, tempPath, fileName, policy, onProgress);
     if (size === 0) throw new HeraldError(ErrorCode.BadRequest, 'the file is empty');
     const magic = await fileTypeFromFile(tempPath);
     const audioOnly = magic?.mime === 'video/webm' && webmIsAudioOnly(await readHead(tempPath, WEBM_HEAD_BYTES));

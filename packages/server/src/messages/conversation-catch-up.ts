@@ -9,6 +9,8 @@
  * seq, read after live events started being held, so every seq up to it is in the catch-up and
  * every later one is a held or future live event): a long catch-up never holds a request's ack back.
  * Several catch-ups of one connection run side by side and interleave page by page.
+ * Message retention: the ack carries `firstSeq`, the oldest seq still kept; a `since` below it gets
+ * what remains (from `firstSeq` on), and the client knows the seqs between were deleted, not lost.
  */
 import { type ClientFrameOf, HISTORY_PAGE_MAX } from '@herald/protocol';
 import type { Connection } from '../gateway/connection.js';
@@ -18,7 +20,7 @@ import type { MessageService } from './message-service.js';
 
 export class ConversationCatchUp {
   constructor(
-    private readonly history: Pick<MessageRepository, 'history'>,
+    private readonly history: Pick<MessageRepository, 'history' | 'firstSeq'>,
     private readonly frames: Pick<MessageService, 'frameOf'>,
   ) {}
 
@@ -35,16 +37,20 @@ export class ConversationCatchUp {
     let since: number;
     let cursor: number;
     let acked = false;
+    let firstSeq = 1;
     try {
       // Read after live events started being held: every seq up to it is caught up, every later one is held or live.
-      const lastSeq = (await this.history.history(conversationId, { limit: 1 })).messages[0]?.seq ?? 0;
+      // Retention may have deleted every message: the last seq is then just below the first kept one.
+      firstSeq = await this.history.firstSeq(conversationId);
+      const newest = (await this.history.history(conversationId, { limit: 1 })).messages[0]?.seq ?? 0;
+      const lastSeq = Math.max(newest, firstSeq - 1);
       // No resume point: start live from the current end. A `since` past the end (the client's
       // cursor is ahead: a database reset or restored from backup) starts there too, and the ack
       // says the true last seq, so a client that stores it does not skip the seqs still to come.
       since = Math.min(request.data.since ?? lastSeq, lastSeq);
       cursor = since;
       if (request.data.ackFirst) {
-        ack(connection, request, { conversationId, lastSeq });
+        ack(connection, request, { conversationId, lastSeq, firstSeq });
         acked = true;
       }
       if (since < lastSeq) {
@@ -57,6 +63,8 @@ export class ConversationCatchUp {
           if (!page.hasMore || connection.state !== 'ready') break;
           await connection.drained();
         }
+        // Nothing was kept between `since` and the first kept seq: the client has all there is up to it.
+        if (cursor < firstSeq - 1 && cursor === since) cursor = Math.min(firstSeq - 1, lastSeq);
       }
     } catch (error) {
       // After an early ack the `error` frame (same ref) says the catch-up stopped short; the client
@@ -64,7 +72,7 @@ export class ConversationCatchUp {
       for (const event of stream.endCatchUp(stream.lastSeq, stream.lastSeq)) connection.sendText(event.frame);
       throw error;
     }
-    if (!acked) ack(connection, request, { conversationId, lastSeq: cursor });
+    if (!acked) ack(connection, request, { conversationId, lastSeq: cursor, firstSeq });
     for (const event of stream.endCatchUp(since, cursor)) connection.sendText(event.frame);
   }
 }

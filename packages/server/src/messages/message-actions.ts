@@ -16,7 +16,7 @@ export interface MessageActionsDeps {
   conversations: Pick<ConversationService, 'assertMember'>;
   messages: Pick<MessageService, 'enqueue' | 'history' | 'frameOf'>;
   /** Where a catch-up reads the messages a subscriber missed. */
-  history: Pick<MessageRepository, 'history'>;
+  history: Pick<MessageRepository, 'history' | 'firstSeq'>;
 }
 
 export function messageActions(deps: MessageActionsDeps): ActionHandlers {

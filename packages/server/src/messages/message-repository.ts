@@ -2,7 +2,10 @@
  * MessageRepository: appending messages and reading them back (by id, and history pages).
  * Appends go through the dialect's fast path when there is one, and through KyselyMessageAppend
  * when it declines (or when none is given: the contract suite runs both ways on each dialect).
- * Invariants: those of MessageAppend (store/message-append.ts); history pages are oldest-first.
+ * Invariants: those of MessageAppend (store/message-append.ts); history pages are oldest-first;
+ * retention (`pruneOlderThan`) removes only a prefix of a conversation's seqs (never a hole in
+ * the middle), moves `conversations.first_seq` past it before deleting it, and deletes in batches
+ * of separate statements, so no write lock is held for long.
  */
 import type { Message } from '@herald/protocol';
 import type { Kysely } from 'kysely';
@@ -31,6 +34,16 @@ export interface MessageRepository {
   appendMessages(messages: readonly NewMessage[]): Promise<AppendResult[]>;
   findMessage(id: string): Promise<Message | undefined>;
   history(conversationId: string, query: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }>;
+  /** The oldest seq the conversation still keeps (1 until retention pruned some; 1 for an unknown conversation). */
+  firstSeq(conversationId: string): Promise<number>;
+  /** Up to `limit` conversation ids after `afterId` (ascending): the retention sweep's walk. */
+  conversationIdsAfter(afterId: string, limit: number): Promise<string[]>;
+  /**
+   * Delete the conversation's messages older than `before` (ms epoch) that come before its first
+   * message at or after `before`, `batch` rows per statement; resolves with the new first seq and
+   * how many rows this call deleted.
+   */
+  pruneOlderThan(conversationId: string, before: number, batch: number): Promise<{ firstSeq: number; deleted: number }>;
 }
 
 /** MessageRepository on Kysely, with an optional per-dialect fast path for appends. */
@@ -58,6 +71,62 @@ export class KyselyMessageRepository implements MessageRepository {
   async findMessage(id: string): Promise<Message | undefined> {
     const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toMessage(row);
+  }
+
+  async firstSeq(conversationId: string): Promise<number> {
+    const row = await this.db.selectFrom('conversations').select('first_seq').where('id', '=', conversationId).executeTakeFirst();
+    return row ? Number(row.first_seq) : 1;
+  }
+
+  async conversationIdsAfter(afterId: string, limit: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('conversations').select('id').where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async pruneOlderThan(conversationId: string, before: number, batch: number): Promise<{ firstSeq: number; deleted: number }> {
+    const conversation = await this.db
+      .selectFrom('conversations')
+      .select(['first_seq', 'last_seq'])
+      .where('id', '=', conversationId)
+      .executeTakeFirst();
+    if (!conversation) return { firstSeq: 1, deleted: 0 };
+    // The first kept seq: the oldest message not older than `before` (walks the seq index from the
+    // oldest, so it reads about as many rows as it will delete), or past the end when all are old.
+    const firstNew = await this.db
+      .selectFrom('messages')
+      .select('seq')
+      .where('conversation_id', '=', conversationId)
+      .where('created_at', '>=', before)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    const keepFrom = Math.max(Number(firstNew?.seq ?? Number(conversation.last_seq) + 1), Number(conversation.first_seq));
+    // Move the boundary first: a reader told "first seq N" may still find older rows, never a hole.
+    if (keepFrom > Number(conversation.first_seq)) {
+      await this.db
+        .updateTable('conversations')
+        .set({ first_seq: keepFrom })
+        .where('id', '=', conversationId)
+        .where('first_seq', '<', keepFrom)
+        .execute();
+    }
+    let deleted = 0;
+    for (;;) {
+      const oldest = this.db
+        .selectFrom('messages')
+        .select('id')
+        .where('conversation_id', '=', conversationId)
+        .where('seq', '<', keepFrom)
+        .orderBy('seq')
+        .limit(batch);
+      const result = await this.db.deleteFrom('messages').where('id', 'in', oldest).executeTakeFirst();
+      const n = Number(result.numDeletedRows);
+      deleted += n;
+      if (n < batch) break;
+      // Let other work (and other writers) in between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { firstSeq: keepFrom, deleted };
   }
 
   async history(conversationId: string, query: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {

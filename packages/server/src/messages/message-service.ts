@@ -46,7 +46,11 @@ export class MessageService {
     private readonly conversations: ConversationService,
     private readonly users: UserDirectory,
     private readonly metrics: Metrics,
-    options: { writeConcurrency: number },
+    private readonly options: {
+      writeConcurrency: number;
+      /** Uploads no message carries may be attached only this long after upload (the unattached sweep's grace). */
+      attachWithinMs?: number | undefined;
+    },
   ) {
     this.writer = new MessageWriter(
       repository,
@@ -81,7 +85,8 @@ export class MessageService {
       }
     }
     // The stored upload describes the attachment; the client's claims about it are dropped.
-    const attachment = input.attachment && (await checkAttachment(this.files, senderId, input.type, input.attachment));
+    const attachment =
+      input.attachment && (await checkAttachment(this.files, senderId, input.type, input.attachment, this.options.attachWithinMs));
     const written = this.writer
       .append({
         conversationId: input.conversationId,
@@ -103,7 +108,8 @@ export class MessageService {
 
   async history(userId: string, conversationId: string, query: HistoryQuery): Promise<HistoryResult> {
     await this.conversations.assertMember(conversationId, userId, 'history');
-    return this.repository.history(conversationId, query);
+    const [page, firstSeq] = await Promise.all([this.repository.history(conversationId, query), this.repository.firstSeq(conversationId)]);
+    return { ...page, firstSeq };
   }
 
   /**

@@ -222,6 +222,32 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0006_storage_retention': {
+    // Issue 22: per-user upload quotas (sum of a user's files), the unattached-upload sweep (files
+    // by age), and message retention (the oldest seq a conversation still keeps).
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('files_uploader').on('files').column('uploader_id').execute();
+      await db.schema.createIndex('files_created').on('files').column('created_at').execute();
+      await db.schema
+        .alterTable('conversations')
+        .addColumn('first_seq', 'bigint', (c) => c.notNull().defaultTo(1))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('conversations').dropColumn('first_seq').execute();
+      await db.schema.dropIndex('files_created').execute();
+      await db.schema.dropIndex('files_uploader').execute();
+    },
+  },
+  '0007_group_caps': {
+    // Issue 22: groups created per owner per hour are counted on every group creation.
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('conversations_owner_created').on('conversations').columns(['owner_id', 'created_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('conversations_owner_created').execute();
+    },
+  },
 };
 
 const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter instanceof PostgresAdapter;

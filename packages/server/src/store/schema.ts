@@ -54,6 +54,8 @@ export interface ConversationsTable {
   /** `lowId:highId` for direct conversations, so a pair can have only one. */
   direct_key: string | null;
   last_seq: Generated<number>;
+  /** The oldest seq still kept (1 until message retention prunes older ones; seqs below it are gone for good). */
+  first_seq: Generated<number>;
   created_at: number;
   updated_at: number;
 }
