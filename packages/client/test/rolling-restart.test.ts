@@ -66,6 +66,7 @@ describe.skipIf(!ready)('rolling restart behind HAProxy (PostgreSQL + Redis, two
       HERALD_RATE_PER_SECOND: '1000',
       HERALD_RATE_BURST: '1000',
       HERALD_LOGIN_RATE_LIMIT: '10000',
+      HERALD_GROUP_ADD: 'anyone',
       HERALD_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
       HERALD_DRAIN_SPREAD_MS: '300',
     };

@@ -107,6 +107,10 @@ export const CreateConversationBodySchema = z.discriminatedUnion('kind', [
 ]);
 export type CreateConversationBody = z.infer<typeof CreateConversationBodySchema>;
 
+/** Conversations per page of GET /conversations when `limit` is not given, and the most it may ask for. */
+export const CONVERSATION_PAGE_DEFAULT = 50;
+export const CONVERSATION_PAGE_MAX = 100;
+
 export const AddMembersBodySchema = z.object({ userIds: z.array(IdSchema).min(1).max(1000) });
 
 /** `PUT /conversations/:id/title`: a group's new title (the same rule as at creation). */
@@ -141,7 +145,15 @@ export const PresenceQuerySchema = z.object({
     .pipe(z.array(IdSchema).min(1).max(500)),
 });
 
-export const ConversationListSchema = z.object({ conversations: z.array(ConversationSchema) });
+/** Query string of GET /conversations: `cursor` is the previous page's opaque `nextCursor`. */
+export const ConversationListQuerySchema = z.object({
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(CONVERSATION_PAGE_MAX).default(CONVERSATION_PAGE_DEFAULT),
+});
+export type ConversationListQuery = z.infer<typeof ConversationListQuerySchema>;
+
+/** One page of the caller's conversations, most recent activity first; `nextCursor` is null on the last page. */
+export const ConversationListSchema = z.object({ conversations: z.array(ConversationSchema), nextCursor: z.string().nullable() });
 
 export const ErrorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

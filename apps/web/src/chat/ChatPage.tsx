@@ -18,12 +18,12 @@ export function ChatPage() {
   const conversation = conversationId ? conversations.find((c) => c.id === conversationId) : undefined;
   const navigate = useNavigate();
 
-  // Opened by link before the list knew it: fetch the list again. Removed from the open
+  // Opened by link before the list knew it (or it sits in a page not loaded yet): fetch it. Removed from the open
   // conversation (or left it): it is gone from the list, so close it.
   useEffect(() => {
     if (!conversationId || !loaded || conversation) return;
     if (store.wasRemoved(conversationId)) navigate('/chat', { replace: true });
-    else void store.reload();
+    else store.fetchOne(conversationId);
   }, [conversationId, loaded, conversation, store, navigate]);
 
   return (

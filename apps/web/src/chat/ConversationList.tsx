@@ -1,10 +1,12 @@
 /**
  * The conversation list: each conversation with its last message, time, unread count and (for
  * direct conversations) the other member's presence dot (unknown while we are offline); and the "new conversation" button.
+ * The list arrives a page at a time: when its end scrolls into view (an IntersectionObserver on a
+ * sentinel) the next page loads; the "Load more" button there does the same by hand.
  */
 
 import type { Conversation } from '@herald/protocol';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { NavLink } from 'react-router';
 import { useI18n } from '../i18n/useI18n';
 import { PlusIcon } from '../layout/icons';
@@ -18,8 +20,22 @@ import { usePeerPresence, usePresenceLabel } from './usePeerPresence';
 
 export function ConversationList({ activeId }: { activeId: string | null }) {
   const { t } = useI18n();
-  const { user } = useChat();
-  const { conversations, loaded, error } = useConversationList();
+  const { user, conversations: store } = useChat();
+  const { conversations, loaded, error, hasMore, loadingMore } = useConversationList();
+  const listRef = useRef<HTMLUListElement>(null);
+  const endRef = useRef<HTMLLIElement>(null);
+  // Load the next page as the end of the list comes within a screen of view. Observed anew after each
+  // page, so an end still in view (a tall window) asks for the page after it too.
+  useEffect(() => {
+    const end = endRef.current;
+    if (!hasMore || loadingMore || !end || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && void store.loadMore(), {
+      root: listRef.current,
+      rootMargin: '0px 0px 100% 0px',
+    });
+    observer.observe(end);
+    return () => observer.disconnect();
+  }, [hasMore, loadingMore, store]);
   const [dialogOpen, setDialogOpen] = useState(false);
   const peerIds = useMemo(() => {
     const ids = new Set<string>();
@@ -44,7 +60,7 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
         </p>
       )}
       {loaded && conversations.length === 0 && !error && <p className="px-4 py-6 text-sm text-slate-500">{t('chat.noConversations')}</p>}
-      <ul className="min-h-0 flex-1 overflow-y-auto" aria-label={t('chat.conversations')}>
+      <ul ref={listRef} className="min-h-0 flex-1 overflow-y-auto" aria-label={t('chat.conversations')}>
         {conversations.map((conversation) => (
           <li key={conversation.id}>
             <ConversationItem
@@ -56,6 +72,18 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
             />
           </li>
         ))}
+        {hasMore && (
+          <li ref={endRef} className="px-4 py-3 text-center">
+            <button
+              type="button"
+              className="text-sm text-blue-600 hover:underline dark:text-blue-400"
+              disabled={loadingMore}
+              onClick={() => void store.loadMore()}
+            >
+              {loadingMore ? t('chat.loadingMore') : t('chat.loadMore')}
+            </button>
+          </li>
+        )}
       </ul>
       {dialogOpen && <NewConversationDialog onClose={() => setDialogOpen(false)} />}
     </div>

@@ -5,6 +5,10 @@
  * `conversation_updated` / `member_removed` add, rename and drop conversations and members (the
  * SDK's applyConversationListEvent) — and reloaded after every reconnect (frames missed while
  * offline) or when a frame is about a conversation not yet known.
+ * The list comes a page at a time (GET /conversations is cursor-paginated, most recent first):
+ * `loadMore` appends the next page (the list calls it as its end scrolls into view); a reload reads
+ * again as many pages as were shown, so a reconnect does not collapse a scrolled list. A message in
+ * a conversation not loaded yet (it sits in a later page) fetches that one conversation.
  * Invariant: a list event that arrives while a load is out makes another load follow it, so an
  * answer read before the event (e.g. still holding a conversation I just left) never wins.
  * Framework-free; `useConversationList` wraps it with useSyncExternalStore.
@@ -17,12 +21,22 @@ export interface ConversationListState {
   readonly conversations: readonly Conversation[];
   readonly loaded: boolean;
   readonly error: string | null;
+  /** More conversations wait on the server (load them with `loadMore`). */
+  readonly hasMore: boolean;
+  readonly loadingMore: boolean;
 }
 
 const RELOAD_DEBOUNCE_MS = 250;
+/** Conversations per page asked of the server. */
+export const CONVERSATION_PAGE = 50;
+/** A reload reads at most this many pages again (a list scrolled further comes back a page at a time). */
+const RELOAD_MAX_PAGES = 10;
 
 export class ConversationListStore extends Subscribable {
-  private state: ConversationListState = { conversations: [], loaded: false, error: null };
+  private state: ConversationListState = { conversations: [], loaded: false, error: null, hasMore: false, loadingMore: false };
+  /** Where the next page starts (null: everything is loaded). */
+  private cursor: string | null = null;
+  private loadingMore: Promise<void> | null = null;
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private loading: Promise<void> | null = null;
   /** A list event arrived while the current load was out: its answer may predate it. */
@@ -63,11 +77,14 @@ export class ConversationListStore extends Subscribable {
   reload(): Promise<void> {
     if (!this.loading) {
       this.staleLoad = false;
-      this.loading = this.api.conversations
-        .list()
+      const shown = Math.max(CONVERSATION_PAGE, this.state.conversations.length);
+      this.loading = this.readPages(shown)
         .then(
-          ({ conversations }) => this.set({ conversations: sortByActivity(conversations), loaded: true, error: null }),
-          (error: unknown) => this.set({ ...this.state, loaded: true, error: error instanceof Error ? error.message : String(error) }),
+          ({ conversations, cursor }) => {
+            this.cursor = cursor;
+            this.set({ ...this.state, conversations: sortByActivity(conversations), loaded: true, error: null, hasMore: cursor !== null });
+          },
+          (error: unknown) => this.set({ ...this.state, loaded: true, error: errorText(error) }),
         )
         .finally(() => {
           this.loading = null;
@@ -75,6 +92,58 @@ export class ConversationListStore extends Subscribable {
         });
     }
     return this.loading;
+  }
+
+  /** Append the next page (no-op when everything is loaded or a load is out). */
+  loadMore(): Promise<void> {
+    const cursor = this.cursor;
+    if (cursor === null || this.loading) return this.loading ?? Promise.resolve();
+    if (!this.loadingMore) {
+      this.set({ ...this.state, loadingMore: true });
+      this.loadingMore = this.api.conversations
+        .list({ query: { cursor, limit: CONVERSATION_PAGE } })
+        .then(
+          (page) => {
+            // A reload that ran meanwhile owns the cursor now; this page would be stale.
+            if (this.cursor !== cursor) return;
+            this.cursor = page.nextCursor ?? null;
+            const known = new Set(this.state.conversations.map((c) => c.id));
+            // Those already shown are kept as they are (live frames keep them current).
+            const added = page.conversations.filter((c) => !known.has(c.id) && !this.removed.has(c.id));
+            const conversations = added.length > 0 ? sortByActivity([...this.state.conversations, ...added]) : this.state.conversations;
+            this.set({ ...this.state, conversations, hasMore: this.cursor !== null, error: null });
+          },
+          (error: unknown) => this.set({ ...this.state, error: errorText(error) }),
+        )
+        .finally(() => {
+          this.loadingMore = null;
+          this.set({ ...this.state, loadingMore: false });
+        });
+    }
+    return this.loadingMore;
+  }
+
+  /** Pages from the start until `count` conversations are read (or the list ends). */
+  private async readPages(count: number): Promise<{ conversations: Conversation[]; cursor: string | null }> {
+    const conversations: Conversation[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < RELOAD_MAX_PAGES; page++) {
+      const answer = await this.api.conversations.list({ query: { limit: CONVERSATION_PAGE, ...(cursor ? { cursor } : {}) } });
+      conversations.push(...answer.conversations);
+      cursor = answer.nextCursor ?? null;
+      if (cursor === null || conversations.length >= count) break;
+    }
+    return { conversations, cursor };
+  }
+
+  /** Fetch one conversation the list does not hold yet (it sits in a page not loaded, or was opened by link) and show it. */
+  fetchOne(id: string): void {
+    this.api.conversations.get({ params: { id } }).then(
+      ({ conversation }) => {
+        if (!this.removed.has(id)) this.upsert(conversation);
+      },
+      () => undefined, // gone or not mine: nothing to show
+    );
   }
 
   /** True when I was removed from (or left) this conversation while the app was open. */
@@ -111,7 +180,8 @@ export class ConversationListStore extends Subscribable {
   private onMessage(message: Message): void {
     const conversation = this.get(message.conversationId);
     if (!conversation) {
-      this.scheduleReload();
+      if (this.state.hasMore) this.fetchOne(message.conversationId);
+      else this.scheduleReload();
       return;
     }
     if (message.seq <= conversation.lastSeq && conversation.lastMessage && conversation.lastMessage.seq >= message.seq) return;
@@ -131,7 +201,8 @@ export class ConversationListStore extends Subscribable {
     if (event.action === 'conversation_added') this.removed.delete(event.data.conversation.id);
     const { conversations, known } = applyConversationListEvent(this.state.conversations, event, this.userId);
     if (conversations !== this.state.conversations) this.set({ ...this.state, conversations: sortByActivity(conversations) });
-    if (!known) this.scheduleReload();
+    // Unknown while later pages are unread: it is one of them (a list event does not move it up).
+    if (!known && !this.state.hasMore) this.scheduleReload();
   }
 
   private onRead(conversationId: string, userId: string, lastReadSeq: number): void {
@@ -160,6 +231,10 @@ export class ConversationListStore extends Subscribable {
     this.state = next;
     this.notify();
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function withReadSeq(members: Conversation['members'], userId: string, seq: number): Conversation['members'] {

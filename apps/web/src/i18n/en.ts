@@ -53,6 +53,8 @@ export const en = {
   'chat.conversations': 'Conversations',
   'chat.newConversation': 'New conversation',
   'chat.noConversations': 'No conversations yet. Start one with “New conversation”.',
+  'chat.loadMore': 'Load more conversations',
+  'chat.loadingMore': 'Loading more conversations…',
   'chat.selectConversation': 'Select a conversation, or start a new one.',
   'chat.back': 'Back to conversations',
   'chat.unread': '{count} unread',

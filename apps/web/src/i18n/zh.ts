@@ -55,6 +55,8 @@ export const zh: Dictionary = {
   'chat.conversations': '会话',
   'chat.newConversation': '新建会话',
   'chat.noConversations': '还没有会话。点击“新建会话”开始聊天。',
+  'chat.loadMore': '加载更多会话',
+  'chat.loadingMore': '正在加载更多会话…',
   'chat.selectConversation': '选择一个会话，或新建一个。',
   'chat.back': '返回会话列表',
   'chat.unread': '{count} 条未读',

@@ -1,14 +1,19 @@
 /**
  * ConversationRepository: conversations, their members and what a member sees of them (last
- * message, unread count), and who shares a conversation with whom (presence's contacts).
+ * message, unread count), and who shares a conversation with whom (presence's contacts, and who may
+ * add whom to a group).
  * Invariants: a direct conversation has a unique `directKey` (`lowId:highId`), so a pair of users
- * has one; adding a member twice changes nothing; each member's role is stored once.
+ * has one; adding a member twice changes nothing; each member's role is stored once. The list is
+ * read a page at a time by keyset on (updated_at, id) from the member's own rows, so its cost never
+ * depends on an expression built from the member's conversation ids. Capped writes (groups per owner
+ * per window, members per group) check and write in one transaction: refused, nothing is written.
  */
 import { randomUUID } from 'node:crypto';
 import type { Conversation, ConversationKind, Member } from '@herald/protocol';
-import type { Kysely } from 'kysely';
-import { toMessage } from '../store/message-rows.js';
+import { type Kysely, PostgresAdapter, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { ConversationPageKey } from './conversation-cursor.js';
+import { conversationViews } from './conversation-views.js';
 
 export interface NewConversation {
   kind: ConversationKind;
@@ -19,16 +24,45 @@ export interface NewConversation {
   memberIds: string[];
 }
 
+/** Caps a group creation is held to (both optional). */
+export interface GroupCaps {
+  /** At most `max` groups owned by the new group's owner created at or after `since` (ms), this one included. */
+  recentGroups?: { since: number; max: number };
+  /** At most this many members. */
+  maxMembers?: number;
+}
+
+/** A capped write was refused and nothing was written. `oldestAt`: when the oldest group in the window was created. */
+export class CapExceeded extends Error {
+  constructor(
+    readonly cap: 'groups_per_hour' | 'group_members',
+    readonly oldestAt = 0,
+  ) {
+    super(`cap exceeded: ${cap}`);
+  }
+}
+
+/** One page of a member's conversations, and the key after its last one (null when it is the last page). */
+export interface ConversationPage {
+  conversations: Conversation[];
+  next: ConversationPageKey | null;
+}
+
 export interface ConversationRepository {
-  createConversation(conversation: NewConversation): Promise<string>;
+  /** Throws CapExceeded (nothing written) when a cap in `caps` would be passed. */
+  createConversation(conversation: NewConversation, caps?: GroupCaps): Promise<string>;
   findConversationIdByDirectKey(directKey: string): Promise<string | undefined>;
   /** The conversation as `viewerId` sees it, or undefined when it does not exist. */
   getConversation(id: string, viewerId: string): Promise<Conversation | undefined>;
-  listConversations(userId: string): Promise<Conversation[]>;
+  /** Up to `limit` of the user's conversations after `after`, most recent activity (then id) first. */
+  listConversations(userId: string, page: { after?: ConversationPageKey; limit: number }): Promise<ConversationPage>;
   listMembers(conversationId: string): Promise<Member[]>;
   memberIds(conversationId: string): Promise<string[]>;
-  /** Adds the users; returns those who were not members before (the ones actually added). */
-  addMembers(conversationId: string, userIds: readonly string[]): Promise<string[]>;
+  /**
+   * Adds the users; returns those who were not members before (the ones actually added). Throws
+   * CapExceeded (nobody added) when the group would then have more than `maxMembers`.
+   */
+  addMembers(conversationId: string, userIds: readonly string[], maxMembers?: number): Promise<string[]>;
   /** Those of `userIds` who wrote in the conversation (their unread counts differ from a newcomer's). */
   authorsAmong(conversationId: string, userIds: readonly string[]): Promise<string[]>;
   /** Sets a conversation's title; returns its owner, or undefined when it does not exist. */
@@ -36,16 +70,34 @@ export interface ConversationRepository {
   removeMember(conversationId: string, userId: string): Promise<boolean>;
   /** Users who share at least one conversation with `userId` (not including them). */
   contactIds(userId: string): Promise<string[]>;
+  /** Those of `userIds` who share at least one conversation with `userId`. */
+  contactsAmong(userId: string, userIds: readonly string[]): Promise<string[]>;
 }
 
 /** ConversationRepository on Kysely: one code path for SQLite and PostgreSQL. */
 export class KyselyConversationRepository implements ConversationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async createConversation(conversation: NewConversation): Promise<string> {
+  async createConversation(conversation: NewConversation, caps: GroupCaps = {}): Promise<string> {
     const id = randomUUID();
     const now = Date.now();
+    const memberIds = [...new Set(conversation.memberIds)];
+    if (caps.maxMembers !== undefined && memberIds.length > caps.maxMembers) throw new CapExceeded('group_members');
     await this.db.transaction().execute(async (trx) => {
+      const { recentGroups } = caps;
+      if (recentGroups && conversation.ownerId !== null) {
+        // Serialise one owner's creations so two at once cannot both see room for one more:
+        // SQLite transactions already BEGIN IMMEDIATE; PostgreSQL locks the owner's user row.
+        await lockRow(trx, 'users', conversation.ownerId);
+        const recent = await trx
+          .selectFrom('conversations')
+          .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('created_at').as('oldest')])
+          .where('owner_id', '=', conversation.ownerId)
+          .where('kind', '=', 'group')
+          .where('created_at', '>=', recentGroups.since)
+          .executeTakeFirstOrThrow();
+        if (Number(recent.n) >= recentGroups.max) throw new CapExceeded('groups_per_hour', Number(recent.oldest));
+      }
       await trx
         .insertInto('conversations')
         .values({
@@ -61,7 +113,7 @@ export class KyselyConversationRepository implements ConversationRepository {
       await trx
         .insertInto('conversation_members')
         .values(
-          [...new Set(conversation.memberIds)].map((userId) => ({
+          memberIds.map((userId) => ({
             conversation_id: id,
             user_id: userId,
             role: userId === conversation.ownerId ? ('owner' as const) : ('member' as const),
@@ -79,71 +131,39 @@ export class KyselyConversationRepository implements ConversationRepository {
   }
 
   async getConversation(id: string, viewerId: string): Promise<Conversation | undefined> {
-    const [conversation] = await this.conversationsFor(viewerId, id);
-    return conversation;
+    const rows = await this.memberRows(viewerId).where('c.id', '=', id).execute();
+    return (await conversationViews(this.db, viewerId, rows))[0];
   }
 
-  listConversations(userId: string): Promise<Conversation[]> {
-    return this.conversationsFor(userId);
-  }
-
-  /** Conversations of `userId` (or one of them), with members, last message and the viewer's unread count. */
-  private async conversationsFor(userId: string, onlyId?: string): Promise<Conversation[]> {
-    let query = this.db
-      .selectFrom('conversations as c')
-      .innerJoin('conversation_members as me', (join) => join.onRef('me.conversation_id', '=', 'c.id').on('me.user_id', '=', userId))
-      .selectAll('c')
-      .select('me.last_read_seq')
-      .select((eb) =>
-        eb
-          .selectFrom('messages as m')
-          .select((e) => e.fn.countAll().as('n'))
-          .whereRef('m.conversation_id', '=', 'c.id')
-          .whereRef('m.seq', '>', 'me.last_read_seq')
-          .where('m.sender_id', '<>', userId)
-          .as('unread'),
-      )
-      .orderBy('c.updated_at', 'desc');
-    if (onlyId !== undefined) query = query.where('c.id', '=', onlyId);
-    const rows = await query.execute();
-    if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const withMessages = rows.filter((r) => Number(r.last_seq) > 0);
-    const [members, lastMessages] = await Promise.all([
-      this.db
-        .selectFrom('conversation_members as cm')
-        .innerJoin('users as u', 'u.id', 'cm.user_id')
-        .select(['cm.conversation_id', 'cm.user_id', 'cm.role', 'cm.last_read_seq', 'u.name', 'u.avatar'])
-        .where('cm.conversation_id', 'in', ids)
-        .orderBy('cm.joined_at')
-        .orderBy('cm.role', 'desc')
-        .execute(),
-      withMessages.length === 0
-        ? Promise.resolve([])
-        : this.db
-            .selectFrom('messages')
-            .selectAll()
-            .where((eb) => eb.or(withMessages.map((r) => eb.and([eb('conversation_id', '=', r.id), eb('seq', '=', r.last_seq)]))))
-            .execute(),
-    ]);
-    const membersBy = new Map<string, Member[]>();
-    for (const m of members) {
-      const list = membersBy.get(m.conversation_id) ?? [];
-      list.push({ userId: m.user_id, name: m.name, avatar: m.avatar, role: m.role, lastReadSeq: Number(m.last_read_seq) });
-      membersBy.set(m.conversation_id, list);
+  async listConversations(userId: string, page: { after?: ConversationPageKey; limit: number }): Promise<ConversationPage> {
+    const { after, limit } = page;
+    let query = this.memberRows(userId);
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([eb('c.updated_at', '<', after.activityAt), eb.and([eb('c.updated_at', '=', after.activityAt), eb('c.id', '<', after.id)])]),
+      );
     }
-    const lastBy = new Map(lastMessages.map((m) => [m.conversation_id, toMessage(m)]));
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      title: r.title,
-      ownerId: r.owner_id,
-      lastSeq: Number(r.last_seq),
-      createdAt: Number(r.created_at),
-      members: membersBy.get(r.id) ?? [],
-      lastMessage: lastBy.get(r.id) ?? null,
-      unreadCount: Number(r.unread ?? 0),
-    }));
+    // One more than asked tells whether another page follows.
+    const rows = await query
+      .orderBy('c.updated_at', 'desc')
+      .orderBy('c.id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const pageRows = rows.slice(0, limit);
+    const last = pageRows[pageRows.length - 1];
+    return {
+      conversations: await conversationViews(this.db, userId, pageRows),
+      next: rows.length > limit && last ? { activityAt: Number(last.updated_at), id: last.id } : null,
+    };
+  }
+
+  /** The conversations `userId` belongs to, from their own member rows (index `conversation_members_user`). */
+  private memberRows(userId: string) {
+    return this.db
+      .selectFrom('conversation_members as me')
+      .innerJoin('conversations as c', 'c.id', 'me.conversation_id')
+      .select(['c.id', 'c.kind', 'c.title', 'c.owner_id', 'c.last_seq', 'c.created_at', 'c.updated_at', 'me.last_read_seq'])
+      .where('me.user_id', '=', userId);
   }
 
   async listMembers(conversationId: string): Promise<Member[]> {
@@ -163,24 +183,37 @@ export class KyselyConversationRepository implements ConversationRepository {
     return rows.map((r) => r.user_id);
   }
 
-  async addMembers(conversationId: string, userIds: readonly string[]): Promise<string[]> {
+  async addMembers(conversationId: string, userIds: readonly string[], maxMembers?: number): Promise<string[]> {
     if (userIds.length === 0) return [];
     const now = Date.now();
-    // RETURNING names only the rows inserted (a conflict inserts nothing), on SQLite and PostgreSQL alike.
-    const rows = await this.db
-      .insertInto('conversation_members')
-      .values(
-        [...new Set(userIds)].map((userId) => ({
-          conversation_id: conversationId,
-          user_id: userId,
-          role: 'member' as const,
-          joined_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
-      .returning('user_id')
-      .execute();
-    return rows.map((r) => r.user_id);
+    return this.db.transaction().execute(async (trx) => {
+      // Two additions at once must not both fit under the cap: lock the conversation (SQLite: BEGIN IMMEDIATE).
+      if (maxMembers !== undefined) await lockRow(trx, 'conversations', conversationId);
+      // RETURNING names only the rows inserted (a conflict inserts nothing), on SQLite and PostgreSQL alike.
+      const rows = await trx
+        .insertInto('conversation_members')
+        .values(
+          [...new Set(userIds)].map((userId) => ({
+            conversation_id: conversationId,
+            user_id: userId,
+            role: 'member' as const,
+            joined_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
+        .returning('user_id')
+        .execute();
+      if (maxMembers !== undefined && rows.length > 0) {
+        const { n } = await trx
+          .selectFrom('conversation_members')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('conversation_id', '=', conversationId)
+          .executeTakeFirstOrThrow();
+        // Thrown inside the transaction: it rolls back, so nobody is added.
+        if (Number(n) > maxMembers) throw new CapExceeded('group_members');
+      }
+      return rows.map((r) => r.user_id);
+    });
   }
 
   async authorsAmong(conversationId: string, userIds: readonly string[]): Promise<string[]> {
@@ -224,4 +257,23 @@ export class KyselyConversationRepository implements ConversationRepository {
       .execute();
     return rows.map((r) => r.user_id);
   }
+  async contactsAmong(userId: string, userIds: readonly string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('conversation_members as them')
+      .innerJoin('conversation_members as me', (join) =>
+        join.onRef('me.conversation_id', '=', 'them.conversation_id').on('me.user_id', '=', userId),
+      )
+      .select('them.user_id')
+      .distinct()
+      .where('them.user_id', 'in', [...new Set(userIds)])
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+}
+
+/** Lock one row until the transaction ends (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers). */
+async function lockRow(trx: Transaction<Database>, table: 'users' | 'conversations', id: string): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await trx.selectFrom(table).select('id').where('id', '=', id).forUpdate().execute();
 }

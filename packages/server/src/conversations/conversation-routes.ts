@@ -23,7 +23,7 @@ export async function conversationRoutes(app: FastifyInstance, deps: Conversatio
 
   route(contract.create, async ({ actor, body }) => ({ status: 201, body: { conversation: await conversations.create(actor, body) } }));
 
-  route(contract.list, async ({ actor }) => ({ status: 200, body: { conversations: await conversations.list(actor) } }));
+  route(contract.list, async ({ actor, query }) => ({ status: 200, body: await conversations.list(actor, query) }));
 
   route(contract.get, async ({ actor, params }) => ({ status: 200, body: { conversation: await conversations.get(actor, params.id) } }));
 

@@ -4,23 +4,46 @@
  * so every node sees a change as soon as the bus carries it. Every change of a conversation's
  * list-visible state (created, members added or removed, renamed) is then told to the sessions it
  * concerns (membership-events.ts), so no client has to poll its conversation list.
+ * Groups are held to the add rule (group-add-policy.ts) and two caps counted in the database, so
+ * they hold across nodes: groups created per owner per hour, and members per group.
  */
-import { type Conversation, type CreateConversationBody, ErrorCode, HeraldError, type Member } from '@herald/protocol';
+import {
+  type Conversation,
+  type ConversationListQuery,
+  type CreateConversationBody,
+  ErrorCode,
+  HeraldError,
+  type Member,
+} from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { AccountRepository } from '../auth/account-repository.js';
 import type { Actor } from '../auth/actor.js';
 import type { Bus } from '../bus/bus.js';
+import { overLimit, rateLimited } from '../limits/limit-exceeded.js';
+import type { Metrics } from '../metrics.js';
 import type { BlockList } from '../users/block-list.js';
-import type { ConversationRepository } from './conversation-repository.js';
+import { decodeConversationCursor, encodeConversationCursor } from './conversation-cursor.js';
+import { CapExceeded, type ConversationRepository } from './conversation-repository.js';
+import { GroupAddPolicy } from './group-add-policy.js';
 import { MembershipEvents } from './membership-events.js';
 
 const CACHE_LIMIT = 10_000;
 /** How many returning authors' views are read at once when members are added (one list query each). */
 const VIEW_READS_AT_ONCE = 8;
+const HOUR_MS = 3600_000;
+
+/** The group caps (HERALD_GROUPS_PER_HOUR, HERALD_GROUP_MAX_MEMBERS). */
+export interface GroupLimits {
+  groupsPerHour: number;
+  maxMembers: number;
+  /** `contacts`: only people who share a conversation with the adder (group-add-policy.ts). */
+  addRule: 'contacts' | 'anyone';
+}
 
 export class ConversationService {
   private readonly members = new Map<string, Promise<ReadonlySet<string>>>();
   private readonly events: MembershipEvents;
+  private readonly addPolicy: GroupAddPolicy;
 
   constructor(
     private readonly repository: ConversationRepository,
@@ -28,8 +51,11 @@ export class ConversationService {
     private readonly bus: Bus,
     private readonly log: Logger,
     private readonly blocks: Pick<BlockList, 'eitherBlocked' | 'assertDirectAllowed' | 'assertCanAdd'>,
+    private readonly limits: GroupLimits,
+    private readonly metrics: Pick<Metrics, 'limitRejections'>,
   ) {
     this.events = new MembershipEvents(bus);
+    this.addPolicy = new GroupAddPolicy(repository, blocks, log, limits.addRule);
     bus.subscribe((message) => {
       if (message.type === 'membership_changed') this.members.delete(message.conversationId);
     });
@@ -103,14 +129,14 @@ export class ConversationService {
     }
     const memberIds = [...new Set([actor.userId, ...body.memberIds])];
     await this.assertUsersExist(memberIds);
-    await this.blocks.assertCanAdd(actor.userId, memberIds);
-    const id = await this.repository.createConversation({
-      kind: 'group',
-      title: body.title,
-      ownerId: actor.userId,
-      directKey: null,
-      memberIds,
-    });
+    await this.addPolicy.assertMayAdd(actor, memberIds);
+    const { groupsPerHour, maxMembers } = this.limits;
+    const id = await this.capped(() =>
+      this.repository.createConversation(
+        { kind: 'group', title: body.title, ownerId: actor.userId, directKey: null, memberIds },
+        { recentGroups: { since: Date.now() - HOUR_MS, max: groupsPerHour }, maxMembers },
+      ),
+    );
     return this.announceCreated(actor, id, memberIds);
   }
 
@@ -133,15 +159,18 @@ export class ConversationService {
     return conversation;
   }
 
-  list(actor: Actor): Promise<Conversation[]> {
-    return this.repository.listConversations(actor.userId);
+  /** One page of the caller's conversations, most recent activity first, and the cursor of the next. */
+  async list(actor: Actor, query: ConversationListQuery): Promise<{ conversations: Conversation[]; nextCursor: string | null }> {
+    const after = query.cursor === undefined ? undefined : decodeConversationCursor(query.cursor);
+    const page = await this.repository.listConversations(actor.userId, { after, limit: query.limit });
+    return { conversations: page.conversations, nextCursor: page.next && encodeConversationCursor(page.next) };
   }
 
   async addMembers(actor: Actor, conversationId: string, userIds: string[]): Promise<Member[]> {
     await this.assertCanManage(actor, conversationId);
     await this.assertUsersExist(userIds);
-    await this.blocks.assertCanAdd(actor.userId, userIds);
-    const added = await this.repository.addMembers(conversationId, userIds);
+    await this.addPolicy.assertMayAdd(actor, userIds);
+    const added = await this.capped(() => this.repository.addMembers(conversationId, userIds, this.limits.maxMembers));
     await this.membershipChanged(conversationId, { addedUserIds: userIds });
     const members = await this.repository.listMembers(conversationId);
     if (added.length > 0) {
@@ -226,6 +255,21 @@ export class ConversationService {
     if (conversation.ownerId !== actor.userId) {
       this.log.warn({ userId: actor.userId, conversationId }, 'refused: not the owner');
       throw new HeraldError(ErrorCode.Forbidden, 'only the group owner or an admin can change members');
+    }
+  }
+
+  /** Runs a capped write; a CapExceeded becomes the limit's coded error (counted in metrics). */
+  private async capped<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof CapExceeded)) throw error;
+      if (error.cap === 'groups_per_hour') {
+        const { groupsPerHour } = this.limits;
+        const retryAfterMs = error.oldestAt + HOUR_MS - Date.now();
+        throw rateLimited('groups_per_hour', retryAfterMs, `you can create at most ${groupsPerHour} groups an hour`, this.metrics);
+      }
+      throw overLimit('group_members', `a group can have at most ${this.limits.maxMembers} members`, this.metrics);
     }
   }
 
