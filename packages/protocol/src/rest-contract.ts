@@ -16,6 +16,7 @@ import {
   AuthResponseSchema,
   BroadcastBodySchema,
   ChangePasswordBodySchema,
+  ConversationListQuerySchema,
   ConversationListSchema,
   CreateApiKeyBodySchema,
   CreateConversationBodySchema,
@@ -92,6 +93,17 @@ const {
 const USER = [Unauthorized, TokenExpired, SessionRevoked, AccountDisabled] as const;
 const ADMIN = [...USER, Forbidden] as const;
 
+// JSON body limits (`bodyLimit`): each the schema's largest valid body, with room for a client
+// that escapes every non-ASCII character (`\uXXXX`, 6 bytes) — so no valid body is ever refused.
+/** Credentials, ids, a role, a title: a few hundred characters at most. */
+const SMALL_BODY = 8 * 1024;
+/** Up to 1,000 ids (a conversation's members) or 500 (notification ids), 64 characters at most each. */
+const ID_LIST_BODY = 128 * 1024;
+/** A notification or an API key: a 4,000-character message, or 100 ids and 100 event names. */
+const NOTICE_BODY = 32 * 1024;
+/** A message (16,000 characters of text and an attachment) or a 64 KiB JSON payload, with its envelope. */
+const MESSAGE_BODY = 128 * 1024;
+
 export const restContract = {
   auth: {
     register: defineRoute({
@@ -100,6 +112,7 @@ export const restContract = {
       summary: 'Create an account and sign in',
       auth: 'none',
       body: RegisterBodySchema,
+      bodyLimit: SMALL_BODY,
       responses: { 201: AuthResponseSchema },
       errors: [BadRequest, EmailTaken, RateLimited],
     }),
@@ -109,6 +122,7 @@ export const restContract = {
       summary: 'Sign in with email and password',
       auth: 'none',
       body: LoginBodySchema,
+      bodyLimit: SMALL_BODY,
       responses: { 200: AuthResponseSchema },
       errors: [BadRequest, InvalidCredentials, AccountDisabled, RateLimited],
     }),
@@ -118,6 +132,7 @@ export const restContract = {
       summary: 'Trade a refresh token for new tokens of the same session (it rotates; a spent one ends the session)',
       auth: 'none',
       body: RefreshBodySchema,
+      bodyLimit: SMALL_BODY,
       responses: { 200: AuthResponseSchema },
       errors: [BadRequest, Unauthorized, SessionRevoked, AccountDisabled, Forbidden, RateLimited],
     }),
@@ -127,6 +142,7 @@ export const restContract = {
       summary: 'End the session of a refresh token (body or cookie) or of the Bearer token; its sockets close',
       auth: 'none',
       body: RefreshBodySchema,
+      bodyLimit: SMALL_BODY,
       responses: { 204: null },
       errors: [BadRequest, Forbidden],
     }),
@@ -161,6 +177,7 @@ export const restContract = {
       summary: 'Change my password; every other session ends',
       auth: 'user',
       body: ChangePasswordBodySchema,
+      bodyLimit: SMALL_BODY,
       responses: { 200: RevokedResponseSchema },
       errors: [...USER, BadRequest, InvalidCredentials, RateLimited],
     }),
@@ -192,6 +209,7 @@ export const restContract = {
       auth: 'admin',
       params: UserRoleParamsSchema,
       body: SetRoleBodySchema,
+      bodyLimit: SMALL_BODY,
       responses: { 200: UserResponseSchema },
       errors: [...ADMIN, BadRequest, NotFound],
     }),
@@ -228,19 +246,22 @@ export const restContract = {
       method: 'POST',
       path: '/api/v1/conversations',
       summary:
-        'Open a direct conversation (or find the existing one) or create a group; `forbidden` when a block stands between the two, or a member blocked the caller',
+        'Open a direct conversation (or find the existing one) or create a group; `forbidden` when a block stands between the two, a member blocked the caller, or a member shares no conversation with the caller; `rate_limited` past HERALD_GROUPS_PER_HOUR; `too_big` past HERALD_GROUP_MAX_MEMBERS',
       auth: 'user',
       body: CreateConversationBodySchema,
+      bodyLimit: ID_LIST_BODY,
       responses: { 201: ConversationResponseSchema },
-      errors: [...USER, BadRequest, Forbidden, NotFound],
+      errors: [...USER, BadRequest, Forbidden, NotFound, RateLimited, TooBig],
     }),
     list: defineRoute({
       method: 'GET',
       path: '/api/v1/conversations',
-      summary: "The caller's conversations",
+      summary:
+        "One page of the caller's conversations, most recent activity first (`limit` ≤ 100, default 50); pass the answer's `nextCursor` as `cursor` for the next page; a cursor this server did not issue is `bad_request`",
       auth: 'user',
+      query: ConversationListQuerySchema,
       responses: { 200: ConversationListSchema },
-      errors: [...USER],
+      errors: [...USER, BadRequest],
     }),
     get: defineRoute({
       method: 'GET',
@@ -254,12 +275,14 @@ export const restContract = {
     addMembers: defineRoute({
       method: 'POST',
       path: '/api/v1/conversations/:id/members',
-      summary: 'Add members to a group (owner only)',
+      summary:
+        'Add members to a group (owner or admin); `forbidden` for anyone who blocked the caller or shares no conversation with them; `too_big` past HERALD_GROUP_MAX_MEMBERS (nobody is added then)',
       auth: 'user',
       params: IdParamsSchema,
       body: AddMembersBodySchema,
+      bodyLimit: ID_LIST_BODY,
       responses: { 200: MembersResponseSchema },
-      errors: [...USER, BadRequest, Forbidden, NotFound],
+      errors: [...USER, BadRequest, Forbidden, NotFound, TooBig],
     }),
     rename: defineRoute({
       method: 'PUT',
@@ -268,6 +291,7 @@ export const restContract = {
       auth: 'user',
       params: IdParamsSchema,
       body: RenameConversationBodySchema,
+      bodyLimit: SMALL_BODY,
       responses: { 204: null },
       errors: [...USER, BadRequest, Forbidden, NotFound],
     }),
@@ -297,6 +321,7 @@ export const restContract = {
       auth: 'user',
       params: IdParamsSchema,
       body: PostMessageBodySchema,
+      bodyLimit: MESSAGE_BODY,
       responses: { 201: MessagePostedResponseSchema, 200: MessagePostedResponseSchema },
       errors: [...USER, BadRequest, Forbidden, NotFound, Conflict],
     }),
@@ -307,6 +332,7 @@ export const restContract = {
       auth: 'user',
       params: IdParamsSchema,
       body: MarkReadBodySchema,
+      bodyLimit: SMALL_BODY,
       responses: { 200: ReadPositionResponseSchema },
       errors: [...USER, BadRequest, Forbidden, NotFound],
     }),
@@ -341,6 +367,7 @@ export const restContract = {
       summary: 'Mark notifications read (some, or all)',
       auth: 'user',
       body: NotificationsReadBodySchema,
+      bodyLimit: ID_LIST_BODY,
       responses: { 200: UpdatedResponseSchema },
       errors: [...USER, BadRequest],
     }),
@@ -385,13 +412,24 @@ export const restContract = {
       responses: { 200: null, 206: null },
       errors: [...USER, BadRequest, Forbidden, NotFound],
     }),
+    delete: defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/files/:id',
+      summary:
+        "Delete one's own upload, bytes and all, freeing its quota; 409 `conflict` once a message carries it; 404 for anyone but the uploader",
+      auth: 'user',
+      params: IdParamsSchema,
+      responses: { 204: null },
+      errors: [...USER, BadRequest, NotFound, Conflict],
+    }),
   },
 
   errors: {
     report: defineRoute({
       method: 'POST',
       path: '/api/v1/errors',
-      summary: "Report a client error (anonymous, or the caller's when a valid token comes with it); body ≤ 64 KiB",
+      summary:
+        "Report a client error (anonymous, or the caller's when a valid token comes with it); body ≤ HERALD_ERROR_REPORT_MAX_BYTES (16 KiB), rate limited per IP and globally",
       auth: 'optionalUser',
       body: ErrorReportBodySchema,
       responses: { 201: ErrorReportCreatedResponseSchema },
@@ -458,6 +496,7 @@ export const restContract = {
       summary: 'Broadcast a system notification',
       auth: 'admin',
       body: BroadcastBodySchema,
+      bodyLimit: NOTICE_BODY,
       responses: { 201: NotificationResponseSchema },
       errors: [...ADMIN, BadRequest, NotFound],
     }),
@@ -467,6 +506,7 @@ export const restContract = {
       summary: "Push an application event to a user's sessions",
       auth: 'admin',
       body: DirectPushBodySchema,
+      bodyLimit: MESSAGE_BODY,
       responses: { 202: QueuedResponseSchema },
       errors: [...ADMIN, BadRequest, NotFound],
     }),
@@ -494,6 +534,7 @@ export const restContract = {
       summary: 'Create a server API key (its plaintext is in this answer only)',
       auth: 'admin',
       body: CreateApiKeyBodySchema,
+      bodyLimit: NOTICE_BODY,
       responses: { 201: ApiKeyCreatedResponseSchema },
       errors: [...ADMIN, BadRequest],
     }),
@@ -523,6 +564,7 @@ export const restContract = {
       summary: 'Server API: send a message as a user (201/200), broadcast a notification (201) or push an event (202)',
       auth: 'apiKey',
       body: PublishBodySchema,
+      bodyLimit: MESSAGE_BODY,
       responses: {
         201: MessagePostedResponseSchema.or(NotificationResponseSchema),
         200: MessagePostedResponseSchema,

@@ -34,6 +34,12 @@ export interface RouteDefinition {
   readonly query?: z.ZodType;
   /** JSON request body. */
   readonly body?: z.ZodType;
+  /**
+   * Largest JSON body accepted, in bytes (what the body schema allows at its largest, with room
+   * for JSON escapes); a larger one is refused with 413 `too_big` (`details.limit: http_body`)
+   * before it is parsed. Routes without one get the server's default for bodiless routes.
+   */
+  readonly bodyLimit?: number;
   /** Set when the request is not JSON: `multipart` is a multipart/form-data upload. */
   readonly requestType?: 'multipart';
   /** Set when the success response is not JSON: raw bytes, plain text or an HTML page. */

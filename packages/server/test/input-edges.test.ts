@@ -32,6 +32,7 @@ const BAD: Record<string, string> = {
 const RICH = 'Zoë 👩🏽‍💻 🇯🇵 你好，世界 שלום עולם مرحبا بالعالم e\u0301 \u200f!';
 
 /** `{"a":{"a":…1…}}`, `levels` objects deep, as text (JSON.stringify itself would overflow the stack). */
+/** `{"a":{"a":…1}}`, `levels` objects deep: 6 bytes a level. */
 const deepJson = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
 /** `[[…]]`, `levels` arrays deep: 2 bytes a level, so 100,000 levels stay under the socket's hard cap (too_big, not a 1009 close). */
 const deepArray = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
@@ -318,7 +319,8 @@ for (const database of ['sqlite', 'postgres'] as const) {
           authorization: `Bearer ${apiKey}`,
         });
 
-      it.each([JSON_MAX_DEPTH + 1, 5_000, 100_000])(
+      // 20,000 levels (6 bytes each) is as deep as a body within the routes' 128 KiB limit goes.
+      it.each([JSON_MAX_DEPTH + 1, 5_000, 20_000])(
         '%i levels: /admin/direct and /publish answer a coded 400 naming payload',
         async (levels) => {
           expectRefused(await direct(deepJson(levels)), 'payload');
@@ -328,15 +330,32 @@ for (const database of ['sqlite', 'postgres'] as const) {
         },
       );
 
-      it('100,000 levels in a typed field, or around a __proto__ key, is a coded 400 from the body parser or the schema', async () => {
-        const body = `{"email":"deep@e.test","password":"long enough","name":${deepArray(100_000)}}`;
+      it('as deep as the body limit allows, in a typed field or around a __proto__ key, is a coded 400 from the body parser or the schema', async () => {
+        // Register takes 8 KiB: 3,000 array levels (2 bytes each), 1,000 object levels (6 bytes each).
+        const body = `{"email":"deep@e.test","password":"long enough","name":${deepArray(3_000)}}`;
         expectRefused(await raw('POST', '/api/v1/auth/register', body), 'name');
         const poisoned = await raw(
           'POST',
           '/api/v1/auth/register',
-          `{"name":${'{"a":'.repeat(100_000)}{"__proto__":{}}${'}'.repeat(100_000)}}`,
+          `{"name":${'{"a":'.repeat(1_000)}{"__proto__":{}}${'}'.repeat(1_000)}}`,
         );
         expect({ status: poisoned.status, code: poisoned.body.error.code }).toEqual({ status: 400, code: 'bad_request' });
+        expect((await api.request('GET', '/api/v1/health/live')).status).toBe(200);
+      });
+
+      it('100,000 levels is past every route body limit: a coded 413 naming the limit, before any parsing', async () => {
+        for (const [path, body] of [
+          ['/api/v1/auth/register', `{"email":"deep@e.test","password":"long enough","name":${deepArray(100_000)}}`],
+          ['/api/v1/auth/register', `{"name":${'{"a":'.repeat(100_000)}{"__proto__":{}}${'}'.repeat(100_000)}}`],
+        ] as const) {
+          const answer = await raw('POST', path, body);
+          expect({ status: answer.status, code: answer.body.error.code }).toEqual({ status: 413, code: 'too_big' });
+          expect(answer.body.error.details).toMatchObject({ limit: 'http_body' });
+        }
+        const direct100k = await direct(deepJson(100_000));
+        expect({ status: direct100k.status, code: direct100k.body.error.code }).toEqual({ status: 413, code: 'too_big' });
+        const publish100k = await publishEvent(deepJson(100_000));
+        expect({ status: publish100k.status, code: publish100k.body.error.code }).toEqual({ status: 413, code: 'too_big' });
         expect((await api.request('GET', '/api/v1/health/live')).status).toBe(200);
       });
 

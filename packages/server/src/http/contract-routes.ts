@@ -8,8 +8,10 @@
  * failed check is the same `bad_request` as ever (`invalid path` / `invalid query` / `invalid
  * request body`, with the issues naming each field); an answer that breaks its schema is a server
  * fault (500 `internal`, logged), never sent.
+ * Each JSON route's body is limited to the contract's `bodyLimit` (413 `too_big` past it).
  * Routes that are not JSON in and out keep their own handling: `route.raw` takes only the method
- * and path from the contract and leaves the request to the handler.
+ * and path from the contract and leaves the request to the handler (a multipart upload is marked
+ * `streamedUpload`, so its body is timed by progress, not by the request deadline).
  */
 import {
   describeIssues,
@@ -118,6 +120,8 @@ export function contractRoutes<K = never>(app: FastifyInstance, credentials: Rou
     const callerOf = callerFor(route);
     app.route({
       ...fastifyOptions,
+      // The route's own limit from the contract, unless the feature sets one (a configurable limit).
+      bodyLimit: fastifyOptions.bodyLimit ?? route.bodyLimit,
       method: route.method,
       url: route.path,
       handler: async (request, reply) => {
@@ -148,7 +152,9 @@ export function contractRoutes<K = never>(app: FastifyInstance, credentials: Rou
     options: RouteShorthandOptions,
     handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>,
   ): void => {
-    app.route({ ...options, method: spec.method, url: spec.path, handler });
+    // A multipart upload streams to disk for as long as it keeps moving (http/request-deadlines.ts).
+    const config = spec.requestType === 'multipart' ? { ...options.config, streamedUpload: true } : options.config;
+    app.route({ ...options, config, method: spec.method, url: spec.path, handler });
   };
 
   return route;

@@ -4,7 +4,8 @@
  */
 import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { retryAfterMsOf } from '../limits/limit-exceeded.js';
+import { overLimit, retryAfterMsOf } from '../limits/limit-exceeded.js';
+import type { Metrics } from '../metrics.js';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_json: 400,
@@ -36,7 +37,11 @@ export function statusOf(code: ErrorCode): number {
   return STATUS[code];
 }
 
-function fromFastify(error: FastifyError): HeraldError | undefined {
+function fromFastify(error: FastifyError, request: FastifyRequest, metrics?: Pick<Metrics, 'limitRejections'>): HeraldError | undefined {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    // The route's limit from the contract (`bodyLimit`), refused before the body is parsed.
+    return overLimit('http_body', `request body over this route's limit of ${request.routeOptions.bodyLimit} bytes`, metrics);
+  }
   if (error.statusCode === 429) return new HeraldError(ErrorCode.RateLimited, error.message);
   if (error.statusCode === 413) return new HeraldError(ErrorCode.TooBig, 'request body too large');
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new HeraldError(ErrorCode.BadRequest, 'unsupported content type');
@@ -46,9 +51,12 @@ function fromFastify(error: FastifyError): HeraldError | undefined {
   return undefined;
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+/** `metrics` counts the body-limit refusals (`http_body`). */
+export function installErrorHandling(app: FastifyInstance, metrics?: Pick<Metrics, 'limitRejections'>): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply) => {
-    const herald = error instanceof HeraldError ? error : fromFastify(error);
+    const herald = error instanceof HeraldError ? error : fromFastify(error, request, metrics);
+    // The rest of an oversized body is not read: close the connection rather than drain it.
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') reply.header('connection', 'close');
     if (!herald) {
       request.log.error({ err: error }, 'unhandled error');
       return reply.status(500).send({ error: { code: ErrorCode.Internal, message: 'internal error' } });
