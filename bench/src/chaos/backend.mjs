@@ -42,6 +42,13 @@ export async function startBackend(name, repoRoot) {
     HERALD_ACCESS_TOKEN_TTL: '86400',
     // Registration of every soak user comes from one loopback address.
     HERALD_LOGIN_RATE_LIMIT: '1000000',
+    HERALD_LOGIN_GLOBAL_PER_MINUTE: '1000000',
+    // Every soak socket comes from one loopback address too.
+    HERALD_IP_PENDING_SOCKETS: '1000000',
+    HERALD_IP_HANDSHAKES_PER_MINUTE: '1000000',
+    // Soak users are strangers put into groups by one owner.
+    HERALD_GROUP_ADD: 'anyone',
+    HERALD_GROUPS_PER_HOUR: '1000000',
   };
   /** @type {import('./processes.mjs').Killable[]} */
   const nodes = [];

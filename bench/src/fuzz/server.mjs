@@ -59,8 +59,13 @@ export async function startFuzzServer({ database, repoRoot, log }) {
       HERALD_MAX_FRAME_BYTES: String(maxFrameBytes),
       HERALD_RATE_PER_SECOND: '5000',
       HERALD_RATE_BURST: '40',
+      // Every fuzz socket comes from one loopback address.
+      HERALD_IP_PENDING_SOCKETS: '1000000',
+      HERALD_IP_HANDSHAKES_PER_MINUTE: '1000000',
       HERALD_LOGIN_RATE_LIMIT: '1000000',
+      HERALD_LOGIN_GLOBAL_PER_MINUTE: '1000000',
       HERALD_ERROR_REPORT_RATE_LIMIT: '1000000',
+      HERALD_GROUP_ADD: 'anyone',
       ...(schema ? { DATABASE_URL: benchPgUrl(), DATABASE_SCHEMA: schema } : {}),
     },
   });

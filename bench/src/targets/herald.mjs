@@ -75,7 +75,17 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTr
     // The bench sends far faster per socket than a person; Herald's abuse limits would reject it.
     HERALD_RATE_PER_SECOND: '1000000',
     HERALD_RATE_BURST: '1000000',
+    // Thousands of sockets from one loopback address, several per bench user (the per-account rate
+    // follows the per-connection one up).
+    HERALD_USER_SOCKETS: '1000000',
+    HERALD_IP_PENDING_SOCKETS: '1000000',
+    HERALD_IP_HANDSHAKES_PER_MINUTE: '1000000',
     HERALD_LOGIN_RATE_LIMIT: '1000000',
+    HERALD_LOGIN_GLOBAL_PER_MINUTE: '1000000',
+    HERALD_GROUP_ADD: 'anyone',
+    HERALD_GROUPS_PER_HOUR: '1000000',
+    // The fan-out scenario puts every bench user into one group.
+    HERALD_GROUP_MAX_MEMBERS: '100000',
     HERALD_AUTH_TIMEOUT_MS: '60000',
     ...(schema ? { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema } : {}),
   };
