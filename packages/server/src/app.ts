@@ -12,7 +12,10 @@ import { AuditLog } from './audit/audit-log.js';
 import { authRoutes } from './auth/auth-routes.js';
 import { AuthService } from './auth/auth-service.js';
 import { Authority } from './auth/authority.js';
+import { HashQueue } from './auth/hash-queue.js';
+import { PasswordHasher } from './auth/passwords.js';
 import { RefreshCookie } from './auth/refresh-cookie.js';
+import { SignInLimits } from './auth/sign-in-limits.js';
 import { resolveJwtSecret } from './auth/tokens.js';
 import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory-bus.js';
@@ -29,15 +32,19 @@ import { FrameRouter } from './gateway/frame-router.js';
 import { Gateway } from './gateway/gateway.js';
 import { LocalSessions } from './gateway/local-sessions.js';
 import { sessionActions } from './gateway/session-actions.js';
+import { createSocketLimits } from './gateway/socket-limits.js';
 import { bearerAuthenticator } from './http/bearer.js';
+import { trustProxyOption } from './http/client-ip.js';
 import { installErrorHandling } from './http/errors.js';
 import { healthRoutes } from './http/health-routes.js';
 import { withRedactedRequests } from './http/log-redaction.js';
+import { RequestDeadlines } from './http/request-deadlines.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import type { CounterStore } from './limits/counter-store.js';
 import { MemoryCounterStore } from './limits/memory-counter-store.js';
 import { RedisCounterStore } from './limits/redis-counter-store.js';
 import { messageActions } from './messages/message-actions.js';
+import { messageRetentionFeature } from './messages/message-retention.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics.js';
 import { DirectPush } from './notifications/direct-push.js';
@@ -120,6 +127,14 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   // Security-relevant events (API keys, sessions, roles, accounts); a failed write is logged, never thrown.
   const audit = new AuditLog(repositories.audit, log);
 
+  // Sign-in: every password hash through one bounded queue per node, every sign-in through the throttles.
+  const signInLimits = new SignInLimits(
+    counters,
+    { ipPerMinute: config.loginRateLimit, ...config.signIn, accountBaseDelayMs: 1000 },
+    metrics,
+  );
+  const passwords = new PasswordHasher(new HashQueue({ ...config.hashing, metrics }));
+
   // Core services.
   const auth = new AuthService(
     accounts,
@@ -134,6 +149,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
       refreshReuse: config.refreshReuse,
       adminEmail: config.adminEmail,
     },
+    { passwords, limits: signInLimits },
     audit,
   );
   // Who a token stands for now: session live, account enabled, current role (bus-invalidated cache).
@@ -144,10 +160,11 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const users = new UserDirectory(accounts);
   // Who blocked whom, cached per node and dropped on `blocks_changed` (checked on every direct message).
   const blocks = new BlockList(repositories.blocks, accounts, bus, log);
-  const conversations = new ConversationService(repositories.conversations, accounts, bus, log, blocks);
+  const conversations = new ConversationService(repositories.conversations, accounts, bus, log, blocks, config.groups, metrics);
   const messages = new MessageService(repositories.messages, files, bus, conversations, users, metrics, {
     // PostgreSQL: a batch is a round trip, so overlap a few (the pool has more connections).
     writeConcurrency: database.dialect === 'postgres' ? 4 : 1,
+    attachWithinMs: config.uploads.unattachedTtlMs,
   });
   const sessions = new LocalSessions(bus, metrics, {
     fetchGap: (conversationId, from, to, like) => messages.eventsBetween(conversationId, from, to, like),
@@ -195,8 +212,19 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
       accounts,
       authority,
     }),
-    filesFeature({ files, authenticate, log, dataDir: config.dataDir, secret, uploads: config.uploads }),
-    errorReportsFeature({ reports: errorReports, authenticate, rateLimit: config.errorReportRateLimit }),
+    filesFeature({ files, authenticate, log, dataDir: config.dataDir, secret, uploads: config.uploads, metrics }),
+    errorReportsFeature({
+      reports: errorReports,
+      authenticate,
+      counters,
+      metrics,
+      log,
+      perIpPerMinute: config.errorReportRateLimit,
+      limits: config.errorReports,
+    }),
+    ...(config.messageRetentionMs !== undefined
+      ? [messageRetentionFeature({ messages: repositories.messages, retentionMs: config.messageRetentionMs, log })]
+      : []),
     webAppFeature({ webDir: config.webDir, serveSourceMaps: config.env !== 'production' }), // last: its catch-all GET serves the web app's index.html
   ];
   sessions.listen({
@@ -216,14 +244,21 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   });
 
   // The WebSocket gateway: every socket action, the core's and each feature's, in one registry.
-  const limits = { maxFrameBytes: config.maxFrameBytes, ratePerSecond: config.ratePerSecond, burst: config.rateBurst };
+  // Per-IP upgrade limits, the per-account socket cap and frame rate (gateway/socket-limits.ts).
+  const socketLimits = createSocketLimits(config, { counters, metrics, sessions, log });
+  const limits = {
+    maxFrameBytes: config.maxFrameBytes,
+    ratePerSecond: config.ratePerSecond,
+    burst: config.rateBurst,
+    ...socketLimits.advertised,
+  };
   const connectedInfo = { heartbeatIntervalMs: config.heartbeatIntervalMs, limits };
   const actions = new ActionRegistry()
-    .register('session', sessionActions({ auth, authority, sessions, features, connectedInfo }))
+    .register('session', sessionActions({ auth, authority, sessions, features, connectedInfo, userSockets: socketLimits.userSockets }))
     .register('messages', messageActions({ conversations, messages, history: repositories.messages }))
     .register('presence', presenceActions(presence));
   for (const feature of features) actions.register(feature.name, feature.frames ?? {});
-  const router = new FrameRouter({ actions, maxFrameBytes: config.maxFrameBytes, metrics, log });
+  const router = new FrameRouter({ actions, maxFrameBytes: config.maxFrameBytes, metrics, log, userRates: socketLimits.userRates });
   gateway = new Gateway(
     {
       path: '/ws',
@@ -233,6 +268,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
       authTimeoutMs: config.authTimeoutMs,
       pingIntervalMs: config.pingIntervalMs,
       tokenGraceMs: config.tokenGraceMs,
+      upgrades: socketLimits.upgrades,
     },
     router,
     sessions,
@@ -245,13 +281,30 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const app = Fastify({
     // Request lines log the URL with signed-link signatures redacted (http/log-redaction.ts).
     loggerInstance: withRedactedRequests(log) as FastifyBaseLogger,
-    bodyLimit: 1024 * 1024,
+    // Routes without a body; JSON routes take theirs from the contract (`bodyLimit`, 413 `too_big`).
+    bodyLimit: 8 * 1024,
+    // Idle keep-alive connections close after this: longer than a load balancer's own idle
+    // timeout (60 s on AWS ALB/nginx), so the balancer always closes first and never reuses a
+    // connection the server is closing (a 502).
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // Node's one-deadline-per-server timeout stays off: request bodies are timed per route by
+    // RequestDeadlines below (an upload must keep moving; any other body has requestTimeoutMs).
+    requestTimeout: 0,
+    // Headers must all arrive within headersTimeoutMs of the connection (or the request) start;
+    // Node checks every connectionsCheckingInterval (30 s by default: far too coarse).
+    http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: config.http.checkIntervalMs },
+    // Behind a load balancer, request.ip is the client's (HERALD_TRUST_PROXY; http/client-ip.ts).
+    trustProxy: trustProxyOption(config.trustProxy),
   }) as unknown as FastifyInstance;
-  installErrorHandling(app);
+  installErrorHandling(app, metrics);
+  const deadlines = new RequestDeadlines(config.http, metrics);
+  deadlines.install(app);
+  // Headers that never finished (Node's headersTimeout) count as a limit rejection too.
+  app.server.on('clientError', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') metrics.limitRejections.inc({ limit: 'http_headers_timeout' });
+  });
   await installSecurityHeaders(app);
-  await app.register(async (scope) =>
-    authRoutes(scope, { auth, accounts, users, authenticate, refreshCookie, loginRateLimit: config.loginRateLimit }),
-  );
+  await app.register(async (scope) => authRoutes(scope, { auth, accounts, users, authenticate, refreshCookie, signInLimits }));
   await app.register(async (scope) => userRoutes(scope, { accounts, users, blocks, bus, authenticate, audit }));
   await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, authenticate }));
   await app.register(async (scope) =>
@@ -282,6 +335,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
           await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
         }
         await liveGateway.shutdown({ spreadMs: options.spreadMs ?? 0 });
+        await socketLimits.close();
         await messages.drain();
         for (const feature of features) await feature.close?.();
         presence.close();
@@ -291,6 +345,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
         authority.close();
         blocks.close();
         await app.close();
+        deadlines.close();
         await bus.close();
         await counters.close();
         await database.close();

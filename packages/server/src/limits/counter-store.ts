@@ -3,7 +3,7 @@
  * global login ceiling, handshakes per IP…). One implementation per node (memory) and one shared by
  * every node of a cluster (Redis), so a limit that is global holds across nodes.
  * Invariants: a window starts at the first hit on a key and lasts `windowMs`; `hit` never throws
- * (a store that cannot reach its medium counts locally and says so in `shared`).
+ * (a store that cannot reach its medium counts on this node instead, and logs that once).
  */
 export interface WindowCount {
   /** Hits in the current window, including this one. */
