@@ -134,7 +134,10 @@ export class FrameRouter {
     const retryAfterMs = connection.msUntilRate();
     const ignoredHint = now < (this.rateHints.get(connection) ?? 0);
     this.rateHints.set(connection, now + retryAfterMs);
-    connection.sendError(new HeraldError(ErrorCode.RateLimited, 'too many frames; slow down', { retryAfterMs }), readFrameId(data));
+    connection.sendError(
+      rateLimited('connection_rate', retryAfterMs, 'too many frames; slow down', this.options.metrics),
+      readFrameId(data),
+    );
     if (ignoredHint) connection.strike('rate');
   }
 
