@@ -11,8 +11,8 @@
  * renewal re-adds a lease Redis lost (restart), even past the cap: the socket exists, and counting
  * it is what keeps the next one out.
  */
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { LimitRedis } from '../limits/limit-redis.js';
 import { MemorySocketLeases, type SocketLeases } from './socket-leases.js';
 
 /** Redis's time in ms (`TIME` is allowed in scripts: Redis replicates their effects, not the script). */
@@ -56,45 +56,38 @@ export interface RedisSocketLeasesOptions {
 
 export class RedisSocketLeases implements SocketLeases {
   readonly scope: 'node' | 'cluster' = 'cluster';
-  private readonly redis: Redis;
+  private readonly limitRedis: LimitRedis;
+  private readonly redis: LimitRedis['client'];
   /** This node's sockets: what it renews, and the count it falls back on. */
   private readonly local = new MemorySocketLeases();
   private readonly prefix: string;
   private readonly leaseMs: number;
-  private readonly timeoutMs: number;
   private readonly renewer: NodeJS.Timeout;
-  private readonly firstReady: Promise<void>;
-  private readonly log: Logger | undefined;
-  private warned = false;
 
   constructor(options: RedisSocketLeasesOptions) {
     this.prefix = `${options.prefix}:`;
     this.leaseMs = options.leaseMs ?? 30_000;
-    this.timeoutMs = options.timeoutMs ?? 250;
-    this.log = options.log;
-    this.redis = new Redis(options.url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: this.timeoutMs,
-      retryStrategy: (times) => Math.min(times * 100, 500),
-    });
-    // Failures surface through the commands (and the fallback); without a listener ioredis logs each one.
-    this.redis.on('error', () => {});
-    this.firstReady = new Promise((resolve) => this.redis.once('ready', () => resolve()));
+    this.limitRedis = new LimitRedis(
+      options.url,
+      options.timeoutMs ?? 250,
+      options.log,
+      'Redis socket leases unavailable: the per-account socket cap counts per node until Redis answers',
+    );
+    this.redis = this.limitRedis.client;
     this.renewer = setInterval(() => void this.renew(), options.renewEveryMs ?? Math.max(50, Math.floor(this.leaseMs / 3)));
     this.renewer.unref();
   }
 
   async acquire(userId: string, connectionId: string, limit: number): Promise<boolean> {
     try {
-      await this.started();
+      await this.limitRedis.started();
       const taken = await this.redis.eval(ACQUIRE, 1, this.prefix + userId, connectionId, String(limit), String(this.leaseMs));
-      this.warned = false;
+      this.limitRedis.answered();
       if (Number(taken) !== 1) return false;
       this.local.hold(userId, connectionId);
       return true;
     } catch (error) {
-      this.degraded(error);
+      this.limitRedis.degraded(error);
       return this.local.tryAcquire(userId, connectionId, limit);
     }
   }
@@ -102,7 +95,7 @@ export class RedisSocketLeases implements SocketLeases {
   release(userId: string, connectionId: string): void {
     if (!this.local.release(userId, connectionId)) return;
     // A lost ZREM only leaves the lease to expire.
-    this.redis.zrem(this.prefix + userId, connectionId).catch((error: unknown) => this.degraded(error));
+    this.redis.zrem(this.prefix + userId, connectionId).catch((error: unknown) => this.limitRedis.degraded(error));
   }
 
   /** Extend every lease this node holds (and put back any Redis lost). */
@@ -118,7 +111,7 @@ export class RedisSocketLeases implements SocketLeases {
     try {
       await pipeline.exec();
     } catch (error) {
-      this.degraded(error);
+      this.limitRedis.degraded(error);
     }
   }
 
@@ -134,22 +127,5 @@ export class RedisSocketLeases implements SocketLeases {
     } catch {
       this.redis.disconnect();
     }
-  }
-
-  /** Until Redis was first ready (the node is starting), wait for it up to the timeout rather than count locally. */
-  private async started(): Promise<void> {
-    if (this.redis.status === 'ready') return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.timeoutMs);
-    });
-    await Promise.race([this.firstReady, timeout]);
-    clearTimeout(timer);
-  }
-
-  private degraded(error: unknown): void {
-    if (this.warned) return;
-    this.warned = true;
-    this.log?.warn({ err: error }, 'Redis socket leases unavailable: the per-account socket cap counts per node until Redis answers');
   }
 }
