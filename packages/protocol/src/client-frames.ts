@@ -5,8 +5,17 @@
  */
 import { z } from 'zod';
 import { frameSchema } from './envelope.js';
+import {
+  DeleteMessageFrameSchema,
+  DeleteMessageResultSchema,
+  EditMessageFrameSchema,
+  EditMessageResultSchema,
+  ReactFrameSchema,
+  ReactResultSchema,
+} from './message-changes.js';
 import { AttachmentSchema, DeviceSchema, HISTORY_PAGE_MAX, IdSchema, MESSAGE_TEXT_MAX, MessageSchema } from './models.js';
 import { PresenceSchema } from './realtime.js';
+import { SearchFrameSchema, SearchResultSchema } from './search.js';
 import { boundedJson, safeText } from './text.js';
 
 const control = z.literal('control');
@@ -66,15 +75,31 @@ export const SendMessageFrameSchema = frameSchema(
 export const HeartbeatFrameSchema = frameSchema('heartbeat', z.literal('heartbeat'), boundedJson(z.object({}).passthrough()));
 
 /**
- * One page of history, always oldest-first. `before` (exclusive) pages backwards: the newest `limit`
- * messages below it. `after` (exclusive) pages forwards: the oldest `limit` above it. Neither: the latest page.
+ * One page of history, always oldest-first, each message in its current state (edits, deletions and
+ * reactions applied; change events are not messages and never appear here). `before` (exclusive)
+ * pages backwards: the newest `limit` messages below it. `after` (exclusive) pages forwards: the
+ * oldest `limit` above it. `around`: the message with that seq (if it is a message) and about
+ * `limit / 2` on each side, for jumping to a message. None: the latest page. At most one of the three.
  */
-export const HistoryRequestSchema = z.object({
+export const HistoryRequestFieldsSchema = z.object({
   conversationId: IdSchema,
   before: z.number().int().positive().optional(),
   after: z.number().int().nonnegative().optional(),
+  around: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).default(50),
 });
+
+/** `around` names one place to read from: it cannot be combined with `before` or `after`. */
+export function historyBoundsAreValid(query: {
+  before?: number | undefined;
+  after?: number | undefined;
+  around?: number | undefined;
+}): boolean {
+  return query.around === undefined || (query.before === undefined && query.after === undefined);
+}
+const historyBoundsMessage = { message: '`around` cannot be combined with `before` or `after`', path: ['around'] };
+
+export const HistoryRequestSchema = HistoryRequestFieldsSchema.refine(historyBoundsAreValid, historyBoundsMessage);
 export const HistoryFrameSchema = frameSchema('history', control, HistoryRequestSchema);
 
 /** I am (or stopped) typing in a conversation. An event: no ack; errors (e.g. forbidden) are reported. */
@@ -120,6 +145,10 @@ export const ClientFrameSchema = z.discriminatedUnion('action', [
   StatsSubscribeFrameSchema,
   StatsUnsubscribeFrameSchema,
   NotificationsReadFrameSchema,
+  EditMessageFrameSchema,
+  DeleteMessageFrameSchema,
+  ReactFrameSchema,
+  SearchFrameSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientAction = ClientFrame['action'];
@@ -137,8 +166,10 @@ export type SendMessageResult = z.infer<typeof SendMessageResultSchema>;
 
 export const HistoryResultSchema = z.object({
   messages: z.array(MessageSchema),
-  /** More messages exist beyond this page in the direction asked. */
+  /** More messages exist beyond this page in the direction asked (for `around`: older ones). */
   hasMore: z.boolean(),
+  /** `around` only: newer messages exist after this page. */
+  hasNewer: z.boolean().optional(),
   /**
    * The oldest seq the conversation still keeps (1 unless message retention deleted older ones):
    * seqs below it are gone for good, not missing, so they are never asked for again. Herald's
@@ -182,6 +213,10 @@ export const RequestResultSchemas = {
   stats_subscribe: z.object({ intervalMs: z.number().int().positive() }),
   stats_unsubscribe: z.object({}),
   notifications_read: z.object({ updated: z.number().int().nonnegative() }),
+  edit_message: EditMessageResultSchema,
+  delete_message: DeleteMessageResultSchema,
+  react: ReactResultSchema,
+  search: SearchResultSchema,
 } as const;
 export type RequestAction = keyof typeof RequestResultSchemas;
 export type RequestResult<A extends RequestAction> = z.infer<(typeof RequestResultSchemas)[A]>;

@@ -87,7 +87,55 @@ export const AttachmentSchema = z.object({
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
-/** A persisted conversation message. `seq` is per conversation, starts at 1 and has no gaps. */
+/**
+ * One emoji's reactions on a message. `userIds` lists at most REACTION_USERS_SHOWN of them (the
+ * earliest); `count` is the whole number. `mine` is whether the viewer reacted with it: history and
+ * REST answers set it per viewer; a message in a `new_message` frame has no reactions yet.
+ */
+export const ReactionSchema = z.object({
+  emoji: z.string(),
+  count: z.number().int().positive(),
+  userIds: z.array(IdSchema),
+  mine: z.boolean(),
+});
+export type Reaction = z.infer<typeof ReactionSchema>;
+
+/**
+ * The quoted message a reply points at, resolved by the server: its author and first line, or
+ * `deleted: true` (and empty text) once it was deleted, or `missing: true` when message retention
+ * removed it.
+ */
+export const ReplyPreviewSchema = z.object({
+  messageId: IdSchema,
+  seq: z.number().int().positive().nullable(),
+  senderId: IdSchema.nullable(),
+  senderName: z.string().nullable(),
+  type: MessageTypeSchema.nullable(),
+  /** The first line of its text, at most REPLY_PREVIEW_MAX characters (an attachment's name when it has no text). */
+  text: z.string(),
+  deleted: z.boolean(),
+  missing: z.boolean(),
+});
+export type ReplyPreview = z.infer<typeof ReplyPreviewSchema>;
+
+/** `@all` (every member) or `@here` (members online now) in a group message. */
+export const GroupMentionSchema = z.enum(['all', 'here']);
+export type GroupMention = z.infer<typeof GroupMentionSchema>;
+
+/** Whom a message mentions, resolved by the server from its text when it is sent or edited. */
+export const MentionsSchema = z.object({
+  /** Members mentioned by `@name` (at most MENTIONS_MAX). */
+  mentions: z.array(IdSchema).default([]),
+  /** `@all` or `@here` in a group message by someone allowed to use it. */
+  groupMention: GroupMentionSchema.nullable().default(null),
+});
+export type Mentions = z.infer<typeof MentionsSchema>;
+
+/**
+ * A persisted conversation message. `seq` is per conversation, starts at 1 and has no gaps across
+ * the conversation's stream (messages, edits, deletions and reaction changes each take one).
+ * A message is always given in its current state: edited text, tombstone, reactions.
+ */
 export const MessageSchema = z.object({
   id: IdSchema,
   /** The sender's idempotency key (the id of the frame or REST request that created it). */
@@ -100,6 +148,20 @@ export const MessageSchema = z.object({
   replyTo: IdSchema.nullable(),
   attachment: AttachmentSchema.nullable(),
   createdAt: TimestampSchema,
+  /** When its text was last edited (null: never). History keeps the latest text only. */
+  editedAt: TimestampSchema.nullable().default(null),
+  /** When it was deleted: a tombstone, its text empty and attachment null for everyone. */
+  deletedAt: TimestampSchema.nullable().default(null),
+  ...MentionsSchema.shape,
+  reactions: z.array(ReactionSchema).default([]),
+  /** What `replyTo` points at, resolved by the server (null when it is not a reply). */
+  replyPreview: ReplyPreviewSchema.nullable().default(null),
+  /**
+   * The seq of the latest change to this message (its own seq until it is edited, deleted or
+   * reacted to). A client keeps a copy only if it is newer, and applies a change event only if its
+   * seq is above it: replays and late answers never bring back old text.
+   */
+  revision: z.number().int().positive().optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -131,5 +193,14 @@ export type Conversation = z.infer<typeof ConversationSchema>;
 
 /** Limits on message content, shared so clients can validate before sending. */
 export const MESSAGE_TEXT_MAX = 16_000;
+/** Distinct emoji on one message, and emoji one user may put on one message. */
+export const REACTIONS_PER_MESSAGE_MAX = 20;
+export const REACTIONS_PER_USER_MAX = 10;
+/** How many reacting users a Reaction lists by id (`count` has them all). */
+export const REACTION_USERS_SHOWN = 20;
+/** Characters of a reply preview's first line. */
+export const REPLY_PREVIEW_MAX = 140;
+/** Users one message may mention by name. */
+export const MENTIONS_MAX = 50;
 /** The largest page `history` returns. */
 export const HISTORY_PAGE_MAX = 200;

@@ -10,6 +10,7 @@
  * Longer than most files on purpose: it is one table, and every route in one place is its point.
  */
 import { ErrorCode } from './codes.js';
+import { DeleteMessageResultSchema, EditMessageResultSchema, ReactResultSchema } from './message-changes.js';
 import {
   AddMembersBodySchema,
   AuditLogQuerySchema,
@@ -21,6 +22,7 @@ import {
   CreateApiKeyBodySchema,
   CreateConversationBodySchema,
   DirectPushBodySchema,
+  EditMessageBodySchema,
   ErrorReportBodySchema,
   ErrorReportListQuerySchema,
   FileDownloadQuerySchema,
@@ -29,14 +31,17 @@ import {
   LoginBodySchema,
   MarkReadBodySchema,
   MemberParamsSchema,
+  MessageParamsSchema,
   NotificationListQuerySchema,
   NotificationsReadBodySchema,
   PostMessageBodySchema,
   PresenceQuerySchema,
   PublishBodySchema,
+  ReactBodySchema,
   RefreshBodySchema,
   RegisterBodySchema,
   RenameConversationBodySchema,
+  SearchQuerySchema,
   SessionParamsSchema,
   SetRoleBodySchema,
   UserRoleParamsSchema,
@@ -74,6 +79,7 @@ import {
   UserSessionsResponseSchema,
 } from './rest-responses.js';
 import { defineRoute } from './rest-route.js';
+import { SearchResultSchema } from './search.js';
 
 const {
   BadRequest,
@@ -325,6 +331,37 @@ export const restContract = {
       responses: { 201: MessagePostedResponseSchema, 200: MessagePostedResponseSchema },
       errors: [...USER, BadRequest, Forbidden, NotFound, Conflict],
     }),
+    editMessage: defineRoute({
+      method: 'PATCH',
+      path: '/api/v1/conversations/:id/messages/:messageId',
+      summary: 'Edit your own text message (the socket `edit_message`); members get `message_updated`',
+      auth: 'user',
+      params: MessageParamsSchema,
+      body: EditMessageBodySchema,
+      bodyLimit: MESSAGE_BODY,
+      responses: { 200: EditMessageResultSchema },
+      errors: [...USER, BadRequest, Forbidden, NotFound, Conflict],
+    }),
+    deleteMessage: defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/conversations/:id/messages/:messageId',
+      summary: 'Delete a message (its author, the group owner or an admin; the socket `delete_message`); members get `message_deleted`',
+      auth: 'user',
+      params: MessageParamsSchema,
+      responses: { 200: DeleteMessageResultSchema },
+      errors: [...USER, BadRequest, Forbidden, NotFound, Conflict],
+    }),
+    react: defineRoute({
+      method: 'POST',
+      path: '/api/v1/conversations/:id/messages/:messageId/reactions',
+      summary: 'Add or remove one of your reactions (the socket `react`); members get `reaction_updated`',
+      auth: 'user',
+      params: MessageParamsSchema,
+      body: ReactBodySchema,
+      bodyLimit: SMALL_BODY,
+      responses: { 200: ReactResultSchema },
+      errors: [...USER, BadRequest, Forbidden, NotFound, Conflict, TooBig],
+    }),
     markRead: defineRoute({
       method: 'POST',
       path: '/api/v1/conversations/:id/read',
@@ -335,6 +372,18 @@ export const restContract = {
       bodyLimit: SMALL_BODY,
       responses: { 200: ReadPositionResponseSchema },
       errors: [...USER, BadRequest, Forbidden, NotFound],
+    }),
+  },
+
+  search: {
+    messages: defineRoute({
+      method: 'GET',
+      path: '/api/v1/search',
+      summary: 'Full-text search of the messages in your conversations, newest first (the socket `search`)',
+      auth: 'user',
+      query: SearchQuerySchema,
+      responses: { 200: SearchResultSchema },
+      errors: [...USER, BadRequest, Forbidden, NotFound, RateLimited],
     }),
   },
 

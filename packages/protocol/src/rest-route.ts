@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { ErrorCode } from './codes.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * Who may call a route, and with what credential:

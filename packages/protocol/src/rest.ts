@@ -5,9 +5,11 @@
  * Errors always come back as `{ error: { code, message, details? } }` with a matching HTTP status.
  */
 import { z } from 'zod';
-import { HistoryRequestSchema } from './client-frames.js';
+import { HistoryRequestFieldsSchema, historyBoundsAreValid } from './client-frames.js';
+import { ReactionEmojiSchema } from './message-changes.js';
 import { AttachmentSchema, ConversationSchema, IdSchema, MESSAGE_TEXT_MAX, RoleSchema, UserSchema } from './models.js';
 import { AudienceSchema, DirectTargetSchema, EventNameSchema, NotificationLevelSchema } from './realtime.js';
+import { SEARCH_PAGE_MAX, SearchRequestSchema } from './search.js';
 import { boundedJson, safeText } from './text.js';
 
 /** A new password: 8 to 200 characters. */
@@ -127,12 +129,40 @@ export const PostMessageBodySchema = z.object({
 });
 export type PostMessageBody = z.infer<typeof PostMessageBodySchema>;
 
-/** Query string of GET /conversations/:id/messages (numbers arrive as strings). */
-export const HistoryQuerySchema = HistoryRequestSchema.omit({ conversationId: true }).extend({
-  before: z.coerce.number().int().positive().optional(),
-  after: z.coerce.number().int().nonnegative().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+/** `/conversations/:id/messages/:messageId/...`: one message of a conversation. */
+export const MessageParamsSchema = IdParamsSchema.extend({ messageId: IdSchema });
+
+/** PATCH a message: its new text; the idempotency key is `clientId` or the `Idempotency-Key` header. */
+export const EditMessageBodySchema = z.object({
+  clientId: safeText().min(1).max(64).optional(),
+  text: safeText()
+    .max(MESSAGE_TEXT_MAX)
+    .refine((text) => text.trim() !== '', { message: 'an edit needs non-empty text' }),
 });
+
+/** POST a reaction: add `emoji` (or remove it with `remove: true`). */
+export const ReactBodySchema = z.object({
+  clientId: safeText().min(1).max(64).optional(),
+  emoji: ReactionEmojiSchema,
+  remove: z.boolean().default(false),
+});
+
+/** Query string of GET /search (numbers arrive as strings). */
+export const SearchQuerySchema = SearchRequestSchema.extend({
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(SEARCH_PAGE_MAX).default(20),
+});
+
+/** Query string of GET /conversations/:id/messages (numbers arrive as strings). */
+export const HistoryQuerySchema = HistoryRequestFieldsSchema.omit({ conversationId: true })
+  .extend({
+    before: z.coerce.number().int().positive().optional(),
+    after: z.coerce.number().int().nonnegative().optional(),
+    around: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine(historyBoundsAreValid, { message: '`around` cannot be combined with `before` or `after`', path: ['around'] });
 
 /** POST /conversations/:id/read: I have read up to `seq` (the stored value never moves backwards). */
 export const MarkReadBodySchema = z.object({ seq: z.number().int().nonnegative() });

@@ -1,11 +1,13 @@
 /**
  * Frames the server sends to clients.
- * Invariant: conversation events (`new_message`) carry the conversation's `seq`, and a session
- * receives them in seq order with no gap after it subscribed.
+ * Invariant: conversation events (`new_message`, `message_updated`, `message_deleted`,
+ * `reaction_updated`) carry the conversation's `seq`, and a session receives them in seq order
+ * with no gap after it subscribed.
  */
 import { z } from 'zod';
 import { ErrorCode } from './codes.js';
 import { frameSchema } from './envelope.js';
+import { MessageDeletedFrameSchema, MessageUpdatedFrameSchema, ReactionUpdatedFrameSchema } from './message-changes.js';
 import { ConversationSchema, DeviceSchema, IdSchema, MemberSchema, MessageSchema, MessageTypeSchema, UserSchema } from './models.js';
 import { EventNameSchema, NotificationSchema, PresenceSchema, StatsSchema } from './realtime.js';
 
@@ -158,6 +160,9 @@ export const ServerFrameSchema = z.discriminatedUnion('action', [
   ConversationAddedFrameSchema,
   ConversationUpdatedFrameSchema,
   MemberRemovedFrameSchema,
+  MessageUpdatedFrameSchema,
+  MessageDeletedFrameSchema,
+  ReactionUpdatedFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 export type ServerAction = ServerFrame['action'];

@@ -248,6 +248,54 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('conversations_owner_created').execute();
     },
   },
+  '0008_message_changes': {
+    // Issue 23: edits, deletions and reactions. A change is a row of `message_events` that takes the
+    // conversation's next seq (the same counter as messages), so the stream stays one gapless
+    // sequence; the message row holds the current state, `message_reactions` who reacted with what.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('messages').addColumn('edited_at', 'bigint').execute();
+      await db.schema.alterTable('messages').addColumn('deleted_at', 'bigint').execute();
+      await db.schema.alterTable('messages').addColumn('revision', 'bigint').execute();
+      await db.schema.alterTable('messages').addColumn('mentions', 'text').execute();
+      await db.schema.alterTable('messages').addColumn('group_mention', 'text').execute();
+      await db.schema
+        .createTable('message_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('text', 'text')
+        .addColumn('mentions', 'text')
+        .addColumn('group_mention', 'text')
+        .addColumn('emoji', 'text')
+        .addColumn('added', 'integer')
+        .addColumn('reaction', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('message_events_seq').on('message_events').columns(['conversation_id', 'seq']).unique().execute();
+      await db.schema.createIndex('message_events_client').on('message_events').columns(['user_id', 'client_id']).unique().execute();
+      await db.schema.createIndex('message_events_message').on('message_events').column('message_id').execute();
+      await db.schema
+        .createTable('message_reactions')
+        .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
+        .addColumn('emoji', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_reactions_pk', ['message_id', 'emoji', 'user_id'])
+        .execute();
+      await db.schema.createIndex('message_reactions_user').on('message_reactions').columns(['message_id', 'user_id']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('message_reactions').execute();
+      await db.schema.dropTable('message_events').execute();
+      for (const column of ['group_mention', 'mentions', 'revision', 'deleted_at', 'edited_at']) {
+        await db.schema.alterTable('messages').dropColumn(column).execute();
+      }
+    },
+  },
 };
 
 const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter instanceof PostgresAdapter;

@@ -82,6 +82,47 @@ export interface MessagesTable {
   /** The attachment's file id, indexed so file access checks are one lookup. */
   file_id: string | null;
   created_at: number;
+  /** When the text was last edited; null: never. */
+  edited_at: Generated<number | null>;
+  /** When it was deleted (text and attachment cleared); null: not deleted. */
+  deleted_at: Generated<number | null>;
+  /** The seq of the latest change to it (edit, delete, reaction); null: none since it was sent. */
+  revision: Generated<number | null>;
+  /** JSON array of mentioned user ids, or null for none. */
+  mentions: Generated<string | null>;
+  /** `all` or `here`, or null. */
+  group_mention: Generated<string | null>;
+}
+
+/** A change to a message: it took the conversation's next seq (see migration 0008). */
+export interface MessageEventsTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  kind: 'edit' | 'delete' | 'reaction';
+  message_id: string;
+  /** Who made the change. */
+  user_id: string;
+  /** The request's idempotency key, unique per user. */
+  client_id: string;
+  /** An edit's new text (emptied when the message is later deleted). */
+  text: string | null;
+  /** An edit's mentions (JSON array) and group mention. */
+  mentions: string | null;
+  group_mention: string | null;
+  /** A reaction change's emoji, and 1 added / 0 removed. */
+  emoji: string | null;
+  added: number | null;
+  /** A reaction change's emoji state after it (JSON `{count, userIds}`), replayed as it was. */
+  reaction: string | null;
+  created_at: number;
+}
+
+export interface MessageReactionsTable {
+  message_id: string;
+  emoji: string;
+  user_id: string;
+  created_at: number;
 }
 
 export interface NotificationsTable {
@@ -173,6 +214,8 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
+  message_events: MessageEventsTable;
+  message_reactions: MessageReactionsTable;
   notifications: NotificationsTable;
   notification_reads: NotificationReadsTable;
   api_keys: ApiKeysTable;
