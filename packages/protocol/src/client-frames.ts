@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { frameSchema } from './envelope.js';
 import {
+  ConversationChangeSchema,
   DeleteMessageFrameSchema,
   DeleteMessageResultSchema,
   EditMessageFrameSchema,
@@ -170,6 +171,12 @@ export const HistoryResultSchema = z.object({
   hasMore: z.boolean(),
   /** `around` only: newer messages exist after this page. */
   hasNewer: z.boolean().optional(),
+  /**
+   * Read with `after` alone (a client filling a gap in the stream): the change events whose seqs fall
+   * in this page's stretch, oldest first. `limit` counts messages and changes together, so the page
+   * is a contiguous run of seqs. Absent for the other kinds of page.
+   */
+  changes: z.array(ConversationChangeSchema).optional(),
   /**
    * The oldest seq the conversation still keeps (1 unless message retention deleted older ones):
    * seqs below it are gone for good, not missing, so they are never asked for again. Herald's

@@ -15,7 +15,8 @@ import { safeText } from './text.js';
 const control = z.literal('control');
 
 // Built with `new RegExp` so the `v` flag (Unicode sets: RGI_Emoji is a property of strings) does not depend on the compile target.
-const RGI_EMOJI = /^\p{RGI_Emoji}$/v;
+const UNICODE_SETS: string = 'v';
+const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', UNICODE_SETS);
 
 /** True for exactly one Unicode emoji (RGI: skin tones, flags, ZWJ families and keycaps included). */
 export function isReactionEmoji(value: string): boolean {
@@ -99,3 +100,15 @@ export const ReactionUpdatedFrameSchema = frameSchema('reaction_updated', z.lite
 export type MessageUpdatedData = z.infer<typeof MessageUpdatedDataSchema>;
 export type MessageDeletedData = z.infer<typeof MessageDeletedDataSchema>;
 export type ReactionUpdatedData = z.infer<typeof ReactionUpdatedDataSchema>;
+
+/**
+ * A change event as a `history` page (read with `after`) carries it: the frame's `action` and `data`.
+ * A page read with `after` covers a contiguous stretch of seqs; its messages and changes together
+ * are every seq in it.
+ */
+export const ConversationChangeSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('message_updated'), data: MessageUpdatedDataSchema }),
+  z.object({ action: z.literal('message_deleted'), data: MessageDeletedDataSchema }),
+  z.object({ action: z.literal('reaction_updated'), data: ReactionUpdatedDataSchema }),
+]);
+export type ConversationChange = z.infer<typeof ConversationChangeSchema>;
