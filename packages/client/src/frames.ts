@@ -33,7 +33,11 @@ export type RequestInput<A extends RequestAction> = A extends 'history'
   ? Omit<ClientFrameOf<'history'>['data'], 'limit'> & { limit?: number }
   : A extends 'send_message'
     ? Omit<ClientFrameOf<'send_message'>['data'], 'text'> & { text?: string }
-    : ClientFrameOf<A>['data'];
+    : A extends 'react'
+      ? Omit<ClientFrameOf<'react'>['data'], 'remove'> & { remove?: boolean }
+      : A extends 'search'
+        ? Omit<ClientFrameOf<'search'>['data'], 'limit'> & { limit?: number }
+        : ClientFrameOf<A>['data'];
 
 /** Assemble and validate a client frame; throws HeraldError(`invalid_frame`) when it breaks the schema. */
 export function buildFrame<A extends RequestAction>(

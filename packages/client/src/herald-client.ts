@@ -11,12 +11,16 @@
  */
 import {
   ClientFrameSchema,
+  type DeleteMessageResult,
   describeIssues,
+  type EditMessageResult,
   ErrorCode,
   HeraldError,
   HISTORY_PAGE_MAX,
+  type ReactResult,
   type RequestAction,
   type RequestResult,
+  type SearchResult,
   type SendMessageResult,
   type ServerAction,
   type ServerFrame,
@@ -30,6 +34,7 @@ import {
 } from './client-options.js';
 import { ConnectionManager } from './connection-manager.js';
 import type { ConnectionState } from './connection-state.js';
+import { isStreamFrame } from './conversation-sequencer.js';
 import { CredentialRenewal } from './credential-renewal.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { type Environment, resolveEnvironment } from './environment.js';
@@ -127,7 +132,7 @@ export class HeraldClient {
         // Nor are the rare conversation list events: a dropped one would leave the list wrong until a reload.
         this.queue.push(
           frame,
-          frame.action === 'new_message' ? this.subscriptions.follows(frame.data.conversationId) : LIST_EVENTS.has(frame.action),
+          isStreamFrame(frame) ? this.subscriptions.follows(frame.data.conversationId) : LIST_EVENTS.has(frame.action),
         );
       },
       onData: () => this.heartbeat.frameReceived(),
@@ -278,6 +283,44 @@ export class HeraldClient {
   }
 
   /**
+   * Replace the text of your own text message. Every member (you included) then gets
+   * `message_updated` with the next seq. `options.id` is the idempotency key (default a new one;
+   * the request is resent with it after a reconnect, and the server answers a repeat like the first).
+   */
+  editMessage(
+    conversationId: string,
+    messageId: string,
+    text: string,
+    options: Pick<RequestOptions, 'id'> = {},
+  ): Promise<EditMessageResult> {
+    return this.request('edit_message', { conversationId, messageId, text }, options);
+  }
+
+  /** Delete a message (yours; any in a group you own; any if you are an admin): members get `message_deleted`. */
+  deleteMessage(conversationId: string, messageId: string, options: Pick<RequestOptions, 'id'> = {}): Promise<DeleteMessageResult> {
+    return this.request('delete_message', { conversationId, messageId }, options);
+  }
+
+  /** Add (or with `remove`, take back) your reaction `emoji` on a message: members get `reaction_updated`. */
+  react(
+    conversationId: string,
+    messageId: string,
+    emoji: string,
+    options: Pick<RequestOptions, 'id'> & { remove?: boolean } = {},
+  ): Promise<ReactResult> {
+    return this.request(
+      'react',
+      { conversationId, messageId, emoji, remove: options.remove ?? false },
+      { ...(options.id ? { id: options.id } : {}) },
+    );
+  }
+
+  /** Full-text search of your conversations' messages, newest first; pass `nextCursor` back as `cursor` for more. */
+  search(request: RequestInput<'search'>): Promise<SearchResult> {
+    return this.request('search', request);
+  }
+
+  /**
    * Send an event: a frame that gets no ack (`typing_status`). Sent only when the connection is
    * ready, dropped otherwise (a stale event is worth nothing after a reconnect). Returns whether it was sent.
    */
@@ -365,7 +408,7 @@ export class HeraldClient {
   }
 
   private dispatch(frame: ServerFrame): void {
-    if (frame.action === 'new_message' && this.subscriptions.handle(frame)) return;
+    if (isStreamFrame(frame) && this.subscriptions.handle(frame)) return;
     // Removed from a conversation: nothing more of it comes, and a resubscribe would only be refused.
     if (frame.action === 'member_removed' && frame.data.userId === this.userId) {
       this.subscriptions.remove(frame.data.conversationId, new HeraldError(ErrorCode.Forbidden, 'removed from the conversation'));

@@ -19,7 +19,17 @@ import type { TimerHandle, Timers } from './environment.js';
  * `unsubscribe`, `reauthenticate` and `heartbeat` are bound to their socket; `send_message` goes
  * through the outbox, which resends after `disconnected` itself.
  */
-export const MIGRATING_ACTIONS: ReadonlySet<string> = new Set(['history', 'mark_read', 'presence_query', 'notifications_read']);
+export const MIGRATING_ACTIONS: ReadonlySet<string> = new Set([
+  'history',
+  'mark_read',
+  'presence_query',
+  'notifications_read',
+  // Changes to messages: the frame id is the server's idempotency key, so a resend answers like the first.
+  'edit_message',
+  'delete_message',
+  'react',
+  'search',
+]);
 
 /** How one request is tracked beyond its timeout. */
 export interface PendingOptions {

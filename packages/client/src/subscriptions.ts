@@ -15,7 +15,7 @@
  * a gap timer exists only while the conversation is behind; `clear()` leaves no timer.
  */
 import { ErrorCode, type HeraldError, type HistoryResult, type RequestResult } from '@herald/protocol';
-import { ConversationSequencer, frameFromMessage, type MessageFrame } from './conversation-sequencer.js';
+import { ConversationSequencer, frameFromChange, frameFromMessage, type StreamFrame } from './conversation-sequencer.js';
 import type { TimerHandle, Timers } from './environment.js';
 
 export type SubscribeResult = RequestResult<'subscribe'>;
@@ -28,7 +28,7 @@ export interface SubscriptionDeps {
   subscribe: (conversationId: string, since: number | undefined) => Promise<SubscribeResult>;
   history: (conversationId: string, after: number) => Promise<HistoryResult>;
   isConnected: () => boolean;
-  deliver: (frame: MessageFrame) => void;
+  deliver: (frame: StreamFrame) => void;
   report: (error: HeraldError, conversationId: string) => void;
 }
 
@@ -120,8 +120,8 @@ export class Subscriptions {
     for (const entry of this.followed.values()) this.send(entry);
   }
 
-  /** Route a `new_message` frame; false when its conversation is not followed (deliver it as is). */
-  handle(frame: MessageFrame): boolean {
+  /** Route a stream frame (a message or a change); false when its conversation is not followed (deliver it as is). */
+  handle(frame: StreamFrame): boolean {
     const entry = this.followed.get(frame.data.conversationId);
     if (!entry) return false;
     this.deliverAll(entry, entry.sequencer.accept(frame));
@@ -158,7 +158,7 @@ export class Subscriptions {
     );
   }
 
-  private deliverAll(entry: Followed, frames: MessageFrame[]): void {
+  private deliverAll(entry: Followed, frames: StreamFrame[]): void {
     for (const frame of frames) {
       if (this.followed.get(entry.conversationId) !== entry) return;
       this.deps.deliver(frame);
@@ -214,7 +214,11 @@ export class Subscriptions {
         const page = await this.deps.history(entry.conversationId, after);
         // Pruned while we were behind: what is below the first kept seq will never come.
         if (page.firstSeq !== undefined) this.deliverAll(entry, entry.sequencer.skipTo(page.firstSeq - 1));
-        for (const message of page.messages) this.deliverAll(entry, entry.sequencer.accept(frameFromMessage(message)));
+        // A page read `after` is a contiguous stretch: its messages and its changes together, in seq order.
+        const frames = [...page.messages.map(frameFromMessage), ...(page.changes ?? []).map(frameFromChange)].sort(
+          (a, b) => a.data.seq - b.data.seq,
+        );
+        for (const frame of frames) this.deliverAll(entry, entry.sequencer.accept(frame));
         if (!page.hasMore || entry.sequencer.delivered === after) break;
       }
     } catch (error) {

@@ -57,6 +57,12 @@ export function message(conversationId: string, seq: number, text = `m${seq}`): 
     text,
     replyTo: null,
     attachment: null,
+    editedAt: null,
+    deletedAt: null,
+    mentions: [],
+    groupMention: null,
+    reactions: [],
+    replyPreview: null,
     createdAt: 1,
   };
 }

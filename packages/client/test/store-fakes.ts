@@ -148,6 +148,12 @@ export function message(seq: number, fields: Partial<Message> = {}): Message {
     text: `text ${seq}`,
     replyTo: null,
     attachment: null,
+    editedAt: null,
+    deletedAt: null,
+    mentions: [],
+    groupMention: null,
+    reactions: [],
+    replyPreview: null,
     createdAt: seq * 1000,
     ...fields,
   };

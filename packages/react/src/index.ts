@@ -18,6 +18,11 @@ export {
   DEFAULT_POLICIES,
   DISABLED_POLICY,
   ExternalStore,
+  type MentionMember,
+  type MentionOptions,
+  type MentionSuggestion,
+  MessageSearch,
+  mentionSuggestions,
   type NotificationSnapshot,
   NotificationStore,
   notificationStoreFor,
@@ -27,6 +32,8 @@ export {
   type RoutePolicies,
   type RoutePolicy,
   resolvePolicy,
+  type SearchQuery,
+  type SearchSnapshot,
   type Session,
   SessionStore,
   sessionStoreFor,
@@ -52,6 +59,8 @@ export { useConnectionStatus } from './useConnectionStatus.js';
 export { type UseConversation, useConversation } from './useConversation.js';
 export { useHandler } from './useHandler.js';
 export { useHeraldClient } from './useHeraldClient.js';
+export { useMentionSuggestions } from './useMentionSuggestions.js';
+export { type UseMessageSearch, useMessageSearch } from './useMessageSearch.js';
 export { type UseNotifications, useNotifications } from './useNotifications.js';
 export { type PageConnection, usePageConnection } from './usePageConnection.js';
 export { usePresence } from './usePresence.js';

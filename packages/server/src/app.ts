@@ -25,7 +25,7 @@ import { conversationRoutes } from './conversations/conversation-routes.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { errorReportsFeature } from './errors/error-reports-feature.js';
 import type { Feature } from './feature.js';
-import { filesFeature } from './files/files-feature.js';
+import { filesFeature, releaseFile, uploadStorage } from './files/files-feature.js';
 import { ActionRegistry } from './gateway/action-registry.js';
 import { CredentialWatch } from './gateway/credential-watch.js';
 import { FrameRouter } from './gateway/frame-router.js';
@@ -43,7 +43,9 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import type { CounterStore } from './limits/counter-store.js';
 import { MemoryCounterStore } from './limits/memory-counter-store.js';
 import { RedisCounterStore } from './limits/redis-counter-store.js';
+import { MentionResolver } from './messages/mention-resolver.js';
 import { messageActions } from './messages/message-actions.js';
+import { MessageChangeService } from './messages/message-change-service.js';
 import { messageRetentionFeature } from './messages/message-retention.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics.js';
@@ -57,6 +59,8 @@ import { PresenceService } from './presence/presence-service.js';
 import { publishFeature } from './publish/publish-feature.js';
 import { realtimeFeature } from './realtime/realtime-feature.js';
 import { createRepositories, type Repositories } from './repositories.js';
+import { searchFeature } from './search/search-feature.js';
+import { searchRepositoryFor } from './search/search-repository-for.js';
 import { type DatabaseHandle, openDatabase } from './store/database-handle.js';
 import { BlockList } from './users/block-list.js';
 import { UserDirectory } from './users/user-directory.js';
@@ -161,10 +165,34 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   // Who blocked whom, cached per node and dropped on `blocks_changed` (checked on every direct message).
   const blocks = new BlockList(repositories.blocks, accounts, bus, log);
   const conversations = new ConversationService(repositories.conversations, accounts, bus, log, blocks, config.groups, metrics);
-  const messages = new MessageService(repositories.messages, files, bus, conversations, users, metrics, {
-    // PostgreSQL: a batch is a round trip, so overlap a few (the pool has more connections).
-    writeConcurrency: database.dialect === 'postgres' ? 4 : 1,
-    attachWithinMs: config.uploads.unattachedTtlMs,
+  // Mentions are resolved when a message is sent or edited (who may @all: HERALD_GROUP_MENTIONS).
+  const mentions = new MentionResolver(repositories.conversations, (userId) => authority.roleOf(userId), config.messages.groupMentions);
+  const messages = new MessageService(
+    repositories.messages,
+    files,
+    bus,
+    conversations,
+    users,
+    metrics,
+    { changes: repositories.messageChanges, mentions },
+    {
+      // PostgreSQL: a batch is a round trip, so overlap a few (the pool has more connections).
+      writeConcurrency: database.dialect === 'postgres' ? 4 : 1,
+      attachWithinMs: config.uploads.unattachedTtlMs,
+    },
+  );
+  // Edits, deletions and reactions: through the same writer, published as their own events.
+  const uploads = uploadStorage(config.dataDir);
+  const messageChanges = new MessageChangeService({
+    changes: repositories.messageChanges,
+    messages,
+    conversations,
+    mentions,
+    roleOf: (userId) => authority.roleOf(userId),
+    releaseFile: (fileId) => releaseFile(files, uploads, fileId),
+    editWindowMs: config.messages.editWindowMs,
+    metrics,
+    log,
   });
   const sessions = new LocalSessions(bus, metrics, {
     fetchGap: (conversationId, from, to, like) => messages.eventsBetween(conversationId, from, to, like),
@@ -222,6 +250,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
       perIpPerMinute: config.errorReportRateLimit,
       limits: config.errorReports,
     }),
+    searchFeature({ repository: searchRepositoryFor(database), conversations, counters, metrics, authenticate, limits: config.search }),
     ...(config.messageRetentionMs !== undefined
       ? [messageRetentionFeature({ messages: repositories.messages, retentionMs: config.messageRetentionMs, log })]
       : []),
@@ -255,7 +284,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const connectedInfo = { heartbeatIntervalMs: config.heartbeatIntervalMs, limits };
   const actions = new ActionRegistry()
     .register('session', sessionActions({ auth, authority, sessions, features, connectedInfo, userSockets: socketLimits.userSockets }))
-    .register('messages', messageActions({ conversations, messages, history: repositories.messages }))
+    .register('messages', messageActions({ conversations, messages, changes: messageChanges }))
     .register('presence', presenceActions(presence));
   for (const feature of features) actions.register(feature.name, feature.frames ?? {});
   const router = new FrameRouter({ actions, maxFrameBytes: config.maxFrameBytes, metrics, log, userRates: socketLimits.userRates });
@@ -306,7 +335,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   await installSecurityHeaders(app);
   await app.register(async (scope) => authRoutes(scope, { auth, accounts, users, authenticate, refreshCookie, signInLimits }));
   await app.register(async (scope) => userRoutes(scope, { accounts, users, blocks, bus, authenticate, audit }));
-  await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, authenticate }));
+  await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, changes: messageChanges, authenticate }));
   await app.register(async (scope) =>
     healthRoutes(scope, { database, bus, metrics, nodeId, startedAt, isShuttingDown: () => shuttingDown }),
   );

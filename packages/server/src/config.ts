@@ -69,9 +69,12 @@ const EnvSchema = z.object({
   HERALD_UPLOAD_QUOTA_BYTES: int(1).default(1024 * 1024 * 1024),
   HERALD_UPLOAD_UNATTACHED_TTL: int(1).default(24 * 3600),
   HERALD_ERROR_REPORT_RATE_LIMIT: int(1).default(10),
+  HERALD_SEARCH_PER_MINUTE: int(1).default(60),
   HERALD_GROUPS_PER_HOUR: int(1).default(30),
   HERALD_GROUP_MAX_MEMBERS: int(2, 100_000).default(1000),
   HERALD_GROUP_ADD: z.enum(['contacts', 'anyone']).default('contacts'),
+  HERALD_EDIT_WINDOW_SECONDS: int(0).default(0),
+  HERALD_GROUP_MENTIONS: z.enum(['admins', 'members']).default('admins'),
   HERALD_ERROR_REPORT_MAX_BYTES: int(1024, 1024 * 1024).default(16 * 1024),
   HERALD_ERROR_REPORTS_PER_MINUTE: int(1).default(300),
   HERALD_ERROR_REPORT_RETENTION_DAYS: z.coerce.number().positive().default(30),
@@ -157,10 +160,16 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_UPLOAD_UNATTACHED_TTL:
     'seconds an upload may stay unattached to any message before a sweep deletes it, bytes and all (default 86400 = 24 h; it must be attached within this time)',
   HERALD_ERROR_REPORT_RATE_LIMIT: 'client error reports accepted per minute per IP, across all nodes (default 10)',
+  HERALD_SEARCH_PER_MINUTE:
+    'message searches (socket `search` and GET /api/v1/search together) one user may run per minute, across all nodes; past it 429 rate_limited, limit search_user (default 60)',
   HERALD_GROUPS_PER_HOUR:
     'groups one user may create in any hour, counted in the database (so across all nodes); past it 429 rate_limited, limit groups_per_hour (default 30)',
   HERALD_GROUP_MAX_MEMBERS:
     'most members of one group, 2-100000; creating or adding past it is refused whole with 413 too_big, limit group_members (default 1000)',
+  HERALD_EDIT_WINDOW_SECONDS:
+    'seconds after sending during which its author may edit a message; past it 403 forbidden (reason edit_window); 0 = always (default 0)',
+  HERALD_GROUP_MENTIONS:
+    '`admins`: only the group owner and admins may notify everyone with @all / @here (from others they stay plain text); `members`: every member may (default admins)',
   HERALD_GROUP_ADD:
     '`contacts`: a user may put into a group only people they already share a conversation with (else 403 forbidden, reason not_a_contact); `anyone`: no such rule (blocks still hold) (default contacts)',
   HERALD_ERROR_REPORT_MAX_BYTES: 'largest accepted client error report body in bytes, 1024-1048576 (default 16384)',
@@ -245,8 +254,12 @@ export interface HeraldConfig {
     unattachedTtlMs: number;
   };
   errorReportRateLimit: number;
+  /** Message search: searches per user per window (the window is a minute; tests shorten it). */
+  search: { perMinute: number; windowMs?: number | undefined };
   /** Caps on groups: created per user per hour, members per group. */
   groups: { groupsPerHour: number; maxMembers: number; addRule: 'contacts' | 'anyone' };
+  /** Edits and mentions: how long a message stays editable (0 = always); who may use @all / @here. */
+  messages: { editWindowMs: number; groupMentions: 'admins' | 'members' };
   errorReports: {
     /** Largest accepted report body. */
     maxBytes: number;
@@ -353,7 +366,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       unattachedTtlMs: e.HERALD_UPLOAD_UNATTACHED_TTL * 1000,
     },
     errorReportRateLimit: e.HERALD_ERROR_REPORT_RATE_LIMIT,
+    search: { perMinute: e.HERALD_SEARCH_PER_MINUTE },
     groups: { groupsPerHour: e.HERALD_GROUPS_PER_HOUR, maxMembers: e.HERALD_GROUP_MAX_MEMBERS, addRule: e.HERALD_GROUP_ADD },
+    messages: { editWindowMs: e.HERALD_EDIT_WINDOW_SECONDS * 1000, groupMentions: e.HERALD_GROUP_MENTIONS },
     errorReports: {
       maxBytes: e.HERALD_ERROR_REPORT_MAX_BYTES,
       perMinute: e.HERALD_ERROR_REPORTS_PER_MINUTE,

@@ -9,6 +9,7 @@ import { KyselySessionRepository, type SessionRepository } from './auth/session-
 import { type ConversationRepository, KyselyConversationRepository } from './conversations/conversation-repository.js';
 import { type ErrorReportRepository, KyselyErrorReportRepository } from './errors/error-report-repository.js';
 import { type FileRepository, KyselyFileRepository } from './files/file-repository.js';
+import { KyselyMessageChangeRepository, type MessageChangeRepository } from './messages/message-change-repository.js';
 import { KyselyMessageRepository, type MessageRepository } from './messages/message-repository.js';
 import { KyselyNotificationRepository, type NotificationRepository } from './notifications/notification-repository.js';
 import { type ApiKeyRepository, KyselyApiKeyRepository } from './publish/api-key-repository.js';
@@ -21,6 +22,8 @@ export interface Repositories {
   sessions: SessionRepository;
   conversations: ConversationRepository;
   messages: MessageRepository;
+  /** Edits, deletions and reactions (the `message_events` and `message_reactions` tables). */
+  messageChanges: MessageChangeRepository;
   readPositions: ReadPositionRepository;
   notifications: NotificationRepository;
   files: FileRepository;
@@ -38,6 +41,7 @@ export function createRepositories(database: DatabaseHandle): Repositories {
     sessions: new KyselySessionRepository(db),
     conversations: new KyselyConversationRepository(db),
     messages: new KyselyMessageRepository(db, database.fastMessageAppend),
+    messageChanges: new KyselyMessageChangeRepository(db),
     readPositions: new KyselyReadPositionRepository(db),
     notifications: new KyselyNotificationRepository(db),
     files: new KyselyFileRepository(db),

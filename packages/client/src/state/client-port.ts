@@ -6,5 +6,15 @@ import type { HeraldClient } from '../herald-client.js';
 
 export type ClientPort = Pick<
   HeraldClient,
-  'on' | 'subscribe' | 'getState' | 'request' | 'sendMessage' | 'retryMessage' | 'pendingMessages' | 'subscribeConversation'
+  | 'on'
+  | 'subscribe'
+  | 'getState'
+  | 'request'
+  | 'sendMessage'
+  | 'retryMessage'
+  | 'pendingMessages'
+  | 'subscribeConversation'
+  | 'editMessage'
+  | 'deleteMessage'
+  | 'react'
 >;

@@ -64,6 +64,12 @@ describe('applyConversationListEvent', () => {
       text: 'hi',
       replyTo: null,
       attachment: null,
+      editedAt: null,
+      deletedAt: null,
+      mentions: [],
+      groupMention: null,
+      reactions: [],
+      replyPreview: null,
       createdAt: 5,
     };
     const list = [conversation('a', { lastSeq: 3, unreadCount: 2, lastMessage: message })];

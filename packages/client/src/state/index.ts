@@ -23,6 +23,9 @@ export {
   conversationStoreFor,
 } from './conversation-store.js';
 export { ExternalStore } from './external-store.js';
+export { type MentionMember, type MentionOptions, type MentionSuggestion, mentionSuggestions } from './mention-suggestions.js';
+export { applyChange, replyPreviewOf, revisionOf, tombstone, withText, withToggledReaction } from './message-changes.js';
+export { MessageSearch, type SearchQuery, type SearchSnapshot } from './message-search.js';
 export { type NotificationSnapshot, NotificationStore, notificationStoreFor } from './notification-store.js';
 export { type PresenceMap, PresenceStore, presenceStoreFor } from './presence-store.js';
 export {

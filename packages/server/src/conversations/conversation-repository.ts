@@ -57,6 +57,8 @@ export interface ConversationRepository {
   /** Up to `limit` of the user's conversations after `after`, most recent activity (then id) first. */
   listConversations(userId: string, page: { after?: ConversationPageKey; limit: number }): Promise<ConversationPage>;
   listMembers(conversationId: string): Promise<Member[]>;
+  /** A conversation's kind and owner, without its members; undefined when it does not exist. */
+  header(conversationId: string): Promise<{ kind: 'direct' | 'group'; ownerId: string | null } | undefined>;
   memberIds(conversationId: string): Promise<string[]>;
   /**
    * Adds the users; returns those who were not members before (the ones actually added). Throws
@@ -77,6 +79,11 @@ export interface ConversationRepository {
 /** ConversationRepository on Kysely: one code path for SQLite and PostgreSQL. */
 export class KyselyConversationRepository implements ConversationRepository {
   constructor(private readonly db: Kysely<Database>) {}
+
+  async header(conversationId: string): Promise<{ kind: 'direct' | 'group'; ownerId: string | null } | undefined> {
+    const row = await this.db.selectFrom('conversations').select(['kind', 'owner_id']).where('id', '=', conversationId).executeTakeFirst();
+    return row && { kind: row.kind, ownerId: row.owner_id };
+  }
 
   async createConversation(conversation: NewConversation, caps: GroupCaps = {}): Promise<string> {
     const id = randomUUID();

@@ -93,6 +93,11 @@ export class ConversationService {
    * of a direct conversation with a block between them. Cheap for everything else: a group of any
    * size other than two returns at once, and two members with no block cost one cached lookup.
    */
+  /** The group's owner (null for a direct conversation, or none); undefined when it does not exist. */
+  async ownerOf(conversationId: string): Promise<string | null | undefined> {
+    return (await this.repository.header(conversationId))?.ownerId;
+  }
+
   async assertDirectOpen(conversationId: string, senderId: string, members: ReadonlySet<string>): Promise<void> {
     if (members.size !== 2) return;
     let other: string | undefined;

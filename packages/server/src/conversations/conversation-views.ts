@@ -3,8 +3,9 @@
  * list, or one conversation) — members, last message, the viewer's unread count.
  * Invariant: every query here is bounded by the rows handed in (at most a page, CONVERSATION_PAGE_MAX
  * + 1), never by how many conversations the viewer belongs to; the last messages are found by a join
- * on `conversations.last_seq`, never by an OR list over (id, seq) pairs, whose expression tree grows
- * with the page and once made SQLite refuse the whole list ("Expression tree is too large").
+ * on each conversation's highest message seq (an index probe each), never by an OR list over
+ * (id, seq) pairs, whose expression tree grows with the page and once made SQLite refuse the whole
+ * list ("Expression tree is too large").
  */
 import type { Conversation, ConversationKind, Member } from '@herald/protocol';
 import type { Kysely } from 'kysely';
@@ -36,11 +37,19 @@ export async function conversationViews(db: Kysely<Database>, viewerId: string, 
       .orderBy('cm.joined_at')
       .orderBy('cm.role', 'desc')
       .execute(),
+    // The newest message, not `last_seq` (an edit or a reaction takes a seq too): one index probe
+    // per conversation for its highest message seq.
     db
       .selectFrom('messages as m')
-      .innerJoin('conversations as c', (join) => join.onRef('c.id', '=', 'm.conversation_id').onRef('c.last_seq', '=', 'm.seq'))
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
       .selectAll('m')
       .where('c.id', 'in', ids)
+      .whereRef('m.seq', '=', (eb) =>
+        eb
+          .selectFrom('messages as m2')
+          .select((e) => e.fn.max('m2.seq').as('s'))
+          .whereRef('m2.conversation_id', '=', 'c.id'),
+      )
       .execute(),
     db
       .selectFrom('messages as m')
@@ -51,6 +60,7 @@ export async function conversationViews(db: Kysely<Database>, viewerId: string, 
       .where('m.conversation_id', 'in', ids)
       .whereRef('m.seq', '>', 'me.last_read_seq')
       .where('m.sender_id', '<>', viewerId)
+      .where('m.deleted_at', 'is', null)
       .groupBy('m.conversation_id')
       .execute(),
   ]);

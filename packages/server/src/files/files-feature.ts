@@ -16,6 +16,7 @@ import { PeriodicTask, sweepIntervalFor } from '../util/periodic-task.js';
 import { FileLinks } from './file-links.js';
 import type { FileRepository } from './file-repository.js';
 import { fileRoutes } from './file-routes.js';
+import type { FileStorage } from './file-storage.js';
 import { DEFAULT_ALLOWED_TYPES } from './file-types.js';
 import { LocalFileStorage } from './local-file-storage.js';
 import { sweepUnattachedUploads } from './unattached-upload-sweep.js';
@@ -37,11 +38,26 @@ export interface FilesFeatureDeps {
   metrics: Pick<Metrics, 'limitRejections'>;
 }
 
+/** Where uploads' bytes live under the data dir (the files feature and whoever removes a file use the same). */
+export function uploadStorage(dataDir: string): LocalFileStorage {
+  return new LocalFileStorage(join(dataDir, 'uploads'));
+}
+
+/** Delete a file no message carries any more: its row, then its bytes (a no-op when it is attached again or gone). */
+export async function releaseFile(
+  files: Pick<FileRepository, 'deleteUnattachedFile'>,
+  storage: FileStorage,
+  fileId: string,
+): Promise<void> {
+  const deleted = await files.deleteUnattachedFile(fileId);
+  if (deleted) await storage.remove(deleted.storageKey);
+}
+
 export function filesFeature(deps: FilesFeatureDeps): Feature {
   const { uploads } = deps;
   const root = join(deps.dataDir, 'uploads');
   const tempDir = join(root, '.incoming');
-  const storage = new LocalFileStorage(root);
+  const storage = uploadStorage(deps.dataDir);
   const links = new FileLinks(deps.secret, uploads.linkTtlSeconds);
   const policy = { maxBytes: uploads.maxBytes, allowedTypes: uploads.allowedTypes ?? DEFAULT_ALLOWED_TYPES };
   const quota = new UploadQuota(deps.files, uploads.quotaBytes, deps.metrics);

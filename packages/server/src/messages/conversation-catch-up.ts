@@ -1,6 +1,6 @@
 /**
- * ConversationCatchUp: `subscribe` with or without `since`. It reads the messages a connection
- * missed from the repository and sends them in seq order, acknowledges, then lets the live events
+ * ConversationCatchUp: `subscribe` with or without `since`. It reads what a connection missed —
+ * messages and changes (edits, deletions, reactions) — from the store and sends them in seq order, acknowledges, then lets the live events
  * held meanwhile through; the connection's ConversationStream makes the seam exact.
  * Invariants (3 in docs/architecture.md): after `subscribe(since)` the connection has every seq
  * above `since`, and never gets one seq twice; the catch-up sends at the reader's pace (it waits
@@ -15,14 +15,10 @@
 import { type ClientFrameOf, HISTORY_PAGE_MAX } from '@herald/protocol';
 import type { Connection } from '../gateway/connection.js';
 import { ack } from '../gateway/server-frame.js';
-import type { MessageRepository } from './message-repository.js';
 import type { MessageService } from './message-service.js';
 
 export class ConversationCatchUp {
-  constructor(
-    private readonly history: Pick<MessageRepository, 'history' | 'firstSeq'>,
-    private readonly frames: Pick<MessageService, 'frameOf'>,
-  ) {}
+  constructor(private readonly stream: Pick<MessageService, 'streamFrames' | 'firstSeq' | 'lastSeq'>) {}
 
   /**
    * Catch up from `since` (membership already checked), acknowledge with the last seq sent (or,
@@ -41,9 +37,8 @@ export class ConversationCatchUp {
     try {
       // Read after live events started being held: every seq up to it is caught up, every later one is held or live.
       // Retention may have deleted every message: the last seq is then just below the first kept one.
-      firstSeq = await this.history.firstSeq(conversationId);
-      const newest = (await this.history.history(conversationId, { limit: 1 })).messages[0]?.seq ?? 0;
-      const lastSeq = Math.max(newest, firstSeq - 1);
+      firstSeq = await this.stream.firstSeq(conversationId);
+      const lastSeq = Math.max(await this.stream.lastSeq(conversationId), firstSeq - 1);
       // No resume point: start live from the current end. A `since` past the end (the client's
       // cursor is ahead: a database reset or restored from backup) starts there too, and the ack
       // says the true last seq, so a client that stores it does not skip the seqs still to come.
@@ -55,12 +50,13 @@ export class ConversationCatchUp {
       }
       if (since < lastSeq) {
         for (;;) {
-          const page = await this.history.history(conversationId, { after: cursor, limit: HISTORY_PAGE_MAX });
-          for (const message of page.messages) {
-            if (!alreadySent(message.seq)) connection.sendText(await this.frames.frameOf(message));
-            cursor = message.seq;
+          // Messages in their current state (reactions' `mine` for this user) and every change, in seq order.
+          const page = await this.stream.streamFrames(conversationId, cursor, undefined, HISTORY_PAGE_MAX, connection.userId ?? null);
+          for (const { seq, frame } of page.frames) {
+            if (!alreadySent(seq)) connection.sendText(frame);
+            cursor = seq;
           }
-          if (!page.hasMore || connection.state !== 'ready') break;
+          if (!page.hasMore || page.frames.length === 0 || connection.state !== 'ready') break;
           await connection.drained();
         }
         // Nothing was kept between `since` and the first kept seq: the client has all there is up to it.

@@ -19,7 +19,7 @@ export type { AppendResult, NewMessage } from '../store/message-append.js';
 export interface HistoryQuery {
   /** Exclusive upper bound: the newest `limit` messages with seq < before. */
   before?: number | undefined;
-  /** Exclusive lower bound: the oldest `limit` messages with seq > after. Neither bound: the latest page. */
+  /** Exclusive lower bound: the oldest `limit` messages with seq > after (with `before` too). Neither bound: the latest page. */
   after?: number | undefined;
   limit: number;
 }
@@ -33,6 +33,10 @@ export interface MessageRepository {
    */
   appendMessages(messages: readonly NewMessage[]): Promise<AppendResult[]>;
   findMessage(id: string): Promise<Message | undefined>;
+  /** The messages with these ids that exist (any order). */
+  findMessages(ids: readonly string[]): Promise<Message[]>;
+  /** The conversation's last seq (of a message or a change; 0 for none or an unknown conversation). */
+  lastSeq(conversationId: string): Promise<number>;
   history(conversationId: string, query: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }>;
   /** The oldest seq the conversation still keeps (1 until retention pruned some; 1 for an unknown conversation). */
   firstSeq(conversationId: string): Promise<number>;
@@ -71,6 +75,21 @@ export class KyselyMessageRepository implements MessageRepository {
   async findMessage(id: string): Promise<Message | undefined> {
     const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toMessage(row);
+  }
+
+  async findMessages(ids: readonly string[]): Promise<Message[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute();
+    return rows.map(toMessage);
+  }
+
+  async lastSeq(conversationId: string): Promise<number> {
+    const row = await this.db.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirst();
+    return row ? Number(row.last_seq) : 0;
   }
 
   async firstSeq(conversationId: string): Promise<number> {
@@ -119,6 +138,7 @@ export class KyselyMessageRepository implements MessageRepository {
         .where('seq', '<', keepFrom)
         .orderBy('seq')
         .limit(batch);
+      await this.db.deleteFrom('message_reactions').where('message_id', 'in', oldest).execute();
       const result = await this.db.deleteFrom('messages').where('id', 'in', oldest).executeTakeFirst();
       const n = Number(result.numDeletedRows);
       deleted += n;
@@ -126,12 +146,26 @@ export class KyselyMessageRepository implements MessageRepository {
       // Let other work (and other writers) in between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
+    // The changes below the boundary go too (edits, deletions and reactions of pruned messages).
+    for (;;) {
+      const oldest = this.db
+        .selectFrom('message_events')
+        .select('id')
+        .where('conversation_id', '=', conversationId)
+        .where('seq', '<', keepFrom)
+        .orderBy('seq')
+        .limit(batch);
+      const result = await this.db.deleteFrom('message_events').where('id', 'in', oldest).executeTakeFirst();
+      if (Number(result.numDeletedRows) < batch) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return { firstSeq: keepFrom, deleted };
   }
 
   async history(conversationId: string, query: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
     let q = this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
-    const ascending = query.after !== undefined && query.before === undefined;
+    // From `after` upwards when it is given (also with `before`: a stretch read oldest first).
+    const ascending = query.after !== undefined;
     if (query.before !== undefined) q = q.where('seq', '<', query.before);
     if (query.after !== undefined) q = q.where('seq', '>', query.after);
     const rows = await q

@@ -40,6 +40,7 @@ export class KyselyReadPositionRepository implements ReadPositionRepository {
           .whereRef('m.conversation_id', '=', 'me.conversation_id')
           .whereRef('m.seq', '>', 'me.last_read_seq')
           .where('m.sender_id', '<>', userId)
+          .where('m.deleted_at', 'is', null)
           .as('unread'),
       )
       .where('me.conversation_id', '=', conversationId)

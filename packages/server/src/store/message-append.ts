@@ -11,7 +11,7 @@
  * - a batch keeps its order (consecutive seqs per conversation in array order) and is written whole
  *   or not at all.
  */
-import type { Attachment, Message, MessageType } from '@herald/protocol';
+import type { Attachment, GroupMention, Message, MessageType } from '@herald/protocol';
 
 export interface NewMessage {
   conversationId: string;
@@ -21,6 +21,9 @@ export interface NewMessage {
   text: string;
   replyTo: string | null;
   attachment: Attachment | null;
+  /** Mentioned member ids (resolved from the text by messages/mentions.ts). */
+  mentions?: readonly string[];
+  groupMention?: GroupMention | null;
 }
 
 export interface AppendResult {

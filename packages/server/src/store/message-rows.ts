@@ -1,13 +1,18 @@
 /**
  * The row a message is stored as, and back: shared by the Kysely store and SQLite's fast write path.
  */
-import type { Attachment, Message, MessageType } from '@herald/protocol';
+import type { Attachment, GroupMention, Message, MessageType } from '@herald/protocol';
 import type { Selectable } from 'kysely';
 import { timeOrderedId } from '../util/time-ordered-id.js';
 import type { NewMessage } from './message-append.js';
 import type { MessagesTable } from './schema.js';
 
+/**
+ * The message a row holds, in its current state. Reactions and the reply preview live elsewhere
+ * (messages/message-details.ts fills them); here they are empty.
+ */
 export function toMessage(row: Selectable<MessagesTable>): Message {
+  const revision = row.revision === null || row.revision === undefined ? null : Number(row.revision);
   return {
     id: row.id,
     clientId: row.client_id,
@@ -19,6 +24,13 @@ export function toMessage(row: Selectable<MessagesTable>): Message {
     replyTo: row.reply_to,
     attachment: row.attachment === null ? null : (JSON.parse(row.attachment) as Attachment),
     createdAt: Number(row.created_at),
+    editedAt: row.edited_at === null || row.edited_at === undefined ? null : Number(row.edited_at),
+    deletedAt: row.deleted_at === null || row.deleted_at === undefined ? null : Number(row.deleted_at),
+    mentions: row.mentions ? (JSON.parse(row.mentions) as string[]) : [],
+    groupMention: (row.group_mention as GroupMention | null | undefined) ?? null,
+    reactions: [],
+    replyPreview: null,
+    revision: revision ?? Number(row.seq),
   };
 }
 
@@ -39,5 +51,15 @@ export function messageRow(message: NewMessage, seq: number, now: number): Selec
     attachment: message.attachment === null ? null : JSON.stringify(message.attachment),
     file_id: message.attachment?.fileId ?? null,
     created_at: now,
+    edited_at: null,
+    deleted_at: null,
+    revision: null,
+    mentions: message.mentions && message.mentions.length > 0 ? JSON.stringify(message.mentions) : null,
+    group_mention: message.groupMention ?? null,
   };
+}
+
+/** True when a message needs columns the dialects' fast write paths do not write (they decline it). */
+export function needsFullWrite(message: NewMessage): boolean {
+  return (message.mentions !== undefined && message.mentions.length > 0) || (message.groupMention ?? null) !== null;
 }

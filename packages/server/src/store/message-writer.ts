@@ -6,9 +6,12 @@
  * behind one round trip is most of a message's latency; SQLite writes synchronously, so its batches
  * never overlap). A batch never takes a message of a conversation that is in flight, nor one queued
  * behind such a message.
+ * Changes to posted messages (edit, delete, reaction: `change`) take the same queue: a change runs
+ * as a batch of its own, after everything queued before it in its conversation and before anything
+ * queued after it, and is published by its own `publish` before its promise resolves.
  * Invariants: persist before acknowledge; per conversation, batches run one after another and in
- * queue order, so this node publishes each conversation's messages in seq order; a batch that fails
- * is retried one message at a time, so one bad message fails alone.
+ * queue order, so this node publishes each conversation's messages and changes in seq order; a
+ * batch that fails is retried one message at a time, so one bad message fails alone.
  */
 import type { AppendResult, NewMessage } from './message-append.js';
 
@@ -18,11 +21,22 @@ export interface MessageSink {
   appendMessages(messages: readonly NewMessage[]): Promise<AppendResult[]>;
 }
 
-interface Pending {
+interface PendingMessage {
+  kind: 'message';
+  conversationId: string;
   message: NewMessage;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
+
+/** A change: `write` stores it (its own transaction), `publish` hands it on; both before it resolves. */
+interface PendingChange {
+  kind: 'change';
+  conversationId: string;
+  run: () => Promise<void>;
+}
+
+type Pending = PendingMessage | PendingChange;
 
 export interface MessageWriterOptions {
   maxBatch?: number;
@@ -32,6 +46,8 @@ export interface MessageWriterOptions {
 
 export class MessageWriter {
   private queue: Pending[] = [];
+  /** Changes in `queue`: while there are any, a batch is picked item by item. */
+  private changes = 0;
   private scheduled = false;
   private readonly writing = new Set<string>();
   private running = 0;
@@ -51,14 +67,45 @@ export class MessageWriter {
 
   append(message: NewMessage): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ message, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      // setImmediate, not a microtask: lets frames that arrived in the same I/O phase join the batch.
-      setImmediate(() => {
-        this.scheduled = false;
-        this.pump();
-      });
+      this.queue.push({ kind: 'message', conversationId: message.conversationId, message, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /**
+   * Queue a change of `conversationId`: `write` runs in its turn (alone), then `publish` with what
+   * it returned; resolves with that, or rejects with `write`'s error (nothing is published then).
+   */
+  change<T>(conversationId: string, write: () => Promise<T>, publish: (result: T) => Promise<void>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const run = async () => {
+        let result: T;
+        try {
+          result = await write();
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        try {
+          await publish(result);
+        } catch {
+          // Publishing is best-effort once stored: subscribers resume from the store.
+        }
+        resolve(result);
+      };
+      this.queue.push({ kind: 'change', conversationId, run });
+      this.changes++;
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: lets frames that arrived in the same I/O phase join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
     });
   }
 
@@ -72,10 +119,12 @@ export class MessageWriter {
     while (this.running < this.concurrency && this.queue.length > 0) {
       const batch = this.takeBatch();
       if (batch.length === 0) break; // everything queued waits for a conversation in flight
-      const conversations = new Set(batch.map((item) => item.message.conversationId));
+      const conversations = new Set(batch.map((item) => item.conversationId));
       for (const id of conversations) this.writing.add(id);
       this.running++;
-      void this.run(batch).finally(() => {
+      const first = batch[0];
+      const running = first?.kind === 'change' ? first.run() : this.run(batch as PendingMessage[]);
+      void running.finally(() => {
         for (const id of conversations) this.writing.delete(id);
         this.running--;
         this.pump();
@@ -86,16 +135,26 @@ export class MessageWriter {
     }
   }
 
-  /** The longest run of queued messages whose conversations are not in flight, keeping per-conversation order. */
+  /**
+   * The longest run of queued messages whose conversations are not in flight, keeping
+   * per-conversation order; or one change alone, when it comes first among what may run.
+   */
   private takeBatch(): Pending[] {
-    if (this.writing.size === 0 && this.queue.length <= this.maxBatch) return this.queue.splice(0);
+    if (this.changes === 0 && this.writing.size === 0 && this.queue.length <= this.maxBatch) return this.queue.splice(0);
     const batch: Pending[] = [];
     const rest: Pending[] = [];
     const blocked = new Set(this.writing);
+    let closed = false;
     for (const item of this.queue) {
-      const id = item.message.conversationId;
-      if (batch.length < this.maxBatch && !blocked.has(id)) batch.push(item);
+      const id = item.conversationId;
+      const free = !closed && !blocked.has(id) && batch.length < this.maxBatch;
+      if (free && item.kind === 'change' && batch.length === 0) {
+        batch.push(item);
+        this.changes--;
+        closed = true; // a change runs alone
+      } else if (free && item.kind === 'message') batch.push(item);
       else {
+        // Whatever waits here keeps its conversation's later items behind it.
         blocked.add(id);
         rest.push(item);
       }
@@ -104,7 +163,7 @@ export class MessageWriter {
     return batch;
   }
 
-  private async run(batch: Pending[]): Promise<void> {
+  private async run(batch: PendingMessage[]): Promise<void> {
     const outcomes = await this.write(batch);
     const results = outcomes.filter((o): o is AppendResult => !(o instanceof Error));
     try {
@@ -119,7 +178,7 @@ export class MessageWriter {
     }
   }
 
-  private async write(batch: Pending[]): Promise<(AppendResult | Error)[]> {
+  private async write(batch: PendingMessage[]): Promise<(AppendResult | Error)[]> {
     if (batch.length > 1) {
       try {
         return await this.sink.appendMessages(batch.map((item) => item.message));

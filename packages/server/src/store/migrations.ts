@@ -1,8 +1,8 @@
 /**
  * Versioned schema migrations, run at start by Kysely's Migrator.
  * Invariant: a migration, once released, never changes; add a new one instead.
- * Only portable column types are used so one list serves SQLite and PostgreSQL; the one
- * PostgreSQL-only object (the batch message write, 0004) is skipped on SQLite.
+ * Only portable column types are used so one list serves SQLite and PostgreSQL; objects only one
+ * dialect has (the batch message write, 0004; the search indexes, 0009) are made per dialect.
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
 import { APPEND_MESSAGES_FUNCTION_V1, DROP_APPEND_MESSAGES_FUNCTION } from './postgres-append-function.js';
@@ -294,6 +294,50 @@ const migrations: Record<string, Migration> = {
       for (const column of ['group_mention', 'mentions', 'revision', 'deleted_at', 'edited_at']) {
         await db.schema.alterTable('messages').dropColumn(column).execute();
       }
+    },
+  },
+  '0009_message_search': {
+    // Issue 23: full-text search (search/). SQLite: an FTS5 trigram index over messages.text, kept
+    // by triggers, so every write path (the fast append's plain INSERT, edits' UPDATE, deletions'
+    // text = '', retention's DELETE) keeps it current. PostgreSQL: a GIN trigram index (pg_trgm).
+    // Both are filled from the messages already there.
+    async up(db: Kysely<unknown>) {
+      if (isPostgres(db)) {
+        // One pg_trgm per database, wherever it was put first; concurrent first creations (tests'
+        // schemas migrating at once) wait for each other instead of one failing.
+        await sql`select pg_advisory_xact_lock(2309)`.execute(db);
+        await sql`create extension if not exists pg_trgm with schema public`.execute(db);
+        const { rows } = await sql<{ schema: string }>`
+          select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace
+          where e.extname = 'pg_trgm'`.execute(db);
+        const schema = rows[0]?.schema ?? 'public';
+        await sql`create index messages_text_trgm on messages using gin (text ${sql.id(schema, 'gin_trgm_ops')})`.execute(db);
+        return;
+      }
+      await sql`create virtual table message_search using fts5(
+        text, content = 'messages', content_rowid = 'rowid', tokenize = 'trigram case_sensitive 0')`.execute(db);
+      await sql`create trigger message_search_insert after insert on messages begin
+        insert into message_search (rowid, text) values (new.rowid, new.text);
+      end`.execute(db);
+      await sql`create trigger message_search_delete after delete on messages begin
+        insert into message_search (message_search, rowid, text) values ('delete', old.rowid, old.text);
+      end`.execute(db);
+      await sql`create trigger message_search_update after update of text on messages begin
+        insert into message_search (message_search, rowid, text) values ('delete', old.rowid, old.text);
+        insert into message_search (rowid, text) values (new.rowid, new.text);
+      end`.execute(db);
+      await sql`insert into message_search (message_search) values ('rebuild')`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      if (isPostgres(db)) {
+        // pg_trgm stays: other schemas of this database may use it.
+        await sql`drop index if exists messages_text_trgm`.execute(db);
+        return;
+      }
+      for (const trigger of ['message_search_update', 'message_search_delete', 'message_search_insert']) {
+        await sql`drop trigger if exists ${sql.id(trigger)}`.execute(db);
+      }
+      await sql`drop table if exists message_search`.execute(db);
     },
   },
 };

@@ -20,7 +20,7 @@ import { ErrorCode, HeraldError } from '@herald/protocol';
 import type { Selectable } from 'kysely';
 import type pg from 'pg';
 import type { AppendResult, NewMessage } from './message-append.js';
-import { messageRow, toMessage } from './message-rows.js';
+import { messageRow, needsFullWrite, toMessage } from './message-rows.js';
 import { CONVERSATION_MISSING } from './postgres-append-function.js';
 import type { MessagesTable } from './schema.js';
 
@@ -68,6 +68,8 @@ type OutcomeRow = { ord: number; duplicate: boolean } & {
 export function postgresMessageAppend(pool: pg.Pool): PostgresMessageAppend {
   return async (batch) => {
     if (batch.length === 0) return [];
+    // Mentions are rare and take columns these statements do not write: the Kysely path writes them.
+    if (batch.some(needsFullWrite)) return undefined;
     const now = Date.now();
     // Only the first of each (sender, clientId) is sent; a repeat gets its result as a duplicate.
     const key = (message: NewMessage) => `${message.senderId}\n${message.clientId}`;

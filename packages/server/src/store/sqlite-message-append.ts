@@ -13,7 +13,7 @@ import { ErrorCode, HeraldError } from '@herald/protocol';
 import type SQLite from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import type { AppendResult, NewMessage } from './message-append.js';
-import { messageRow, toMessage } from './message-rows.js';
+import { messageRow, needsFullWrite, toMessage } from './message-rows.js';
 import type { MessagesTable } from './schema.js';
 
 export type SqliteMessageAppend = (batch: readonly NewMessage[]) => AppendResult[] | undefined;
@@ -52,5 +52,6 @@ export function sqliteMessageAppend(database: SQLite.Database): SqliteMessageApp
     }),
   );
 
-  return (batch) => (database.inTransaction ? undefined : write.immediate(batch, Date.now()));
+  // Mentions are rare and take columns this path does not write: such a batch takes the Kysely path.
+  return (batch) => (database.inTransaction || batch.some(needsFullWrite) ? undefined : write.immediate(batch, Date.now()));
 }
