@@ -4,13 +4,20 @@
  * refilled however long it takes, one that stops short is read from `history`, and an old server's
  * late ack (its lastSeq already delivered) leaves nothing to wait for.
  */
-import type { HeraldError, HistoryResult } from '@herald/protocol';
+import type { ConversationChange, HeraldError, HistoryResult } from '@herald/protocol';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../test/fake-clock.js';
 import { message, messageFrame } from '../test/fake-socket.js';
 import { type SubscribeResult, Subscriptions } from './subscriptions.js';
 
-function setup(stored: number) {
+/** A change event (an edit of message 1) at `seq`, as history pages carry them. */
+const changeAt = (conversationId: string, seq: number): ConversationChange => ({
+  action: 'message_updated',
+  data: { conversationId, seq, messageId: 'm1', userId: 'u1', at: 1, text: `edit ${seq}`, mentions: [], groupMention: null },
+});
+
+/** `stored` seqs; with `changeEvery`, each seq divisible by it is a change, not a message. */
+function setup(stored: number, changeEvery = 0) {
   const clock = new FakeClock();
   const delivered: number[] = [];
   const errors: HeraldError[] = [];
@@ -24,10 +31,15 @@ function setup(stored: number) {
     history: async (conversationId, after): Promise<HistoryResult> => {
       historyCalls.push(after);
       const seqs = Array.from({ length: Math.max(0, Math.min(200, stored - after)) }, (_, i) => after + 1 + i);
-      return { messages: seqs.map((seq) => message(conversationId, seq)), hasMore: after + seqs.length < stored };
+      const isChange = (seq: number) => changeEvery > 0 && seq % changeEvery === 0;
+      return {
+        messages: seqs.filter((seq) => !isChange(seq)).map((seq) => message(conversationId, seq)),
+        changes: seqs.filter(isChange).map((seq) => changeAt(conversationId, seq)),
+        hasMore: after + seqs.length < stored,
+      };
     },
     isConnected: () => true,
-    deliver: (frame) => void delivered.push(frame.data.seq),
+    deliver: (frame) => void delivered.push(frame.action === 'new_message' ? frame.data.seq : -frame.data.seq),
     report: (error) => void errors.push(error),
   });
   return { clock, delivered, errors, historyCalls, subscriptions, ack: (result: SubscribeResult) => ack(result) };
@@ -82,6 +94,20 @@ describe('Subscriptions', () => {
     await t.clock.advanceAsync(1);
     expect(t.historyCalls).toEqual([10]);
     expect(t.delivered).toEqual(range(1, 100));
+    expect(t.clock.pending).toBe(0);
+  });
+
+  it('a gap filled from history takes the changes in it too, each once, in seq order with the messages', async () => {
+    const t = setup(30, 4);
+    const added = t.subscriptions.add('c1', 0);
+    t.ack({ conversationId: 'c1', lastSeq: 30 });
+    await added;
+    for (const seq of range(1, 3)) t.subscriptions.handle(messageFrame('c1', seq));
+    t.subscriptions.handle(messageFrame('c1', 30)); // 4..29 lost, changes among them
+    await t.clock.advanceAsync(1000);
+    expect(t.historyCalls).toEqual([3]);
+    // Changes are delivered as changes (negative here), at their own seqs.
+    expect(t.delivered).toEqual(range(1, 30).map((seq) => (seq % 4 === 0 ? -seq : seq)));
     expect(t.clock.pending).toBe(0);
   });
 

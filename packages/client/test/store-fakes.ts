@@ -111,6 +111,12 @@ export class FakeClient extends Subscribable<(state: ConnectionState, previous: 
     this.notify(this.state, previous);
   }
 
+  editMessage = (conversationId: string, messageId: string, text: string) =>
+    this.request('edit_message', { conversationId, messageId, text });
+  deleteMessage = (conversationId: string, messageId: string) => this.request('delete_message', { conversationId, messageId });
+  react = (conversationId: string, messageId: string, emoji: string, options: { remove?: boolean } = {}) =>
+    this.request('react', { conversationId, messageId, emoji, remove: options.remove ?? false });
+
   request = (action: string, data: Record<string, unknown>): Promise<unknown> =>
     new Promise((resolve, reject) => this.requests.push({ action, data, resolve, reject }));
 

@@ -72,6 +72,58 @@ describe.skipIf(!ready)('cluster: two nodes, PostgreSQL + Redis', () => {
     expect(bobOn1.messages(conversationId).map((f) => f.data.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 26));
   });
 
+  it('interleaved messages and changes from two nodes reach every session in one gapless seq order', async () => {
+    const api1 = new ApiClient(one.url);
+    const erin = await api1.register('Erin');
+    const fay = await new ApiClient(two.url).register('Fay');
+    const conversationId = await api1.conversation(erin.accessToken, { kind: 'group', title: 'changes', memberIds: [fay.user.id] });
+    const erinOn1 = await connect(one, erin.accessToken);
+    const fayOn2 = await connect(two, fay.accessToken);
+    const first = (await erinOn1.request({ action: 'send_message', type: 'text', data: { conversationId, text: 'base' } })) as {
+      messageId: string;
+    };
+    // Erin edits through node 1 while Fay reacts through node 2 and both keep sending. Fay's reactions
+    // change something only the first three times (🎉 on, 👍 on, 🎉 off; the rest repeat a state and
+    // take no seq): 1 + 10 + 10 + 3 + 10 = 34 seqs.
+    await Promise.all([
+      (async () => {
+        for (let i = 0; i < 10; i++) {
+          await erinOn1.request({
+            action: 'edit_message',
+            type: 'control',
+            data: { conversationId, messageId: first.messageId, text: `base v${i}` },
+          });
+          await erinOn1.request({ action: 'send_message', type: 'text', data: { conversationId, text: `e${i}` } });
+        }
+      })(),
+      (async () => {
+        for (let i = 0; i < 10; i++) {
+          await fayOn2.request({
+            action: 'react',
+            type: 'control',
+            data: { conversationId, messageId: first.messageId, emoji: i % 2 ? '👍' : '🎉', remove: i >= 2 && i % 2 === 0 },
+          });
+          await fayOn2.request({ action: 'send_message', type: 'text', data: { conversationId, text: `f${i}` } });
+        }
+      })(),
+    ]);
+    const streamActions = new Set(['new_message', 'message_updated', 'reaction_updated']);
+    for (const socket of [erinOn1, fayOn2]) {
+      const frames = await socket.waitForCount(
+        (f) => streamActions.has(f.action) && (f.data as { conversationId: string }).conversationId === conversationId,
+        34,
+      );
+      const seqs = frames.map((f) => (f.data as { seq: number }).seq).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
+    }
+    // Fay's copy, rebuilt from history, says the last edit and the reactions that stayed.
+    const page = (await fayOn2.request({ action: 'history', type: 'control', data: { conversationId, limit: 1, before: 2 } })) as {
+      messages: { text: string; reactions: { emoji: string; count: number }[] }[];
+    };
+    expect(page.messages[0]?.text).toBe('base v9');
+    expect(page.messages[0]?.reactions.map((r) => [r.emoji, r.count])).toEqual([['👍', 1]]);
+  });
+
   it('sees presence and stats of the whole cluster, and membership changes on every node', async () => {
     const api1 = new ApiClient(one.url);
     const carol = await api1.register('Carol');

@@ -103,6 +103,28 @@ describeFiles(
   { HERALD_UPLOAD_QUOTA_BYTES: String(QUOTA) },
 );
 
+describeFiles('deleting a message with an attachment', (h) => {
+  it('removes the file, row and bytes, once no message carries it', async () => {
+    const [alice, bob] = [await h.api.register('Alice'), await h.api.register('Bob')];
+    const image = await h.uploaded(alice.accessToken, makePng(4, 4), 'gone.png', 'image/png');
+    const message = await h.share(alice, bob, image, 'image');
+    expect(storedFiles(h)).toHaveLength(1);
+    const deleted = await h.api.request('DELETE', `/api/v1/conversations/${message.conversationId}/messages/${message.id}`, {
+      token: alice.accessToken,
+    });
+    expect(deleted).toMatchObject({ status: 200, body: { seq: 2 } });
+    // The bytes go after the deletion is stored (not on its path): wait for the row to be gone.
+    await expect
+      .poll(async () => (await h.api.request('GET', `/api/v1/files/${image.id}/info`, { token: alice.accessToken })).status, {
+        timeout: 5_000,
+        interval: 50,
+      })
+      .toBe(404);
+    expect(storedFiles(h)).toHaveLength(0);
+    expect((await h.download(`/api/v1/files/${image.id}`, bob.accessToken)).status).toBe(404);
+  });
+});
+
 describeFiles(
   'unattached upload sweep',
   (h) => {

@@ -59,6 +59,32 @@ repositorySuite('message retention contract', ({ repositories, newUser }) => {
     expect(await store.messages.firstSeq('no-such-conversation')).toBe(1);
   });
 
+  it('the changes below the boundary go with the messages (edits, reactions), those above stay', async () => {
+    const now = Date.now();
+    const DAY = 24 * 3600_000;
+    const id = await conversationWith([DAY, DAY, 0], now); // seqs 1, 2 old; 3 new
+    const [old, , fresh] = (await store.messages.history(id, { after: 0, limit: 10 })).messages;
+    const owner = old?.senderId ?? '';
+    const change = (messageId: string, spec: Parameters<typeof store.messageChanges.apply>[0]['spec']) =>
+      store.messageChanges.apply({
+        conversationId: id,
+        messageId,
+        userId: owner,
+        clientId: `${Math.random()}`,
+        spec,
+        allow: () => undefined,
+      });
+    await change(old?.id ?? '', { kind: 'reaction', emoji: '👍', added: true }); // seq 4
+    await change(fresh?.id ?? '', { kind: 'edit', text: 'kept', mentions: [], groupMention: null }); // seq 5
+    // The boundary is the first message not older than the cut (seq 3): the change at seq 4 is above it and stays.
+    expect(await store.messages.pruneOlderThan(id, now - 3600_000, 10)).toEqual({ firstSeq: 3, deleted: 2 });
+    expect((await store.messageChanges.changesBetween(id, 0, undefined, 10)).map((c) => c.data.seq)).toEqual([4, 5]);
+    expect(await store.messageChanges.reactionsOf([old?.id ?? ''])).toEqual([]);
+    // Everything old: the changes go too.
+    await store.messages.pruneOlderThan(id, now + 3600_000, 10);
+    expect(await store.messageChanges.changesBetween(id, 0, undefined, 10)).toEqual([]);
+  });
+
   it('sweeps every conversation, keeping the ones with nothing old', async () => {
     const now = Date.now();
     const DAY = 24 * 3600_000;

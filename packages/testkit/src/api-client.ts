@@ -45,7 +45,9 @@ export class ApiClient {
 
   /** Register a fresh account (unique email) and return its tokens. */
   register(name: string): Promise<AuthResponse> {
-    const email = `${name.toLowerCase()}-${Math.random().toString(36).slice(2, 10)}@example.test`;
+    // Names may be any script (张伟); the email's local part keeps only ASCII letters and digits.
+    const local = name.toLowerCase().replace(/[^a-z0-9]+/g, '') || 'user';
+    const email = `${local}-${Math.random().toString(36).slice(2, 10)}@example.test`;
     return this.rest.auth.register({ body: { email, password: 'correct horse battery', name } });
   }
 

@@ -27,7 +27,7 @@ function messageStatements(db: Kysely<Database>) {
         .returning('last_seq'),
     ),
     insert: preparedQuery(
-      11,
+      13,
       (
         id: string,
         conversationId: string,
@@ -40,6 +40,8 @@ function messageStatements(db: Kysely<Database>) {
         attachment: string | null,
         fileId: string | null,
         createdAt: number,
+        mentions: string | null,
+        groupMention: string | null,
       ) =>
         db.insertInto('messages').values({
           id,
@@ -53,6 +55,8 @@ function messageStatements(db: Kysely<Database>) {
           attachment,
           file_id: fileId,
           created_at: createdAt,
+          mentions,
+          group_mention: groupMention,
         }),
     ),
     readOwn: preparedQuery(3, (conversationId: string, userId: string, seq: number) =>
@@ -103,6 +107,8 @@ export class KyselyMessageAppend {
           row.attachment,
           row.file_id,
           row.created_at,
+          row.mentions,
+          row.group_mention,
         );
         // Your own message is read by you: keeps unread counts right on your other devices.
         await s.readOwn(trx, message.conversationId, message.senderId, row.seq);

@@ -124,3 +124,36 @@ it('overlaps batches of different conversations, never two of one conversation',
   expect(seqs).toEqual([seqs[0], (seqs[0] ?? 0) + 1, (seqs[0] ?? 0) + 2]);
   expect(published.filter((id) => id.startsWith('c1'))).toEqual(['c1-a', 'c1-b', 'c1-c']);
 });
+
+it('a change runs alone, after the messages queued before it in its conversation and before those after it', async () => {
+  const order: string[] = [];
+  const writer = new MessageWriter(store.messages, async (results) => void order.push(...results.map((r) => `publish ${r.message.clientId}`)));
+  const before = writer.append(message('before-change'));
+  const change = writer.change(
+    conversationId,
+    async () => {
+      order.push('write change');
+      return 'changed';
+    },
+    async (result) => void order.push(`publish ${result}`),
+  );
+  const after = writer.append(message('after-change'));
+  expect(await change).toBe('changed');
+  await Promise.all([before, after]);
+  expect(order).toEqual(['publish before-change', 'write change', 'publish changed', 'publish after-change']);
+
+  // A change whose write fails rejects, publishes nothing, and the queue goes on.
+  const failing = writer.change(
+    conversationId,
+    async () => {
+      throw new Error('refused');
+    },
+    async () => void order.push('publish never'),
+  );
+  const next = writer.append(message('after-failure'));
+  await expect(failing).rejects.toThrow('refused');
+  await next;
+  await writer.drain();
+  expect(order).not.toContain('publish never');
+  expect(order.at(-1)).toBe('publish after-failure');
+});
