@@ -8,4 +8,7 @@ export { RedisBus } from './bus/redis-bus.js';
 export { ConfigError, ENV_DOCS, type HeraldConfig, loadConfig } from './config.js';
 export { LoggingOfflineNotifier, type OfflineItem, type OfflineNotifier } from './notifications/offline-notifier.js';
 export { createRepositories, type Repositories } from './repositories.js';
+export type { SearchCriteria, SearchPage, SearchRepository } from './search/search-repository.js';
+export { searchRepositoryFor } from './search/search-repository-for.js';
 export { type DatabaseHandle, type DatabaseOptions, openDatabase } from './store/database-handle.js';
+export { migrateTo, migrateToLatest } from './store/migrations.js';

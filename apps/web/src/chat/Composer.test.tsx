@@ -82,4 +82,67 @@ describe('Composer', () => {
     expect(onSend).toHaveBeenCalledWith('x'.repeat(16_000));
     expect(box.value).toBe('');
   });
+
+  describe('mentions, replies and Up to edit', () => {
+    const members = [
+      { userId: 'me', name: 'Me', avatar: null },
+      { userId: 'u1', name: 'Ann Lee', avatar: null },
+      { userId: 'u2', name: 'Bob', avatar: null },
+    ];
+    function setupMore(props: Partial<ComposerProps> = {}) {
+      const onSend = vi.fn();
+      render(
+        <I18nProvider language="en">
+          <Harness onSend={onSend} mentionMembers={members} myId="me" {...props} />
+        </I18nProvider>,
+      );
+      return { box: screen.getByLabelText('Message') as HTMLTextAreaElement, onSend };
+    }
+
+    it('typing @ offers members (not me); arrows and Enter choose "@Name "; the menu closes', async () => {
+      const { box, onSend } = setupMore();
+      fireEvent.change(box, { target: { value: 'hi @', selectionStart: 4 } });
+      const options = screen.getAllByRole('option').map((option) => option.textContent);
+      expect(options).toEqual(['ALAnn Lee', 'BOBob']);
+      fireEvent.change(box, { target: { value: 'hi @b', selectionStart: 5 } });
+      expect(screen.getAllByRole('option').map((option) => option.textContent)).toEqual(['BOBob']);
+      fireEvent.change(box, { target: { value: 'hi @', selectionStart: 4 } });
+      fireEvent.keyDown(box, { key: 'ArrowDown' });
+      expect(screen.getAllByRole('option')[1]?.getAttribute('aria-selected')).toBe('true');
+      fireEvent.keyDown(box, { key: 'Enter' });
+      expect(box.value).toBe('hi @Bob ');
+      expect(onSend).not.toHaveBeenCalled();
+      expect(screen.queryByRole('listbox')).toBeNull();
+    });
+
+    it('Tab chooses too, Escape closes the menu without sending, and @all is offered only when allowed', () => {
+      const { box } = setupMore({ groupMentions: true });
+      fireEvent.change(box, { target: { value: '@a', selectionStart: 2 } });
+      expect(screen.getAllByRole('option').map((option) => option.textContent)).toEqual(['ALAnn Lee', '@@alleveryone in this group']);
+      fireEvent.keyDown(box, { key: 'Escape' });
+      expect(screen.queryByRole('listbox')).toBeNull();
+      fireEvent.change(box, { target: { value: '@an', selectionStart: 3 } });
+      // Still the same @: it stays closed.
+      expect(screen.queryByRole('listbox')).toBeNull();
+      fireEvent.change(box, { target: { value: '@an @an', selectionStart: 7 } });
+      fireEvent.keyDown(box, { key: 'Tab' });
+      expect(box.value).toBe('@an @Ann Lee ');
+    });
+
+    it('Escape cancels a reply, ✕ too; Up in an empty box edits the last message, not in a non-empty one', () => {
+      const onCancelReply = vi.fn();
+      const onEditLast = vi.fn(() => true);
+      const { box } = setupMore({ replyTo: { messageId: 'm1', author: 'Bob', text: 'first line' }, onCancelReply, onEditLast });
+      expect(screen.getByTestId('reply-bar').textContent).toContain('Replying to Bob');
+      fireEvent.keyDown(box, { key: 'Escape' });
+      expect(onCancelReply).toHaveBeenCalledTimes(1);
+      fireEvent.click(screen.getByRole('button', { name: 'Cancel reply' }));
+      expect(onCancelReply).toHaveBeenCalledTimes(2);
+      fireEvent.keyDown(box, { key: 'ArrowUp' });
+      expect(onEditLast).toHaveBeenCalledTimes(1);
+      fireEvent.change(box, { target: { value: 'x', selectionStart: 1 } });
+      fireEvent.keyDown(box, { key: 'ArrowUp' });
+      expect(onEditLast).toHaveBeenCalledTimes(1);
+    });
+  });
 });

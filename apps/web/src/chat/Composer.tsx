@@ -5,12 +5,20 @@
  * Its text is the caller's (`text` / `onTextChange`: the conversation's saved draft). It shows the
  * length limit from 90% of it, and text over the limit is refused with a message and kept: the
  * composer clears only what it handed to `onSend`.
+ * Replying: a reply bar above the box (✕ or Escape cancels). Typing `@` opens the mention menu
+ * (arrows move, Enter or Tab choose `@Name `, Escape closes). Up arrow in an empty box edits my
+ * last message (`onEditLast`).
  */
-import { type KeyboardEvent, useId, useLayoutEffect, useRef } from 'react';
+import type { MentionMember, MentionSuggestion } from '@herald/client/state';
+import { useMentionSuggestions } from '@herald/react';
+import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/useI18n';
 import { PaperclipIcon, SendIcon } from '../layout/icons';
+import { ComposerMentionMenu, suggestionId } from './ComposerMentionMenu';
+import { ComposerReplyBar, type ReplyTarget } from './ComposerReplyBar';
 import { composerKeyAction } from './composer-keys';
 import { composerLimit } from './composer-limit';
+import { insertMention, type MentionQuery, mentionQueryAt } from './composer-mention';
 
 export interface ComposerProps {
   /** The text in the box (the saved draft). */
@@ -21,16 +29,74 @@ export interface ComposerProps {
   onTyping?: () => void;
   onStopTyping?: () => void;
   disabled?: boolean;
+  /** The message being replied to (a bar above the box), and how to drop it. */
+  replyTo?: ReplyTarget | null;
+  onCancelReply?: () => void;
+  /** Up arrow in the empty box: edit my last message; false when there is none. */
+  onEditLast?: () => boolean;
+  /** Who can be @mentioned (the conversation's members). */
+  mentionMembers?: readonly MentionMember[];
+  /** Offer @all / @here. */
+  groupMentions?: boolean;
+  /** Left out of the suggestions (me). */
+  myId?: string;
 }
+
+const NO_MEMBERS: readonly MentionMember[] = [];
 
 const MAX_ROWS_PX = 160;
 
-export function Composer({ text, onTextChange: setText, onSend, onAttach, onTyping, onStopTyping, disabled }: ComposerProps) {
+export function Composer({
+  text,
+  onTextChange: setText,
+  onSend,
+  onAttach,
+  onTyping,
+  onStopTyping,
+  disabled,
+  replyTo = null,
+  onCancelReply,
+  onEditLast,
+  mentionMembers = NO_MEMBERS,
+  groupMentions = false,
+  myId,
+}: ComposerProps) {
   const { t, locale } = useI18n();
   const limit = composerLimit(text);
   const area = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const id = useId();
+  const [mention, setMention] = useState<MentionQuery | null>(null);
+  /** The @ whose menu Escape closed (it stays closed until another @). */
+  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const [active, setActive] = useState(0);
+  const open = mention !== null && mention.start !== dismissedAt ? mention : null;
+  const suggestions = useMentionSuggestions(mentionMembers, open ? open.query : null, { groupMentions, exclude: myId ?? null, limit: 8 });
+  const menuOpen = open !== null && suggestions.length > 0;
+  const menuId = `${id}-mentions`;
+
+  const track = (value: string, caret: number | null) => {
+    const next = caret === null ? null : mentionQueryAt(value, caret);
+    setMention((current) => (current?.start === next?.start && current?.query === next?.query ? current : next));
+    if (next?.start !== mention?.start || next?.query !== mention?.query) setActive(0);
+  };
+
+  const choose = (suggestion: MentionSuggestion) => {
+    const element = area.current;
+    if (!element || !open) return;
+    const result = insertMention(text, element.selectionStart, open, suggestion.name);
+    setText(result.text);
+    setMention(null);
+    requestAnimationFrame(() => {
+      element.focus();
+      element.setSelectionRange(result.caret, result.caret);
+    });
+  };
+
+  // Replying: the box gets the focus, to write the reply.
+  useEffect(() => {
+    if (replyTo) area.current?.focus();
+  }, [replyTo]);
 
   const resize = () => {
     const element = area.current;
@@ -55,6 +121,35 @@ export function Composer({ text, onTextChange: setText, onSend, onAttach, onTypi
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    const composing = event.nativeEvent.isComposing || event.keyCode === 229;
+    if (menuOpen && !composing) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setActive((index) => (index + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
+        event.preventDefault();
+        const suggestion = suggestions[Math.min(active, suggestions.length - 1)];
+        if (suggestion) choose(suggestion);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setDismissedAt(open.start);
+        return;
+      }
+    }
+    if (event.key === 'Escape' && replyTo && !composing) {
+      event.preventDefault();
+      onCancelReply?.();
+      return;
+    }
+    if (event.key === 'ArrowUp' && text === '' && !composing && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      if (onEditLast?.()) event.preventDefault();
+      return;
+    }
     const action = composerKeyAction({
       key: event.key,
       shiftKey: event.shiftKey,
@@ -74,6 +169,8 @@ export function Composer({ text, onTextChange: setText, onSend, onAttach, onTypi
   const counterId = `${id}-count`;
   return (
     <div className="border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      {replyTo && <ComposerReplyBar target={replyTo} onCancel={() => onCancelReply?.()} />}
+      {menuOpen && <ComposerMentionMenu id={menuId} suggestions={suggestions} active={active} onChoose={choose} />}
       {limit.over && (
         <p role="alert" className="px-3 pt-2 text-sm text-red-700 dark:text-red-300" data-testid="composer-too-long">
           {t('chat.composer.tooLong', {
@@ -133,14 +230,27 @@ export function Composer({ text, onTextChange: setText, onSend, onAttach, onTypi
           title={t('chat.composer.hint')}
           aria-describedby={limit.showCounter ? `${id}-hint ${counterId}` : `${id}-hint`}
           aria-invalid={limit.over || undefined}
+          aria-autocomplete="list"
+          aria-controls={menuOpen ? menuId : undefined}
+          aria-activedescendant={menuOpen ? suggestionId(menuId, active) : undefined}
           onChange={(event) => {
             setText(event.target.value);
+            track(event.target.value, event.target.selectionStart);
             resize();
             if (event.target.value) onTyping?.();
             else onStopTyping?.();
           }}
           onKeyDown={onKeyDown}
-          onBlur={() => onStopTyping?.()}
+          onKeyUp={(event) => {
+            // Caret moves (arrows, Home/End) change the query; keys the menu took do not.
+            if (!menuOpen && ['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key))
+              track(text, event.currentTarget.selectionStart);
+          }}
+          onClick={(event) => track(text, event.currentTarget.selectionStart)}
+          onBlur={() => {
+            onStopTyping?.();
+            setMention(null);
+          }}
           className="input max-h-40 min-h-10 flex-1 resize-none py-2 leading-snug"
         />
         {limit.showCounter && (

@@ -111,7 +111,7 @@ function ConversationItem({
   const { t, locale } = useI18n();
   const title = conversationTitle(conversation, myId);
   const last = conversation.lastMessage;
-  const preview = last ? last.text || `[${last.type}]` : '';
+  const preview = last ? (last.deletedAt !== null ? t('chat.messageDeleted') : last.text || `[${last.type}]`) : '';
   const mine = last?.senderId === myId;
   return (
     <NavLink

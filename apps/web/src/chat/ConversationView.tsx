@@ -6,34 +6,80 @@
  * Nothing typed is lost: the composer's text is the conversation's saved draft, a failed message
  * can be put back into it (Edit), and messages the outbox kept from an earlier page load show too.
  * The peer's presence is `unknown` while our own connection is down.
+ * Message interactions (reply, edit in place, delete with a confirmation, reactions, copy link,
+ * mentions) come from useConversationInteractions and reach the bubbles through
+ * MessageInteractionsContext; the header has the conversation's mute toggle.
+ * Jumps (useMessageJump): a permalink (`?m=<seq>`, on every navigation to it), a search hit and a
+ * reply's quote load the stretch around the message and highlight it there; a message that is not
+ * there is a toast. The header's search button opens the search panel on this conversation.
  */
 
 import { type Conversation, ErrorCode } from '@herald/protocol';
 import { useConversation, useTyping } from '@herald/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { toast } from 'sonner';
 import { useI18n } from '../i18n/useI18n';
 import { BackIcon } from '../layout/icons';
+import { MuteToggle } from '../notifications/MuteToggle';
 import { messageToastId } from '../notifications/NotificationCenter';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
+import { ConfirmDialog } from './ConfirmDialog';
 import { conversationTitle, otherMembers, othersReadSeq } from './conversation-info';
 import { MessageList } from './MessageList';
+import { MessageInteractionsContext } from './message-interactions';
+import { MESSAGE_PARAM, parseSeqParam } from './permalink';
+import { SearchButton } from './SearchButton';
 import type { ConversationMessage } from './types';
 import { typingLabel } from './typing-label';
 import { UploadList } from './UploadList';
 import { useBlock } from './useBlock';
 import { useChat } from './useChat';
+import { useConversationInteractions } from './useConversationInteractions';
 import { useDraft } from './useDraft';
+import { type JumpFailure, useMessageJump } from './useMessageJump';
 import { useOutboxMessages } from './useOutboxMessages';
 import { usePeerPresence, usePresenceLabel } from './usePeerPresence';
 import { useUploads } from './useUploads';
 
-export function ConversationView({ conversation }: { conversation: Conversation }) {
+export function ConversationView({
+  conversation,
+  onJumpToMessage,
+  onSearch,
+}: {
+  conversation: Conversation;
+  /** Show a quoted message (default: load the stretch around it, scroll to it and highlight it). */
+  onJumpToMessage?: (seq: number) => void;
+  /** Open the search panel on this conversation. */
+  onSearch?: () => void;
+}) {
   const { t } = useI18n();
   const { user, conversations } = useChat();
-  const { messages, hasMore, loading, loadOlder, send, retry, error } = useConversation(conversation.id);
+  const {
+    messages,
+    hasMore,
+    loading,
+    loadOlder,
+    send: sendNow,
+    retry,
+    error,
+    edit: editMessage,
+    remove,
+    toggleReaction,
+    jumpTo,
+    hasNewer,
+    loadNewer,
+    jumpToLatest,
+  } = useConversation(conversation.id);
+  // Sending from an older stretch (after a jump) goes back to the live end first, where the message shows.
+  const send = useCallback(
+    (content: Parameters<typeof sendNow>[0]) => {
+      if (hasNewer) void jumpToLatest();
+      return sendNow(content);
+    },
+    [hasNewer, jumpToLatest, sendNow],
+  );
   const { typingUserIds, notifyTyping, stopTyping } = useTyping(conversation.id);
   const others = otherMembers(conversation, user.id);
   const peer = conversation.kind === 'direct' ? others[0] : undefined;
@@ -63,6 +109,33 @@ export function ConversationView({ conversation }: { conversation: Conversation 
     return conversation.members.find((member) => member.userId === user.id)?.lastReadSeq ?? 0;
   });
   const names = useMemo(() => new Map(conversation.members.map((member) => [member.userId, member.name])), [conversation.members]);
+  const actions = useMemo(() => ({ edit: editMessage, remove, toggleReaction }), [editMessage, remove, toggleReaction]);
+  const jumpFailed = useCallback(
+    (failure: JumpFailure) => {
+      const message = failure.kind === 'missing' || failure.error.code === ErrorCode.NotFound ? t('chat.jump.missing') : null;
+      toast.error(message ?? t('chat.jump.failed', { message: failure.kind === 'failed' ? failure.error.message : '' }), {
+        id: `jump:${conversation.id}`,
+      });
+    },
+    [t, conversation.id],
+  );
+  const { focus, jumpToMessage } = useMessageJump({ messages, loading, error, jumpTo }, jumpFailed);
+  // A permalink: jump on every navigation to one (the location key changes even for the same URL).
+  const [params] = useSearchParams();
+  const linked = params.get(MESSAGE_PARAM);
+  const { key: visit } = useLocation();
+  const visited = useRef<string | null>(null);
+  useEffect(() => {
+    if (linked === null || visited.current === visit) return;
+    visited.current = visit;
+    const seq = parseSeqParam(linked);
+    if (seq === null) jumpFailed({ kind: 'missing' });
+    else jumpToMessage(seq);
+  }, [linked, visit, jumpToMessage, jumpFailed]);
+  const chat = useConversationInteractions(conversation, user, messages, names, actions, onJumpToMessage ?? jumpToMessage);
+  const me = conversation.members.find((member) => member.userId === user.id);
+  // @all / @here: in groups, for the owner and admins (the server ignores them from others).
+  const groupMentions = conversation.kind === 'group' && (me?.role === 'owner' || user.role === 'admin');
   useEffect(() => {
     toast.dismiss(messageToastId(conversation.id));
   }, [conversation.id]);
@@ -103,11 +176,15 @@ export function ConversationView({ conversation }: { conversation: Conversation 
             {peerLabel ?? t('chat.members', { count: conversation.members.length })}
           </p>
         </div>
-        {peer && block.blocked !== undefined && (
-          <button type="button" className="btn-secondary ml-auto text-sm" disabled={block.busy} onClick={() => void block.toggle()}>
-            {t(block.blocked ? 'chat.unblock' : 'chat.block')}
-          </button>
-        )}
+        <div className="ml-auto flex shrink-0 items-center gap-2">
+          {onSearch && <SearchButton variant="icon" label={t('chat.searchHere')} onClick={onSearch} />}
+          <MuteToggle userId={user.id} conversationId={conversation.id} />
+          {peer && block.blocked !== undefined && (
+            <button type="button" className="btn-secondary text-sm" disabled={block.busy} onClick={() => void block.toggle()}>
+              {t(block.blocked ? 'chat.unblock' : 'chat.block')}
+            </button>
+          )}
+        </div>
       </div>
       {peer && block.blocked && (
         <p className="bg-amber-50 px-4 py-1.5 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-200" data-testid="blocked-notice">
@@ -119,22 +196,28 @@ export function ConversationView({ conversation }: { conversation: Conversation 
           {forbidden ? t('chat.sendForbidden') : t('chat.loadError', { message: error.message })}
         </p>
       )}
-      <MessageList
-        messages={outbox.messages}
-        myId={user.id}
-        hasMore={hasMore}
-        loading={loading}
-        unreadAfterSeq={unreadAfterSeq}
-        othersReadSeq={othersReadSeq(conversation, user.id)}
-        names={names}
-        showSenders={conversation.kind === 'group'}
-        loadOlder={() => void loadOlder()}
-        retry={outbox.retry}
-        failures={outbox.failures}
-        edit={edit}
-        discard={discard}
-        onSeen={onSeen}
-      />
+      <MessageInteractionsContext.Provider value={chat.interactions}>
+        <MessageList
+          messages={outbox.messages}
+          myId={user.id}
+          hasMore={hasMore}
+          loading={loading}
+          unreadAfterSeq={unreadAfterSeq}
+          othersReadSeq={othersReadSeq(conversation, user.id)}
+          names={names}
+          showSenders={conversation.kind === 'group'}
+          loadOlder={() => void loadOlder()}
+          retry={outbox.retry}
+          failures={outbox.failures}
+          edit={edit}
+          discard={discard}
+          onSeen={onSeen}
+          focus={focus}
+          hasNewer={hasNewer}
+          loadNewer={() => void loadNewer()}
+          jumpToLatest={jumpToLatest}
+        />
+      </MessageInteractionsContext.Provider>
       <div className="h-6 px-4 text-xs text-slate-500 italic dark:text-slate-400" aria-live="polite" data-testid="typing-indicator">
         {typing}
       </div>
@@ -142,11 +225,32 @@ export function ConversationView({ conversation }: { conversation: Conversation 
       <Composer
         text={draft}
         onTextChange={setDraft}
-        onSend={(text) => void send({ text })}
+        onSend={(text) => {
+          const replyTo = chat.replyTo?.messageId;
+          chat.cancelReply();
+          void send(replyTo ? { text, replyTo } : { text });
+        }}
+        replyTo={chat.replyTo}
+        onCancelReply={chat.cancelReply}
+        onEditLast={chat.editLast}
+        mentionMembers={conversation.members}
+        groupMentions={groupMentions}
+        myId={user.id}
         onAttach={uploads.add}
         onTyping={notifyTyping}
         onStopTyping={stopTyping}
       />
+      {chat.pendingDelete && (
+        <ConfirmDialog
+          title={t('chat.delete.title')}
+          body={t('chat.delete.body')}
+          confirmLabel={t('chat.delete.confirm')}
+          cancelLabel={t('chat.delete.cancel')}
+          danger
+          onConfirm={chat.confirmDelete}
+          onCancel={chat.cancelDelete}
+        />
+      )}
     </section>
   );
 }

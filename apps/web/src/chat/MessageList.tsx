@@ -5,7 +5,13 @@
  * - follows new messages while the user is at the bottom (and always for their own), else counts
  *   them in a "new messages" pill;
  * - loads older pages when scrolled near the top, keeping the visible messages in place;
- * - reports the newest visible seq (for read receipts) while the page is visible.
+ * - reports the newest visible seq (for read receipts) while the page is visible;
+ * - a jump (`focus`, from useMessageJump): holds still while the stretch around the message loads,
+ *   then centres that message and highlights it for a few seconds; it keeps it centred, without
+ *   paging, until the user scrolls, types or touches the list, or the highlight ends (paging would
+ *   shift the rows under it);
+ * - after a jump the view is an older stretch (`hasNewer`): nearing its end loads newer pages
+ *   (without following them), and "Jump to latest ↓" goes back to the live end.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -15,6 +21,7 @@ import { MessageBubble } from './MessageBubble';
 import type { MessageFailure } from './outbox-messages';
 import { buildTimeline, dayLabel, type TimelineRow, unreadIndex } from './timeline';
 import type { ConversationMessage } from './types';
+import type { MessageFocus } from './useMessageJump';
 
 export interface MessageListProps {
   messages: readonly ConversationMessage[];
@@ -37,15 +44,25 @@ export interface MessageListProps {
   discard: (localId: string) => void;
   /** The newest seq on screen, while the page is visible. */
   onSeen: (seq: number) => void;
+  /** A message to bring into view and highlight once it is among `messages` (null: none). */
+  focus: MessageFocus | null;
+  /** The view is an older stretch after a jump: newer messages exist past its end. */
+  hasNewer: boolean;
+  loadNewer: () => void;
+  /** Back to the newest messages and the live stream. */
+  jumpToLatest: () => Promise<void>;
 }
 
 type Row = TimelineRow<ConversationMessage> | { kind: 'start'; key: 'start' };
 
 const NEAR_TOP_PX = 400;
+const NEAR_BOTTOM_PX = 400;
 const AT_BOTTOM_PX = 48;
+/** How long a jumped-to message stays highlighted. */
+const HIGHLIGHT_MS = 4_000;
 
 export function MessageList(props: MessageListProps) {
-  const { messages, myId, hasMore, loading, unreadAfterSeq, loadOlder, onSeen } = props;
+  const { messages, myId, hasMore, loading, unreadAfterSeq, loadOlder, onSeen, focus, hasNewer, loadNewer, jumpToLatest } = props;
   const { t, locale } = useI18n();
   const rows = useMemo<Row[]>(() => {
     const timeline = buildTimeline(messages, { myId, unreadAfterSeq });
@@ -64,8 +81,18 @@ export function MessageList(props: MessageListProps) {
   });
   const stick = useRef(true);
   const opened = useRef(false);
-  const previous = useRef<{ first?: string; last?: string; count: number; total: number }>({ count: 0, total: 0 });
+  const previous = useRef<{ first?: string; last?: string; count: number; total: number; hasNewer: boolean }>({
+    count: 0,
+    total: 0,
+    hasNewer: false,
+  });
   const [unseen, setUnseen] = useState(0);
+  // The last jump shown; a focus with another nonce is still to show (the view holds still until then).
+  const shown = useRef(0);
+  const awaitingFocus = focus !== null && focus.nonce !== shown.current;
+  // A jumped-to message is being kept centred: no paging until the user moves the view.
+  const centring = useRef(false);
+  const [highlighted, setHighlighted] = useState<MessageFocus | null>(null);
 
   const scrollToBottom = useCallback(() => {
     const element = scrollRef.current;
@@ -93,7 +120,9 @@ export function MessageList(props: MessageListProps) {
     const first = rows.find((row) => row.kind === 'message')?.key;
     const last = rows.at(-1)?.key;
     const before = previous.current;
-    if (!opened.current) {
+    if (awaitingFocus) {
+      // A jump is on its way: neither open at the bottom nor follow; the focus effect below places the view.
+    } else if (!opened.current) {
       if (messages.length > 0) {
         opened.current = true;
         const divider = unreadIndex(rows as TimelineRow<ConversationMessage>[]);
@@ -104,6 +133,13 @@ export function MessageList(props: MessageListProps) {
       }
     } else if (first !== before.first && before.first !== undefined && rows.some((row) => row.key === before.first)) {
       element.scrollTop += virtualizer.getTotalSize() - before.total;
+    } else if (before.hasNewer || hasNewer) {
+      // After a jump. Back at the live end by "jump to latest" (or a send), the stretch replaced: follow from the
+      // end. A newer page of the older stretch (or the last one, rejoining the live end): read on from here.
+      if (!hasNewer && before.first !== undefined && !rows.some((row) => row.key === before.first)) {
+        stick.current = true;
+        scrollToBottom();
+      }
     } else if (last !== before.last && rows.length > before.count) {
       const lastRow = rows.at(-1);
       const mine = lastRow?.kind === 'message' && lastRow.message.senderId === myId;
@@ -115,8 +151,32 @@ export function MessageList(props: MessageListProps) {
         if (added > 0) setUnseen((count) => count + added);
       }
     }
-    previous.current = { first, last, count: rows.length, total: virtualizer.getTotalSize() };
-  }, [rows, messages.length, myId, virtualizer, scrollToBottom]);
+    previous.current = { first, last, count: rows.length, total: virtualizer.getTotalSize(), hasNewer };
+  }, [rows, messages.length, myId, virtualizer, scrollToBottom, awaitingFocus, hasNewer]);
+
+  // A jump's message has arrived: centre it (the virtualizer corrects as rows are measured) and highlight it.
+  useLayoutEffect(() => {
+    if (!focus || focus.nonce === shown.current) return;
+    const index = rows.findIndex((row) => row.kind === 'message' && row.message.seq === focus.seq);
+    if (index === -1) return;
+    shown.current = focus.nonce;
+    opened.current = true;
+    stick.current = false;
+    centring.current = true;
+    setUnseen(0);
+    setHighlighted(focus);
+    virtualizer.scrollToIndex(index, { align: 'center' });
+  }, [focus, rows, virtualizer]);
+
+  useEffect(() => {
+    if (!highlighted) return;
+    // The highlight's end also ends the centring (in case the view was moved without a wheel, touch or key).
+    const timer = setTimeout(() => {
+      centring.current = false;
+      setHighlighted(null);
+    }, HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlighted]);
 
   // Rows are measured after they render (and images load): stay at the bottom while following.
   useEffect(() => {
@@ -129,11 +189,30 @@ export function MessageList(props: MessageListProps) {
     return () => observer.disconnect();
   }, [scrollToBottom]);
 
-  // Near the top with more to load (also when the first pages do not fill the view).
-  useEffect(() => {
+  // Near the top with more to load (also when the first pages do not fill the view); after a jump, near
+  // the end of its stretch with newer ones to load.
+  const pageIfNear = useCallback(() => {
     const element = scrollRef.current;
-    if (element && opened.current && hasMore && !loading && element.scrollTop < NEAR_TOP_PX) loadOlder();
-  }, [hasMore, loading, loadOlder]);
+    if (!element || !opened.current || loading || centring.current || awaitingFocus) return;
+    if (hasMore && element.scrollTop < NEAR_TOP_PX) loadOlder();
+    else if (hasNewer && element.scrollHeight - element.scrollTop - element.clientHeight < NEAR_BOTTOM_PX) loadNewer();
+  }, [hasMore, hasNewer, loading, awaitingFocus, loadOlder, loadNewer]);
+  useEffect(() => pageIfNear(), [pageIfNear]);
+
+  // The user moving the view themselves ends the centring of a jumped-to message.
+  const release = () => {
+    if (!centring.current) return;
+    centring.current = false;
+    pageIfNear();
+  };
+
+  const toLatest = () => {
+    setHighlighted(null);
+    centring.current = false;
+    // Follow from here: the latest page replaces the stretch, and the list opens at its end.
+    stick.current = true;
+    void jumpToLatest().then(scrollToBottom, () => undefined);
+  };
 
   // After every render: the virtualizer re-renders once it knows the viewport and row sizes.
   useEffect(() => reportSeen());
@@ -152,9 +231,10 @@ export function MessageList(props: MessageListProps) {
     const element = scrollRef.current;
     if (!element) return;
     const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX;
-    stick.current = atBottom;
+    // An older stretch's end is not the live end: nothing there to follow.
+    stick.current = atBottom && !hasNewer;
     if (atBottom && unseen > 0) setUnseen(0);
-    if (opened.current && hasMore && !loading && element.scrollTop < NEAR_TOP_PX) loadOlder();
+    pageIfNear();
     reportSeen();
   };
 
@@ -164,6 +244,10 @@ export function MessageList(props: MessageListProps) {
       <div
         ref={scrollRef}
         onScroll={onScroll}
+        onWheel={release}
+        onTouchStart={release}
+        onPointerDown={release}
+        onKeyDown={release}
         className="h-full overflow-y-auto overscroll-contain bg-slate-50 dark:bg-slate-950"
         data-testid="message-list"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the scroll area must be reachable to scroll with the keyboard
@@ -176,12 +260,14 @@ export function MessageList(props: MessageListProps) {
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index];
             if (!row) return null;
+            const jumpedTo = highlighted !== null && row.kind === 'message' && row.message.seq === highlighted.seq;
             return (
               <div
                 key={item.key}
                 data-index={item.index}
                 ref={virtualizer.measureElement}
-                className="absolute top-0 left-0 w-full"
+                data-highlighted={jumpedTo || undefined}
+                className={`absolute top-0 left-0 w-full ${jumpedTo ? 'message-jumped' : ''}`}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
                 {renderRow(row, props, { t, locale, now })}
@@ -197,6 +283,16 @@ export function MessageList(props: MessageListProps) {
             {t('chat.loadingOlder')}
           </span>
         </div>
+      )}
+      {hasNewer && (
+        <button
+          type="button"
+          className="absolute right-4 bottom-3 rounded-full bg-white px-4 py-1.5 text-sm font-medium text-blue-700 shadow-lg ring-1 ring-slate-200 hover:bg-blue-50 dark:bg-slate-800 dark:text-blue-300 dark:ring-slate-700 dark:hover:bg-slate-700"
+          data-testid="jump-to-latest"
+          onClick={toLatest}
+        >
+          {t('chat.jumpToLatest')}
+        </button>
       )}
       {unseen > 0 && (
         <button

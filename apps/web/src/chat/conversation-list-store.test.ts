@@ -2,10 +2,11 @@
  * ConversationListStore kept live by the conversation list events, with a fake client (handlers by
  * action) and a fake REST list whose answers the test releases: a new group appears, a rename
  * shows, a member leaves the member list, a conversation I was removed from disappears, and a load
- * answered from before an event never brings back what the event changed.
+ * answered from before an event never brings back what the event changed. Edits and deletions:
+ * the last message shows its new text or a tombstone, and deleted messages leave the unread count.
  */
 import type { HeraldClient } from '@herald/client';
-import type { Conversation, RestClient, ServerFrame } from '@herald/protocol';
+import type { Conversation, Message, RestClient, ServerFrame } from '@herald/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConversationListStore } from './conversation-list-store';
 
@@ -124,5 +125,87 @@ describe('ConversationListStore and the list events', () => {
     calls.shift()?.([]);
     await vi.advanceTimersByTimeAsync(0);
     expect(ids()).toEqual([]);
+  });
+
+  describe('edits and deletions', () => {
+    function message(id: string, seq: number, patch: Partial<Message> = {}): Message {
+      return {
+        id,
+        clientId: id,
+        conversationId: 'a',
+        seq,
+        senderId: 'bob',
+        type: 'text',
+        text: `text ${id}`,
+        replyTo: null,
+        attachment: null,
+        createdAt: seq,
+        editedAt: null,
+        deletedAt: null,
+        mentions: [],
+        groupMention: null,
+        reactions: [],
+        replyPreview: null,
+        ...patch,
+      };
+    }
+    const change = { conversationId: 'a', userId: 'bob', at: 99 };
+
+    it('an edit of the last message shows its new text; an older or repeated one does not', async () => {
+      const { store, emit } = await started([conversation('a', { lastSeq: 1, lastMessage: message('m1', 1) })]);
+      emit(frame('message_updated', { ...change, seq: 3, messageId: 'm1', text: 'better', mentions: [ME], groupMention: null }));
+      expect(store.get('a')?.lastMessage).toMatchObject({ text: 'better', editedAt: 99, mentions: [ME], revision: 3 });
+      emit(frame('message_updated', { ...change, seq: 2, messageId: 'm1', text: 'stale', mentions: [], groupMention: null }));
+      expect(store.get('a')?.lastMessage?.text).toBe('better');
+      // An edit of another message leaves the preview alone.
+      emit(frame('message_updated', { ...change, seq: 4, messageId: 'm0', text: 'other', mentions: [], groupMention: null }));
+      expect(store.get('a')?.lastMessage?.text).toBe('better');
+    });
+
+    it('deleting the unread last message shows a tombstone and takes it off the badge', async () => {
+      const { store, emit } = await started([conversation('a', { lastSeq: 1, lastMessage: message('m1', 1), unreadCount: 1 })]);
+      emit(frame('message_deleted', { ...change, seq: 2, messageId: 'm1' }));
+      expect(store.get('a')?.lastMessage).toMatchObject({ text: '', deletedAt: 99, attachment: null });
+      expect(store.get('a')?.unreadCount).toBe(0);
+      // Told twice: counted once.
+      emit(frame('message_deleted', { ...change, seq: 2, messageId: 'm1' }));
+      expect(store.get('a')?.unreadCount).toBe(0);
+    });
+
+    it('deleting an unread message that arrived live decrements the badge; a read one does not', async () => {
+      const { store, emit, calls } = await started([conversation('a', { lastSeq: 0 })]);
+      emit(frame('new_message', message('m1', 1)));
+      emit(frame('new_message', message('m2', 2)));
+      emit(frame('new_message', message('m3', 3)));
+      expect(store.get('a')?.unreadCount).toBe(3);
+      emit(frame('message_deleted', { ...change, seq: 4, messageId: 'm2' }));
+      expect(store.get('a')?.unreadCount).toBe(2);
+      expect(store.get('a')?.lastMessage?.text).toBe('text m3');
+      // Read up to m1 (another tab): its deletion no longer counts.
+      emit(frame('read_status', { conversationId: 'a', userId: ME, lastReadSeq: 1 }));
+      emit(frame('message_deleted', { ...change, seq: 5, messageId: 'm1' }));
+      expect(store.get('a')?.unreadCount).toBe(2);
+      await vi.advanceTimersByTimeAsync(300);
+      // read_status below lastSeq asks for the list once; nothing else did.
+      expect(calls).toHaveLength(1);
+    });
+
+    it('my own deleted message never touches the count; an unplaceable deletion while unread reloads', async () => {
+      const { store, emit, calls } = await started([
+        conversation('a', { lastSeq: 5, lastMessage: message('m5', 5, { senderId: ME }), unreadCount: 2 }),
+      ]);
+      emit(frame('message_deleted', { ...change, userId: ME, seq: 6, messageId: 'm5' }));
+      expect(store.get('a')?.unreadCount).toBe(2);
+      expect(store.get('a')?.lastMessage?.deletedAt).toBe(99);
+      await vi.advanceTimersByTimeAsync(300);
+      expect(calls).toHaveLength(0);
+      // A message from before the list loaded: this store cannot tell whether it was unread.
+      emit(frame('message_deleted', { ...change, seq: 7, messageId: 'm3' }));
+      await vi.advanceTimersByTimeAsync(300);
+      expect(calls).toHaveLength(1);
+      calls.shift()?.([conversation('a', { lastSeq: 7, unreadCount: 1 })]);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.get('a')?.unreadCount).toBe(1);
+    });
   });
 });

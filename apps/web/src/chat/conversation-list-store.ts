@@ -3,8 +3,12 @@
  * from socket frames — `new_message` moves a conversation up and counts unread, `read_status`
  * updates members' read positions (receipts) and clears my badge, `conversation_added` /
  * `conversation_updated` / `member_removed` add, rename and drop conversations and members (the
- * SDK's applyConversationListEvent) — and reloaded after every reconnect (frames missed while
- * offline) or when a frame is about a conversation not yet known.
+ * SDK's applyConversationListEvent), `message_updated` / `message_deleted` show the last message's
+ * new text or "deleted" — and reloaded after every reconnect (frames missed while offline) or when a
+ * frame is about a conversation not yet known.
+ * Unread counts never count deleted messages: deleting an unread message this store saw arrive
+ * decrements the badge; deleting one it cannot place (it came before the list loaded) while some
+ * are unread reloads the list (the server counts without it).
  * The list comes a page at a time (GET /conversations is cursor-paginated, most recent first):
  * `loadMore` appends the next page (the list calls it as its end scrolls into view); a reload reads
  * again as many pages as were shown, so a reconnect does not collapse a scrolled list. A message in
@@ -15,7 +19,7 @@
  */
 import { type HeraldClient, Subscribable } from '@herald/client';
 import { applyConversationListEvent, type ConversationListEvent } from '@herald/client/state';
-import type { Conversation, Message, RestClient } from '@herald/protocol';
+import type { Conversation, Message, MessageDeletedData, MessageUpdatedData, RestClient } from '@herald/protocol';
 
 export interface ConversationListState {
   readonly conversations: readonly Conversation[];
@@ -31,6 +35,8 @@ const RELOAD_DEBOUNCE_MS = 250;
 export const CONVERSATION_PAGE = 50;
 /** A reload reads at most this many pages again (a list scrolled further comes back a page at a time). */
 const RELOAD_MAX_PAGES = 10;
+/** Unread messages remembered per conversation (to place a deletion); past it a deletion reloads. */
+const UNREAD_REMEMBERED = 500;
 
 export class ConversationListStore extends Subscribable {
   private state: ConversationListState = { conversations: [], loaded: false, error: null, hasMore: false, loadingMore: false };
@@ -43,6 +49,8 @@ export class ConversationListStore extends Subscribable {
   private staleLoad = false;
   /** Conversations I was removed from (or left) since this store started. */
   private readonly removed = new Set<string>();
+  /** Others' messages that arrived live and are unread: conversation id → message id → seq. */
+  private readonly unread = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly client: HeraldClient,
@@ -62,6 +70,8 @@ export class ConversationListStore extends Subscribable {
       this.client.on('conversation_added', (frame) => this.onListEvent(frame)),
       this.client.on('conversation_updated', (frame) => this.onListEvent(frame)),
       this.client.on('member_removed', (frame) => this.onListEvent(frame)),
+      this.client.on('message_updated', (frame) => this.onUpdated(frame.data)),
+      this.client.on('message_deleted', (frame) => this.onDeleted(frame.data)),
       this.client.subscribe((state, previous) => {
         if (state.status === 'connected' && previous.status !== 'connected' && previous.lastConnected !== null) this.scheduleReload();
       }),
@@ -82,6 +92,8 @@ export class ConversationListStore extends Subscribable {
         .then(
           ({ conversations, cursor }) => {
             this.cursor = cursor;
+            // The server's counts are the truth now; what arrives from here on is counted again.
+            this.unread.clear();
             this.set({ ...this.state, conversations: sortByActivity(conversations), loaded: true, error: null, hasMore: cursor !== null });
           },
           (error: unknown) => this.set({ ...this.state, loaded: true, error: errorText(error) }),
@@ -170,6 +182,7 @@ export class ConversationListStore extends Subscribable {
     // REST rather than the socket's `mark_read`: the SDK's request() frames every action as type
     // `control`, and the protocol wants `read` for mark_read, so the frame fails validation locally.
     const result = await this.api.conversations.markRead({ params: { id: conversationId }, body: { seq } });
+    this.forgetRead(conversationId, result.lastReadSeq);
     this.patch(conversationId, (c) => ({
       ...c,
       unreadCount: result.unreadCount,
@@ -186,6 +199,7 @@ export class ConversationListStore extends Subscribable {
     }
     if (message.seq <= conversation.lastSeq && conversation.lastMessage && conversation.lastMessage.seq >= message.seq) return;
     const mine = message.senderId === this.userId;
+    if (!mine && message.seq > conversation.lastSeq) this.rememberUnread(message);
     this.patch(message.conversationId, (c) => ({
       ...c,
       lastSeq: Math.max(c.lastSeq, message.seq),
@@ -210,8 +224,68 @@ export class ConversationListStore extends Subscribable {
     if (!conversation) return;
     this.patch(conversationId, (c) => ({ ...c, members: withReadSeq(c.members, userId, lastReadSeq) }));
     if (userId !== this.userId) return;
+    this.forgetRead(conversationId, lastReadSeq);
     if (lastReadSeq >= conversation.lastSeq) this.patch(conversationId, (c) => ({ ...c, unreadCount: 0 }));
     else this.scheduleReload();
+  }
+
+  /** An edit: the last message shows its new text (only a newer revision than the copy held). */
+  private onUpdated(data: MessageUpdatedData): void {
+    const last = this.get(data.conversationId)?.lastMessage;
+    if (!last || last.id !== data.messageId || data.seq <= (last.revision ?? last.seq) || last.deletedAt !== null) return;
+    this.patch(data.conversationId, (c) => ({
+      ...c,
+      lastMessage: {
+        ...last,
+        text: data.text,
+        mentions: data.mentions,
+        groupMention: data.groupMention,
+        editedAt: data.at,
+        revision: data.seq,
+      },
+    }));
+  }
+
+  /** A deletion: the last message becomes a tombstone, and an unread message no longer counts. */
+  private onDeleted(data: MessageDeletedData): void {
+    const conversation = this.get(data.conversationId);
+    if (!conversation) return;
+    const last = conversation.lastMessage;
+    const tombstone =
+      last && last.id === data.messageId && last.deletedAt === null && data.seq > (last.revision ?? last.seq)
+        ? { ...last, text: '', attachment: null, reactions: [], deletedAt: data.at, revision: data.seq }
+        : last;
+    const unread = this.unread.get(data.conversationId);
+    const placed = unread?.has(data.messageId) ?? false;
+    unread?.delete(data.messageId);
+    const me = conversation.members.find((member) => member.userId === this.userId);
+    // Unread, yet not one this store saw arrive (nor the last message, whose seq it knows): ask the server.
+    const lastUnread = last?.id === data.messageId && last.senderId !== this.userId && last.seq > (me?.lastReadSeq ?? 0);
+    const counted = placed || (lastUnread && last?.deletedAt === null);
+    if (!counted && conversation.unreadCount > 0 && last?.id !== data.messageId) this.scheduleReload();
+    if (tombstone === last && !counted) return;
+    this.patch(data.conversationId, (c) => ({
+      ...c,
+      lastMessage: tombstone,
+      unreadCount: counted ? Math.max(0, c.unreadCount - 1) : c.unreadCount,
+    }));
+  }
+
+  private rememberUnread(message: Message): void {
+    let unread = this.unread.get(message.conversationId);
+    if (!unread) {
+      unread = new Map();
+      this.unread.set(message.conversationId, unread);
+    }
+    unread.set(message.id, message.seq);
+    // Maps iterate in insertion order: the oldest goes first.
+    if (unread.size > UNREAD_REMEMBERED) unread.delete(unread.keys().next().value as string);
+  }
+
+  private forgetRead(conversationId: string, lastReadSeq: number): void {
+    const unread = this.unread.get(conversationId);
+    if (!unread) return;
+    for (const [id, seq] of unread) if (seq <= lastReadSeq) unread.delete(id);
   }
 
   private patch(id: string, change: (conversation: Conversation) => Conversation): void {

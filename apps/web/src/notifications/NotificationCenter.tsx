@@ -2,6 +2,8 @@
  * NotificationCenter (renders nothing): turns frames into notices — a toast for a new message in a
  * conversation other than the open one and for each system notification (once per id; read when
  * the toast closes), a desktop notification while the tab is hidden, and the optional beep.
+ * Whether a message alerts is notify-decision's: a muted conversation stays quiet unless the
+ * message mentions me (then the notice says so).
  */
 
 import type { Message, Notification } from '@herald/protocol';
@@ -14,6 +16,7 @@ import { useI18n } from '../i18n/useI18n';
 import { useServices } from '../services';
 import { beep } from './beep';
 import { notifyDesktop } from './desktop';
+import { notifyDecision } from './notify-decision';
 
 const TOAST_MS = 5_000;
 
@@ -23,7 +26,7 @@ export const messageToastId = (conversationId: string) => `conversation-${conver
 export function NotificationCenter() {
   const { t } = useI18n();
   const { preferences } = useServices();
-  const { user } = useChat();
+  const { user, conversations } = useChat();
   const { markRead: markNotificationsRead } = useNotifications();
   const location = useLocation();
   const navigate = useNavigate();
@@ -36,14 +39,22 @@ export function NotificationCenter() {
 
   useHandler('new_message', (frame) => {
     const message: Message = frame.data;
-    if (message.senderId === user.id || shown.current.has(message.id)) return;
-    if (message.conversationId === openId && document.visibilityState === 'visible') return;
+    if (shown.current.has(message.id)) return;
+    const decision = notifyDecision({
+      message,
+      myId: user.id,
+      kind: conversations.get(message.conversationId)?.kind,
+      muted: preferences.isMuted(user.id, message.conversationId),
+      looking: message.conversationId === openId && document.visibilityState === 'visible',
+    });
+    if (decision === 'none') return;
     shown.current.add(message.id);
     const name = frame.sender?.name ?? '?';
     const body = message.text || t('toast.attachment', { kind: message.type });
     const open = () => navigate(`/chat/${message.conversationId}`);
+    const title = t(decision === 'mention' ? 'toast.mentioned' : 'toast.newMessage', { name });
     if (message.conversationId !== openId) {
-      toast(t('toast.newMessage', { name }), {
+      toast(title, {
         // One toast per conversation (the latest message replaces it); opening the conversation closes it.
         id: messageToastId(message.conversationId),
         description: body.length > 120 ? `${body.slice(0, 120)}…` : body,
@@ -52,7 +63,7 @@ export function NotificationCenter() {
         action: { label: t('nav.chat'), onClick: open },
       });
     }
-    notifyDesktop(t('toast.newMessage', { name }), body, message.conversationId, open);
+    notifyDesktop(title, body, message.conversationId, open);
     alert();
   });
 

@@ -150,4 +150,24 @@ describe('ConversationStore changes', () => {
     expect(store.getSnapshot().messages.map((m) => m.seq)).toEqual([8, 9, 10, 11, 12, 13, 101]);
     expect(store.getSnapshot().messages[0]?.text).toBe('edited while away');
   });
+
+  it('sending from an older stretch goes back to the live end first: no message lands inside the stretch', async () => {
+    const { client, store } = setup();
+    await firstPage(client, [97, 98, 99, 100]);
+    const jump = store.jumpTo(10);
+    client.take('history').resolve({ messages: [9, 10, 11, 12].map((s) => message(s)), hasMore: true, hasNewer: true });
+    await jump;
+    const sent = store.send({ text: 'from the past' });
+    const latest = client.take('history');
+    expect(latest.data).not.toHaveProperty('around');
+    expect(latest.data).not.toHaveProperty('after');
+    latest.resolve({ messages: [98, 99, 100, 101].map((s) => message(s)), hasMore: true });
+    await flush();
+    expect(store.getSnapshot()).toMatchObject({ hasNewer: false });
+    expect(store.getSnapshot().messages.map((m) => m.seq)).toEqual([98, 99, 100, 101, 0]); // the local send at the end
+    const send = client.sends[0];
+    send?.resolve({ messageId: 'm102', conversationId: 'c1', seq: 102, createdAt: 5, duplicate: false });
+    await sent;
+    expect(store.getSnapshot().messages.map((m) => m.seq)).toEqual([98, 99, 100, 101, 102]);
+  });
 });

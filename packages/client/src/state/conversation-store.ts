@@ -132,6 +132,8 @@ export class ConversationStore extends ExternalStore<ConversationSnapshot> {
    * (`hasNewer` until `loadNewer` reaches the end, or `jumpToLatest`). Rejects when it cannot load.
    */
   jumpTo = async (seq: number): Promise<void> => {
+    // A jump replaces the first page: wait for it rather than mix the two stretches.
+    if (this.initial) await this.initial;
     const first = this.confirmed[0]?.seq;
     const last = this.confirmed.at(-1)?.seq;
     if (first !== undefined && last !== undefined && seq >= first && seq <= last) return;
@@ -201,6 +203,8 @@ export class ConversationStore extends ExternalStore<ConversationSnapshot> {
 
   /** Send a message; it shows at once. Resolves when it is sent or has failed (see its state); never rejects. */
   send = (content: MessageContent): Promise<void> => {
+    // Sending from an older stretch (after a jump) goes back to the live end, where the message will be.
+    if (this.detached) void this.jumpToLatest().catch(() => undefined);
     const localId = this.newId();
     const replyTarget = content.replyTo === undefined ? undefined : this.byId.get(content.replyTo);
     const message: ConversationMessage = {
@@ -442,7 +446,10 @@ export class ConversationStore extends ExternalStore<ConversationSnapshot> {
     this.error = null;
     if (this.active && !this.bySeq.has(result.seq)) {
       const { localId: _key, state: _state, pending: _pending, ...fields } = local.message;
-      this.insert({ ...fields, id: result.messageId, seq: result.seq, createdAt: result.createdAt });
+      const confirmed = { ...fields, id: result.messageId, seq: result.seq, createdAt: result.createdAt };
+      // Viewing an older stretch: it joins at the live end, never in the middle of the stretch.
+      if (this.detached) this.held.push(confirmed);
+      else this.insert(confirmed);
     }
     this.emit();
   }

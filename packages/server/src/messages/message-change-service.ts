@@ -86,12 +86,14 @@ export class MessageChangeService {
   }
 
   async delete(actor: ChangeActor, input: ChangeInput): Promise<Queued<DeleteMessageResult>> {
-    await this.deps.conversations.assertMember(input.conversationId, actor.userId, 'delete');
     // Read before the transaction (the role and owner do not change with the message).
     const [owner, role] = await Promise.all([
       this.deps.conversations.ownerOf(input.conversationId),
       actor.role === undefined ? this.deps.roleOf(actor.userId) : Promise.resolve(actor.role),
     ]);
+    // Admins moderate: they may delete in a conversation they are not a member of.
+    if (role !== 'admin') await this.deps.conversations.assertMember(input.conversationId, actor.userId, 'delete');
+    else if (owner === undefined) throw new HeraldError(ErrorCode.NotFound, 'conversation not found');
     const written = this.apply(actor, input, { kind: 'delete' }, (target) => {
       if (target.senderId === actor.userId || role === 'admin' || owner === actor.userId) return;
       throw new HeraldError(ErrorCode.Forbidden, 'only its author, the group owner or an admin can delete a message');

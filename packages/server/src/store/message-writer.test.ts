@@ -127,7 +127,10 @@ it('overlaps batches of different conversations, never two of one conversation',
 
 it('a change runs alone, after the messages queued before it in its conversation and before those after it', async () => {
   const order: string[] = [];
-  const writer = new MessageWriter(store.messages, async (results) => void order.push(...results.map((r) => `publish ${r.message.clientId}`)));
+  const writer = new MessageWriter(
+    store.messages,
+    async (results) => void order.push(...results.map((r) => `publish ${r.message.clientId}`)),
+  );
   const before = writer.append(message('before-change'));
   const change = writer.change(
     conversationId,

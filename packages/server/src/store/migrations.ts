@@ -357,3 +357,14 @@ export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Pro
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/**
+ * Bring the database to exactly `target` (up or down): for tests of a migration over data written
+ * before it, and benchmarks that fill tables before their indexes are built.
+ */
+export async function migrateTo(db: Kysely<unknown>, target: string, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateTo(target);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
