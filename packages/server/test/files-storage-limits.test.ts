@@ -120,7 +120,8 @@ describeFiles('deleting a message with an attachment', (h) => {
         interval: 50,
       })
       .toBe(404);
-    expect(storedFiles(h)).toHaveLength(0);
+    // The row goes first, then the bytes: wait for those too.
+    await expect.poll(() => storedFiles(h).length, { timeout: 5_000, interval: 20 }).toBe(0);
     expect((await h.download(`/api/v1/files/${image.id}`, bob.accessToken)).status).toBe(404);
   });
 });
