@@ -4,6 +4,7 @@
  * header). It only asks; ChatPage owns the panel.
  */
 import { useI18n } from '../i18n/useI18n';
+import { SearchIcon } from '../layout/icons';
 import { searchShortcutLabel } from './search-shortcut';
 
 export function SearchButton({ variant, label, onClick }: { variant: 'bar' | 'icon'; label?: string; onClick: () => void }) {
@@ -30,25 +31,5 @@ export function SearchButton({ variant, label, onClick }: { variant: 'bar' | 'ic
         {searchShortcutLabel()}
       </kbd>
     </button>
-  );
-}
-
-/** A magnifying glass (decorative). */
-export function SearchIcon({ className = 'h-5 w-5' }: { className?: string }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      className={className}
-      aria-hidden="true"
-      focusable="false"
-    >
-      <circle cx="11" cy="11" r="7" />
-      <path d="m20 20-3.5-3.5" />
-    </svg>
   );
 }

@@ -8,7 +8,7 @@
  * of separate statements, so no write lock is held for long.
  */
 import type { Message } from '@herald/protocol';
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { KyselyMessageAppend } from '../store/kysely-message-append.js';
 import type { AppendResult, MessageAppend, NewMessage } from '../store/message-append.js';
 import { toMessage } from '../store/message-rows.js';
@@ -129,37 +129,42 @@ export class KyselyMessageRepository implements MessageRepository {
         .where('first_seq', '<', keepFrom)
         .execute();
     }
+    const deleted = await this.pruneTable('messages', conversationId, keepFrom, batch, async (oldest) => {
+      await this.db.deleteFrom('message_reactions').where('message_id', 'in', oldest).execute();
+    });
+    // The changes below the boundary go too (edits, deletions and reactions of pruned messages).
+    await this.pruneTable('message_events', conversationId, keepFrom, batch);
+    return { firstSeq: keepFrom, deleted };
+  }
+
+  /**
+   * Delete a conversation's rows of `table` with seq < `keepFrom`, oldest first, `batch` per
+   * statement (after `before` runs on the same batch), yielding between batches; returns how many.
+   */
+  private async pruneTable(
+    table: 'messages' | 'message_events',
+    conversationId: string,
+    keepFrom: number,
+    batch: number,
+    before?: (oldest: SelectQueryBuilder<Database, typeof table, { id: string }>) => Promise<void>,
+  ): Promise<number> {
     let deleted = 0;
     for (;;) {
       const oldest = this.db
-        .selectFrom('messages')
+        .selectFrom(table)
         .select('id')
         .where('conversation_id', '=', conversationId)
         .where('seq', '<', keepFrom)
         .orderBy('seq')
         .limit(batch);
-      await this.db.deleteFrom('message_reactions').where('message_id', 'in', oldest).execute();
-      const result = await this.db.deleteFrom('messages').where('id', 'in', oldest).executeTakeFirst();
+      await before?.(oldest);
+      const result = await this.db.deleteFrom(table).where('id', 'in', oldest).executeTakeFirst();
       const n = Number(result.numDeletedRows);
       deleted += n;
-      if (n < batch) break;
+      if (n < batch) return deleted;
       // Let other work (and other writers) in between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    // The changes below the boundary go too (edits, deletions and reactions of pruned messages).
-    for (;;) {
-      const oldest = this.db
-        .selectFrom('message_events')
-        .select('id')
-        .where('conversation_id', '=', conversationId)
-        .where('seq', '<', keepFrom)
-        .orderBy('seq')
-        .limit(batch);
-      const result = await this.db.deleteFrom('message_events').where('id', 'in', oldest).executeTakeFirst();
-      if (Number(result.numDeletedRows) < batch) break;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return { firstSeq: keepFrom, deleted };
   }
 
   async history(conversationId: string, query: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
