@@ -104,7 +104,7 @@ export class AuthService {
       throw error;
     }
     if (user.role === 'admin') {
-      void this.audit?.record({
+      await this.audit?.record({
         actor: { kind: 'system', id: null },
         action: 'user.admin_granted',
         targetId: user.id,
@@ -208,7 +208,7 @@ export class AuthService {
     }
     await this.accounts.setPasswordHash(user.id, await this.guards.passwords.hash(body.newPassword));
     const revoked = await this.endAllSessions(user.id, 'password_changed', CloseReason.SessionRevoked, actor.sessionId);
-    void this.audit?.record({
+    await this.audit?.record({
       actor: { kind: 'user', id: actor.userId },
       action: 'user.password_changed',
       targetId: user.id,
@@ -225,7 +225,7 @@ export class AuthService {
     }
     await this.publish({ type: 'user_changed', userId });
     const revoked = disabled ? await this.endAllSessions(userId, 'account_disabled', CloseReason.AccountDisabled) : 0;
-    void this.audit?.record({
+    await this.audit?.record({
       actor: { kind: 'user', id: admin.userId },
       action: disabled ? 'user.disabled' : 'user.enabled',
       targetId: userId,
@@ -238,7 +238,7 @@ export class AuthService {
   async revokeUserSessions(admin: Actor, userId: string): Promise<number> {
     if (!(await this.accounts.findUserById(userId))) throw new HeraldError(ErrorCode.NotFound, 'no such user');
     const revoked = await this.endAllSessions(userId, 'admin', CloseReason.SessionRevoked);
-    void this.audit?.record({
+    await this.audit?.record({
       actor: { kind: 'user', id: admin.userId },
       action: 'user.sessions_revoked',
       targetId: userId,
@@ -305,7 +305,7 @@ export class AuthService {
     this.log.warn({ userId, sessionId }, 'spent refresh token presented again: ending the session');
     if (this.options.refreshReuse === 'all') await this.endAllSessions(userId, 'refresh_reuse', CloseReason.SessionRevoked);
     else await this.endSessions(userId, [sessionId], 'refresh_reuse');
-    void this.audit?.record({
+    await this.audit?.record({
       actor: { kind: 'system', id: null },
       action: 'session.refresh_reuse',
       targetId: userId,

@@ -4,9 +4,10 @@
  * the dialect's fast message write path, and the connection's lifetime.
  * Invariant: a handle in hand always has the latest schema (migrations run before it is returned).
  */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { MessageAppend } from './message-append.js';
 import { migrateToLatest } from './migrations.js';
+import { PinnedPostgresDialect } from './pinned-schema-introspector.js';
 import { createPostgresPool, ensurePostgresSchema } from './postgres-dialect.js';
 import { postgresMessageAppend } from './postgres-message-append.js';
 import type { Database } from './schema.js';
@@ -38,7 +39,7 @@ export async function openDatabase(options: DatabaseOptions, onProblem?: (error:
       ...(options.schema ? { schema: options.schema } : {}),
       ...(options.poolSize ? { poolSize: options.poolSize } : {}),
     });
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PinnedPostgresDialect({ pool }, options.schema ?? 'public') });
     fast = () => postgresMessageAppend(pool);
   } else {
     const sqlite = openSqlite(options.file, onProblem);

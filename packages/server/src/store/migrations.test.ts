@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropPostgresSchema, openRepositories, PG_URL, postgresAvailable, uniqueSchemaName } from '@herald/testkit';
 import SQLite from 'better-sqlite3';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
+import { PinnedPostgresDialect } from './pinned-schema-introspector.js';
 
 // Schema details the write path's cost depends on; the repository contract suites cover behaviour.
 const dir = mkdtempSync(join(tmpdir(), 'herald-migrations-'));
@@ -77,3 +79,37 @@ it.skipIf(!hasPostgres)("creates the batch message write function in the store's
     },
   );
 });
+
+it.skipIf(!hasPostgres)(
+  "looks only at its own schema's tables, so another schema's bookkeeping or drop cannot disturb it (PostgreSQL)",
+  async () => {
+    const other = uniqueSchemaName();
+    try {
+      await withMigratedSchema(
+        async (client, schema) => {
+          const db = new Kysely<unknown>({
+            dialect: new PinnedPostgresDialect({ pool: new pg.Pool({ connectionString: PG_URL }) }, schema),
+          });
+          try {
+            const tables = await db.introspection.getTables();
+            expect(new Set(tables.map((t) => t.schema))).toEqual(new Set([schema]));
+            expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['messages', 'kysely_migration']));
+            expect(tables.find((t) => t.name === 'messages')?.columns.map((c) => c.name)).toContain('seq');
+            expect(await db.introspection.getSchemas()).toEqual([{ name: schema }]);
+          } finally {
+            await db.destroy();
+          }
+          // Dropping the other schema now is harmless to this one.
+          await client.query(`drop schema ${other} cascade`);
+        },
+        // Another schema already holds a fully migrated bookkeeping table: ours must still be made.
+        async (client) => {
+          await client.query(`create schema ${other}`);
+          await client.query(`create table ${other}.kysely_migration (name varchar(255) primary key, timestamp varchar(255) not null)`);
+        },
+      );
+    } finally {
+      await dropPostgresSchema(PG_URL, other);
+    }
+  },
+);

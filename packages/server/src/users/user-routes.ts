@@ -48,7 +48,7 @@ export async function userRoutes(app: FastifyInstance, deps: UserRoutesDeps): Pr
     if (!user) throw new HeraldError(ErrorCode.NotFound, 'user not found');
     users.forget(id);
     await bus.publish({ type: 'user_changed', userId: id });
-    void deps.audit.record({
+    await deps.audit.record({
       actor: { kind: 'user', id: actor.userId },
       action: 'user.role_changed',
       targetId: id,
