@@ -1,19 +1,19 @@
 /**
- * MuteToggle: mutes or unmutes one conversation's alerts for the signed-in user (saved per user in
- * NotificationPreferences). A muted conversation still alerts for a message that mentions me.
+ * MuteToggle: mutes or unmutes one conversation for the signed-in user on every device — a member
+ * setting on the server (`PUT /conversations/:id/mute`), so push stops too and other tabs follow
+ * (`conversation_muted`). A muted conversation still alerts for a message that mentions me.
  */
-import { useCallback, useSyncExternalStore } from 'react';
+import { toast } from 'sonner';
+import { useChat } from '../chat/useChat';
+import { useConversationList } from '../chat/useConversationList';
 import { useI18n } from '../i18n/useI18n';
 import { BellIcon } from '../layout/icons';
-import { useServices } from '../services';
 
-export function MuteToggle({ userId, conversationId }: { userId: string; conversationId: string }) {
+export function MuteToggle({ conversationId }: { conversationId: string }) {
   const { t } = useI18n();
-  const { preferences } = useServices();
-  const muted = useSyncExternalStore(
-    preferences.subscribe,
-    useCallback(() => preferences.isMuted(userId, conversationId), [preferences, userId, conversationId]),
-  );
+  const { conversations } = useChat();
+  const list = useConversationList();
+  const muted = list.conversations.find((c) => c.id === conversationId)?.muted ?? false;
   const label = muted ? t('chat.mute.unmute') : t('chat.mute.mute');
   return (
     <button
@@ -23,7 +23,7 @@ export function MuteToggle({ userId, conversationId }: { userId: string; convers
       aria-label={t('chat.mute.label')}
       title={`${label} — ${t('chat.mute.hint')}`}
       data-testid="mute-toggle"
-      onClick={() => preferences.setMuted(userId, conversationId, !muted)}
+      onClick={() => void conversations.setMuted(conversationId, !muted).catch(() => toast.error(t('push.muteFailed')))}
     >
       <BellIcon />
       {muted && (

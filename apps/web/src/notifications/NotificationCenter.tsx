@@ -17,6 +17,7 @@ import { useServices } from '../services';
 import { beep } from './beep';
 import { notifyDesktop } from './desktop';
 import { notifyDecision } from './notify-decision';
+import { useLegacyMutes } from './useLegacyMutes';
 
 const TOAST_MS = 5_000;
 
@@ -32,6 +33,7 @@ export function NotificationCenter() {
   const navigate = useNavigate();
   const shown = useRef(new Set<string>());
   const openId = /^\/chat\/([^/]+)/.exec(location.pathname)?.[1] ?? null;
+  useLegacyMutes();
 
   const alert = () => {
     if (preferences.getSound()) beep();
@@ -44,7 +46,7 @@ export function NotificationCenter() {
       message,
       myId: user.id,
       kind: conversations.get(message.conversationId)?.kind,
-      muted: preferences.isMuted(user.id, message.conversationId),
+      muted: conversations.get(message.conversationId)?.muted ?? false,
       looking: message.conversationId === openId && document.visibilityState === 'visible',
     });
     if (decision === 'none') return;
@@ -63,7 +65,7 @@ export function NotificationCenter() {
         action: { label: t('nav.chat'), onClick: open },
       });
     }
-    notifyDesktop(title, body, message.conversationId, open);
+    if (preferences.getDesktop()) notifyDesktop(title, body, message.conversationId, open);
     alert();
   });
 
@@ -82,7 +84,7 @@ export function NotificationCenter() {
       // Seen if it timed out on a visible page; a hidden tab keeps it unread (it is replayed on the next connection).
       onAutoClose: () => document.visibilityState === 'visible' && markRead(),
     });
-    notifyDesktop(notification.title, notification.message, notification.id);
+    if (preferences.getDesktop()) notifyDesktop(notification.title, notification.message, notification.id);
     alert();
   });
 
