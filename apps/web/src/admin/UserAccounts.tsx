@@ -13,6 +13,7 @@ import { useChat } from '../chat/useChat';
 import { useI18n } from '../i18n/useI18n';
 import { useServices } from '../services';
 import { ConfirmBar } from '../settings/ConfirmBar';
+import { codeWord } from './admin-labels';
 
 const LIMIT = 20;
 type Action = 'disable' | 'enable' | 'signOut';
@@ -131,7 +132,9 @@ function UserRow({ user, onChanged }: { user: UserSearchResult; onChanged: (user
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
         <span className="font-medium">{name}</span>
         {self && <span className="text-xs text-slate-500">({t('admin.users.you')})</span>}
-        {user.role && <span className="rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">{user.role}</span>}
+        {user.role && (
+          <span className="rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">{codeWord(t, 'admin.role.', user.role)}</span>
+        )}
         {user.disabled && (
           <span className="rounded bg-red-100 px-1.5 text-xs text-red-800 dark:bg-red-900 dark:text-red-100" data-testid="user-disabled">
             {t('admin.users.disabled')}
