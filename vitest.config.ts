@@ -13,6 +13,7 @@ export default defineConfig({
       '@herald/testkit': src('testkit'),
       // Before '@herald/client', which would otherwise match the subpath as a prefix.
       '@herald/client/state': clientState,
+      '@herald/client/shared': fileURLToPath(new URL('./packages/client/src/shared/index.ts', import.meta.url)),
       '@herald/client': src('client'),
       '@herald/react': src('react'),
     },

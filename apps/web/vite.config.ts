@@ -19,6 +19,7 @@ export default defineConfig({
       '@herald/protocol': src('protocol'),
       // Before '@herald/client', which would otherwise match the subpath as a prefix.
       '@herald/client/state': fileURLToPath(new URL('../../packages/client/src/state/index.ts', import.meta.url)),
+      '@herald/client/shared': fileURLToPath(new URL('../../packages/client/src/shared/index.ts', import.meta.url)),
       '@herald/client': src('client'),
       '@herald/react': src('react'),
     },

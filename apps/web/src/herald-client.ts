@@ -1,13 +1,16 @@
 /**
  * The signed-in user's Herald client: same-origin socket (`/ws`), credentials from the auth session
  * (a refused token is refreshed once), an IndexedDB outbox per user so unsent messages survive a
- * reload, and a stable device id per browser profile.
+ * reload, a stable device id per browser profile, and one socket shared by every tab of the user.
  */
 import { createClient, type HeraldClient, IndexedDbOutboxStore } from '@herald/client';
+import { shareConnection } from '@herald/client/shared';
 import type { Device } from '@herald/protocol';
 import type { AuthSession } from './auth/auth-session';
 
 const DEVICE_KEY = 'herald.deviceId';
+/** Set to `off` (localStorage) for one socket per tab instead of one shared by every tab. */
+const SHARE_KEY = 'herald.shareConnection';
 
 export function socketUrl(location: Pick<Location, 'protocol' | 'host'> = window.location): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
@@ -54,6 +57,8 @@ export function createHeraldClient(session: AuthSession, userId: string): Herald
     credentials: ({ refresh }) => session.getAccessToken({ refresh }),
     device: currentDevice(),
     outbox: { store: new IndexedDbOutboxStore({ name: `herald-outbox-${userId}` }) },
+    // One socket for all of this user's tabs (a tab on a no-socket page never leads: it holds no connection).
+    shareConnection: localStorage.getItem(SHARE_KEY) === 'off' ? false : shareConnection({ key: `${userId}@${socketUrl()}` }),
     onError: (error, context) => console.warn(`[herald:${context.source}]`, error.code, error.message),
   });
 }

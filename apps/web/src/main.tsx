@@ -3,6 +3,7 @@ import './zod-without-eval'; // first: before any schema is built (see the file)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { registerServiceWorker } from './notifications/push-device';
 import { createServices } from './services';
 import './index.css';
 
@@ -13,3 +14,5 @@ createRoot(root).render(
     <App services={createServices()} />
   </StrictMode>,
 );
+// The service worker shows push notifications; registering it asks for no permission.
+void registerServiceWorker();

@@ -90,7 +90,10 @@ describe.skipIf(!hasChromium)('the web app keeps user work', () => {
     const received = benPage.page.getByTestId('message-text').first();
     await received.waitFor({ timeout: 20_000 });
     expect(await received.textContent()).toBe(fitting);
-    await page.locator('[data-mine] [data-delivery="sent"], [data-mine] [data-delivery="read"]').first().waitFor();
+    await page
+      .locator('[data-mine] [data-delivery="sent"], [data-mine] [data-delivery="delivered"], [data-mine] [data-delivery="read"]')
+      .first()
+      .waitFor();
 
     // Sent: the draft is gone.
     await page.reload();

@@ -54,7 +54,7 @@ describe.skipIf(!hasChromium)('message actions in the browser', () => {
     await box.fill(text);
     await box.press('Enter');
     await expect.poll(() => box.inputValue()).toBe('');
-    await row(page, shown).locator('[data-delivery="sent"], [data-delivery="read"]').waitFor();
+    await row(page, shown).locator('[data-delivery="sent"], [data-delivery="delivered"], [data-delivery="read"]').waitFor();
   }
   /** Open a message's "⋯" menu and choose an item. */
   async function menu(page: Page, target: Locator, item: string): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import type { Device, HeraldError } from '@herald/protocol';
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
+import type { ConnectionSharing } from './connection-sharing.js';
 import { DEFAULT_DISPATCH, type DispatchQueueOptions } from './dispatch-queue.js';
 import type { FocusSource, OnlineSource, Timers, VisibilitySource, WebSocketConstructor } from './environment.js';
 import type { OutboxStore } from './outbox-store.js';
@@ -82,6 +83,12 @@ export interface HeraldClientOptions {
   gapTimeoutMs?: number;
   /** Delay between the last `acquire()` release and the disconnect (default 1 s). */
   releaseGraceMs?: number;
+  /**
+   * Share one socket with the other tabs of this origin and user (`shareConnection({ key })` from
+   * `@herald/client/shared`; undefined where the host lacks the APIs). Default (or `false`): a socket
+   * of its own. The client owns it and disposes it.
+   */
+  shareConnection?: ConnectionSharing | false | undefined;
   /** Failures that have no promise to reject: handler errors, invalid frames, drops, background sends. */
   onError?: (error: HeraldError, context: ErrorContext) => void;
 }

@@ -170,6 +170,12 @@ export function hostRandomUUID(): (() => string) | undefined {
   return crypto?.randomUUID ? () => (crypto.randomUUID as () => string).call(crypto) : undefined;
 }
 
+/** The host's `BroadcastChannel` constructor and `navigator.locks`, when it has them (typed by the user). */
+export function hostTabApis(): { BroadcastChannel: unknown; locks: unknown } {
+  const globals = globalThis as unknown as { BroadcastChannel?: unknown; navigator?: { locks?: unknown } };
+  return { BroadcastChannel: globals.BroadcastChannel, locks: globals.navigator?.locks };
+}
+
 /** The host's `indexedDB` factory, if any (typed by the adapter that uses it). */
 export function hostIndexedDb(): unknown {
   return host.indexedDB;

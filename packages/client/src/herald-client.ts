@@ -11,12 +11,15 @@
  */
 import {
   ClientFrameSchema,
+  DELIVERY_CONFIRM_INTERVAL_MS,
   type DeleteMessageResult,
   describeIssues,
   type EditMessageResult,
   ErrorCode,
   HeraldError,
   HISTORY_PAGE_MAX,
+  type HistoryResult,
+  type Message,
   type ReactResult,
   type RequestAction,
   type RequestResult,
@@ -33,11 +36,13 @@ import {
   resolveOptions,
 } from './client-options.js';
 import { ConnectionManager } from './connection-manager.js';
+import type { ConnectionSharing, SharingRole } from './connection-sharing.js';
 import type { ConnectionState } from './connection-state.js';
 import { isStreamFrame } from './conversation-sequencer.js';
 import { CredentialRenewal } from './credential-renewal.js';
+import { DeliveryConfirmer } from './delivery-confirmer.js';
 import { DispatchQueue } from './dispatch-queue.js';
-import { type Environment, resolveEnvironment } from './environment.js';
+import { type Environment, resolveEnvironment, type WebSocketConstructor } from './environment.js';
 import { buildFrame, type MessageContent, parseResult, type RequestInput } from './frames.js';
 import { type AnyFrameHandler, type FrameHandler, HandlerRegistry } from './handler-registry.js';
 import { Heartbeat } from './heartbeat.js';
@@ -51,8 +56,13 @@ import { SendPacer } from './send-pacer.js';
 import { type SubscribeResult, Subscriptions } from './subscriptions.js';
 import type { Transport } from './transport.js';
 
-/** Frames that keep a conversation list right (conversation_added/updated, member_removed): never dropped on overflow. */
-const LIST_EVENTS: ReadonlySet<ServerAction> = new Set<ServerAction>(['conversation_added', 'conversation_updated', 'member_removed']);
+/** Frames that keep a conversation list right (conversation_added/updated, member_removed, user_changed): never dropped on overflow. */
+const LIST_EVENTS: ReadonlySet<ServerAction> = new Set<ServerAction>([
+  'conversation_added',
+  'conversation_updated',
+  'member_removed',
+  'user_changed',
+]);
 
 /** Per-request options. */
 export interface RequestOptions {
@@ -78,13 +88,26 @@ export class HeraldClient {
   private readonly pacer: SendPacer;
   private readonly subscriptions: Subscriptions;
   private readonly refs: RefCount;
+  private readonly deliveries: DeliveryConfirmer;
   private readonly stopListening: (() => void)[];
+  /** The other tabs' share of one socket (null: this client has its own). */
+  private readonly sharing: ConnectionSharing | null;
+  private sharingRole: SharingRole = 'idle';
   /** The signed-in user (from the last `connected`): a `member_removed` about them ends a subscription. */
   private userId: string | null = null;
   private disposed = false;
 
   constructor(private readonly options: HeraldClientOptions) {
-    this.env = resolveEnvironment(options);
+    const env = resolveEnvironment(options);
+    const sharing = options.shareConnection || null;
+    const Real = env.WebSocket;
+    this.sharing = sharing;
+    // Shared: the socket depends on the tab's role when it opens (a constructor may return another
+    // object; a `function`, as `new` refuses an arrow function).
+    const Shared = function SharedSocket(url: string) {
+      return sharing?.open(url, Real as WebSocketConstructor);
+    } as unknown as WebSocketConstructor;
+    this.env = sharing && Real ? { ...env, WebSocket: Shared } : env;
     this.config = resolveOptions(options);
     const { timers } = this.env;
     this.registry = new HandlerRegistry((error, action) => this.report(error, { source: 'handler', detail: action }));
@@ -125,6 +148,7 @@ export class HeraldClient {
         this.pending.resend((pending) => this.connection.send(pending));
         this.outbox.connected(frame.data.limits, frame.data.user.id);
         this.userId = frame.data.user.id;
+        this.deliveries.connected();
       },
       onFrame: (frame) => {
         if (frame.action === 'ack' || frame.action === 'error') this.pending.reply(frame);
@@ -161,9 +185,18 @@ export class HeraldClient {
         this.request('subscribe', since === undefined ? { conversationId } : { conversationId, since, ackFirst: true }),
       history: (conversationId, after) => this.request('history', { conversationId, after, limit: HISTORY_PAGE_MAX }),
       isConnected: () => this.isReady,
-      deliver: (frame) => this.registry.dispatch(frame),
+      deliver: (frame) => this.handOver(frame),
       report: (error, conversationId) => this.report(error, { source: 'subscription', detail: conversationId }),
     });
+    this.deliveries = new DeliveryConfirmer(
+      {
+        timers,
+        confirm: (conversationId, seq) => this.request('mark_delivered', { conversationId, seq }),
+        isConnected: () => this.isReady,
+        userId: () => this.userId,
+      },
+      DELIVERY_CONFIRM_INTERVAL_MS,
+    );
     this.refs = new RefCount(
       timers,
       this.config.releaseGraceMs,
@@ -176,7 +209,9 @@ export class HeraldClient {
       this.env.online.subscribe(wake),
       this.env.focus.subscribe(() => this.wake()),
     ];
-    void this.outbox.restore();
+    // Shared, only the leader restores the stored outbox (see sharingChanged).
+    if (sharing) this.stopListening.push(sharing.subscribe(() => this.sharingChanged()));
+    else void this.outbox.restore();
   }
 
   // ---- state ----
@@ -210,18 +245,21 @@ export class HeraldClient {
   /** Connect (if not already); resolves once authenticated and ready, rejects if it ends in `error` or `disconnected`. */
   connect(): Promise<void> {
     if (this.disposed) return Promise.reject(disconnected('client disposed'));
+    this.sharing?.join();
     return this.connection.connect();
   }
 
   /** Start over after `error` (or try at once while reconnecting), with a fresh attempt budget. */
   reconnect(): Promise<void> {
     if (this.disposed) return Promise.reject(disconnected('client disposed'));
+    this.sharing?.join();
     return this.connection.reconnect();
   }
 
   /** Close the connection and stop reconnecting. Queued messages and subscriptions wait for the next connect. */
   disconnect(): void {
     this.connection.disconnect();
+    this.sharing?.leave();
     this.pending.rejectAll(disconnected('disconnected'));
   }
 
@@ -239,8 +277,10 @@ export class HeraldClient {
     this.refs.clear();
     this.heartbeat.stop();
     this.renewal.stop();
+    this.deliveries.dispose();
     for (const stop of this.stopListening) stop();
     this.connection.dispose();
+    this.sharing?.dispose();
   }
 
   /** Share the connection: the first acquire connects, the last release disconnects after a grace period. */
@@ -259,10 +299,16 @@ export class HeraldClient {
           RequestResult<A>
         >;
       }
-      // Each request action has one envelope type in the protocol: `read` for mark_read, `control` for the rest.
-      const frame = buildFrame(action, action === 'mark_read' ? 'read' : 'control', data, options.id ?? newId(), this.env.timers.now());
+      // Each request action has one envelope type in the protocol: `read` for mark_read, `delivery` for mark_delivered, `control` for the rest.
+      const type = action === 'mark_read' ? 'read' : action === 'mark_delivered' ? 'delivery' : 'control';
+      const frame = buildFrame(action, type, data, options.id ?? newId(), this.env.timers.now());
       this.pacer.spend();
-      return this.transmit(frame, options.timeoutMs).then((result) => parseResult(action, result));
+      return this.transmit(frame, options.timeoutMs).then((reply) => {
+        const result = parseResult(action, reply);
+        // A page of history is on this device too: it counts as delivered.
+        if (action === 'history') this.markReceived((data as RequestInput<'history'>).conversationId, (result as HistoryResult).messages);
+        return result;
+      });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -374,6 +420,14 @@ export class HeraldClient {
     if (followed && this.isReady) await this.request('unsubscribe', { conversationId });
   }
 
+  /**
+   * Messages this app got some other way than the socket (a REST page, a conversation list's last
+   * message) are on this device: confirm them as delivered like the ones the socket brings (coalesced).
+   */
+  markReceived(conversationId: string, messages: readonly Pick<Message, 'seq' | 'senderId'>[]): void {
+    if (!this.disposed) this.deliveries.received(conversationId, messages);
+  }
+
   /** The last seq delivered to handlers for a followed conversation. */
   lastSeq(conversationId: string): number | null {
     return this.subscriptions.lastSeq(conversationId);
@@ -401,6 +455,17 @@ export class HeraldClient {
     return reply;
   }
 
+  /** The shared connection changed hands or came up: the leader adopts the stored outbox; a waiting reconnect tries now. */
+  private sharingChanged(): void {
+    const role = this.sharing?.role ?? 'idle';
+    if (role !== this.sharingRole) {
+      this.sharingRole = role;
+      if (role === 'leader') void this.outbox.adopt();
+      else if (role === 'follower') this.outbox.skipRestore();
+    }
+    if (this.getState().status === 'reconnecting') void this.connection.reconnect().catch(() => undefined);
+  }
+
   /** Page visible again, or network back: check a live socket at once, or retry at once. */
   private wake(): void {
     if (this.getState().status === 'connected') this.heartbeat.probe();
@@ -413,6 +478,12 @@ export class HeraldClient {
     if (frame.action === 'member_removed' && frame.data.userId === this.userId) {
       this.subscriptions.remove(frame.data.conversationId, new HeraldError(ErrorCode.Forbidden, 'removed from the conversation'));
     }
+    this.handOver(frame);
+  }
+
+  /** A frame reaches the app's handlers: a message of someone else's is now on this device (delivery receipt). */
+  private handOver(frame: ServerFrame): void {
+    if (frame.action === 'new_message') this.deliveries.received(frame.data.conversationId, [frame.data]);
     this.registry.dispatch(frame);
   }
 

@@ -8,6 +8,7 @@ export { HeraldError } from '@herald/protocol';
 export { type BackoffPolicy, backoffCeiling, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 export { sendTypingStatus } from './client-events.js';
 export type { CredentialProvider, CredentialReason, ErrorContext, ErrorSource, HeraldClientOptions } from './client-options.js';
+export type { ConnectionSharing, SharingRole } from './connection-sharing.js';
 export { type ConnectionState, type ConnectionStatus, canTransition, INITIAL_STATE, TRANSITIONS } from './connection-state.js';
 export { DEFAULT_DISPATCH, type DispatchQueueOptions } from './dispatch-queue.js';
 export {

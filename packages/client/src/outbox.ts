@@ -194,6 +194,22 @@ export class Outbox extends Subscribable {
     return this.restored;
   }
 
+  /** A follower tab of a shared connection: send only what this tab queues; the leader restores the store. */
+  skipRestore(): void {
+    this.restored ??= Promise.resolve();
+    this.loaded = true;
+    this.flush();
+  }
+
+  /**
+   * This tab now leads a shared connection: take over what the store holds that this tab does not
+   * (left by a tab that closed, or queued by a live one: the hub sends one id to the server once).
+   */
+  adopt(): Promise<void> {
+    this.restored = null;
+    return this.restore();
+  }
+
   /** A connection became ready (for `userId`): pace to its limits and send at once (a wait for a server fault restarts too). */
   connected(limits: RateLimits | undefined, userId?: string): void {
     if (userId !== undefined) this.deps.store.scope?.(userId);

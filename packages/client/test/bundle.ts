@@ -12,6 +12,8 @@ export interface BundleOptions {
   minify?: boolean;
   /** Leave @herald/protocol (and zod) out, to measure the client's own code. */
   externalProtocol?: boolean;
+  /** The entry, relative to packages/client/src (default `index.ts`; `shared/index.ts` is `@herald/client/shared`). */
+  entry?: string;
 }
 
 /** One ESM file exporting everything `@herald/client` exports. */
@@ -24,7 +26,7 @@ export async function bundleClient(options: BundleOptions = {}): Promise<string>
       write: false,
       minify: options.minify ?? false,
       target: 'es2022',
-      lib: { entry: `${packages}client/src/index.ts`, formats: ['es'], fileName: 'herald-client' },
+      lib: { entry: `${packages}client/src/${options.entry ?? 'index.ts'}`, formats: ['es'], fileName: 'herald-client' },
       rollupOptions: { external: options.externalProtocol ? [/^@herald\/protocol/, /^zod/] : [] },
     },
   });

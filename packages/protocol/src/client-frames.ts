@@ -4,6 +4,7 @@
  * type `send(action, data)` from this file alone.
  */
 import { z } from 'zod';
+import { MarkDeliveredFrameSchema, MarkDeliveredResultSchema } from './delivery.js';
 import { frameSchema } from './envelope.js';
 import {
   ConversationChangeSchema,
@@ -150,6 +151,7 @@ export const ClientFrameSchema = z.discriminatedUnion('action', [
   DeleteMessageFrameSchema,
   ReactFrameSchema,
   SearchFrameSchema,
+  MarkDeliveredFrameSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientAction = ClientFrame['action'];
@@ -224,6 +226,7 @@ export const RequestResultSchemas = {
   delete_message: DeleteMessageResultSchema,
   react: ReactResultSchema,
   search: SearchResultSchema,
+  mark_delivered: MarkDeliveredResultSchema,
 } as const;
 export type RequestAction = keyof typeof RequestResultSchemas;
 export type RequestResult<A extends RequestAction> = z.infer<(typeof RequestResultSchemas)[A]>;

@@ -23,6 +23,7 @@ export const FrameTypeSchema = z.enum([
   'presence',
   'control',
   'event',
+  'delivery',
 ]);
 export type FrameType = z.infer<typeof FrameTypeSchema>;
 

@@ -5,10 +5,13 @@
 export * from './client-frames.js';
 export * from './codec.js';
 export * from './codes.js';
+export * from './delivery.js';
 export { type AnyFrame, AnyFrameSchema, FrameIdSchema, type FrameType, FrameTypeSchema, frameSchema } from './envelope.js';
 export { HeraldError } from './herald-error.js';
 export * from './message-changes.js';
 export * from './models.js';
+export * from './profile.js';
+export * from './push.js';
 export * from './realtime.js';
 export * from './rest.js';
 export * from './rest-client.js';

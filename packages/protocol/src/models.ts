@@ -174,6 +174,8 @@ export const MemberSchema = z.object({
   avatar: z.string().nullable(),
   role: z.enum(['owner', 'member']),
   lastReadSeq: z.number().int().nonnegative(),
+  /** How far this member's devices confirmed receiving (`delivery_status`); optional for servers that predate it. */
+  deliveredSeq: z.number().int().nonnegative().optional(),
 });
 export type Member = z.infer<typeof MemberSchema>;
 
@@ -188,6 +190,8 @@ export const ConversationSchema = z.object({
   members: z.array(MemberSchema),
   lastMessage: MessageSchema.nullable(),
   unreadCount: z.number().int().nonnegative(),
+  /** The viewer muted it (`PUT /conversations/:id/mute`); absent from servers before push (then: not muted). */
+  muted: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 

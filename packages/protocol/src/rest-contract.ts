@@ -11,6 +11,15 @@
  */
 import { ErrorCode } from './codes.js';
 import { DeleteMessageResultSchema, EditMessageResultSchema, ReactResultSchema } from './message-changes.js';
+import { TransferOwnershipBodySchema, UpdateProfileBodySchema } from './profile.js';
+import {
+  MuteBodySchema,
+  MuteResponseSchema,
+  PushSubscribeBodySchema,
+  PushSubscriptionListResponseSchema,
+  PushSubscriptionResponseSchema,
+  VapidKeyResponseSchema,
+} from './push.js';
 import {
   AddMembersBodySchema,
   AuditLogQuerySchema,
@@ -237,6 +246,17 @@ export const restContract = {
       responses: { 204: null },
       errors: [...USER, BadRequest],
     }),
+    updateMe: defineRoute({
+      method: 'PATCH',
+      path: '/api/v1/users/me',
+      summary:
+        'Change my display name and/or avatar (the id of an image I uploaded, or null to clear it); sessions of everyone sharing a conversation with me get `user_changed`',
+      auth: 'user',
+      body: UpdateProfileBodySchema,
+      bodyLimit: SMALL_BODY,
+      responses: { 200: UserResponseSchema },
+      errors: [...USER, BadRequest, NotFound, TooBig],
+    }),
     blocked: defineRoute({
       method: 'GET',
       path: '/api/v1/users/blocked',
@@ -304,9 +324,22 @@ export const restContract = {
     removeMember: defineRoute({
       method: 'DELETE',
       path: '/api/v1/conversations/:id/members/:userId',
-      summary: 'Remove a member from a group (the owner, or a member leaving)',
+      summary:
+        'Remove a member from a group (the owner or an admin), or leave it (your own id); when the owner leaves, the longest-standing remaining member becomes the owner',
       auth: 'user',
       params: MemberParamsSchema,
+      responses: { 204: null },
+      errors: [...USER, BadRequest, Forbidden, NotFound],
+    }),
+    transferOwnership: defineRoute({
+      method: 'PUT',
+      path: '/api/v1/conversations/:id/owner',
+      summary:
+        "Make another member the group's owner (the owner or an admin); the old owner stays a member; members' sessions get `conversation_updated`",
+      auth: 'user',
+      params: IdParamsSchema,
+      body: TransferOwnershipBodySchema,
+      bodyLimit: SMALL_BODY,
       responses: { 204: null },
       errors: [...USER, BadRequest, Forbidden, NotFound],
     }),
@@ -372,6 +405,57 @@ export const restContract = {
       bodyLimit: SMALL_BODY,
       responses: { 200: ReadPositionResponseSchema },
       errors: [...USER, BadRequest, Forbidden, NotFound],
+    }),
+    mute: defineRoute({
+      method: 'PUT',
+      path: '/api/v1/conversations/:id/mute',
+      summary:
+        "Mute or unmute a conversation for the caller (all their devices): no push for it unless the message mentions them; the caller's sessions get `conversation_muted`",
+      auth: 'user',
+      params: IdParamsSchema,
+      body: MuteBodySchema,
+      bodyLimit: SMALL_BODY,
+      responses: { 200: MuteResponseSchema },
+      errors: [...USER, BadRequest, Forbidden, NotFound],
+    }),
+  },
+
+  push: {
+    vapidKey: defineRoute({
+      method: 'GET',
+      path: '/api/v1/push/vapid-key',
+      summary: "The server's VAPID public key, the `applicationServerKey` a browser subscribes with",
+      auth: 'user',
+      responses: { 200: VapidKeyResponseSchema },
+      errors: [...USER],
+    }),
+    subscribe: defineRoute({
+      method: 'POST',
+      path: '/api/v1/push/subscriptions',
+      summary:
+        "Store this device's push subscription (upserted by endpoint; 201 new, 200 updated); `bad_request` for an endpoint that is not https (or not allowed), bad keys",
+      auth: 'user',
+      body: PushSubscribeBodySchema,
+      bodyLimit: SMALL_BODY,
+      responses: { 201: PushSubscriptionResponseSchema, 200: PushSubscriptionResponseSchema },
+      errors: [...USER, BadRequest],
+    }),
+    list: defineRoute({
+      method: 'GET',
+      path: '/api/v1/push/subscriptions',
+      summary: "The caller's push subscriptions (one per device), newest first",
+      auth: 'user',
+      responses: { 200: PushSubscriptionListResponseSchema },
+      errors: [...USER],
+    }),
+    remove: defineRoute({
+      method: 'DELETE',
+      path: '/api/v1/push/subscriptions/:id',
+      summary: "Remove one of the caller's push subscriptions; `not_found` for an id that is not theirs",
+      auth: 'user',
+      params: IdParamsSchema,
+      responses: { 204: null },
+      errors: [...USER, BadRequest, NotFound],
     }),
   },
 

@@ -314,6 +314,8 @@ export const ErrorReportSchema = z.object({
   userAgent: z.string().optional(),
   id: IdSchema,
   userId: IdSchema.nullable(),
+  /** The reporting user's display name now (admin list only; null when signed out or the account is gone). */
+  userName: z.string().nullable().optional(),
   createdAt: z.number().int(),
 });
 export type ErrorReport = z.infer<typeof ErrorReportSchema>;

@@ -6,9 +6,12 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from './codes.js';
+import { DeliveryStatusFrameSchema } from './delivery.js';
 import { frameSchema } from './envelope.js';
 import { MessageDeletedFrameSchema, MessageUpdatedFrameSchema, ReactionUpdatedFrameSchema } from './message-changes.js';
 import { ConversationSchema, DeviceSchema, IdSchema, MemberSchema, MessageSchema, MessageTypeSchema, UserSchema } from './models.js';
+import { UserChangedFrameSchema } from './profile.js';
+import { ConversationMutedFrameSchema } from './push.js';
 import { EventNameSchema, NotificationSchema, PresenceSchema, StatsSchema } from './realtime.js';
 
 /** Sent once after a successful `authenticate`. */
@@ -163,6 +166,9 @@ export const ServerFrameSchema = z.discriminatedUnion('action', [
   MessageUpdatedFrameSchema,
   MessageDeletedFrameSchema,
   ReactionUpdatedFrameSchema,
+  ConversationMutedFrameSchema,
+  DeliveryStatusFrameSchema,
+  UserChangedFrameSchema,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 export type ServerAction = ServerFrame['action'];

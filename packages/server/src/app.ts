@@ -57,12 +57,20 @@ import { LoggingOfflineNotifier, type OfflineNotifier } from './notifications/of
 import { presenceActions } from './presence/presence-actions.js';
 import { PresenceService } from './presence/presence-service.js';
 import { publishFeature } from './publish/publish-feature.js';
+import { ConversationMutes } from './push/conversation-mutes.js';
+import { databasePushContext } from './push/push-context.js';
+import { pushFeature } from './push/push-feature.js';
+import { PushSender } from './push/push-sender.js';
+import { resolveVapidKeys } from './push/vapid-keys.js';
+import { WebPushNotifier } from './push/web-push-notifier.js';
 import { realtimeFeature } from './realtime/realtime-feature.js';
 import { createRepositories, type Repositories } from './repositories.js';
 import { searchFeature } from './search/search-feature.js';
 import { searchRepositoryFor } from './search/search-repository-for.js';
 import { type DatabaseHandle, openDatabase } from './store/database-handle.js';
 import { BlockList } from './users/block-list.js';
+import { profileRoutes } from './users/profile-routes.js';
+import { ProfileService } from './users/profile-service.js';
 import { UserDirectory } from './users/user-directory.js';
 import { userRoutes } from './users/user-routes.js';
 import { webAppFeature } from './web/web-app-feature.js';
@@ -75,7 +83,7 @@ export interface HeraldServerOptions {
   bus?: Bus;
   /** Defaults to the database named by config.database (opened and migrated here). */
   database?: DatabaseHandle;
-  /** Defaults to one that logs each offline delivery. */
+  /** Defaults to Web Push to the user's subscribed devices (push/web-push-notifier.ts). */
   offlineNotifier?: OfflineNotifier;
 }
 
@@ -216,7 +224,25 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     void sessions.fillGaps();
     presence.announceAll();
   });
-  const offline = new OfflineDelivery(presence, options.offlineNotifier ?? new LoggingOfflineNotifier(log), log);
+  // Web Push to offline members' devices (VAPID keys from the environment or the data dir).
+  const vapid = resolveVapidKeys(
+    { publicKey: config.push.vapidPublicKey, privateKey: config.push.vapidPrivateKey, subject: config.push.vapidSubject },
+    config.dataDir,
+  );
+  const webPush = options.offlineNotifier
+    ? undefined
+    : new WebPushNotifier(
+        {
+          subscriptions: repositories.pushSubscriptions,
+          mutes: repositories.mutes,
+          names: databasePushContext(database.db),
+          sender: new PushSender(vapid, { timeoutMs: config.push.timeoutMs }),
+          isOnline: (userId) => presence.isOnline(userId),
+          log,
+        },
+        { collapseMs: config.push.collapseMs, retryBaseMs: config.push.retryBaseMs ?? 1_000, retryMaxMs: config.push.retryMaxMs ?? 60_000 },
+      );
+  const offline = new OfflineDelivery(presence, options.offlineNotifier ?? webPush ?? new LoggingOfflineNotifier(log), log);
   const notifications = new NotificationService(repositories.notifications, accounts, bus, conversations, offline, log);
   const direct = new DirectPush(accounts, bus, conversations);
 
@@ -226,7 +252,25 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     notificationsFeature({ notifications, direct, offline, messages, authenticate }),
     publishFeature({ apiKeys, messages, notifications, direct, authenticate, authority, audit }),
     auditFeature({ audit, authenticate }),
-    realtimeFeature({ bus, conversations, members: repositories.conversations, readPositions, users, presence, authenticate, log }),
+    pushFeature({
+      subscriptions: repositories.pushSubscriptions,
+      mutes: new ConversationMutes(repositories.mutes, conversations, bus),
+      vapidPublicKey: vapid.publicKey,
+      endpoints: { hosts: config.push.endpointHosts, allowInsecureLoopback: config.push.allowInsecureEndpoints },
+      authenticate,
+      closeNotifier: () => webPush?.close(),
+    }),
+    realtimeFeature({
+      bus,
+      conversations,
+      members: repositories.conversations,
+      readPositions,
+      deliveredPositions: repositories.deliveredPositions,
+      users,
+      presence,
+      authenticate,
+      log,
+    }),
     adminFeature({
       bus,
       metrics,
@@ -243,6 +287,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     filesFeature({ files, authenticate, log, dataDir: config.dataDir, secret, uploads: config.uploads, metrics }),
     errorReportsFeature({
       reports: errorReports,
+      accounts,
       authenticate,
       counters,
       metrics,
@@ -335,6 +380,15 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   await installSecurityHeaders(app);
   await app.register(async (scope) => authRoutes(scope, { auth, accounts, users, authenticate, refreshCookie, signInLimits }));
   await app.register(async (scope) => userRoutes(scope, { accounts, users, blocks, bus, authenticate, audit }));
+  const profiles = new ProfileService({
+    profiles: repositories.profiles,
+    files: repositories.files,
+    contacts: repositories.conversations,
+    users,
+    bus,
+    log,
+  });
+  await app.register(async (scope) => profileRoutes(scope, { profiles, accounts, authenticate }));
   await app.register(async (scope) => conversationRoutes(scope, { conversations, messages, changes: messageChanges, authenticate }));
   await app.register(async (scope) =>
     healthRoutes(scope, { database, bus, metrics, nodeId, startedAt, isShuttingDown: () => shuttingDown }),

@@ -9,6 +9,14 @@ import { defaultHashConcurrency } from './auth/hash-queue.js';
 import { parseTrustProxy, type TrustProxy } from './http/client-ip.js';
 
 const DAY_MS = 24 * 3600_000;
+/** The push services browsers subscribe with (Chrome/Edge via FCM, Firefox, Windows, Safari). */
+const DEFAULT_PUSH_HOSTS = [
+  'fcm.googleapis.com',
+  'updates.push.services.mozilla.com',
+  'push.services.mozilla.com',
+  'notify.windows.com',
+  'push.apple.com',
+];
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 
 const EnvSchema = z.object({
@@ -94,6 +102,26 @@ const EnvSchema = z.object({
     .optional(),
   HERALD_REDIS_CHANNEL: z.string().min(1).default('herald:bus'),
   HERALD_BUS_QUEUE_BYTES: int(65536).default(64 * 1024 * 1024),
+  // push
+  HERALD_VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{80,100}$/, 'must be a base64url P-256 public key')
+    .optional(),
+  HERALD_VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{40,50}$/, 'must be a base64url P-256 private key')
+    .optional(),
+  HERALD_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/, 'must be a mailto: or https:// URL')
+    .default('mailto:push@herald.invalid'),
+  HERALD_PUSH_ENDPOINT_HOSTS: z
+    .string()
+    .regex(/^\s*[a-z0-9.-]+\s*(,\s*[a-z0-9.-]+\s*)*$/i, 'must be comma-separated host names')
+    .optional(),
+  HERALD_PUSH_ALLOW_INSECURE_ENDPOINTS: z.enum(['true', 'false']).default('false'),
+  HERALD_PUSH_COLLAPSE_MS: int(0, 600_000).default(2_000),
+  HERALD_PUSH_TIMEOUT_MS: int(100, 120_000).default(10_000),
 });
 
 /** One line per variable for README and `--help`-style messages. */
@@ -195,6 +223,19 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_REDIS_CHANNEL: 'the Redis pub/sub channel (default herald:bus); deployments sharing one Redis need different ones',
   HERALD_BUS_QUEUE_BYTES:
     'most message text a node queues for other nodes while Redis is down (default 67108864 = 64 MiB); past it the oldest are dropped (nodes read conversation messages back from the store when Redis returns)',
+  // push
+  HERALD_VAPID_PUBLIC_KEY:
+    'Web Push VAPID public key (base64url; with HERALD_VAPID_PRIVATE_KEY; every node of a cluster needs the same pair); unset: generated once into <data dir>/vapid.json',
+  HERALD_VAPID_PRIVATE_KEY: 'Web Push VAPID private key (base64url); keep it secret; changing the pair orphans every push subscription',
+  HERALD_VAPID_SUBJECT:
+    'contact push services may use to reach the operator, mailto: or https:// (default mailto:push@herald.invalid; set a real one in production)',
+  HERALD_PUSH_ENDPOINT_HOSTS:
+    'comma-separated push service hosts a subscription endpoint may name (a host or any subdomain of it); the server POSTs only there (default: fcm.googleapis.com, updates.push.services.mozilla.com, push.services.mozilla.com, notify.windows.com, push.apple.com)',
+  HERALD_PUSH_ALLOW_INSECURE_ENDPOINTS:
+    'TESTS ONLY: `true` also accepts http:// endpoints on 127.0.0.1 / [::1] (a local push service); refused when NODE_ENV=production (default false)',
+  HERALD_PUSH_COLLAPSE_MS:
+    'messages of one conversation within this window after the first become one push per offline member (the notification then updates) (default 2000)',
+  HERALD_PUSH_TIMEOUT_MS: 'time a push service has to answer one push before it counts as failed and is retried (default 10000)',
 };
 
 export interface HeraldConfig {
@@ -287,6 +328,21 @@ export interface HeraldConfig {
   webDir: string;
   /** Undefined: the in-process bus (one node). */
   redis: { url: string; channel: string; maxQueuedBytes: number } | undefined;
+  /** Web Push (push/): VAPID identity, which endpoints may be pushed to, the burst window, retries. */
+  push: {
+    vapidPublicKey: string | undefined;
+    vapidPrivateKey: string | undefined;
+    vapidSubject: string;
+    /** Hosts (and their subdomains) an endpoint may name. */
+    endpointHosts: string[];
+    /** Tests only: http endpoints on loopback addresses are accepted too. */
+    allowInsecureEndpoints: boolean;
+    collapseMs: number;
+    timeoutMs: number;
+    /** The first retry's delay; each further one doubles, up to `retryMaxMs` (tests shorten them; no variable sets them). */
+    retryBaseMs?: number | undefined;
+    retryMaxMs?: number | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -302,6 +358,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (Boolean(e.HERALD_VAPID_PUBLIC_KEY) !== Boolean(e.HERALD_VAPID_PRIVATE_KEY)) {
+    throw new ConfigError(
+      'invalid configuration:\n  HERALD_VAPID_PRIVATE_KEY: HERALD_VAPID_PUBLIC_KEY and HERALD_VAPID_PRIVATE_KEY go together',
+    );
+  }
+  if (e.NODE_ENV === 'production' && e.HERALD_PUSH_ALLOW_INSECURE_ENDPOINTS === 'true') {
+    throw new ConfigError('invalid configuration:\n  HERALD_PUSH_ALLOW_INSECURE_ENDPOINTS: not allowed when NODE_ENV=production');
+  }
   if (e.NODE_ENV === 'production' && !e.HERALD_JWT_SECRET) {
     throw new ConfigError('invalid configuration:\n  HERALD_JWT_SECRET: required when NODE_ENV=production');
   }
@@ -387,5 +451,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeId: e.HERALD_NODE_ID ?? `${hostname()}-${process.pid}`,
     webDir: resolve(e.HERALD_WEB_DIR),
     redis: e.REDIS_URL ? { url: e.REDIS_URL, channel: e.HERALD_REDIS_CHANNEL, maxQueuedBytes: e.HERALD_BUS_QUEUE_BYTES } : undefined,
+    push: {
+      vapidPublicKey: e.HERALD_VAPID_PUBLIC_KEY,
+      vapidPrivateKey: e.HERALD_VAPID_PRIVATE_KEY,
+      vapidSubject: e.HERALD_VAPID_SUBJECT,
+      endpointHosts: e.HERALD_PUSH_ENDPOINT_HOSTS?.split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean) ?? [...DEFAULT_PUSH_HOSTS],
+      allowInsecureEndpoints: e.HERALD_PUSH_ALLOW_INSECURE_ENDPOINTS === 'true',
+      collapseMs: e.HERALD_PUSH_COLLAPSE_MS,
+      timeoutMs: e.HERALD_PUSH_TIMEOUT_MS,
+    },
   };
 }

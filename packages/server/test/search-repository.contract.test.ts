@@ -209,9 +209,9 @@ repositorySuite('search repository contract', ({ repositories, newUser }) => {
         ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
         : undefined;
     await send(id, a, 'before the index: ocelot');
-    expect(await migrateTo(db, '0008_message_changes', schema)).toEqual(['0009_message_search']);
+    expect(await migrateTo(db, '0008_message_changes', schema)).toContain('0009_message_search');
     await send(id, a, 'written with no index: ocelot 山猫');
-    expect(await migrateToLatest(db, schema)).toEqual(['0009_message_search']);
+    expect(await migrateToLatest(db, schema)).toContain('0009_message_search');
     await send(id, a, 'after it: ocelot');
     expect(await texts({ userId: a.id, words: ['OCELOT'] })).toEqual([
       'after it: ocelot',

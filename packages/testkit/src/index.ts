@@ -5,6 +5,7 @@ export * from './api-client.js';
 export * from './browser.js';
 export * from './load-balancer.js';
 export * from './media.js';
+export * from './push-service.js';
 export * from './redis-process.js';
 export * from './repositories.js';
 export * from './server-process.js';

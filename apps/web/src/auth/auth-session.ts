@@ -175,6 +175,12 @@ export class AuthSession extends Subscribable {
     }
   }
 
+  /** Replace the signed-in user's copy (their profile changed); a no-op when signed out or for another user. */
+  updateUser(user: User): void {
+    if (this.state.status !== 'signed-in' || this.state.user?.id !== user.id) return;
+    this.setState({ status: 'signed-in', user });
+  }
+
   private accept(response: AuthResponse): User {
     this.token = response.accessToken;
     this.expiresAt = response.accessTokenExpiresAt;

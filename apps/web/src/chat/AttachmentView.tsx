@@ -3,13 +3,15 @@
  * not jump), an audio player, or a download link — all through signed links, since the files need
  * authorisation. Links are renewed before they expire (useFileUrl); a click on a link that is no
  * longer fresh (a late timer: the laptop slept) waits for a new one first, and media that fail to
- * load ask for a new link.
+ * load ask for a new link. Inside a conversation, a click on an image opens the lightbox instead
+ * of the link (a modified click — new tab, download — still follows the link).
  */
 import type { Attachment, MessageType } from '@herald/protocol';
 import type { MouseEvent } from 'react';
 import { useI18n } from '../i18n/useI18n';
 import { FileIcon } from '../layout/icons';
 import { useServices } from '../services';
+import { useOpenLightbox } from './lightbox-images';
 import { useFileUrl } from './useFileUrl';
 
 const MAX_IMAGE = 240;
@@ -25,6 +27,7 @@ export function AttachmentView({ type, attachment }: { type: MessageType; attach
   const { t } = useI18n();
   const { url, mediaUrl, failed, onMediaError, fresh } = useFileUrl(attachment.fileId);
   const { fileLinks } = useServices();
+  const openLightbox = useOpenLightbox();
   // The href on screen is normally fresh; if it is not, stop the click and follow a new link instead.
   const onLinkClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (fileLinks.peek(attachment.fileId)) return;
@@ -39,7 +42,19 @@ export function AttachmentView({ type, attachment }: { type: MessageType; attach
     const height =
       attachment.width && attachment.height ? Math.round((width * attachment.height) / attachment.width) : Math.round(width * 0.75);
     return url && mediaUrl ? (
-      <a href={url} target="_blank" rel="noreferrer" className="block" onClick={onLinkClick}>
+      <a
+        href={url}
+        target="_blank"
+        rel="noreferrer"
+        className="block"
+        aria-label={t('lightbox.open', { name })}
+        onClick={(event) => {
+          if (openLightbox && event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey) {
+            event.preventDefault();
+            openLightbox(attachment.fileId);
+          } else onLinkClick(event);
+        }}
+      >
         <img
           src={mediaUrl}
           alt={name}

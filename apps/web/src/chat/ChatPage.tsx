@@ -5,6 +5,8 @@
  * not mine) says so, with a toast, instead of a blank pane.
  * Message search: the bar above the list (all conversations), the conversation header's button
  * (this one) or Ctrl/⌘K opens the SearchPanel — a third column from `lg` up, over the page below.
+ * Ctrl/⌘P opens the QuickSwitcher (go to a conversation by name). While the page is open, the tab
+ * title and the favicon show the unread total (useUnreadBadge).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -13,11 +15,14 @@ import { useI18n } from '../i18n/useI18n';
 import { useServices } from '../services';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
+import { QuickSwitcher } from './QuickSwitcher';
+import { isQuickSwitcherShortcut } from './quick-switcher-shortcut';
 import { SearchButton } from './SearchButton';
 import { SearchPanel, type SearchScope } from './SearchPanel';
 import { isSearchShortcut } from './search-shortcut';
 import { useChat } from './useChat';
 import { useConversationList } from './useConversationList';
+import { useUnreadBadge } from './useUnreadBadge';
 
 export function ChatPage() {
   const { t } = useI18n();
@@ -29,6 +34,8 @@ export function ChatPage() {
   const navigate = useNavigate();
   const [unavailable, setUnavailable] = useState<string | null>(null);
   const [search, setSearch] = useState<{ scope: SearchScope; focus: number } | null>(null);
+  const [switching, setSwitching] = useState(false);
+  useUnreadBadge();
 
   // Opened by link before the list knew it (or it sits in a page not loaded yet): fetch it. Removed from the open
   // conversation (or left it): it is gone from the list, so close it.
@@ -61,6 +68,11 @@ export function ChatPage() {
   const closeSearch = useCallback(() => setSearch(null), []);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      if (isQuickSwitcherShortcut(event)) {
+        event.preventDefault(); // not the browser's Print
+        setSwitching(true);
+        return;
+      }
       if (!isSearchShortcut(event)) return;
       event.preventDefault();
       openSearch('all');
@@ -106,6 +118,15 @@ export function ChatPage() {
           initialScope={conversation ? search.scope : 'all'}
           focusRequest={search.focus}
           onClose={closeSearch}
+        />
+      )}
+      {switching && (
+        <QuickSwitcher
+          onClose={() => setSwitching(false)}
+          onChoose={(id) => {
+            setSwitching(false);
+            navigate(`/chat/${id}`);
+          }}
         />
       )}
     </div>

@@ -8,6 +8,9 @@
  * Replying: a reply bar above the box (✕ or Escape cancels). Typing `@` opens the mention menu
  * (arrows move, Enter or Tab choose `@Name `, Escape closes). Up arrow in an empty box edits my
  * last message (`onEditLast`).
+ * Files pasted into the box go to `onAddFiles` (the conversation's attachment tray); while files
+ * wait there (`attachmentsPending`) Send works with no text: the text is their caption. The mic
+ * button swaps the box for the voice-note recorder (VoiceRecorderBar) until it sends or cancels.
  */
 import type { MentionMember, MentionSuggestion } from '@herald/client/state';
 import { useMentionSuggestions } from '@herald/react';
@@ -19,6 +22,7 @@ import { ComposerReplyBar, type ReplyTarget } from './ComposerReplyBar';
 import { composerKeyAction } from './composer-keys';
 import { composerLimit } from './composer-limit';
 import { insertMention, type MentionQuery, mentionQueryAt } from './composer-mention';
+import { MicIcon, VoiceRecorderBar } from './VoiceRecorderBar';
 
 export interface ComposerProps {
   /** The text in the box (the saved draft). */
@@ -40,6 +44,12 @@ export interface ComposerProps {
   groupMentions?: boolean;
   /** Left out of the suggestions (me). */
   myId?: string;
+  /** Files wait to be sent with this text as their caption: Send works with an empty box. */
+  attachmentsPending?: boolean;
+  /** Files pasted into the box. */
+  onAddFiles?: (files: File[]) => void;
+  /** A recorded voice note, to upload and send; without it there is no mic button. */
+  onVoiceNote?: (file: File) => void;
 }
 
 const NO_MEMBERS: readonly MentionMember[] = [];
@@ -60,6 +70,9 @@ export function Composer({
   mentionMembers = NO_MEMBERS,
   groupMentions = false,
   myId,
+  attachmentsPending = false,
+  onAddFiles,
+  onVoiceNote,
 }: ComposerProps) {
   const { t, locale } = useI18n();
   const limit = composerLimit(text);
@@ -70,6 +83,7 @@ export function Composer({
   /** The @ whose menu Escape closed (it stays closed until another @). */
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const [active, setActive] = useState(0);
+  const [recording, setRecording] = useState(false);
   const open = mention !== null && mention.start !== dismissedAt ? mention : null;
   const suggestions = useMentionSuggestions(mentionMembers, open ? open.query : null, { groupMentions, exclude: myId ?? null, limit: 8 });
   const menuOpen = open !== null && suggestions.length > 0;
@@ -112,7 +126,7 @@ export function Composer({
   const submit = () => {
     const value = text.trim();
     // Over the limit: the message under the box says why, and the text stays.
-    if (!value || limit.over) return;
+    if ((!value && !attachmentsPending) || limit.over) return;
     onSend(value);
     setText('');
     onStopTyping?.();
@@ -171,6 +185,15 @@ export function Composer({
     <div className="border-t border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       {replyTo && <ComposerReplyBar target={replyTo} onCancel={() => onCancelReply?.()} />}
       {menuOpen && <ComposerMentionMenu id={menuId} suggestions={suggestions} active={active} onChoose={choose} />}
+      {recording && onVoiceNote && (
+        <VoiceRecorderBar
+          onSend={onVoiceNote}
+          onClose={() => {
+            setRecording(false);
+            requestAnimationFrame(() => area.current?.focus());
+          }}
+        />
+      )}
       {limit.over && (
         <p role="alert" className="px-3 pt-2 text-sm text-red-700 dark:text-red-300" data-testid="composer-too-long">
           {t('chat.composer.tooLong', {
@@ -181,7 +204,8 @@ export function Composer({
         </p>
       )}
       <form
-        className="flex items-end gap-2 px-3 py-2"
+        hidden={recording}
+        className={recording ? 'hidden' : 'flex items-end gap-2 px-3 py-2'}
         onSubmit={(event) => {
           event.preventDefault();
           submit();
@@ -241,6 +265,13 @@ export function Composer({
             else onStopTyping?.();
           }}
           onKeyDown={onKeyDown}
+          onPaste={(event) => {
+            // Files (a screenshot, a copied file) go to the tray; text pastes as usual.
+            const files = Array.from(event.clipboardData?.files ?? []);
+            if (!onAddFiles || files.length === 0) return;
+            event.preventDefault();
+            onAddFiles(files);
+          }}
           onKeyUp={(event) => {
             // Caret moves (arrows, Home/End) change the query; keys the menu took do not.
             if (!menuOpen && ['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key))
@@ -262,10 +293,23 @@ export function Composer({
             {t('chat.composer.count', { count: number.format(limit.length), max: number.format(limit.max) })}
           </span>
         )}
+        {onVoiceNote && !attachmentsPending && (
+          <button
+            type="button"
+            className="btn-icon h-10"
+            aria-label={t('voice.record')}
+            title={t('voice.record')}
+            data-testid="voice-record"
+            onClick={() => setRecording(true)}
+            disabled={disabled}
+          >
+            <MicIcon />
+          </button>
+        )}
         <button
           type="submit"
           className="btn-primary h-10 px-3"
-          disabled={disabled || !text.trim() || limit.over}
+          disabled={disabled || (!text.trim() && !attachmentsPending) || limit.over}
           aria-label={t('chat.composer.send')}
         >
           <SendIcon className="h-4 w-4" />

@@ -120,10 +120,21 @@ function ConversationItem({
       data-conversation-id={conversation.id}
       className={`flex items-center gap-3 px-4 py-3 hover:bg-slate-50 dark:hover:bg-slate-800 ${active ? 'bg-blue-50 dark:bg-slate-800' : ''}`}
     >
-      <Avatar name={title} seed={conversation.id} presence={presence?.kind} presenceLabel={presence && presenceLabel(presence)} />
+      <Avatar
+        name={title}
+        seed={conversation.id}
+        image={conversation.kind === 'direct' ? conversation.members.find((m) => m.userId !== myId)?.avatar : undefined}
+        presence={presence?.kind}
+        presenceLabel={presence && presenceLabel(presence)}
+      />
       <span className="min-w-0 flex-1">
         <span className="flex items-baseline gap-2">
           <span className="truncate font-medium">{title}</span>
+          {conversation.muted && (
+            <span className="shrink-0 text-xs text-slate-400" data-testid="muted-mark" title={t('chat.mute.unmute')}>
+              🔕<span className="sr-only">{t('chat.mute.label')}</span>
+            </span>
+          )}
           {last && <span className="ml-auto shrink-0 text-xs text-slate-500">{shortTime(last.createdAt, Date.now(), locale)}</span>}
         </span>
         <span className="flex items-center gap-2">

@@ -12,21 +12,29 @@
  * Jumps (useMessageJump): a permalink (`?m=<seq>`, on every navigation to it), a search hit and a
  * reply's quote load the stretch around the message and highlight it there; a message that is not
  * there is a toast. The header's search button opens the search panel on this conversation.
+ * Comforts: files pasted into the composer or dropped anywhere on the conversation wait in the
+ * attachment tray until Send (the composer's text is the caption, on the first file); the mic
+ * records a voice note sent as an audio message; a click on an image opens the Lightbox over the
+ * loaded images.
  */
 
 import { type Conversation, ErrorCode } from '@herald/protocol';
 import { useConversation, useTyping } from '@herald/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { toast } from 'sonner';
 import { useI18n } from '../i18n/useI18n';
 import { BackIcon } from '../layout/icons';
 import { MuteToggle } from '../notifications/MuteToggle';
 import { messageToastId } from '../notifications/NotificationCenter';
+import { AttachmentTray } from './AttachmentTray';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
 import { ConfirmDialog } from './ConfirmDialog';
-import { conversationTitle, otherMembers, othersReadSeq } from './conversation-info';
+import { conversationTitle, otherMembers, othersDeliveredSeq, othersReadSeq } from './conversation-info';
+import { GroupInfoDialog } from './GroupInfoDialog';
+import { Lightbox } from './Lightbox';
+import { LightboxContext, lightboxImages } from './lightbox-images';
 import { MessageList } from './MessageList';
 import { MessageInteractionsContext } from './message-interactions';
 import { MESSAGE_PARAM, parseSeqParam } from './permalink';
@@ -41,6 +49,7 @@ import { useDraft } from './useDraft';
 import { type JumpFailure, useMessageJump } from './useMessageJump';
 import { useOutboxMessages } from './useOutboxMessages';
 import { usePeerPresence, usePresenceLabel } from './usePeerPresence';
+import { usePendingAttachments } from './usePendingAttachments';
 import { useUploads } from './useUploads';
 
 export function ConversationView({
@@ -103,6 +112,11 @@ export function ConversationView({
   );
   const block = useBlock(peer?.userId);
   const uploads = useUploads((content) => void send(content));
+  const pending = usePendingAttachments();
+  const [dragging, setDragging] = useState(false);
+  const [infoOpen, setInfoOpen] = useState(false);
+  const [viewing, setViewing] = useState<string | null>(null);
+  const images = useMemo(() => lightboxImages(outbox.messages), [outbox.messages]);
   // Frozen when the view opens, so the divider stays put while I read.
   const [unreadAfterSeq] = useState(() => {
     if (conversation.unreadCount === 0) return null;
@@ -161,13 +175,47 @@ export function ConversationView({
   const peerPresence = peer ? presenceOf(peer.userId) : undefined;
   const peerLabel = peerPresence && presenceLabel(peerPresence);
 
+  const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
+
   return (
-    <section className="flex h-full min-h-0 w-full flex-col" aria-label={title}>
+    <section
+      className="relative flex h-full min-h-0 w-full flex-col"
+      aria-label={title}
+      onDragEnter={(event) => {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragOver={(event) => {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+        if (!dragging) setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        // Only when leaving the conversation itself, not when moving between its children.
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(event) => {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        setDragging(false);
+        pending.add(Array.from(event.dataTransfer.files));
+      }}
+    >
+      {dragging && (
+        <div
+          className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-2xl border-2 border-dashed border-blue-500 bg-blue-50/80 text-sm font-medium text-blue-800 dark:bg-slate-900/80 dark:text-blue-200"
+          data-testid="drop-zone"
+        >
+          {t('tray.drop')}
+        </div>
+      )}
       <div className="flex items-center gap-3 border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-900">
         <Link to="/chat" className="btn-icon md:hidden" aria-label={t('chat.back')}>
           <BackIcon />
         </Link>
-        <Avatar name={title} seed={conversation.id} presence={peerPresence?.kind} presenceLabel={peerLabel} />
+        <Avatar name={title} seed={conversation.id} image={peer?.avatar} presence={peerPresence?.kind} presenceLabel={peerLabel} />
         <div className="min-w-0">
           <h2 className="truncate font-semibold" data-testid="conversation-title">
             {title}
@@ -178,7 +226,12 @@ export function ConversationView({
         </div>
         <div className="ml-auto flex shrink-0 items-center gap-2">
           {onSearch && <SearchButton variant="icon" label={t('chat.searchHere')} onClick={onSearch} />}
-          <MuteToggle userId={user.id} conversationId={conversation.id} />
+          <MuteToggle conversationId={conversation.id} />
+          {conversation.kind === 'group' && (
+            <button type="button" className="btn-secondary text-sm" data-testid="group-info-button" onClick={() => setInfoOpen(true)}>
+              {t('group.info')}
+            </button>
+          )}
           {peer && block.blocked !== undefined && (
             <button type="button" className="btn-secondary text-sm" disabled={block.busy} onClick={() => void block.toggle()}>
               {t(block.blocked ? 'chat.unblock' : 'chat.block')}
@@ -186,6 +239,7 @@ export function ConversationView({
           )}
         </div>
       </div>
+      {infoOpen && conversation.kind === 'group' && <GroupInfoDialog conversation={conversation} onClose={() => setInfoOpen(false)} />}
       {peer && block.blocked && (
         <p className="bg-amber-50 px-4 py-1.5 text-sm text-amber-800 dark:bg-amber-950 dark:text-amber-200" data-testid="blocked-notice">
           {t('chat.blockedNotice', { name: peer.name })}
@@ -197,39 +251,54 @@ export function ConversationView({
         </p>
       )}
       <MessageInteractionsContext.Provider value={chat.interactions}>
-        <MessageList
-          messages={outbox.messages}
-          myId={user.id}
-          hasMore={hasMore}
-          loading={loading}
-          unreadAfterSeq={unreadAfterSeq}
-          othersReadSeq={othersReadSeq(conversation, user.id)}
-          names={names}
-          showSenders={conversation.kind === 'group'}
-          loadOlder={() => void loadOlder()}
-          retry={outbox.retry}
-          failures={outbox.failures}
-          edit={edit}
-          discard={discard}
-          onSeen={onSeen}
-          focus={focus}
-          hasNewer={hasNewer}
-          loadNewer={() => void loadNewer()}
-          jumpToLatest={jumpToLatest}
-        />
+        <LightboxContext.Provider value={setViewing}>
+          <MessageList
+            messages={outbox.messages}
+            myId={user.id}
+            hasMore={hasMore}
+            loading={loading}
+            unreadAfterSeq={unreadAfterSeq}
+            othersReadSeq={othersReadSeq(conversation, user.id)}
+            othersDeliveredSeq={othersDeliveredSeq(conversation, user.id)}
+            names={names}
+            showSenders={conversation.kind === 'group'}
+            loadOlder={() => void loadOlder()}
+            retry={outbox.retry}
+            failures={outbox.failures}
+            edit={edit}
+            discard={discard}
+            onSeen={onSeen}
+            focus={focus}
+            hasNewer={hasNewer}
+            loadNewer={() => void loadNewer()}
+            jumpToLatest={jumpToLatest}
+          />
+        </LightboxContext.Provider>
       </MessageInteractionsContext.Provider>
       <div className="h-6 px-4 text-xs text-slate-500 italic dark:text-slate-400" aria-live="polite" data-testid="typing-indicator">
         {typing}
       </div>
       <UploadList uploads={uploads.uploads} onRetry={uploads.retry} onDismiss={uploads.dismiss} />
+      <AttachmentTray items={pending.items} refused={pending.refused} onRemove={pending.remove} onCancel={() => void pending.take()} />
       <Composer
         text={draft}
         onTextChange={setDraft}
         onSend={(text) => {
           const replyTo = chat.replyTo?.messageId;
           chat.cancelReply();
+          const files = pending.take();
+          if (files.length > 0) {
+            // The caption and the reply go with the first file; each file is its own message.
+            let turn: Promise<void> | undefined;
+            for (const [index, file] of files.entries())
+              turn = uploads.add(file, index === 0 ? { ...(text ? { text } : {}), ...(replyTo ? { replyTo } : {}) } : {}, turn);
+            return;
+          }
           void send(replyTo ? { text, replyTo } : { text });
         }}
+        attachmentsPending={pending.items.length > 0}
+        onAddFiles={pending.add}
+        onVoiceNote={(file) => void uploads.add(file)}
         replyTo={chat.replyTo}
         onCancelReply={chat.cancelReply}
         onEditLast={chat.editLast}
@@ -240,6 +309,9 @@ export function ConversationView({
         onTyping={notifyTyping}
         onStopTyping={stopTyping}
       />
+      {viewing && images.some((image) => image.fileId === viewing) && (
+        <Lightbox images={images} startFileId={viewing} names={names} onClose={() => setViewing(null)} />
+      )}
       {chat.pendingDelete && (
         <ConfirmDialog
           title={t('chat.delete.title')}

@@ -1,6 +1,6 @@
 /**
- * One message: my messages on the right with their delivery state (pending, sending, failed, sent,
- * read), others' on the left with the sender's name at the start of a group. A failed message says
+ * One message: my messages on the right with their delivery state (pending, sending, failed, sent ✓,
+ * delivered ✓✓ grey, read ✓✓ coloured), others' on the left with the sender's name at the start of a group. A failed message says
  * why and offers Edit (its text back into the composer) and Discard; Retry only when a retry could
  * work (`failure.retryable`).
  * A sent message shows its quoted reply (a button to jump to it), its formatted text (FormattedText),
@@ -179,6 +179,8 @@ function DeliveryMark({ state }: { state: DeliveryState }) {
   const icon =
     state === 'read' ? (
       <CheckCheckIcon className="h-3.5 w-3.5 text-blue-500" />
+    ) : state === 'delivered' ? (
+      <CheckCheckIcon className="h-3.5 w-3.5 text-slate-400" />
     ) : state === 'sent' ? (
       <CheckIcon className="h-3.5 w-3.5" />
     ) : state === 'failed' ? (
@@ -189,7 +191,7 @@ function DeliveryMark({ state }: { state: DeliveryState }) {
   return (
     <span className="inline-flex items-center gap-0.5" data-delivery={state} title={label}>
       {icon}
-      <span className={state === 'sent' ? 'sr-only' : ''}>{label}</span>
+      <span className={state === 'sent' || state === 'delivered' ? 'sr-only' : ''}>{label}</span>
     </span>
   );
 }

@@ -31,6 +31,8 @@ export interface MessageListProps {
   /** My read position when the view opened (the divider goes after it); null for none. */
   unreadAfterSeq: number | null;
   othersReadSeq: number;
+  /** The highest seq another member's device confirmed receiving (✓✓ delivered). */
+  othersDeliveredSeq: number;
   /** Sender names by user id (groups show them). */
   names: ReadonlyMap<string, string>;
   showSenders: boolean;
@@ -342,7 +344,7 @@ function renderRow(row: Row, props: MessageListProps, env: { t: ReturnType<typeo
             message={message}
             mine={mine}
             senderName={!mine && props.showSenders && row.firstOfGroup ? (props.names.get(message.senderId) ?? '?') : null}
-            delivery={mine ? deliveryState(message, props.othersReadSeq) : null}
+            delivery={mine ? deliveryState(message, props.othersReadSeq, props.othersDeliveredSeq) : null}
             failure={props.failures.get(message.localId) ?? null}
             onRetry={props.retry}
             onEdit={props.edit}

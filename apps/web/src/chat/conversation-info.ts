@@ -18,6 +18,16 @@ export function othersReadSeq(conversation: Conversation | undefined, myId: stri
   return otherMembers(conversation, myId).reduce((max, member) => Math.max(max, member.lastReadSeq), 0);
 }
 
+/**
+ * The highest delivered position among the other members (for ✓✓ delivered on my messages). Reading
+ * implies receiving, so a read position counts too. Like "read", a group shows delivered once any
+ * other member's device has the message (docs/protocol.md, delivery receipts).
+ */
+export function othersDeliveredSeq(conversation: Conversation | undefined, myId: string): number {
+  if (!conversation) return 0;
+  return otherMembers(conversation, myId).reduce((max, member) => Math.max(max, member.deliveredSeq ?? 0, member.lastReadSeq), 0);
+}
+
 /** Initials for an avatar. */
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);

@@ -33,7 +33,12 @@ function conversation(id: string, patch: Partial<Conversation> = {}): Conversati
 /** A client that only registers handlers; `emit` calls those of the frame's action. */
 function fakeClient() {
   const handlers = new Map<string, Set<(frame: ServerFrame) => void>>();
+  /** What the store confirmed as received on this device (delivery receipts): `conversationId:seq`. */
+  const received: string[] = [];
   const client = {
+    markReceived: (conversationId: string, messages: { seq: number }[]) => {
+      for (const message of messages) received.push(`${conversationId}:${message.seq}`);
+    },
     on: (action: string, handler: (frame: ServerFrame) => void) => {
       const set = handlers.get(action) ?? new Set();
       set.add(handler);
@@ -45,7 +50,7 @@ function fakeClient() {
   const emit = (frame: ServerFrame) => {
     for (const handler of handlers.get(frame.action) ?? []) handler(frame);
   };
-  return { client: client as unknown as HeraldClient, emit };
+  return { client: client as unknown as HeraldClient, emit, received };
 }
 
 /** A REST client whose list calls wait until the test answers them, in order. */
@@ -207,5 +212,38 @@ describe('ConversationListStore and the list events', () => {
       await vi.advanceTimersByTimeAsync(0);
       expect(store.get('a')?.unreadCount).toBe(1);
     });
+  });
+});
+
+describe('ConversationListStore and delivery receipts', () => {
+  const message = (conversationId: string, seq: number) =>
+    ({
+      id: `m${seq}`,
+      conversationId,
+      senderId: 'bob',
+      seq,
+      type: 'text',
+      text: 'hi',
+      createdAt: 1,
+    }) as unknown as Conversation['lastMessage'];
+
+  it('confirms each loaded last message as received, and raises a member’s delivered position (never lowers it)', async () => {
+    const { client, emit, received } = fakeClient();
+    const { api, calls } = fakeApi();
+    const store = new ConversationListStore(client, api, ME);
+    const stop = store.start();
+    calls.shift()?.([conversation('a', { lastSeq: 4, lastMessage: message('a', 4) }), conversation('b')]);
+    await store.reload();
+    expect(received).toEqual(['a:4']);
+
+    const delivered = (seq: number) =>
+      emit(frame('delivery_status', { conversationId: 'a', userId: 'bob', deliveredSeq: seq }) as ServerFrame);
+    const bobDelivered = () => store.get('a')?.members.find((m) => m.userId === 'bob')?.deliveredSeq;
+    delivered(3);
+    expect(bobDelivered()).toBe(3);
+    delivered(2);
+    expect(bobDelivered()).toBe(3);
+    expect(store.get('a')?.members.find((m) => m.userId === ME)?.deliveredSeq).toBeUndefined();
+    stop();
   });
 });

@@ -67,11 +67,22 @@ export class ConversationListStore extends Subscribable {
     const stops = [
       this.client.on('new_message', (frame) => this.onMessage(frame.data)),
       this.client.on('read_status', (frame) => this.onRead(frame.data.conversationId, frame.data.userId, frame.data.lastReadSeq)),
+      // delivery receipts: a member's devices received up to `deliveredSeq` (✓✓ on my messages).
+      this.client.on('delivery_status', (frame) =>
+        this.patch(frame.data.conversationId, (c) => ({
+          ...c,
+          members: withDeliveredSeq(c.members, frame.data.userId, frame.data.deliveredSeq),
+        })),
+      ),
       this.client.on('conversation_added', (frame) => this.onListEvent(frame)),
       this.client.on('conversation_updated', (frame) => this.onListEvent(frame)),
       this.client.on('member_removed', (frame) => this.onListEvent(frame)),
+      // profiles: a member's name or avatar changed; every conversation they are in shows the new one.
+      this.client.on('user_changed', (frame) => this.onUserChanged(frame.data.user)),
       this.client.on('message_updated', (frame) => this.onUpdated(frame.data)),
       this.client.on('message_deleted', (frame) => this.onDeleted(frame.data)),
+      // push: my mute changed (here, in another tab or on another device).
+      this.client.on('conversation_muted', (frame) => this.patch(frame.data.conversationId, (c) => ({ ...c, muted: frame.data.muted }))),
       this.client.subscribe((state, previous) => {
         if (state.status === 'connected' && previous.status !== 'connected' && previous.lastConnected !== null) this.scheduleReload();
       }),
@@ -95,6 +106,8 @@ export class ConversationListStore extends Subscribable {
             // The server's counts are the truth now; what arrives from here on is counted again.
             this.unread.clear();
             this.set({ ...this.state, conversations: sortByActivity(conversations), loaded: true, error: null, hasMore: cursor !== null });
+            // delivery receipts: each listed last message is on this device now (✓✓ for its sender).
+            for (const c of conversations) if (c.lastMessage) this.client.markReceived(c.id, [c.lastMessage]);
           },
           (error: unknown) => this.set({ ...this.state, loaded: true, error: errorText(error) }),
         )
@@ -168,6 +181,21 @@ export class ConversationListStore extends Subscribable {
     return this.state.conversations.find((conversation) => conversation.id === id);
   }
 
+  /**
+   * Mute or unmute a conversation for me on every device (push: the server stops pushing it unless
+   * I am mentioned). Shown at once; put back if the server refuses.
+   */
+  async setMuted(conversationId: string, muted: boolean): Promise<void> {
+    const before = this.get(conversationId)?.muted ?? false;
+    this.patch(conversationId, (c) => ({ ...c, muted }));
+    try {
+      await this.api.conversations.mute({ params: { id: conversationId }, body: { muted } });
+    } catch (error) {
+      this.patch(conversationId, (c) => ({ ...c, muted: before }));
+      throw error;
+    }
+  }
+
   /** Add or replace a conversation (e.g. one just created). */
   upsert(conversation: Conversation): void {
     const others = this.state.conversations.filter((c) => c.id !== conversation.id);
@@ -207,6 +235,16 @@ export class ConversationListStore extends Subscribable {
       unreadCount: mine || message.seq <= c.lastSeq ? c.unreadCount : c.unreadCount + 1,
       members: mine ? withReadSeq(c.members, this.userId, message.seq) : c.members,
     }));
+  }
+
+  private onUserChanged(user: { id: string; name: string; avatar: string | null }): void {
+    const { conversations } = this.state;
+    const next = conversations.map((c) =>
+      c.members.some((m) => m.userId === user.id)
+        ? { ...c, members: c.members.map((m) => (m.userId === user.id ? { ...m, name: user.name, avatar: user.avatar } : m)) }
+        : c,
+    );
+    if (next.some((c, i) => c !== conversations[i])) this.set({ ...this.state, conversations: next });
   }
 
   private onListEvent(event: ConversationListEvent): void {
@@ -313,6 +351,13 @@ function errorText(error: unknown): string {
 
 function withReadSeq(members: Conversation['members'], userId: string, seq: number): Conversation['members'] {
   return members.map((member) => (member.userId === userId && member.lastReadSeq < seq ? { ...member, lastReadSeq: seq } : member));
+}
+
+/** `members` with `userId`'s delivered position raised to `seq` (never lowered). */
+function withDeliveredSeq(members: Conversation['members'], userId: string, seq: number): Conversation['members'] {
+  return members.map((member) =>
+    member.userId === userId && (member.deliveredSeq ?? 0) < seq ? { ...member, deliveredSeq: seq } : member,
+  );
 }
 
 /** Most recent activity first (last message time, else creation time). */

@@ -9,4 +9,14 @@ describe('deliveryState', () => {
     expect(deliveryState({ state: 'sent', pending: false, seq: 5 }, 4)).toBe('sent');
     expect(deliveryState({ state: 'sent', pending: false, seq: 5 }, 5)).toBe('read');
   });
+
+  it('shows delivered between sent and read, and read wins over delivered', () => {
+    const sent = { state: 'sent' as const, pending: false, seq: 5 };
+    expect(deliveryState(sent, 0, 4)).toBe('sent');
+    expect(deliveryState(sent, 0, 5)).toBe('delivered');
+    expect(deliveryState(sent, 4, 9)).toBe('delivered');
+    expect(deliveryState(sent, 5, 0)).toBe('read');
+    // Not yet stored (no seq): never delivered, whatever the others' positions.
+    expect(deliveryState({ state: 'sending', pending: false, seq: 0 }, 9, 9)).toBe('sending');
+  });
 });

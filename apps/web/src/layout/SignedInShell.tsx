@@ -7,7 +7,7 @@
  */
 import type { User } from '@herald/protocol';
 import { DEFAULT_POLICIES, HeraldProvider, type RoutePolicies, usePageConnection } from '@herald/react';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/useAuth';
 import { ConversationListStore } from '../chat/conversation-list-store';
@@ -32,17 +32,26 @@ export function SignedInShell() {
 
 function UserShell({ user }: { user: User }) {
   const { session, api } = useServices();
-  const [services, setServices] = useState<ChatServices | null>(null);
+  const [connection, setConnection] = useState<Omit<ChatServices, 'user'> | null>(null);
+  const userId = user.id;
   useEffect(() => {
-    const client = createHeraldClient(session, user.id);
-    const conversations = new ConversationListStore(client, api, user.id);
+    const client = createHeraldClient(session, userId);
+    const conversations = new ConversationListStore(client, api, userId);
     const stop = conversations.start();
-    setServices({ user, client, conversations });
+    // profiles: my name or avatar changed in another tab or device; this one shows it too.
+    const stopProfile = client.on('user_changed', ({ data }) => {
+      const current = session.user;
+      if (data.user.id === userId && current) session.updateUser({ ...current, name: data.user.name, avatar: data.user.avatar });
+    });
+    setConnection({ client, conversations });
     return () => {
+      stopProfile();
       stop();
       client.dispose();
     };
-  }, [session, api, user]);
+  }, [session, api, userId]);
+  // A changed profile is a new `user` object: it must not remake the client (a reconnect), only the context.
+  const services = useMemo(() => connection && { ...connection, user }, [connection, user]);
   if (!services) return <Splash />;
   return (
     <ChatContext.Provider value={services}>

@@ -11,9 +11,16 @@ import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-c
 
 export const SCREENSHOTS = fileURLToPath(new URL('../../../../test-output/screenshots/', import.meta.url));
 
-export async function launch(): Promise<Browser> {
+/**
+ * Launch Chromium. `fakeMedia`: a fake microphone and camera (a beeping tone) with permission
+ * prompts auto-accepted, for recording tests; other suites keep the defaults.
+ */
+export async function launch(options: { fakeMedia?: boolean } = {}): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  const args = options.fakeMedia
+    ? [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']
+    : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
 }
 
 export interface UserPage {

@@ -85,6 +85,12 @@ export class StatsCollector {
     };
   }
 
+  /** The other nodes heard from within `staleMs` (ids): the ones a cluster-wide question waits for. */
+  otherNodes(): string[] {
+    const now = Date.now();
+    return [...this.others].filter(([, entry]) => now - entry.receivedAt <= this.options.staleMs).map(([nodeId]) => nodeId);
+  }
+
   close(): void {
     clearInterval(this.timer);
     this.stopListening();

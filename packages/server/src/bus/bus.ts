@@ -9,7 +9,7 @@
  * frames travel pre-serialised (`frame` is the exact text each socket receives), so a broadcast is
  * serialised once, on the node that published it.
  */
-import type { DeviceType, NodeStats } from '@herald/protocol';
+import type { DeviceType, NodeStats, OnlineUser } from '@herald/protocol';
 
 /** A conversation event (e.g. `new_message`) for every connected session of the listed members. */
 export interface ConversationEvent {
@@ -68,6 +68,26 @@ export interface NodeStatsMessage {
 }
 
 /**
+ * An admin asks every node for its connected users (admin/cluster-sessions.ts): each other node
+ * answers with a `sessions_reply` carrying the same `requestId`. `userId` narrows it to one user.
+ */
+export interface SessionsQuery {
+  type: 'sessions_query';
+  requestId: string;
+  fromNodeId: string;
+  userId?: string | undefined;
+}
+
+/** One node's answer to a `sessions_query`: its connected users and their sessions on it. */
+export interface SessionsReply {
+  type: 'sessions_reply';
+  requestId: string;
+  toNodeId: string;
+  nodeId: string;
+  users: OnlineUser[];
+}
+
+/**
  * Sessions ended (sign-out, revoke, password change, disable, refresh-token reuse): every node
  * closes their sockets (4001 with `closeReason`) and forgets them in its session cache.
  * `sessionIds: null` means every session of the user, except `exceptSessionId` when given.
@@ -99,6 +119,8 @@ export type BusMessage =
   | UserEvent
   | PresenceChanged
   | NodeStatsMessage
+  | SessionsQuery
+  | SessionsReply
   | SessionsRevoked
   | UserChanged
   | BlocksChanged;
@@ -107,11 +129,16 @@ export type BusHandler = (message: BusMessage) => void;
 
 /**
  * What other nodes need of each message while the medium is down: `queue` (sent, in order, when it
- * returns) or `drop` (stale by then: node_stats is sent every second, and presence is re-announced
- * as a whole snapshot when the bus returns).
+ * returns) or `drop` (stale by then: node_stats is sent every second, presence is re-announced
+ * as a whole snapshot when the bus returns, and an admin's sessions query has timed out).
  */
 export function whileDown(message: BusMessage): 'queue' | 'drop' {
-  return message.type === 'node_stats' || message.type === 'presence' ? 'drop' : 'queue';
+  return message.type === 'node_stats' ||
+    message.type === 'presence' ||
+    message.type === 'sessions_query' ||
+    message.type === 'sessions_reply'
+    ? 'drop'
+    : 'queue';
 }
 
 /** How the bus is doing: `degraded` means other nodes are not reachable (local delivery goes on). */

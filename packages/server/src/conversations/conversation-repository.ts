@@ -69,7 +69,19 @@ export interface ConversationRepository {
   authorsAmong(conversationId: string, userIds: readonly string[]): Promise<string[]>;
   /** Sets a conversation's title; returns its owner, or undefined when it does not exist. */
   setTitle(conversationId: string, title: string): Promise<{ ownerId: string | null } | undefined>;
+  /**
+   * Removes the member; false when they were not one. When they owned the group, ownership passes in
+   * the same transaction to the longest-standing remaining member (earliest `joined_at`, then lowest
+   * id), or to nobody (`ownerId` null) when none remains; `newOwnerId` names that member.
+   */
   removeMember(conversationId: string, userId: string): Promise<boolean>;
+  /** Like `removeMember`, also telling who owns the group afterwards when ownership moved. */
+  removeMemberPassingOwnership(conversationId: string, userId: string): Promise<{ removed: boolean; newOwnerId?: string | null }>;
+  /**
+   * Makes member `toUserId` the owner (the old owner's role becomes `member`); false when the group
+   * does not exist or `toUserId` is not a member of it.
+   */
+  transferOwnership(conversationId: string, toUserId: string): Promise<boolean>;
   /** Users who share at least one conversation with `userId` (not including them). */
   contactIds(userId: string): Promise<string[]>;
   /** Those of `userIds` who share at least one conversation with `userId`. */
@@ -169,7 +181,7 @@ export class KyselyConversationRepository implements ConversationRepository {
     return this.db
       .selectFrom('conversation_members as me')
       .innerJoin('conversations as c', 'c.id', 'me.conversation_id')
-      .select(['c.id', 'c.kind', 'c.title', 'c.owner_id', 'c.last_seq', 'c.created_at', 'c.updated_at', 'me.last_read_seq'])
+      .select(['c.id', 'c.kind', 'c.title', 'c.owner_id', 'c.last_seq', 'c.created_at', 'c.updated_at', 'me.last_read_seq', 'me.muted'])
       .where('me.user_id', '=', userId);
   }
 
@@ -177,12 +189,19 @@ export class KyselyConversationRepository implements ConversationRepository {
     const rows = await this.db
       .selectFrom('conversation_members as cm')
       .innerJoin('users as u', 'u.id', 'cm.user_id')
-      .select(['cm.user_id', 'cm.role', 'cm.last_read_seq', 'u.name', 'u.avatar'])
+      .select(['cm.user_id', 'cm.role', 'cm.last_read_seq', 'cm.delivered_seq', 'u.name', 'u.avatar'])
       .where('cm.conversation_id', '=', conversationId)
       .orderBy('cm.joined_at')
       .orderBy('cm.role', 'desc')
       .execute();
-    return rows.map((m) => ({ userId: m.user_id, name: m.name, avatar: m.avatar, role: m.role, lastReadSeq: Number(m.last_read_seq) }));
+    return rows.map((m) => ({
+      userId: m.user_id,
+      name: m.name,
+      avatar: m.avatar,
+      role: m.role,
+      lastReadSeq: Number(m.last_read_seq),
+      deliveredSeq: Number(m.delivered_seq),
+    }));
   }
 
   async memberIds(conversationId: string): Promise<string[]> {
@@ -246,12 +265,68 @@ export class KyselyConversationRepository implements ConversationRepository {
   }
 
   async removeMember(conversationId: string, userId: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('conversation_members')
-      .where('conversation_id', '=', conversationId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return (await this.removeMemberPassingOwnership(conversationId, userId)).removed;
+  }
+
+  async removeMemberPassingOwnership(conversationId: string, userId: string): Promise<{ removed: boolean; newOwnerId?: string | null }> {
+    return this.db.transaction().execute(async (trx) => {
+      // Two owners leaving at once must not both pick the other as heir (SQLite: BEGIN IMMEDIATE).
+      await lockRow(trx, 'conversations', conversationId);
+      const result = await trx
+        .deleteFrom('conversation_members')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) return { removed: false };
+      const conversation = await trx.selectFrom('conversations').select('owner_id').where('id', '=', conversationId).executeTakeFirst();
+      if (conversation?.owner_id !== userId) return { removed: true };
+      const heir = await trx
+        .selectFrom('conversation_members')
+        .select('user_id')
+        .where('conversation_id', '=', conversationId)
+        .orderBy('joined_at')
+        .orderBy('user_id')
+        .limit(1)
+        .executeTakeFirst();
+      const newOwnerId = heir?.user_id ?? null;
+      await trx.updateTable('conversations').set({ owner_id: newOwnerId }).where('id', '=', conversationId).execute();
+      if (newOwnerId !== null) {
+        await trx
+          .updateTable('conversation_members')
+          .set({ role: 'owner' })
+          .where('conversation_id', '=', conversationId)
+          .where('user_id', '=', newOwnerId)
+          .execute();
+      }
+      return { removed: true, newOwnerId };
+    });
+  }
+
+  async transferOwnership(conversationId: string, toUserId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await lockRow(trx, 'conversations', conversationId);
+      const target = await trx
+        .selectFrom('conversation_members')
+        .select('user_id')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', toUserId)
+        .executeTakeFirst();
+      if (!target) return false;
+      await trx
+        .updateTable('conversation_members')
+        .set({ role: 'member' })
+        .where('conversation_id', '=', conversationId)
+        .where('role', '=', 'owner')
+        .execute();
+      await trx
+        .updateTable('conversation_members')
+        .set({ role: 'owner' })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', toUserId)
+        .execute();
+      await trx.updateTable('conversations').set({ owner_id: toUserId }).where('id', '=', conversationId).execute();
+      return true;
+    });
   }
 
   async contactIds(userId: string): Promise<string[]> {

@@ -52,6 +52,11 @@ export async function conversationRoutes(app: FastifyInstance, deps: Conversatio
     return { status: 204 };
   });
 
+  route(contract.transferOwnership, async ({ actor, params, body }) => {
+    await conversations.transferOwnership(actor, params.id, body.userId);
+    return { status: 204 };
+  });
+
   route(contract.history, async ({ actor, params, query }) => ({
     status: 200,
     body: await messages.history(actor.userId, params.id, query),

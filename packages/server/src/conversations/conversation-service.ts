@@ -4,6 +4,9 @@
  * so every node sees a change as soon as the bus carries it. Every change of a conversation's
  * list-visible state (created, members added or removed, renamed) is then told to the sessions it
  * concerns (membership-events.ts), so no client has to poll its conversation list.
+ * A group always has an owner while it has members: when the owner leaves or is removed, the
+ * longest-standing remaining member inherits it (in the same transaction), and the owner or an admin
+ * may hand it to any member; both are told to the members as `conversation_updated`.
  * Groups are held to the add rule (group-add-policy.ts) and two caps counted in the database, so
  * they hold across nodes: groups created per owner per hour, and members per group.
  */
@@ -234,13 +237,40 @@ export class ConversationService {
     // Anyone may leave; removing someone else takes the owner or an admin.
     if (userId !== actor.userId) await this.assertCanManage(actor, conversationId);
     else await this.assertMember(conversationId, actor.userId, 'leave');
-    if (!(await this.repository.removeMember(conversationId, userId))) {
-      throw new HeraldError(ErrorCode.NotFound, 'that user is not a member');
-    }
+    const { removed, newOwnerId } = await this.repository.removeMemberPassingOwnership(conversationId, userId);
+    if (!removed) throw new HeraldError(ErrorCode.NotFound, 'that user is not a member');
     // Their sockets stop getting this conversation's frames on every node once this reaches the bus.
     await this.membershipChanged(conversationId, { removedUserIds: [userId] });
     // Published after it, so `member_removed` is the last frame of this conversation they get.
-    await this.events.removed([userId, ...(await this.repository.memberIds(conversationId))], conversationId, userId, actor.userId);
+    const remaining = await this.repository.memberIds(conversationId);
+    await this.events.removed([userId, ...remaining], conversationId, userId, actor.userId);
+    // The owner left or was removed: the heir (or nobody, in an emptied group) owns it now.
+    if (newOwnerId !== undefined) {
+      this.log.info({ conversationId, from: userId, to: newOwnerId }, 'group ownership passed on');
+      await this.announceUpdated(conversationId, remaining, actor.userId);
+    }
+  }
+
+  /** Make member `toUserId` the group's owner (its owner or an admin); every member's sessions get `conversation_updated`. */
+  async transferOwnership(actor: Actor, conversationId: string, toUserId: string): Promise<void> {
+    await this.assertCanManage(actor, conversationId);
+    const header = await this.repository.header(conversationId);
+    if (header?.kind !== 'group') throw new HeraldError(ErrorCode.BadRequest, 'only a group has an owner');
+    if (header.ownerId === toUserId) throw new HeraldError(ErrorCode.BadRequest, 'that member already owns this group');
+    if (!(await this.repository.transferOwnership(conversationId, toUserId))) {
+      throw new HeraldError(ErrorCode.NotFound, 'that user is not a member', { userId: toUserId });
+    }
+    this.log.info({ conversationId, by: actor.userId, to: toUserId }, 'group ownership transferred');
+    await this.announceUpdated(conversationId, await this.repository.memberIds(conversationId), actor.userId);
+  }
+
+  /** `conversation_updated` (title, owner, members as they are now) to `recipients`. */
+  private async announceUpdated(conversationId: string, recipients: readonly string[], by: string): Promise<void> {
+    const [viewer] = recipients;
+    const view = viewer === undefined ? undefined : await this.repository.getConversation(conversationId, viewer);
+    if (!view) return;
+    const { title, ownerId, members } = view;
+    await this.events.updated(recipients, { conversationId, title, ownerId, members }, by);
   }
 
   private async assertCanManage(actor: Actor, conversationId: string): Promise<void> {

@@ -22,6 +22,8 @@ export interface ConversationRow {
   created_at: number | string;
   updated_at: number | string;
   last_read_seq: number | string;
+  /** The viewer's mute (0/1; migration 0010_push_and_mute). */
+  muted: number | string;
 }
 
 /** `rows` (in their order) as `viewerId` sees them. */
@@ -32,7 +34,7 @@ export async function conversationViews(db: Kysely<Database>, viewerId: string, 
     db
       .selectFrom('conversation_members as cm')
       .innerJoin('users as u', 'u.id', 'cm.user_id')
-      .select(['cm.conversation_id', 'cm.user_id', 'cm.role', 'cm.last_read_seq', 'u.name', 'u.avatar'])
+      .select(['cm.conversation_id', 'cm.user_id', 'cm.role', 'cm.last_read_seq', 'cm.delivered_seq', 'u.name', 'u.avatar'])
       .where('cm.conversation_id', 'in', ids)
       .orderBy('cm.joined_at')
       .orderBy('cm.role', 'desc')
@@ -67,7 +69,14 @@ export async function conversationViews(db: Kysely<Database>, viewerId: string, 
   const membersBy = new Map<string, Member[]>();
   for (const m of members) {
     const list = membersBy.get(m.conversation_id) ?? [];
-    list.push({ userId: m.user_id, name: m.name, avatar: m.avatar, role: m.role, lastReadSeq: Number(m.last_read_seq) });
+    list.push({
+      userId: m.user_id,
+      name: m.name,
+      avatar: m.avatar,
+      role: m.role,
+      lastReadSeq: Number(m.last_read_seq),
+      deliveredSeq: Number(m.delivered_seq),
+    });
     membersBy.set(m.conversation_id, list);
   }
   const lastBy = new Map(lastMessages.map((m) => [m.conversation_id, toMessage(m)]));
@@ -82,5 +91,6 @@ export async function conversationViews(db: Kysely<Database>, viewerId: string, 
     members: membersBy.get(r.id) ?? [],
     lastMessage: lastBy.get(r.id) ?? null,
     unreadCount: unreadBy.get(r.id) ?? 0,
+    muted: Number(r.muted) === 1,
   }));
 }

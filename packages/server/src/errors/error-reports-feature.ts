@@ -13,6 +13,7 @@
 import { restContract } from '@herald/protocol';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { AccountRepository } from '../auth/account-repository.js';
 import type { Feature } from '../feature.js';
 import type { Authenticator } from '../http/bearer.js';
 import { contractRoutes } from '../http/contract-routes.js';
@@ -25,6 +26,8 @@ import { sweepErrorReports } from './error-report-retention.js';
 
 export interface ErrorReportsDeps {
   reports: ErrorReportRepository;
+  /** Names for the admin list (a report stores the user id only). */
+  accounts: Pick<AccountRepository, 'findUserById'>;
   authenticate: Authenticator;
   counters: CounterStore;
   metrics: Pick<Metrics, 'limitRejections'>;
@@ -79,10 +82,18 @@ async function errorReportRoutes(app: FastifyInstance, deps: ErrorReportsDeps): 
     },
   );
 
-  route(restContract.admin.errorReports, async ({ query }) => ({
-    status: 200,
-    body: { reports: await reports.listErrorReports(query.limit) },
-  }));
+  route(restContract.admin.errorReports, async ({ query }) => {
+    const listed = await reports.listErrorReports(query.limit);
+    // Names as they are now, one lookup per distinct user (a page holds at most a few hundred reports).
+    const ids = [...new Set(listed.flatMap((report) => report.userId ?? []))];
+    const names = new Map(await Promise.all(ids.map(async (id) => [id, (await deps.accounts.findUserById(id))?.name ?? null] as const)));
+    return {
+      status: 200,
+      body: {
+        reports: listed.map((report) => ({ ...report, userName: report.userId === null ? null : (names.get(report.userId) ?? null) })),
+      },
+    };
+  });
 }
 
 export function errorReportsFeature(deps: ErrorReportsDeps): Feature {

@@ -1,8 +1,10 @@
 /**
  * FileRepository: what is known of each uploaded file (the bytes live in FileStorage), who may
  * read it, how much each user stores, and which uploads no message carries.
- * Invariants: a file is readable by its uploader and by the members of any conversation where a
- * message carries it, and by nobody else; `insertFileWithinQuota` never lets a user's stored total
+ * Invariants: a file is readable by its uploader, by the members of any conversation where a
+ * message carries it, and — while it is someone's avatar — by every signed-in user (avatars show
+ * wherever a user does, user search included); by nobody else. A user's current avatar counts as
+ * attached: it is never swept nor deleted as an unattached upload; `insertFileWithinQuota` never lets a user's stored total
  * pass the quota, however many uploads finish at once on however many nodes (the check and the
  * insert are one transaction, serialised per user); a file is "attached" while a message carries
  * it, and `deleteUnattachedFile` deletes only an unattached one, at most once (the caller that gets
@@ -34,14 +36,14 @@ export interface FileRepository {
   insertFileWithinQuota(file: NewFile, quotaBytes: number): Promise<FileRecord | undefined>;
   /** The total size of the files `uploaderId` has stored. */
   usedBytes(uploaderId: string): Promise<number>;
-  /** True when a message carries the file. */
+  /** True when a message carries the file, or it is a user's avatar. */
   isAttached(fileId: string): Promise<boolean>;
   /** Delete the file if no message carries it; the deleted record, or undefined (attached, or already gone). */
   deleteUnattachedFile(fileId: string): Promise<FileRecord | undefined>;
   /** Up to `limit` files created before `before` that no message carries, oldest first. */
   unattachedFilesBefore(before: number, limit: number): Promise<FileRecord[]>;
   findFile(id: string): Promise<FileRecord | undefined>;
-  /** True when the user uploaded the file or belongs to a conversation where it was shared. */
+  /** True when the user uploaded the file, belongs to a conversation where it was shared, or it is someone's avatar. */
   canReadFile(fileId: string, userId: string): Promise<boolean>;
 }
 
@@ -90,6 +92,11 @@ export class KyselyFileRepository implements FileRepository {
 
   async isAttached(fileId: string): Promise<boolean> {
     const row = await this.db.selectFrom('messages').select('id').where('file_id', '=', fileId).limit(1).executeTakeFirst();
+    return row !== undefined || (await this.isAvatar(fileId));
+  }
+
+  private async isAvatar(fileId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('users').select('id').where('avatar', '=', fileId).limit(1).executeTakeFirst();
     return row !== undefined;
   }
 
@@ -100,6 +107,7 @@ export class KyselyFileRepository implements FileRepository {
       .where(({ not, exists, selectFrom }) =>
         not(exists(selectFrom('messages').select('messages.id').whereRef('messages.file_id', '=', 'files.id'))),
       )
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('users').select('users.id').whereRef('users.avatar', '=', 'files.id'))))
       .returningAll()
       .executeTakeFirst();
     return row && toFile(row);
@@ -113,6 +121,7 @@ export class KyselyFileRepository implements FileRepository {
       .where(({ not, exists, selectFrom }) =>
         not(exists(selectFrom('messages').select('messages.id').whereRef('messages.file_id', '=', 'files.id'))),
       )
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('users').select('users.id').whereRef('users.avatar', '=', 'files.id'))))
       .orderBy('created_at')
       .limit(limit)
       .execute();
@@ -152,6 +161,7 @@ export class KyselyFileRepository implements FileRepository {
     const file = await this.db.selectFrom('files').select('uploader_id').where('id', '=', fileId).executeTakeFirst();
     if (!file) return false;
     if (file.uploader_id === userId) return true;
+    if (await this.isAvatar(fileId)) return true;
     const shared = await this.db
       .selectFrom('messages as m')
       .innerJoin('conversation_members as cm', (join) =>

@@ -124,7 +124,9 @@ export async function fileRoutes(app: FastifyInstance, deps: FileRoutesDeps): Pr
     const deleted = await files.deleteUnattachedFile(file.id);
     if (!deleted) {
       if (await files.isAttached(file.id)) {
-        throw new HeraldError(ErrorCode.Conflict, 'a message carries this file; it stays as long as the message does', { fileId: file.id });
+        throw new HeraldError(ErrorCode.Conflict, 'a message carries this file, or it is your avatar; it stays as long as either does', {
+          fileId: file.id,
+        });
       }
       throw new HeraldError(ErrorCode.NotFound, 'file not found');
     }

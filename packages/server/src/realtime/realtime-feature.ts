@@ -3,7 +3,7 @@
  * `POST /conversations/:id/read`) and the presence REST query. Presence itself is core
  * (presence/presence-service.ts, `presence_query` in presence/presence-actions.ts); this adds its HTTP face.
  */
-import { TYPING_TTL_MS } from '@herald/protocol';
+import { DELIVERY_CONFIRM_INTERVAL_MS, TYPING_TTL_MS } from '@herald/protocol';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import type { ConversationRepository } from '../conversations/conversation-repository.js';
@@ -14,6 +14,8 @@ import { ack } from '../gateway/server-frame.js';
 import type { Authenticator } from '../http/bearer.js';
 import type { PresenceService } from '../presence/presence-service.js';
 import type { UserDirectory } from '../users/user-directory.js';
+import type { DeliveryPositionRepository } from './delivery-position-repository.js';
+import { DeliveryReceipts } from './delivery-receipts.js';
 import type { ReadPositionRepository } from './read-position-repository.js';
 import { ReadReceipts } from './read-receipts.js';
 import { realtimeRoutes } from './realtime-routes.js';
@@ -27,6 +29,7 @@ export interface RealtimeFeatureDeps {
   conversations: ConversationService;
   members: Pick<ConversationRepository, 'listMembers'>;
   readPositions: ReadPositionRepository;
+  deliveredPositions: DeliveryPositionRepository;
   users: UserDirectory;
   presence: PresenceService;
   authenticate: Authenticator;
@@ -34,12 +37,13 @@ export interface RealtimeFeatureDeps {
 }
 
 export function realtimeFeature(deps: RealtimeFeatureDeps): Feature {
-  const { bus, conversations, members, readPositions, users, log, authenticate, presence } = deps;
+  const { bus, conversations, members, readPositions, deliveredPositions, users, log, authenticate, presence } = deps;
   const typing = new TypingRelay(
     { bus, conversations, users, log },
     { ttlMs: TYPING_TTL_MS, throttleMs: TYPING_THROTTLE_MS, sweepMs: 250 },
   );
   const receipts = new ReadReceipts({ members, readPositions, bus, conversations });
+  const deliveries = new DeliveryReceipts({ deliveredPositions, bus, conversations, log }, DELIVERY_CONFIRM_INTERVAL_MS);
   return {
     name: 'realtime',
     routes: (app) => realtimeRoutes(app, { authenticate, receipts, presence }),
@@ -59,11 +63,14 @@ export function realtimeFeature(deps: RealtimeFeatureDeps): Feature {
         const result = await receipts.markRead(userId, frame.data.conversationId, frame.data.seq);
         ack(connection, frame, result);
       }),
+      mark_delivered: handlerFor('mark_delivered', async (connection, frame, userId) => {
+        ack(connection, frame, await deliveries.markDelivered(userId, frame.data.conversationId, frame.data.seq));
+      }),
     },
     disconnected: (connection) => typing.dropConnection(connection.id),
     async close() {
       typing.close();
-      await typing.drain();
+      await Promise.all([typing.drain(), deliveries.close()]);
     },
   };
 }

@@ -340,6 +340,56 @@ const migrations: Record<string, Migration> = {
       await sql`drop table if exists message_search`.execute(db);
     },
   },
+  // Web Push (push/): one row per device subscription, upserted by its endpoint; and a member's
+  // server-side mute (push honours it; every device of the member sees it). Flags are 0/1 integers
+  // (better-sqlite3 binds no booleans).
+  '0010_push_and_mute': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('push_subscriptions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('endpoint', 'text', (c) => c.notNull().unique())
+        .addColumn('p256dh', 'text', (c) => c.notNull())
+        .addColumn('auth', 'text', (c) => c.notNull())
+        .addColumn('label', 'text', (c) => c.notNull())
+        .addColumn('preview', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('push_subscriptions_user').on('push_subscriptions').column('user_id').execute();
+      await db.schema
+        .alterTable('conversation_members')
+        .addColumn('muted', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('conversation_members').dropColumn('muted').execute();
+      await db.schema.dropTable('push_subscriptions').execute();
+    },
+  },
+  // The furthest seq a member's devices confirmed receiving (realtime/delivery-position-repository.ts).
+  '0011_delivered': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('conversation_members')
+        .addColumn('delivered_seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('conversation_members').dropColumn('delivered_seq').execute();
+    },
+  },
+  // Avatars are uploaded files (users/profile-service.ts): the upload sweep and file reads ask
+  // "is this file someone's avatar?", which this index answers without scanning users.
+  '0012_profiles': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('users_avatar').on('users').column('avatar').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropIndex('users_avatar').execute();
+    },
+  },
 };
 
 const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter instanceof PostgresAdapter;

@@ -66,6 +66,10 @@ export interface ConversationMembersTable {
   role: 'owner' | 'member';
   last_read_seq: Generated<number>;
   joined_at: number;
+  /** Furthest seq a device of this member confirmed receiving (migration 0011_delivered). */
+  delivered_seq: Generated<number>;
+  /** 1 when the member muted the conversation (no push unless mentioned; migration 0010_push_and_mute). */
+  muted: Generated<number>;
 }
 
 export interface MessagesTable {
@@ -207,6 +211,21 @@ export interface ErrorReportsTable {
   created_at: number;
 }
 
+/** One device's Web Push subscription (push/push-subscription-repository.ts); `endpoint` is unique. */
+export interface PushSubscriptionsTable {
+  id: string;
+  user_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  /** A short device name from the user agent, for the user's list. */
+  label: string;
+  /** 1: the push shows the sender and a preview; 0: only "New message". */
+  preview: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -223,4 +242,5 @@ export interface Database {
   error_reports: ErrorReportsTable;
   audit_log: AuditLogTable;
   user_blocks: UserBlocksTable;
+  push_subscriptions: PushSubscriptionsTable;
 }
