@@ -95,9 +95,10 @@ describe.skipIf(!hasChromium)('server API keys on the admin page', () => {
     // The audit log panel shows what happened.
     const audit = page.getByTestId('audit-log');
     await audit.locator('..').getByRole('button', { name: 'Refresh' }).click();
-    await audit.getByText('api_key.revoked').waitFor();
-    await audit.getByText('api_key.created').waitFor();
-    await audit.getByText('api_key.refused').waitFor();
+    // Actions in words, their codes on hover.
+    await audit.getByTitle('api_key.revoked').first().getByText('API key revoked').waitFor();
+    await audit.getByTitle('api_key.created').first().getByText('API key created').waitFor();
+    await audit.getByTitle('api_key.refused').first().getByText('API key refused').waitFor();
     await screenshot(page, 'admin-api-key-revoked');
     expect(boss.errors).toEqual([]);
   }, 90_000);

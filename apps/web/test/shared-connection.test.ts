@@ -148,6 +148,43 @@ describe.skipIf(!hasChromium)('one socket per browser, shared by its tabs', () =
     await user.context.close();
   }, 120_000);
 
+  it('a message written in the leader tab as it closes is not lost: the next leader takes it from the outbox, and it is stored once', async () => {
+    const ann = await api.register('Ann');
+    const ben = await api.register('Ben');
+    const conversationId = await api.conversation(ann.accessToken, { kind: 'direct', userId: ben.user.id });
+    const user = await openUser(browser, server.url);
+    await signIn(user, ann.user.email);
+    const tabs = await openTabs(user.context, user.page, 3, `/chat/${conversationId}`);
+    await expect.poll(() => tabs.reduce((sum, tab) => sum + tab.open, 0)).toBe(1);
+    const leader = tabs.find((tab) => tab.open > 0) as Tab;
+    const rest = tabs.filter((tab) => tab !== leader);
+
+    // Enter, then the tab is gone at once: the send may or may not have left it, the ack cannot have come back.
+    const text = 'written as the leader closes';
+    const composer = leader.page.getByLabel('Message', { exact: true });
+    await composer.fill(text);
+    await composer.press('Enter');
+    await leader.page.close();
+
+    for (const tab of rest) {
+      await texts(tab.page, text).waitFor({ timeout: 10_000 });
+      expect(await texts(tab.page, text).count()).toBe(1);
+    }
+    const history = await api.request<{ messages: { text: string }[] }>(
+      'GET',
+      `/api/v1/conversations/${conversationId}/messages?limit=50`,
+      {
+        token: ben.accessToken,
+      },
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.messages.filter((message) => message.text === text)).toHaveLength(1);
+    // Nothing is left owed in the outbox (IndexedDB): the new leader's send was acked and removed.
+    await expect.poll(() => (rest[0] as Tab).page.locator('[data-mine] [data-delivery="pending"]').count(), { timeout: 10_000 }).toBe(0);
+    for (const tab of rest) expect(unexpectedErrors(tab.errors)).toEqual([]);
+    await user.context.close();
+  }, 120_000);
+
   it('with sharing off, every tab has its own socket', async () => {
     const ann = await api.register('Ann');
     const ben = await api.register('Ben');
