@@ -201,7 +201,10 @@ describe.skipIf(!hasChromium)('in Chromium', () => {
     await createPageClient(page, { url: h.proxy.wsUrl(), token: alice.accessToken, storeName });
     await page.evaluate(() => (herald as PageState).client.connect());
     await inbox.waitForCount(2);
-    await page.waitForFunction(async () => (await (herald as PageState).store.load()).length === 0);
+    // Polled from Node: waitForFunction does not await an async predicate (a Promise is truthy).
+    await expect
+      .poll(() => page.evaluate(async () => (await (herald as PageState).store.load()).length), { timeout: 10_000, interval: 50 })
+      .toBe(0);
     const history = await h.api.request<{ messages: { text: string }[] }>('GET', `/api/v1/conversations/${conversationId}/messages`, {
       token: bob.accessToken,
     });

@@ -66,11 +66,12 @@ const stored = (page: Page, userId: string) =>
     return records.map((r) => ({ text: r.frame.data.text, state: r.state, code: r.error?.code }));
   }, `herald-outbox-${userId}`);
 
+/**
+ * Waits until the database holds `count` records. Polled from Node: Playwright's waitForFunction
+ * does not await an async predicate (a Promise is truthy), so it would return at once.
+ */
 const storedCount = (page: Page, userId: string, count: number) =>
-  page.waitForFunction(async ({ name, n }) => (await new (herald as PageState).Herald.IndexedDbOutboxStore({ name }).load()).length === n, {
-    name: `herald-outbox-${userId}`,
-    n: count,
-  });
+  expect.poll(async () => (await stored(page, userId)).length, { timeout: 10_000, interval: 50 }).toBe(count);
 
 describe.skipIf(!hasChromium)('the default outbox store in Chromium', () => {
   it('is IndexedDB: messages queued offline survive a reload and are sent once; a refused one stays failed', async () => {
