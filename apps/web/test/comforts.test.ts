@@ -1,6 +1,6 @@
 /**
  * Everyday comforts, end to end in headless Chromium (fake microphone) against a real server: the
- * unread total in the tab title and favicon, drafts kept across switches and reloads, the Ctrl+P
+ * unread total in the tab title and favicon, drafts kept across switches and reloads, the Ctrl+K
  * quick switcher, paste and drop into the attachment tray (caption, remove, cancel all), the image
  * lightbox (arrows, Escape, focus back), Up to edit my last message, and voice notes (timer,
  * cancel, send; the other user gets an <audio>; a browser without MediaRecorder is told so).
@@ -73,7 +73,7 @@ const favicon = (page: Page) => page.evaluate(() => document.querySelector('link
 
 /** Open the quick switcher, type `query` and open the first match with Enter. */
 async function switchTo(page: Page, query: string): Promise<void> {
-  await page.keyboard.press('Control+p');
+  await page.keyboard.press('Control+k');
   const box = page.getByTestId('quick-switcher').getByRole('combobox');
   await box.fill(query);
   await page.getByTestId('switcher-option').first().waitFor();
@@ -132,7 +132,7 @@ describe.skipIf(!hasChromium)('everyday comforts in the browser', () => {
 
     // Escape closes the switcher and gives the focus back; no match says so.
     await composer(page).focus();
-    await page.keyboard.press('Control+p');
+    await page.keyboard.press('Control+k');
     const switcherBox = page.getByTestId('quick-switcher').getByRole('combobox');
     await expect.poll(() => switcherBox.evaluate((element) => element === document.activeElement)).toBe(true);
     await page.keyboard.type('zzz');
@@ -295,7 +295,7 @@ describe.skipIf(!hasChromium)('everyday comforts in the browser', () => {
         await page.locator('img[alt="b.png"]').waitFor();
         await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(language === 'zh' ? 'zh-CN' : 'en');
 
-        await page.keyboard.press('Control+p');
+        await page.keyboard.press('Control+k');
         await page.getByTestId('switcher-option').nth(1).waitFor();
         await screenshot(page, `comforts-switcher-${language}-${device}`);
         await page.keyboard.press('Escape');

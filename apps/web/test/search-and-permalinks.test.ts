@@ -2,7 +2,7 @@
  * Message search, permalinks and jumps end to end in headless Chromium against a real server
  * serving the built app. A group of three has ~300 messages (the latest page is 50), one of them
  * Chinese ("我们明天去北京开会") and one "quarterly report draft", both far older than the first
- * page; the newest is a reply quoting the Chinese one. Yan opens the search panel (Ctrl+K), finds
+ * page; the newest is a reply quoting the Chinese one. Yan opens the search panel (Ctrl+Shift+F), finds
  * "北京" and "report" with the words marked, opens a hit: the conversation shows that old message
  * in view, highlighted; "Jump to latest" goes back to the newest; the reply's quote jumps to the
  * quoted message; the arrow keys and Enter open a hit, Esc closes the panel. A permalink opened in a
@@ -136,8 +136,8 @@ describe.skipIf(!hasChromium)('search, permalinks and jumps in the browser', () 
     expect(await message(page, chineseSeq).count()).toBe(0);
     expect(await message(page, reportSeq).count()).toBe(0);
 
-    // Ctrl+K opens the panel with the focus in its box; Chinese needs no spaces.
-    await page.keyboard.press('Control+k');
+    // Ctrl+Shift+F opens the panel with the focus in its box; Chinese needs no spaces.
+    await page.keyboard.press('Control+Shift+F');
     await expect.poll(() => searchBox(page).evaluate((element) => element === document.activeElement)).toBe(true);
     await searchBox(page).fill('北京');
     await hit(page, chineseSeq).waitFor();
@@ -311,7 +311,7 @@ describe.skipIf(!hasChromium)('search past its rate limit in the browser', () =>
     const { page } = viewer;
     await signIn(viewer, alice.user.email);
     await page.getByTestId('search-open').waitFor();
-    await page.keyboard.press('Control+k');
+    await page.keyboard.press('Control+Shift+F');
     const box = page.getByTestId('search-panel').locator('input[type="search"]');
     await box.fill('report');
     await page.getByTestId('search-hit').waitFor();

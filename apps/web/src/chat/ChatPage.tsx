@@ -4,8 +4,8 @@
  * conversation at that message (ConversationView). A conversation that cannot be opened (gone, or
  * not mine) says so, with a toast, instead of a blank pane.
  * Message search: the bar above the list (all conversations), the conversation header's button
- * (this one) or Ctrl/⌘K opens the SearchPanel — a third column from `lg` up, over the page below.
- * Ctrl/⌘P opens the QuickSwitcher (go to a conversation by name). While the page is open, the tab
+ * (this one) or Ctrl/⌘+Shift+F opens the SearchPanel — a third column from `lg` up, over the page below.
+ * Ctrl/⌘K opens the QuickSwitcher (go to a conversation by name). While the page is open, the tab
  * title and the favicon show the unread total (useUnreadBadge).
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -69,7 +69,7 @@ export function ChatPage() {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (isQuickSwitcherShortcut(event)) {
-        event.preventDefault(); // not the browser's Print
+        event.preventDefault(); // not the browser's address-bar search
         setSwitching(true);
         return;
       }

@@ -1,5 +1,5 @@
 /**
- * QuickSwitcher: a modal (Ctrl/⌘P) to jump to a conversation by typing part of its title or a
+ * QuickSwitcher: a modal (Ctrl/⌘K) to jump to a conversation by typing part of its title or a
  * member's name (quick-switcher-filter). The box keeps the focus: ↑/↓ move the active row (the
  * listbox pattern, aria-activedescendant), Enter or a click opens it, Escape closes and gives the
  * focus back (useModalDialog).

@@ -5,7 +5,7 @@
  */
 import { useI18n } from '../i18n/useI18n';
 import { SearchIcon } from '../layout/icons';
-import { searchShortcutLabel } from './search-shortcut';
+import { SEARCH_KEYSHORTCUTS, searchShortcutLabel } from './search-shortcut';
 
 export function SearchButton({ variant, label, onClick }: { variant: 'bar' | 'icon'; label?: string; onClick: () => void }) {
   const { t } = useI18n();
@@ -21,7 +21,7 @@ export function SearchButton({ variant, label, onClick }: { variant: 'bar' | 'ic
     <button
       type="button"
       className="flex w-full items-center gap-2 rounded-lg border border-slate-200 bg-slate-50 px-3 py-1.5 text-left text-sm text-slate-500 hover:border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-400 dark:hover:bg-slate-700"
-      aria-keyshortcuts="Control+K Meta+K"
+      aria-keyshortcuts={SEARCH_KEYSHORTCUTS}
       onClick={onClick}
       data-testid="search-open"
     >

@@ -1,23 +1,30 @@
 import { describe, expect, it } from 'vitest';
+import { isQuickSwitcherShortcut } from './quick-switcher-shortcut';
 import { isSearchShortcut, searchShortcutLabel } from './search-shortcut';
 
-const keys = { key: 'k', ctrlKey: false, metaKey: false, altKey: false, shiftKey: false };
+const keys = { key: 'F', ctrlKey: false, metaKey: false, altKey: false, shiftKey: true };
 
 describe('the search shortcut', () => {
-  it('is Ctrl+K or ⌘K, in either case', () => {
+  it('is Ctrl+Shift+F or ⇧⌘F, in either case', () => {
     expect(isSearchShortcut({ ...keys, ctrlKey: true })).toBe(true);
-    expect(isSearchShortcut({ ...keys, metaKey: true, key: 'K' })).toBe(true);
+    expect(isSearchShortcut({ ...keys, metaKey: true, key: 'f' })).toBe(true);
   });
 
-  it('is not K alone, nor with Shift or Alt, nor another letter', () => {
+  it('is not Shift+F alone, nor the browser Find (no Shift), nor with Alt, nor another letter', () => {
     expect(isSearchShortcut(keys)).toBe(false);
-    expect(isSearchShortcut({ ...keys, ctrlKey: true, shiftKey: true })).toBe(false);
+    expect(isSearchShortcut({ ...keys, ctrlKey: true, shiftKey: false, key: 'f' })).toBe(false);
     expect(isSearchShortcut({ ...keys, ctrlKey: true, altKey: true })).toBe(false);
-    expect(isSearchShortcut({ ...keys, ctrlKey: true, key: 'j' })).toBe(false);
+    expect(isSearchShortcut({ ...keys, ctrlKey: true, key: 'G' })).toBe(false);
+  });
+
+  it('is not Ctrl/⌘K, which belongs to the quick switcher', () => {
+    const ctrlK = { key: 'k', ctrlKey: true, metaKey: false, altKey: false, shiftKey: false };
+    expect(isSearchShortcut(ctrlK)).toBe(false);
+    expect(isQuickSwitcherShortcut(ctrlK)).toBe(true);
   });
 
   it('is labelled for the platform', () => {
-    expect(searchShortcutLabel('MacIntel')).toBe('⌘K');
-    expect(searchShortcutLabel('Linux x86_64')).toBe('Ctrl K');
+    expect(searchShortcutLabel('MacIntel')).toBe('⇧⌘F');
+    expect(searchShortcutLabel('Linux x86_64')).toBe('Ctrl Shift F');
   });
 });
