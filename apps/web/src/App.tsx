@@ -3,17 +3,19 @@
  * error boundary that reports crashes to the server.
  */
 import { HeraldErrorBoundary } from '@herald/react';
-import { type ReactNode, useEffect } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Toaster } from 'sonner';
-import { AdminPage } from './admin/AdminPage';
 import { LoginPage } from './auth/LoginPage';
-import { ChatPage } from './chat/ChatPage';
 import { I18nProvider } from './i18n/I18nProvider';
 import { useI18n } from './i18n/useI18n';
-import { SignedInShell } from './layout/SignedInShell';
 import { type AppServices, ServicesContext } from './services';
-import { SettingsPage } from './settings/SettingsPage';
+
+// Loaded when first visited: /login needs none of them (nor the socket client they bring).
+const SignedInShell = lazy(() => import('./layout/SignedInShell').then((m) => ({ default: m.SignedInShell })));
+const ChatPage = lazy(() => import('./chat/ChatPage').then((m) => ({ default: m.ChatPage })));
+const AdminPage = lazy(() => import('./admin/AdminPage').then((m) => ({ default: m.AdminPage })));
+const SettingsPage = lazy(() => import('./settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export function App({ services }: { services: AppServices }) {
   useEffect(() => {
@@ -24,16 +26,18 @@ export function App({ services }: { services: AppServices }) {
       <ServicesContext.Provider value={services}>
         <Boundary services={services}>
           <BrowserRouter>
-            <Routes>
-              <Route path="/login" element={<LoginPage />} />
-              <Route element={<SignedInShell />}>
-                <Route path="/chat" element={<ChatPage />} />
-                <Route path="/chat/:conversationId" element={<ChatPage />} />
-                <Route path="/admin" element={<AdminPage />} />
-                <Route path="/settings" element={<SettingsPage />} />
-              </Route>
-              <Route path="*" element={<Navigate to="/chat" replace />} />
-            </Routes>
+            <Suspense fallback={null}>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route element={<SignedInShell />}>
+                  <Route path="/chat" element={<ChatPage />} />
+                  <Route path="/chat/:conversationId" element={<ChatPage />} />
+                  <Route path="/admin" element={<AdminPage />} />
+                  <Route path="/settings" element={<SettingsPage />} />
+                </Route>
+                <Route path="*" element={<Navigate to="/chat" replace />} />
+              </Routes>
+            </Suspense>
           </BrowserRouter>
         </Boundary>
         <Toaster

@@ -7,7 +7,7 @@
  */
 import type { User } from '@herald/protocol';
 import { DEFAULT_POLICIES, HeraldProvider, type RoutePolicies, usePageConnection } from '@herald/react';
-import { useEffect, useMemo, useState } from 'react';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/useAuth';
 import { ConversationListStore } from '../chat/conversation-list-store';
@@ -61,7 +61,9 @@ function UserShell({ user }: { user: User }) {
         <div className="flex h-dvh flex-col">
           <Header />
           <main id="main" className="min-h-0 flex-1">
-            <Outlet />
+            <Suspense fallback={null}>
+              <Outlet />
+            </Suspense>
           </main>
         </div>
       </HeraldProvider>

@@ -17,6 +17,7 @@ const SOURCES = [
   join(webRoot, 'public'),
   join(webRoot, 'index.html'),
   join(webRoot, 'vite.config.ts'),
+  join(webRoot, 'build'),
   ...['protocol', 'client', 'react'].map((pkg) => join(repoRoot, 'packages', pkg, 'src')),
 ];
 const LOCK = join(tmpdir(), `herald-web-build-${Buffer.from(webRoot).toString('hex').slice(-24)}.lock`);

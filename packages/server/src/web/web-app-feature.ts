@@ -2,6 +2,8 @@
  * Serves the built web app (apps/web/dist) from the same origin as the API, so `npm start` is the
  * whole product on one port. Unknown GET paths that are not API, socket or metrics paths get
  * index.html (client-side routing). When no build exists, `/` says how to make one.
+ * Text files go out as the build's brotli or gzip copies (`preCompressed`: `.br`/`.gz` beside each, see
+ * apps/web/build/precompress.ts) when the browser accepts them, the file itself otherwise.
  * Source maps (`*.map`) are never served in production: the build writes them (hidden: the bundle
  * does not name them) for the operator, but they would hand anyone the app's original source.
  */
@@ -36,6 +38,7 @@ export function webAppFeature({ webDir: root, serveSourceMaps }: WebAppOptions):
         wildcard: false,
         index: ['index.html'],
         cacheControl: false,
+        preCompressed: true,
         // A refused path answers like any unknown path (the JSON 404).
         allowedPath: (path) => serveSourceMaps || !path.endsWith('.map'),
       });
