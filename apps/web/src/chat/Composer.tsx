@@ -16,13 +16,13 @@ import type { MentionMember, MentionSuggestion } from '@herald/client/state';
 import { useMentionSuggestions } from '@herald/react';
 import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useI18n } from '../i18n/useI18n';
-import { PaperclipIcon, SendIcon } from '../layout/icons';
+import { MicIcon, PaperclipIcon, SendIcon } from '../layout/icons';
 import { ComposerMentionMenu, suggestionId } from './ComposerMentionMenu';
 import { ComposerReplyBar, type ReplyTarget } from './ComposerReplyBar';
 import { composerKeyAction } from './composer-keys';
 import { composerLimit } from './composer-limit';
 import { insertMention, type MentionQuery, mentionQueryAt } from './composer-mention';
-import { MicIcon, VoiceRecorderBar } from './VoiceRecorderBar';
+import { VoiceRecorderBar } from './VoiceRecorderBar';
 
 export interface ComposerProps {
   /** The text in the box (the saved draft). */

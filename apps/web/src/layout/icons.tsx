@@ -106,3 +106,9 @@ export const SearchIcon = (p: P) => (
     <path d="m20 20-3.5-3.5" />
   </Icon>
 );
+export const MicIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="9" y="3" width="6" height="11" rx="3" />
+    <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
+  </Icon>
+);
