@@ -1,20 +1,24 @@
 /**
- * Building outgoing frames and checking replies against the protocol schemas, so a bad request
- * fails locally with `invalid_frame` instead of costing a round trip, and a result is typed only
- * after it was validated. A message text over the protocol's `MESSAGE_TEXT_MAX` fails with
+ * Building outgoing frames and checking replies against the protocol's shapes (generated from its
+ * schemas; see @herald/protocol shape.ts), so a malformed request fails locally with
+ * `invalid_frame` instead of costing a round trip, and a result is typed only after it was
+ * validated. Refinements shapes leave out (safe text, emoji, history bounds) are the server's to
+ * refuse, except `send_message`'s, which run here too (nothing that cannot be sent is queued). A message text over the protocol's `MESSAGE_TEXT_MAX` fails with
  * `too_big` (non-retryable, never queued), naming the limit, so an app can tell the user why.
  */
 import {
   type Attachment,
+  CLIENT_FRAME,
   type ClientFrameOf,
-  ClientFrameSchema,
-  describeIssues,
+  checkShape,
   ErrorCode,
   HeraldError,
   MESSAGE_TEXT_MAX,
+  REQUEST_RESULTS,
   type RequestAction,
   type RequestResult,
-  RequestResultSchemas,
+  type Shape,
+  sendMessageIssues,
 } from '@herald/protocol';
 
 /** The kinds of message a client may send. */
@@ -39,6 +43,13 @@ export type RequestInput<A extends RequestAction> = A extends 'history'
         ? Omit<ClientFrameOf<'search'>['data'], 'limit'> & { limit?: number }
         : ClientFrameOf<A>['data'];
 
+/** Check `value` against a shape; throws HeraldError(`invalid_frame`) naming what is wrong. */
+export function checked<T>(shape: Shape | undefined, value: unknown, what: string): T {
+  const result = shape ? checkShape(shape, value) : { ok: false as const, issues: [] };
+  if (!result.ok) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${what}`, result.issues);
+  return result.value as T;
+}
+
 /** Assemble and validate a client frame; throws HeraldError(`invalid_frame`) when it breaks the schema. */
 export function buildFrame<A extends RequestAction>(
   action: A,
@@ -48,16 +59,17 @@ export function buildFrame<A extends RequestAction>(
   timestamp: number,
 ): ClientFrameOf<A> {
   if (action === 'send_message') checkMessageText(data);
-  const parsed = ClientFrameSchema.safeParse({ id, type, action, data, timestamp });
-  if (!parsed.success) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} request`, describeIssues(parsed.error));
-  return parsed.data as ClientFrameOf<A>;
+  const frame = checked<ClientFrameOf<A>>(CLIENT_FRAME, { id, type, action, data, timestamp }, `${action} request`);
+  if (action === 'send_message') {
+    const issues = sendMessageIssues(type, (frame as { data: { text?: string } }).data);
+    if (issues.length > 0) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} request`, issues);
+  }
+  return frame;
 }
 
-/** Validate an ack's result against the action's result schema. */
+/** Validate an ack's result against the action's result shape. */
 export function parseResult<A extends RequestAction>(action: A, result: unknown): RequestResult<A> {
-  const parsed = RequestResultSchemas[action].safeParse(result);
-  if (!parsed.success) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} result`, describeIssues(parsed.error));
-  return parsed.data as RequestResult<A>;
+  return checked(REQUEST_RESULTS[action], result, `${action} result`);
 }
 
 /** Throws `too_big` when a message's text is longer than the protocol allows (counted as the server does: UTF-16 units). */

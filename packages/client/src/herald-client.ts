@@ -10,10 +10,10 @@
  * to one of the parts above; splitting it would scatter the API, not the logic.)
  */
 import {
-  ClientFrameSchema,
+  CLIENT_FRAME,
+  type ClientFrame,
   DELIVERY_CONFIRM_INTERVAL_MS,
   type DeleteMessageResult,
-  describeIssues,
   type EditMessageResult,
   ErrorCode,
   HeraldError,
@@ -43,7 +43,7 @@ import { CredentialRenewal } from './credential-renewal.js';
 import { DeliveryConfirmer } from './delivery-confirmer.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { type Environment, resolveEnvironment, type WebSocketConstructor } from './environment.js';
-import { buildFrame, type MessageContent, parseResult, type RequestInput } from './frames.js';
+import { buildFrame, checked, type MessageContent, parseResult, type RequestInput } from './frames.js';
 import { type AnyFrameHandler, type FrameHandler, HandlerRegistry } from './handler-registry.js';
 import { Heartbeat } from './heartbeat.js';
 import { newId } from './ids.js';
@@ -371,9 +371,12 @@ export class HeraldClient {
    * ready, dropped otherwise (a stale event is worth nothing after a reconnect). Returns whether it was sent.
    */
   sendEvent(action: 'typing_status', data: { conversationId: string; isTyping: boolean }): boolean {
-    const parsed = ClientFrameSchema.safeParse({ id: newId(), type: 'typing', action, data, timestamp: this.env.timers.now() });
-    if (!parsed.success) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} event`, describeIssues(parsed.error));
-    const sent = this.connection.send(parsed.data);
+    const frame = checked<ClientFrame>(
+      CLIENT_FRAME,
+      { id: newId(), type: 'typing', action, data, timestamp: this.env.timers.now() },
+      `${action} event`,
+    );
+    const sent = this.connection.send(frame);
     if (sent) this.pacer.spend();
     return sent;
   }

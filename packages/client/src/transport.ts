@@ -9,12 +9,11 @@
 import {
   type ClientFrame,
   type Device,
-  decodeServerFrame,
+  decodeServerText,
   ErrorCode,
   encodeFrame,
   HeraldError,
   LocalCloseCode,
-  type RawPayload,
   type ServerFrame,
   type ServerFrameOf,
 } from '@herald/protocol';
@@ -111,7 +110,7 @@ export class Transport {
   private socketOnMessage(data: unknown): void {
     if (this.closed) return;
     this.events.onData();
-    const decoded = decodeServerFrame(data as RawPayload);
+    const decoded = decodeServerText(data);
     if (!decoded.ok) {
       this.events.onInvalid(decoded.error);
       return;

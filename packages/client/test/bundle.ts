@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { build as esbuild } from 'esbuild';
 import { build } from 'vite';
 
 const packages = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,6 +37,53 @@ export async function bundleClient(options: BundleOptions = {}): Promise<string>
       const chunk = output.output.find((o) => o.type === 'chunk');
       if (chunk && chunk.type === 'chunk') return chunk.code;
     }
+  }
+  throw new Error('vite produced no chunk');
+}
+
+/**
+ * The client bundled as the issue measures it, with esbuild (`--bundle --minify --format=esm
+ * --platform=browser`), from the TypeScript sources, protocol included.
+ */
+export async function bundleClientWithEsbuild(entry = 'index.ts'): Promise<string> {
+  const result = await esbuild({
+    entryPoints: [`${packages}client/src/${entry}`],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+    alias: { '@herald/protocol': `${packages}protocol/src/index.ts` },
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error('esbuild produced no file');
+  return file.text;
+}
+
+/**
+ * The client as a Vite app build ships it (not lib mode, which keeps whitespace in ES output): one
+ * minified chunk with the entry's exports, protocol included.
+ */
+export async function bundleClientAsViteApp(entry = 'index.ts'): Promise<string> {
+  const result = await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: packages,
+    resolve: { alias: { '@herald/protocol': `${packages}protocol/src/index.ts` } },
+    build: {
+      write: false,
+      minify: true,
+      target: 'es2022',
+      modulePreload: false,
+      rollupOptions: { input: `${packages}client/src/${entry}`, preserveEntrySignatures: 'strict' },
+    },
+  });
+  for (const output of Array.isArray(result) ? result : [result]) {
+    if (!('output' in output)) continue;
+    const chunks = output.output.filter((o) => o.type === 'chunk');
+    if (chunks.length === 1 && chunks[0]?.type === 'chunk') return chunks[0].code;
+    throw new Error(`vite made ${chunks.length} chunks, expected one`);
   }
   throw new Error('vite produced no chunk');
 }

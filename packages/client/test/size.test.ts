@@ -1,22 +1,41 @@
 /**
- * Size budget: the client's own code, minified and gzipped, stays under 15 KB (13.1 KB when the
- * IndexedDB outbox, the send pacer and the reconnect schedule landed; 14.3 KB with delivery
- * confirmations and the connection-sharing hook; it was 10 KB before them);
- * with the protocol package and zod (which apps share with their own code) under 47 KB (46.4 KB once the
- * push, profile and delivery frames joined the frame union) — zod is most of that, so a
- * jump past it means the client started pulling in protocol code it does not use (the REST
- * contract, say) or a second schema library.
+ * Size budget of the browser SDK: `@herald/client` bundled whole — its own code, the protocol
+ * code it uses and whatever validates server frames (the shapes generated from the protocol's
+ * schemas; zod is not in it) — minified and gzipped, measured as issue 25 asks: with esbuild
+ * (`--bundle --minify --format=esm --platform=browser`) and with a Vite app build.
+ * Issue 25's target is 15 KB; the budgets below are ratchets at today's figures (16.6 KB esbuild,
+ * 16.3 KB Vite on 2026-12-06; 46.3 KB while zod validated frames): see docs/performance.md
+ * "Browser SDK size" for what stands in the way.
  */
 import { describe, expect, it } from 'vitest';
-import { bundleClient, gzipSize } from './bundle.js';
+import { bundleClient, bundleClientAsViteApp, bundleClientWithEsbuild, gzipSize } from './bundle.js';
+
+const TARGET = 15 * 1024;
+const BUDGET = 17 * 1024;
 
 describe('bundle size', () => {
-  it('the client is under 15 KB minified + gzipped on its own, 47 KB with the protocol and zod', async () => {
+  it('the whole client (protocol and frame validation included) is under the budget with esbuild and with Vite, without zod', async () => {
+    const esbuilt = await bundleClientWithEsbuild();
+    const vite = await bundleClientAsViteApp();
+    const sizes = { esbuild: gzipSize(esbuilt), vite: gzipSize(vite) };
+    console.info(
+      `@herald/client whole, min+gz: esbuild ${sizes.esbuild} B, Vite ${sizes.vite} B (issue 25 target ${TARGET} B: ${
+        Math.max(sizes.esbuild, sizes.vite) <= TARGET ? 'met' : 'not met'
+      })`,
+    );
+    // zod's internals carry `_zod` on every schema: none may ship to browsers.
+    expect(esbuilt.includes('_zod')).toBe(false);
+    expect(vite.includes('_zod')).toBe(false);
+    // It still validates: the generated server-frame shapes are in the bundle.
+    expect(esbuilt).toContain('heartbeatIntervalMs');
+    expect(sizes.esbuild).toBeLessThan(BUDGET);
+    expect(sizes.vite).toBeLessThan(BUDGET);
+  }, 60_000);
+
+  it('the client’s own code (protocol left out) stays under 15 KB', async () => {
     const own = gzipSize(await bundleClient({ minify: true, externalProtocol: true }));
-    const whole = gzipSize(await bundleClient({ minify: true }));
-    console.info(`@herald/client min+gz: ${own} B own code; ${whole} B with @herald/protocol and zod`);
+    console.info(`@herald/client own code min+gz: ${own} B`);
     expect(own).toBeLessThan(15 * 1024);
-    expect(whole).toBeLessThan(47 * 1024);
   }, 60_000);
 
   it('the shared connection (`@herald/client/shared`, one socket per browser) is a separate entry under 4 KB (3.6 KB)', async () => {

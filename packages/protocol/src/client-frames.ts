@@ -18,6 +18,7 @@ import {
 import { AttachmentSchema, DeviceSchema, HISTORY_PAGE_MAX, IdSchema, MESSAGE_TEXT_MAX, MessageSchema } from './models.js';
 import { PresenceSchema } from './realtime.js';
 import { SearchFrameSchema, SearchResultSchema } from './search.js';
+import { sendMessageIssues } from './send-message-rules.js';
 import { boundedJson, safeText } from './text.js';
 
 const control = z.literal('control');
@@ -62,12 +63,8 @@ export const SendMessageFrameSchema = frameSchema(
   z.enum(['text', 'image', 'file', 'audio']),
   SendMessageDataSchema,
 ).superRefine((frame, ctx) => {
-  if (frame.type === 'text' && frame.data.text.trim() === '') {
-    ctx.addIssue({ code: 'custom', path: ['data', 'text'], message: 'a text message needs non-empty text' });
-  }
-  if (frame.type !== 'text' && !frame.data.attachment) {
-    ctx.addIssue({ code: 'custom', path: ['data', 'attachment'], message: `a ${frame.type} message needs an attachment` });
-  }
+  for (const issue of sendMessageIssues(frame.type, frame.data))
+    ctx.addIssue({ code: 'custom', path: issue.path.split('.'), message: issue.message });
 });
 
 /**

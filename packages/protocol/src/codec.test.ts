@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeClientFrame, decodeServerFrame, encodeFrame, FRAME_ID_SCAN_BYTES, readFrameId } from './codec.js';
+import { decodeClientFrame } from './client-frame-codec.js';
+import { decodeServerFrame, encodeFrame, FRAME_ID_SCAN_BYTES, readFrameId } from './codec.js';
 import { ErrorCode } from './codes.js';
 
 const base = { id: 'c-1', timestamp: 1_700_000_000_000 };

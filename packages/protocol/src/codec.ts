@@ -1,5 +1,7 @@
 /**
- * Codec: text on the wire <-> validated frames.
+ * Codec: text on the wire <-> validated frames. Server frames are checked against the shapes
+ * generated from the zod schemas (shape.ts), so a browser client decodes without zod; client frames
+ * (server side) against the zod schemas themselves (client-frame-codec.ts).
  * Invariant: decoding never throws. Bad input becomes `{ ok: false, error: HeraldError }`
  * carrying `bad_json`, `invalid_frame` (not a JSON object, no string `action`, or a known action's
  * schema refused it) or `unknown_action` (a string `action` nobody serves), plus `ref` when the
@@ -7,12 +9,13 @@
  * `ref` is the id exactly as sent, and only a valid one (FrameIdSchema: 1–64 code points, no lone
  * surrogate): an id is never cut, so a client can always match `ref` to its request by equality.
  */
-import type { z } from 'zod';
-import { type ClientFrame, ClientFrameSchema } from './client-frames.js';
+import type { ClientFrame } from './client-frames.js';
 import { ErrorCode } from './codes.js';
-import { FrameIdSchema } from './envelope.js';
+import { SERVER_FRAME } from './frame-shapes.generated.js';
 import { HeraldError } from './herald-error.js';
-import { type ServerFrame, ServerFrameSchema } from './server-frames.js';
+import { isSafeText } from './safe-text.js';
+import type { ServerFrame } from './server-frames.js';
+import { checkShape, type ShapeIssue } from './shape.js';
 
 export type DecodeResult<F> =
   | { ok: true; frame: F }
@@ -56,12 +59,11 @@ function toText(raw: RawPayload): string {
   return decoder.decode(joined);
 }
 
-/** Summarise zod issues as `path: message` lines for an error's details. */
-export function describeIssues(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.slice(0, 10).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-}
+/** Checks a parsed frame against its action's schema: the frame as validated, or what is wrong. */
+export type FrameValidator<F> = (value: unknown) => { ok: true; value: F } | { ok: false; issues: ShapeIssue[] };
 
-function decodeWith<F>(schema: z.ZodType<F>, actions: ReadonlySet<string>, raw: RawPayload): DecodeResult<F> {
+/** Decode text into a frame of a known action, or say why not (never throws). */
+export function decodeWith<F>(validate: FrameValidator<F>, actions: ReadonlySet<string>, raw: RawPayload): DecodeResult<F> {
   let value: unknown;
   try {
     value = JSON.parse(toText(raw));
@@ -80,20 +82,22 @@ function decodeWith<F>(schema: z.ZodType<F>, actions: ReadonlySet<string>, raw: 
   if (!actions.has(action)) {
     return refused(new HeraldError(ErrorCode.UnknownAction, `unknown action "${cutAt(action, 64)}"`), ref);
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    return refused(new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} frame`, describeIssues(parsed.error)), ref, action);
-  }
-  return { ok: true, frame: parsed.data };
+  const checked = validate(value);
+  if (!checked.ok) return refused(new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} frame`, checked.issues), ref, action);
+  return { ok: true, frame: checked.value };
 }
 
 function refused(error: HeraldError, ref?: string, action?: string): DecodeResult<never> {
   return { ok: false, error, ...(ref === undefined ? {} : { ref }), ...(action === undefined ? {} : { action }) };
 }
 
-/** `value` when it is a valid frame id (the only kind echoed as `ref`), else undefined. */
+/**
+ * `value` when it is a valid frame id (the only kind echoed as `ref`), else undefined: FrameIdSchema's
+ * rule (1–64 code points of safe text) without zod; codec.test.ts checks the two agree.
+ */
 export function validFrameId(value: unknown): string | undefined {
-  return typeof value === 'string' && FrameIdSchema.safeParse(value).success ? value : undefined;
+  if (typeof value !== 'string' || value === '' || value.length > 128 || !isSafeText(value)) return undefined;
+  return [...value].length <= 64 ? value : undefined;
 }
 
 /** At most `units` UTF-16 units of `text`, never ending in half of a surrogate pair (for messages quoting input). */
@@ -103,23 +107,12 @@ function cutAt(text: string, units: number): string {
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? units - 1 : units);
 }
 
-const clientActions: ReadonlySet<string> = new Set(ClientFrameSchema.options.map((o) => actionOf(o)));
-const serverActions: ReadonlySet<string> = new Set(ServerFrameSchema.options.map((o) => actionOf(o)));
-
-function actionOf(schema: z.ZodType): string {
-  // Each union member is an object (possibly refined) whose `action` is a literal.
-  const shape = (schema as unknown as { shape: { action: { value: string } } }).shape;
-  return shape.action.value;
-}
-
-/** Decode and validate a frame sent by a client (server side). */
-export function decodeClientFrame(raw: RawPayload): DecodeResult<ClientFrame> {
-  return decodeWith(ClientFrameSchema, clientActions, raw);
-}
+const serverActions: ReadonlySet<string> = new Set(Object.keys((SERVER_FRAME as [string, string, object])[2]));
+const checkServerFrame = (value: unknown) => checkShape(SERVER_FRAME, value) as ReturnType<FrameValidator<ServerFrame>>;
 
 /** Decode and validate a frame sent by the server (client side). */
 export function decodeServerFrame(raw: RawPayload): DecodeResult<ServerFrame> {
-  return decodeWith(ServerFrameSchema, serverActions, raw);
+  return decodeWith(checkServerFrame, serverActions, raw);
 }
 
 /** How far into a frame `readFrameId` looks: an error about a huge frame must cost little CPU. */

@@ -37,5 +37,4 @@ export const DeliveryStatusFrameSchema = frameSchema(
   z.object({ conversationId: IdSchema, userId: IdSchema, deliveredSeq: z.number().int().nonnegative() }),
 );
 
-/** Least time between two `mark_delivered` of one conversation from one client (ms). */
-export const DELIVERY_CONFIRM_INTERVAL_MS = 300;
+export { DELIVERY_CONFIRM_INTERVAL_MS } from './limits.js';

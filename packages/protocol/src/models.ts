@@ -195,16 +195,12 @@ export const ConversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
-/** Limits on message content, shared so clients can validate before sending. */
-export const MESSAGE_TEXT_MAX = 16_000;
-/** Distinct emoji on one message, and emoji one user may put on one message. */
-export const REACTIONS_PER_MESSAGE_MAX = 20;
-export const REACTIONS_PER_USER_MAX = 10;
-/** How many reacting users a Reaction lists by id (`count` has them all). */
-export const REACTION_USERS_SHOWN = 20;
-/** Characters of a reply preview's first line. */
-export const REPLY_PREVIEW_MAX = 140;
-/** Users one message may mention by name. */
-export const MENTIONS_MAX = 50;
-/** The largest page `history` returns. */
-export const HISTORY_PAGE_MAX = 200;
+export {
+  HISTORY_PAGE_MAX,
+  MENTIONS_MAX,
+  MESSAGE_TEXT_MAX,
+  REACTION_USERS_SHOWN,
+  REACTIONS_PER_MESSAGE_MAX,
+  REACTIONS_PER_USER_MAX,
+  REPLY_PREVIEW_MAX,
+} from './limits.js';

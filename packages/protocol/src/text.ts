@@ -10,6 +10,7 @@
  * without recursion.
  */
 import { z } from 'zod';
+import { LONE_SURROGATE, NUL } from './safe-text.js';
 
 /** How deep arrays and objects may nest in an "any JSON" field (a top-level object or array is depth 1). */
 export const JSON_MAX_DEPTH = 32;
@@ -18,11 +19,6 @@ export const JSON_MAX_BYTES = 64 * 1024;
 
 export const NUL_MESSAGE = 'must not contain NUL (U+0000)';
 export const LONE_SURROGATE_MESSAGE = 'must not contain an unpaired surrogate (U+D800–U+DFFF)';
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what this refuses
-const NUL = /\u0000/;
-/** In `u` mode a surrogate pair reads as one astral code point, so `\p{Cs}` matches only an unpaired half. */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * A string both databases store as sent: `z.string()` refusing NUL and unpaired surrogates. Chain

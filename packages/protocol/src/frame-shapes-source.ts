@@ -1,0 +1,30 @@
+/**
+ * The zod schemas the generated shapes come from, and the generated file's text. Used by
+ * `frame-shapes.test.ts` (which fails when `frame-shapes.generated.ts` is stale) and nothing that
+ * ships: it imports zod.
+ */
+import { ClientFrameSchema, RequestResultSchemas } from './client-frames.js';
+import { ServerFrameSchema } from './server-frames.js';
+import { shapeSource } from './shape-from-zod.js';
+
+export const SHAPE_ROOTS = {
+  SERVER_FRAME: ServerFrameSchema,
+  CLIENT_FRAME: ClientFrameSchema,
+  REQUEST_RESULTS: RequestResultSchemas,
+};
+
+export const REGENERATE_COMMAND = 'HERALD_WRITE_SHAPES=1 npx vitest run packages/protocol/src/frame-shapes.test.ts';
+
+/** The text `frame-shapes.generated.ts` must have. */
+export function frameShapesFile(): string {
+  return `/**
+ * GENERATED from the protocol's zod schemas by shape-from-zod.ts: do not edit. After changing a
+ * schema, run \`${REGENERATE_COMMAND}\`.
+ * SERVER_FRAME checks what a server sends, CLIENT_FRAME what a client sends, REQUEST_RESULTS[action]
+ * an ack's result; see shape.ts for the encoding and what shapes leave to the server.
+ */
+import type { Shape } from './shape.js';
+
+${shapeSource(SHAPE_ROOTS)}
+`;
+}
