@@ -3,6 +3,8 @@
  * table size, with no sockets in the way. Reports CPU per message of this process (every thread:
  * SQLite's work and its checkpoint worker included) and, on PostgreSQL, of every `postgres`
  * process on the machine (an upper bound where something else uses PostgreSQL), and wall time.
+ * On SQLite the search index is filled after the commits, in batches (SqliteSearchIndexer): its
+ * CPU per message is measured after each round, apart from the write's.
  * The configurations are interleaved `--repeat` times, so a drifting machine shows as spread
  * between runs rather than as a difference between configurations.
  * Invariant: every run checks what it wrote (each message stored once, seqs gapless); a write
@@ -19,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRepositories, openDatabase } from '@herald/server';
+import { createRepositories, openDatabase, SqliteSearchIndexer } from '@herald/server';
 import { groupCpuMeter, pidsNamed } from './proc-stats.mjs';
 import { benchPgUrl, dropSchema } from './targets/herald.mjs';
 
@@ -27,8 +29,20 @@ const USERS = 200;
 const CONVERSATIONS = 1000;
 const FILL_BATCH = 256;
 
+/**
+ * A 64-character chat line of ordinary words, different for every n: the search index's cost
+ * depends on the text (a run of one letter is a single trigram; real words are ~60).
+ */
+const WORDS = 'the quick brown fox jumps over lazy dogs while seven wizards quietly hex jolly merchants at dawn near rivers'.split(' ');
+/** @param {number} n */
+function chatText(n) {
+  const words = [];
+  for (let i = 0; words.join(' ').length < 64; i++) words.push(WORDS[(i * 7 + n) % WORDS.length]);
+  return words.join(' ').slice(0, 64);
+}
+
 /** @typedef {import('@herald/server').Repositories} Store */
-/** @typedef {{ db: string, rows: number, batch: number, nodeUs: number[], postgresUs: number[], wallUs: number[] }} Row */
+/** @typedef {{ db: string, rows: number, batch: number, nodeUs: number[], postgresUs: number[], wallUs: number[], indexUs: number[] }} Row */
 
 /** @param {string[]} argv */
 export function parseOptions(argv) {
@@ -91,7 +105,7 @@ export async function runStoreAppend(options, { pgUrl, log = () => {} }) {
           senderId: c.sender,
           clientId: `m${n}`,
           type: /** @type {const} */ ('text'),
-          text: 'x'.repeat(64),
+          text: chatText(n),
           replyTo: null,
           attachment: null,
         };
@@ -100,10 +114,13 @@ export async function runStoreAppend(options, { pgUrl, log = () => {} }) {
       for (let left = options.rows; left > 0; left -= FILL_BATCH)
         await store.messages.appendMessages(Array.from({ length: Math.min(FILL_BATCH, left) }, next));
       for (let i = 0; i < 1000; i++) await store.messages.appendMessage(next()); // warm-up: JIT, plans, pool connection
+      // Herald's own indexer (search-repository-for.ts) is this, on a timer; here it runs after each round.
+      const indexer = db === 'sqlite' ? new SqliteSearchIndexer(database.db) : undefined;
+      await indexer?.catchUp();
       const byBatch = new Map(
         options.batches.map((batch) => [
           batch,
-          /** @type {Row} */ ({ db, rows: options.rows, batch, nodeUs: [], postgresUs: [], wallUs: [] }),
+          /** @type {Row} */ ({ db, rows: options.rows, batch, nodeUs: [], postgresUs: [], wallUs: [], indexUs: [] }),
         ]),
       );
       for (let round = 0; round < options.repeat; round++) {
@@ -119,6 +136,12 @@ export async function runStoreAppend(options, { pgUrl, log = () => {} }) {
           row.wallUs.push(((performance.now() - wall) * 1000) / options.messages);
           row.nodeUs.push((used.user + used.system) / options.messages);
           if (postgres) row.postgresUs.push(postgres.elapsedNs() / 1000 / options.messages);
+          if (indexer) {
+            const indexCpu = process.cpuUsage();
+            await indexer.catchUp();
+            const spent = process.cpuUsage(indexCpu);
+            row.indexUs.push((spent.user + spent.system) / options.messages);
+          }
           log(`${db}: batch ${batch}, round ${round + 1}: ${row.nodeUs.at(-1)?.toFixed(0)} µs node CPU per message`);
         }
       }
@@ -170,9 +193,11 @@ async function check(store, conversations, sent) {
 export function formatTable(rows) {
   const runs = (/** @type {number[]} */ values) => (values.length ? values.map((v) => v.toFixed(0)).join(' / ') : '–');
   return [
-    '| database | rows before | batch | node CPU µs/message | postgres CPU µs/message | wall µs/message |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.db} | ${r.rows} | ${r.batch} | ${runs(r.nodeUs)} | ${runs(r.postgresUs)} | ${runs(r.wallUs)} |`),
+    '| database | rows before | batch | node CPU µs/message | postgres CPU µs/message | wall µs/message | search index, after: CPU µs/message |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) => `| ${r.db} | ${r.rows} | ${r.batch} | ${runs(r.nodeUs)} | ${runs(r.postgresUs)} | ${runs(r.wallUs)} | ${runs(r.indexUs)} |`,
+    ),
   ].join('\n');
 }
 

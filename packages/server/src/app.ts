@@ -295,7 +295,16 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
       perIpPerMinute: config.errorReportRateLimit,
       limits: config.errorReports,
     }),
-    searchFeature({ repository: searchRepositoryFor(database), conversations, counters, metrics, authenticate, limits: config.search }),
+    searchFeature({
+      repository: searchRepositoryFor(database, undefined, {
+        onProblem: (error) => log.warn({ err: error }, 'search indexing failed; retrying'),
+      }),
+      conversations,
+      counters,
+      metrics,
+      authenticate,
+      limits: config.search,
+    }),
     ...(config.messageRetentionMs !== undefined
       ? [messageRetentionFeature({ messages: repositories.messages, retentionMs: config.messageRetentionMs, log })]
       : []),

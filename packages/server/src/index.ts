@@ -10,5 +10,6 @@ export { LoggingOfflineNotifier, type OfflineItem, type OfflineNotifier } from '
 export { createRepositories, type Repositories } from './repositories.js';
 export type { SearchCriteria, SearchPage, SearchRepository } from './search/search-repository.js';
 export { searchRepositoryFor } from './search/search-repository-for.js';
+export { SqliteSearchIndexer } from './search/sqlite-search-indexer.js';
 export { type DatabaseHandle, type DatabaseOptions, openDatabase } from './store/database-handle.js';
 export { migrateTo, migrateToLatest } from './store/migrations.js';

@@ -26,8 +26,10 @@ export interface SearchFeatureDeps {
 
 export function searchFeature(deps: SearchFeatureDeps): Feature {
   const service = new SearchService(deps);
+  deps.repository.start?.();
   return {
     name: 'search',
+    close: () => deps.repository.close?.(),
     async routes(app) {
       const route = contractRoutes(app, { authenticate: deps.authenticate });
       route(restContract.search.messages, async ({ actor, query }) => ({

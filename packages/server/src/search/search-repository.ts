@@ -41,4 +41,8 @@ export interface SearchPage {
 
 export interface SearchRepository {
   search(criteria: SearchCriteria): Promise<SearchPage>;
+  /** Begin the index's background upkeep, if this dialect has any (SQLite: indexing new messages in batches). */
+  start?(): void;
+  /** Stop that upkeep (graceful shutdown). */
+  close?(): Promise<void>;
 }

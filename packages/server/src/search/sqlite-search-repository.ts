@@ -3,10 +3,12 @@
  * migration 0009) finds the words of 3 characters or more; shorter words are checked with GLOB
  * on the candidates. Positions are message rowids, which grow with every insert, so "newest
  * first" is rowid order and the index hands out matches already in it (a page stops reading at
- * `limit + 1` hits, however common the word).
+ * `limit + 1` hits, however common the word). The index is filled in batches after the messages'
+ * commits (SqliteSearchIndexer, migration 0013); a search first indexes what is still pending.
  * Invariants: those of SearchRepository; a query of short words only reads at most
  * SHORT_QUERY_WINDOW of the searcher's messages per page. A full VACUUM may renumber rowids: run
- * `insert into message_search(message_search) values ('rebuild')` after one.
+ * `insert into message_search(message_search) values ('rebuild')` after one, and set
+ * `search_index_position.indexed_rowid` to the largest rowid (the rebuild indexed every row).
  */
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { toMessage } from '../store/message-rows.js';
@@ -15,16 +17,31 @@ import { invalidSearchCursor } from './search-cursor.js';
 import { type SearchCriteria, type SearchPage, type SearchRepository, SHORT_QUERY_WINDOW } from './search-repository.js';
 import { allOf, searchScope } from './search-scope.js';
 import { isTrigramWord } from './search-words.js';
+import { SqliteSearchIndexer, type SqliteSearchIndexerOptions } from './sqlite-search-indexer.js';
 
 type Row = Selectable<MessagesTable> & { pos: number };
 
 export class SqliteSearchRepository implements SearchRepository {
+  private readonly indexer: SqliteSearchIndexer;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly window = SHORT_QUERY_WINDOW,
-  ) {}
+    indexing: SqliteSearchIndexerOptions = {},
+  ) {
+    this.indexer = new SqliteSearchIndexer(db, indexing);
+  }
+
+  start(): void {
+    this.indexer.start();
+  }
+
+  close(): Promise<void> {
+    return this.indexer.close();
+  }
 
   async search(criteria: SearchCriteria): Promise<SearchPage> {
+    await this.indexer.catchUp();
     const after = criteria.after === undefined ? undefined : rowidOf(criteria.after);
     const long = criteria.words.filter(isTrigramWord);
     const short = criteria.words.filter((word) => !isTrigramWord(word)).map((word) => sql`m.text glob ${containsGlob(word)}`);
