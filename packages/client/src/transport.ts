@@ -11,7 +11,6 @@ import {
   type Device,
   decodeServerText,
   ErrorCode,
-  encodeFrame,
   HeraldError,
   LocalCloseCode,
   type ServerFrame,
@@ -76,7 +75,7 @@ export class Transport {
   /** Send a frame; false when the socket is not open. */
   send(frame: ClientFrame): boolean {
     if (this.closed || this.socket.readyState !== SOCKET_OPEN) return false;
-    this.socket.send(encodeFrame(frame));
+    this.socket.send(JSON.stringify(frame));
     return true;
   }
 

@@ -4,6 +4,7 @@
  * ships: it imports zod.
  */
 import { ClientFrameSchema, RequestResultSchemas } from './client-frames.js';
+import { AnyFrameSchema } from './envelope.js';
 import { ServerFrameSchema } from './server-frames.js';
 import { shapeSource } from './shape-from-zod.js';
 
@@ -20,11 +21,11 @@ export function frameShapesFile(): string {
   return `/**
  * GENERATED from the protocol's zod schemas by shape-from-zod.ts: do not edit. After changing a
  * schema, run \`${REGENERATE_COMMAND}\`.
- * SERVER_FRAME checks what a server sends, CLIENT_FRAME what a client sends, REQUEST_RESULTS[action]
+ * ENVELOPE holds the fields every frame shares; SERVER_FRAME checks what a server sends, CLIENT_FRAME what a client sends, REQUEST_RESULTS[action]
  * an ack's result; see shape.ts for the encoding and what shapes leave to the server.
  */
 import type { Shape } from './shape.js';
 
-${shapeSource(SHAPE_ROOTS)}
+${shapeSource(SHAPE_ROOTS, AnyFrameSchema.pick({ id: true, timestamp: true, sender: true }))}
 `;
 }

@@ -19,16 +19,24 @@ const checksOf = (schema: Schema): CheckDef[] =>
  * The shapes of `roots` as TypeScript declarations. A composite shape that occurs more than once
  * (by its text: two zod schemas alike give one shape) is hoisted into a `const`.
  */
-export function shapeSource(roots: Record<string, Schema | Record<string, Schema>>): string {
+export function shapeSource(roots: Record<string, Schema | Record<string, Schema>>, envelope?: Schema): string {
   const inline = new Map<Schema, string>();
   const textOf = (schema: Schema): string => {
     let text = inline.get(schema);
     if (text === undefined) {
-      text = translate(schema, textOf);
+      text = translate(schema, textOf, sharesEnvelope);
       inline.set(schema, text);
     }
     return text;
   };
+  // The envelope's own fields (id, timestamp, sender) as text: a frame whose fields are these plus
+  // type, action and data is written ['F', type, data].
+  const envelopeFields = envelope ? (defOf(envelope).shape as Record<string, Schema>) : undefined;
+  const sharesEnvelope = (fields: Record<string, Schema>) =>
+    envelopeFields !== undefined &&
+    Object.keys(fields).length === FRAME_KEYS.length &&
+    FRAME_KEYS.every((key) => key in fields) &&
+    Object.entries(envelopeFields).every(([key, field]) => textOf(fields[key] as Schema) === textOf(field));
   const occurrences = new Map<string, number>();
   const count = (schema: Schema) => {
     const text = textOf(schema);
@@ -43,19 +51,20 @@ export function shapeSource(roots: Record<string, Schema | Record<string, Schema
     const full = textOf(schema);
     const named = names.get(full);
     if (named) return named;
-    const text = translate(schema, emit);
+    const text = translate(schema, emit, sharesEnvelope);
     if ((occurrences.get(full) ?? 0) < 2 || !text.startsWith('[')) return text;
     const name = `s${names.size}`;
     names.set(full, name);
     consts.push(`const ${name}: Shape = ${text};`);
     return name;
   };
+  const envelopeExport = envelope ? [`export const ENVELOPE: Shape = ${emit(envelope)};`] : [];
   const exports = Object.entries(roots).map(([name, root]) => {
     if (isSchema(root)) return `export const ${name}: Shape = ${emit(root)};`;
     const entries = Object.entries(root).map(([key, schema]) => `  ${key}: ${emit(schema)},`);
     return `export const ${name}: Record<string, Shape> = {\n${entries.join('\n')}\n};`;
   });
-  return [...consts, ...exports].join('\n');
+  return [...consts, ...envelopeExport, ...exports].join('\n');
 }
 
 function isSchema(value: unknown): value is Schema {
@@ -98,7 +107,9 @@ const tuple = (items: unknown[]) => {
   return `[${parts.join(',')}]`;
 };
 
-function translate(schema: Schema, emit: (schema: Schema) => string): string {
+const FRAME_KEYS = ['id', 'type', 'action', 'data', 'timestamp', 'sender'];
+
+function translate(schema: Schema, emit: (schema: Schema) => string, sharesEnvelope: (fields: Record<string, Schema>) => boolean): string {
   const def = defOf(schema);
   const checks = checksOf(schema);
   const bound = (name: string, key: string) => checks.find((c) => c.check === name)?.[key] as number | undefined;
@@ -129,6 +140,8 @@ function translate(schema: Schema, emit: (schema: Schema) => string): string {
         .join(',')}]`;
     case 'object': {
       const shape = def.shape as Record<string, Schema>;
+      // A frame: the envelope's fields are implied (checked from ENVELOPE), its action by the union's key.
+      if (sharesEnvelope(shape)) return `['F',${emit(shape.type as Schema)},${emit(shape.data as Schema)}]`;
       const keep = defOf((def.catchall as Schema) ?? ({ _zod: { def: { type: 'never' } } } as unknown as Schema)).type !== 'never';
       const fields = Object.entries(shape).map(([key, inner]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : literal(key)}:${emit(inner)}`);
       return `['o',{${fields.join(',')}}${keep ? ',1' : ''}]`;

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { ClientFrameSchema, RequestResultSchemas } from './client-frames.js';
 import { decodeServerFrame, validFrameId } from './codec.js';
 import { FrameIdSchema } from './envelope.js';
-import { CLIENT_FRAME, REQUEST_RESULTS, SERVER_FRAME } from './frame-shapes.generated.js';
+import { CLIENT_FRAME, ENVELOPE, REQUEST_RESULTS, SERVER_FRAME } from './frame-shapes.generated.js';
 import { decodeServerText } from './server-frame-decoder.js';
 import { ServerFrameSchema } from './server-frames.js';
 import { checkShape, type Shape } from './shape.js';
@@ -58,8 +58,17 @@ function arbitrary(shape: Shape, depth = 0): fc.Arbitrary<unknown> {
       return fc.dictionary(fc.string({ maxLength: 4 }), arbitrary(a as Shape, depth + 1), { maxKeys: 3 });
     case 'U':
       return fc.oneof(...(shape as Shape[]).slice(1).map((option) => arbitrary(option, depth + 1)));
+    case 'F':
+      return arbitrary(['o', { ...(ENVELOPE[1] as object), type: a, action: 's', data: b }], depth);
     case 'D':
-      return fc.oneof(...Object.values(b as Record<string, Shape>).map((option) => arbitrary(option, depth + 1)));
+      // Each option with its discriminator set to its key.
+      return fc.oneof(
+        ...Object.entries(b as Record<string, Shape>).map(([value, option]) =>
+          arbitrary(option, depth + 1).map((made) =>
+            typeof made === 'object' && made !== null ? { ...made, [a as string]: value } : made,
+          ),
+        ),
+      );
     default:
       throw new Error(`no arbitrary for ${String(tag)}`);
   }

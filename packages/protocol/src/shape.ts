@@ -21,7 +21,10 @@
  *   ['r', shape]                      a record of string keys
  *   ['U', ...shapes]                  the first shape that fits
  *   ['D', key, { value: shape }]      discriminated on `key`
+ *   ['F', type, data]                 a frame: ENVELOPE's fields (id, timestamp, sender) and `action`
+ *                                     (its union's key says which), `type` and `data`
  */
+import { ENVELOPE } from './frame-shapes.generated.js';
 
 export type Shape = string | readonly unknown[];
 
@@ -116,6 +119,8 @@ function check(shape: Shape, v: unknown, path: string, issues: ShapeIssue[]): Ch
       }
       return fail('matches no option');
     }
+    case 'F':
+      return check(['o', { ...(ENVELOPE[1] as object), type: a, action: 's', data: b }], v, path, issues);
     case 'D': {
       const option = isObject(v) ? (b as Record<string, Shape>)[String(v[a as string])] : undefined;
       if (!option || !Object.hasOwn(b as object, String((v as Record<string, unknown>)[a as string]))) {
