@@ -3,10 +3,13 @@
  * the contract; a refused access token is refreshed once and the call retried), uploads, signed file
  * links and notification preferences. Per-user services (the Herald client, the conversation list)
  * are made by the signed-in shell.
+ * The REST client's code loads on its first call (`lazyRestClient`): it carries zod and the whole
+ * contract, which /login does without.
  */
-import { createRestClient, type RestClient } from '@herald/protocol';
+import type { RestClient } from '@herald/protocol';
 import { createContext, useContext } from 'react';
 import { FileUploader } from './api/file-uploader';
+import { lazyRestClient } from './api/lazy-rest-client';
 import { AuthSession } from './auth/auth-session';
 import { FileLinkCache } from './chat/file-link-cache';
 import { NotificationPreferences } from './notifications/preferences';
@@ -21,10 +24,14 @@ export interface AppServices {
 
 export function createServices(): AppServices {
   const session = new AuthSession();
-  const api = createRestClient({
-    getToken: () => session.getAccessToken(),
-    refreshToken: () => session.getAccessToken({ refresh: true }),
-  });
+  const api = lazyRestClient(() =>
+    import('./api/rest-client-factory').then(({ createRestClient }) =>
+      createRestClient({
+        getToken: () => session.getAccessToken(),
+        refreshToken: () => session.getAccessToken({ refresh: true }),
+      }),
+    ),
+  );
   return {
     session,
     api,

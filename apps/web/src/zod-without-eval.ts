@@ -4,7 +4,16 @@
  * when each object schema is built, whether it may; under the CSP the probe fails quietly but the
  * browser still reports it as a violation. `jitless` skips the probe and the compiled parsers (the
  * app parses few frames; the interpreted path is fast enough).
+ * Set without importing zod: the schemas (and zod) load later, in lazy chunks, and /login must not
+ * download zod to configure it. zod keeps its configuration on `globalThis.__zod_globalConfig` (shared
+ * by every copy of zod on the page) and adopts an object already there; `zod-without-eval.test.ts`
+ * checks that `config()` is that object.
  */
-import { config } from 'zod';
 
-config({ jitless: true });
+declare global {
+  var __zod_globalConfig: { jitless?: boolean } | undefined;
+}
+
+globalThis.__zod_globalConfig = Object.assign(globalThis.__zod_globalConfig ?? {}, { jitless: true });
+
+export {};

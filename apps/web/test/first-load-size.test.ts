@@ -1,53 +1,81 @@
 /**
  * Size budget of the web app's first load: what `/login` makes the browser fetch before it can paint
- * (index.html's entry script and stylesheet and everything the entry imports statically),
- * gzipped. The signed-in shell, chat, admin and settings are lazy chunks and must stay out of it.
- * Issue 25's target is 120 KB; today it is ~157 KB (react-dom ~65 KB and zod ~25 KB, which the REST
- * contract's response parsing needs on /login too), so this budget is a ratchet at 165 KB until zod
- * leaves the login path. Every first-load file also has the brotli and gzip copies the server sends.
+ * (index.html's entry script and stylesheet, everything the entry imports statically, and the
+ * dictionary of the language it starts in, which main.tsx loads before the first render), gzipped.
+ * Issue 25's target, 120 KB, is the budget; each language is measured and the larger counts.
+ * What keeps it there, asserted here so a regression names its cause: the signed-in shell, chat,
+ * admin and settings are lazy chunks; zod and the REST contract's schemas are not in the first load
+ * (the login path uses `auth/auth-api.ts`, the REST client loads on its first call); one dictionary,
+ * not all, is; the libraries sit in a vendor chunk of their own, apart from the app's code. Every
+ * first-load file of 1 KB or more also has the brotli and gzip copies the server sends.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { filesWith, LAZY_PAGES, MARKERS, staticLoad } from './helpers/first-load';
 import { ensureWebBuild } from './helpers/web-build';
 
-/** Files (relative to dist) that index.html loads, plus the static imports of its scripts, transitively. */
-function firstLoad(dist: string): string[] {
-  const html = readFileSync(join(dist, 'index.html'), 'utf8');
-  const queue = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1] as string);
-  const seen = new Set<string>();
-  while (queue.length > 0) {
-    const file = queue.shift() as string;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    if (!file.endsWith('.js')) continue;
-    const code = readFileSync(join(dist, file), 'utf8');
-    // Static imports only: `import("./x.js")` (a lazy chunk) has a parenthesis before the quote.
-    for (const m of code.matchAll(/(?:\bfrom|\bimport)\s*["']\.\/([^"']+\.js)["']/g)) queue.push(`assets/${m[1]}`);
-  }
-  return [...seen];
-}
+const BUDGET = 120 * 1024;
 
 describe('the web app first load', () => {
-  it('is under 165 KB gzipped (JS + CSS of /login), without the lazy pages, each file precompressed', async () => {
+  it('is under 120 KB gzipped (JS + CSS of /login, in either language), without the lazy pages, zod or the other dictionary', async () => {
     const dist = await ensureWebBuild();
-    const files = firstLoad(dist);
+    const files = staticLoad(dist);
     expect(files.some((f) => f.endsWith('.js'))).toBe(true);
     expect(files.some((f) => f.endsWith('.css'))).toBe(true);
-    for (const lazy of ['SignedInShell', 'ChatPage', 'AdminPage', 'SettingsPage']) {
+    for (const lazy of LAZY_PAGES) {
       expect(files.filter((f) => f.includes(`/${lazy}-`))).toEqual([]);
     }
-    let gz = 0;
-    let br = 0;
-    for (const file of files) {
-      const raw = readFileSync(join(dist, file));
-      gz += gzipSync(raw, { level: 9 }).byteLength;
-      br += brotliCompressSync(raw).byteLength;
-      expect(existsSync(join(dist, `${file}.br`)), `${file}.br`).toBe(true);
-      expect(existsSync(join(dist, `${file}.gz`)), `${file}.gz`).toBe(true);
+
+    // zod and the contract are in the build (so the markers work), only in lazy chunks.
+    for (const marker of [MARKERS.zod, MARKERS.contract]) {
+      const holders = filesWith(dist, marker);
+      expect(holders.length, marker).toBeGreaterThan(0);
+      expect(
+        holders.filter((f) => files.includes(f)),
+        marker,
+      ).toEqual([]);
     }
-    console.info(`web first load (/login): ${files.length} files, ${gz} B gzip, ${br} B brotli — ${files.join(', ')}`);
-    expect(gz).toBeLessThan(165 * 1024);
+
+    // The libraries are a vendor chunk of the first load, not part of the entry's own code.
+    const entry = /<script type="module"[^>]* src="\/(assets\/[^"]+\.js)"/.exec(readFileSync(join(dist, 'index.html'), 'utf8'))?.[1];
+    const vendor = files.filter((f) => /^assets\/vendor-[\w-]+\.js$/.test(f));
+    expect(vendor).toHaveLength(1);
+    expect(filesWith(dist, MARKERS.reactDom)).toEqual(vendor);
+    expect(entry).toBeDefined();
+    expect(vendor).not.toContain(entry);
+
+    // Each dictionary is one chunk of its own, outside the static load; /login loads the one of its language.
+    const dictionaries = { en: filesWith(dist, MARKERS.en), zh: filesWith(dist, MARKERS.zh) };
+    for (const [language, holders] of Object.entries(dictionaries)) {
+      expect(holders, language).toHaveLength(1);
+      expect(
+        files.filter((f) => holders.includes(f)),
+        language,
+      ).toEqual([]);
+    }
+
+    const sizes = (list: readonly string[]) => {
+      let gz = 0;
+      let br = 0;
+      for (const file of list) {
+        const raw = readFileSync(join(dist, file));
+        gz += gzipSync(raw, { level: 9 }).byteLength;
+        br += brotliCompressSync(raw).byteLength;
+        // build/precompress.ts skips files under 1 KB (a copy would save less than its headers cost).
+        if (raw.byteLength < 1024) continue;
+        expect(existsSync(join(dist, `${file}.br`)), `${file}.br`).toBe(true);
+        expect(existsSync(join(dist, `${file}.gz`)), `${file}.gz`).toBe(true);
+      }
+      return { gz, br };
+    };
+    const perLanguage = Object.entries(dictionaries).map(([language, dictionary]) => ({
+      language,
+      ...sizes([...files, ...dictionary]),
+    }));
+    const figures = perLanguage.map(({ language, gz, br }) => `${language}: ${gz} B gzip, ${br} B brotli`).join('; ');
+    console.info(`web first load (/login): ${files.length} files + 1 dictionary — ${figures} — ${files.join(', ')}`);
+    for (const { language, gz } of perLanguage) expect(gz, `first load in ${language}`).toBeLessThan(BUDGET);
   }, 180_000);
 });

@@ -18,6 +18,7 @@ export * from './realtime.js';
 export * from './rest.js';
 export * from './rest-client.js';
 export * from './rest-contract.js';
+export * from './rest-error.js';
 export * from './rest-responses.js';
 export * from './rest-route.js';
 export * from './safe-text.js';

@@ -10,6 +10,7 @@
 import { ErrorCode } from './codes.js';
 import { HeraldError } from './herald-error.js';
 import { type RestContract, restContract } from './rest-contract.js';
+import { restErrorFrom } from './rest-error.js';
 import { fillPath, type RouteDefinition, type RouteResponse, type RouteTable, type RouteWireInput } from './rest-route.js';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -80,15 +81,6 @@ export function createRestClient<C extends RouteTable = RestContract>(options: R
     client[groupName] = methods;
   }
   return client as unknown as RestClient<C>;
-}
-
-/** The HeraldError for a failed answer: the server's `{ error: { code, message, details } }`, or one made from the status. */
-export function restErrorFrom(status: number, body: unknown): HeraldError {
-  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null | undefined)?.error;
-  // A newer server may send a code this client does not know: pass it on rather than hide it.
-  const code = typeof error?.code === 'string' ? (error.code as ErrorCode) : codeOfStatus(status);
-  const message = typeof error?.message === 'string' ? error.message : `HTTP ${status}`;
-  return new HeraldError(code, message, error?.details, { status });
 }
 
 /** Routes whose credential is the user's access token (the ones a refresh can rescue). */
@@ -185,27 +177,4 @@ async function failure(response: Response): Promise<HeraldError> {
     body = undefined;
   }
   return restErrorFrom(response.status, body);
-}
-
-function codeOfStatus(status: number): ErrorCode {
-  switch (status) {
-    case 401:
-      return ErrorCode.Unauthorized;
-    case 403:
-      return ErrorCode.Forbidden;
-    case 404:
-      return ErrorCode.NotFound;
-    case 409:
-      return ErrorCode.Conflict;
-    case 413:
-      return ErrorCode.TooBig;
-    case 429:
-      return ErrorCode.RateLimited;
-    case 503:
-      return ErrorCode.Unavailable;
-    case 504:
-      return ErrorCode.Timeout;
-    default:
-      return status >= 400 && status < 500 ? ErrorCode.BadRequest : ErrorCode.Internal;
-  }
 }

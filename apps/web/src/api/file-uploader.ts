@@ -3,11 +3,13 @@
  * cannot report, so over XMLHttpRequest. Failures are HeraldErrors like the REST client's (status 0
  * when no answer came); a refused access token (401) is refreshed once and the upload retried.
  */
-import { ErrorCode, HeraldError, type RouteResponse, restContract, restErrorFrom } from '@herald/protocol';
+import { ErrorCode, HeraldError, type RestContract, type RouteResponse, restErrorFrom } from '@herald/protocol';
 import type { AuthSession } from '../auth/auth-session';
 
-const route = restContract.files.upload;
-export type UploadedFile = RouteResponse<typeof route>;
+type UploadRoute = RestContract['files']['upload'];
+/** The contract's method and path, as literal types (so only its values compile), without its zod schemas at run time. */
+const route: Pick<UploadRoute, 'method' | 'path'> = { method: 'POST', path: '/api/v1/files/upload' };
+export type UploadedFile = RouteResponse<UploadRoute>;
 
 export interface UploadHandle<T> {
   promise: Promise<T>;

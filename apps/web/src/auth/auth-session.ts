@@ -12,7 +12,8 @@
  * message; the server also closes the session's sockets when it revokes it).
  */
 import { Subscribable } from '@herald/client';
-import { type AuthResponse, createRestClient, ErrorCode, HeraldError, type RestClient, type User } from '@herald/protocol';
+import { type AuthResponse, ErrorCode, HeraldError, type User } from '@herald/protocol';
+import { type AuthApi, createAuthApi } from './auth-api';
 
 export type AuthStatus = 'restoring' | 'signed-out' | 'signed-in';
 
@@ -63,7 +64,7 @@ export class AuthSession extends Subscribable {
   private refreshing: Promise<string> | null = null;
   private timer: unknown = null;
   /** The auth routes take no access token, so this client has none to give. */
-  private readonly rest: RestClient;
+  private readonly rest: AuthApi;
   private readonly storage: NonNullable<AuthSessionOptions['storage']> | null;
   private readonly locks: AuthSessionOptions['locks'];
   private readonly channel: AuthChannel | null;
@@ -73,7 +74,7 @@ export class AuthSession extends Subscribable {
 
   constructor(options: AuthSessionOptions = {}) {
     super();
-    this.rest = createRestClient({ baseUrl: options.baseUrl ?? '', fetch: options.fetch ?? ((input, init) => fetch(input, init)) });
+    this.rest = createAuthApi({ baseUrl: options.baseUrl ?? '', fetch: options.fetch ?? ((input, init) => fetch(input, init)) });
     this.storage = options.storage ?? (typeof localStorage !== 'undefined' ? localStorage : null);
     this.locks = options.locks === undefined ? (typeof navigator !== 'undefined' ? (navigator.locks ?? null) : null) : options.locks;
     this.channel =
@@ -109,11 +110,11 @@ export class AuthSession extends Subscribable {
   }
 
   async login(email: string, password: string): Promise<User> {
-    return this.accept(await this.rest.auth.login({ body: { email, password }, headers: COOKIE_FLOW }));
+    return this.accept(await this.rest.login({ body: { email, password }, headers: COOKIE_FLOW }));
   }
 
   async register(email: string, password: string, name: string): Promise<User> {
-    return this.accept(await this.rest.auth.register({ body: { email, password, name }, headers: COOKIE_FLOW }));
+    return this.accept(await this.rest.register({ body: { email, password, name }, headers: COOKIE_FLOW }));
   }
 
   /** Sign out here and in every other tab, and end the session on the server (best effort). */
@@ -121,7 +122,7 @@ export class AuthSession extends Subscribable {
     this.signOut();
     this.channel?.postMessage({ type: 'signed-out' } satisfies SignedOutMessage);
     // Under the refresh lock, so a refresh in flight in another tab cannot rotate the cookie under this call.
-    await this.locked(() => this.rest.auth.logout({ body: {}, headers: COOKIE_FLOW })).catch(() => undefined);
+    await this.locked(() => this.rest.logout({ body: {}, headers: COOKIE_FLOW })).catch(() => undefined);
   }
 
   /** A usable access token: refreshed when forced, missing or about to expire. Throws when signed out. */
@@ -165,7 +166,7 @@ export class AuthSession extends Subscribable {
     // Signed out (by another tab) while this one waited for the lock.
     if (this.state.status === 'signed-out') throw signedOutError();
     try {
-      const response = await this.rest.auth.refresh({ body: {}, headers: COOKIE_FLOW });
+      const response = await this.rest.refresh({ body: {}, headers: COOKIE_FLOW });
       this.accept(response);
       return response.accessToken;
     } catch (error) {

@@ -1,10 +1,13 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadDictionary } from '../i18n/dictionaries';
 import { I18nProvider } from '../i18n/I18nProvider';
 import { Composer, type ComposerProps } from './Composer';
 
+// The provider renders once its dictionary is here; loaded up front, the first render has the strings.
+beforeAll(() => loadDictionary('en'));
 afterEach(cleanup);
 
 /** The composer with its text in state, as ConversationView keeps it (in the saved draft). */

@@ -1,12 +1,16 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadDictionary } from '../i18n/dictionaries';
 import { I18nProvider } from '../i18n/I18nProvider';
+import { LANGUAGES } from '../i18n/translate';
 import { Composer } from './Composer';
 import { formatDuration, VoiceRecorderBar } from './VoiceRecorderBar';
 import type { RecorderEnvironment } from './voice-recorder';
 
+// The provider renders once its dictionary is here; loaded up front, the first render has the strings.
+beforeAll(() => Promise.all(LANGUAGES.map((language) => loadDictionary(language))));
 afterEach(cleanup);
 
 /** A recorder environment whose microphone answers at once. */

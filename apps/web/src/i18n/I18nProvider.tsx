@@ -1,11 +1,16 @@
 /**
  * I18nProvider: the current language (saved in localStorage, else from navigator.languages) and a
  * `t` function for components; it also sets `<html lang>`.
+ * Dictionaries load on demand (`dictionaries.ts`). Switching language keeps the current one on screen
+ * until the new dictionary has arrived, then switches in one render, so no key ever shows; the last
+ * choice wins when switches overlap. Until the starting language's dictionary is here (main.tsx loads
+ * it before the first render; a test may not) the provider renders nothing.
  */
-import { createContext, type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
-import { DICTIONARIES, detectLanguage, type Language, type Translate, translate } from './translate';
-
-const STORAGE_KEY = 'herald.language';
+import { createContext, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { loadDictionary, loadedDictionary } from './dictionaries';
+import type { Dictionary } from './en';
+import { initialLanguage, saveLanguage } from './language-choice';
+import { type Language, type Translate, translate } from './translate';
 
 export interface I18nValue {
   language: Language;
@@ -17,29 +22,56 @@ export interface I18nValue {
 
 export const I18nContext = createContext<I18nValue | null>(null);
 
-function initialLanguage(): Language {
-  const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(STORAGE_KEY);
-  const browser = typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language];
-  return detectLanguage(saved, browser);
+interface Shown {
+  language: Language;
+  dictionary: Dictionary | undefined;
 }
 
 export function I18nProvider({ children, language: fixed }: { children: ReactNode; language?: Language }) {
-  const [language, setLanguageState] = useState<Language>(() => fixed ?? initialLanguage());
-  const setLanguage = useCallback((next: Language) => {
-    localStorage.setItem(STORAGE_KEY, next);
-    setLanguageState(next);
+  const [shown, setShown] = useState<Shown>(() => {
+    const language = fixed ?? initialLanguage();
+    return { language, dictionary: loadedDictionary(language) };
+  });
+  /** The language asked for last: a slower, earlier switch must not override it. */
+  const wanted = useRef(shown.language);
+  const show = useCallback((language: Language) => {
+    wanted.current = language;
+    const ready = loadedDictionary(language);
+    if (ready) {
+      setShown({ language, dictionary: ready });
+      return;
+    }
+    loadDictionary(language).then(
+      (dictionary) => {
+        if (wanted.current === language) setShown({ language, dictionary });
+      },
+      // Offline, say: stay in the language on screen (the switch shows it again).
+      (error: unknown) => console.warn(`[herald] the ${language} dictionary did not load`, error),
+    );
   }, []);
+  const setLanguage = useCallback(
+    (next: Language) => {
+      saveLanguage(next);
+      show(next);
+    },
+    [show],
+  );
   useEffect(() => {
-    document.documentElement.lang = language === 'zh' ? 'zh-CN' : 'en';
-  }, [language]);
-  const value = useMemo<I18nValue>(() => {
-    const dictionary = DICTIONARIES[language];
+    if (!shown.dictionary) show(shown.language);
+  }, [shown, show]);
+  useEffect(() => {
+    document.documentElement.lang = shown.language === 'zh' ? 'zh-CN' : 'en';
+  }, [shown.language]);
+  const value = useMemo<I18nValue | null>(() => {
+    const { language, dictionary } = shown;
+    if (!dictionary) return null;
     return {
       language,
       setLanguage,
       t: (key, params) => translate(dictionary, key, params, language),
       locale: language === 'zh' ? 'zh-CN' : 'en',
     };
-  }, [language, setLanguage]);
+  }, [shown, setLanguage]);
+  if (!value) return null;
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

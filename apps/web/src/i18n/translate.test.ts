@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
-import { DICTIONARIES, detectLanguage, translate } from './translate';
+import { detectLanguage, translate } from './translate';
 import { zh } from './zh';
+
+const DICTIONARIES = { en, zh };
 
 describe('detectLanguage', () => {
   it('prefers a saved choice, else the first zh/en browser language, else English', () => {

@@ -1,14 +1,13 @@
 /**
  * Language choice and lookup, framework-free: pick a language from a saved choice or the browser's,
  * choose a plural form with the language's `Intl.PluralRules`, and fill `{placeholders}` in a
- * dictionary string.
+ * dictionary string. It holds no dictionary: they load on demand (`dictionaries.ts`), and every one
+ * has every key (the type checker enforces it), so a lookup needs only the dictionary it is given.
  */
-import { type Dictionary, en, type MessageKey } from './en';
-import { zh } from './zh';
+import type { Dictionary, MessageKey } from './en';
 
 export type Language = 'en' | 'zh';
 export const LANGUAGES: readonly Language[] = ['en', 'zh'];
-export const DICTIONARIES: Record<Language, Dictionary> = { en, zh };
 /** Each language's name in itself, for the switch. */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', zh: '中文' };
 
@@ -37,16 +36,16 @@ const PLURAL_RULES: Record<Language, Intl.PluralRules> = { en: new Intl.PluralRu
  * or when the dictionary has no key for that category).
  */
 export function translate(dictionary: Dictionary, key: TranslationKey, params?: TranslationParams, language: Language = 'en'): string {
-  const found = messageKey(key, params?.count, language);
-  const text = dictionary[found] ?? en[found];
+  const found = messageKey(dictionary, key, params?.count, language);
+  const text = dictionary[found];
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-function messageKey(key: TranslationKey, count: string | number | undefined, language: Language): MessageKey {
-  if (key in en) return key as MessageKey;
+function messageKey(dictionary: Dictionary, key: TranslationKey, count: string | number | undefined, language: Language): MessageKey {
+  if (key in dictionary) return key as MessageKey;
   const form = `${key}_${typeof count === 'number' ? PLURAL_RULES[language].select(count) : 'other'}`;
-  return (form in en ? form : `${key}_other`) as MessageKey;
+  return (form in dictionary ? form : `${key}_other`) as MessageKey;
 }
 
 export type Translate = (key: TranslationKey, params?: TranslationParams) => string;

@@ -1,5 +1,9 @@
-/** LanguageSwitch: a small select between English and Chinese (saved). */
+/**
+ * LanguageSwitch: a small select between English and Chinese (saved). The dictionaries load on demand;
+ * the others start loading when the user reaches for the switch, so the switch itself rarely waits.
+ */
 import { useId } from 'react';
+import { loadDictionary } from '../i18n/dictionaries';
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../i18n/translate';
 import { useI18n } from '../i18n/useI18n';
 
@@ -15,6 +19,8 @@ export function LanguageSwitch() {
         id={id}
         value={language}
         onChange={(event) => setLanguage(event.target.value as Language)}
+        onFocus={preloadLanguages}
+        onPointerEnter={preloadLanguages}
         className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-800 dark:text-slate-100"
       >
         {LANGUAGES.map((lang) => (
@@ -25,4 +31,9 @@ export function LanguageSwitch() {
       </select>
     </div>
   );
+}
+
+/** Fetch every dictionary now (a failure is retried when one is chosen). */
+function preloadLanguages(): void {
+  for (const language of LANGUAGES) loadDictionary(language).catch(() => undefined);
 }

@@ -13,6 +13,7 @@ import { useAuth } from '../auth/useAuth';
 import { ConversationListStore } from '../chat/conversation-list-store';
 import { ChatContext, type ChatServices } from '../chat/useChat';
 import { createHeraldClient } from '../herald-client';
+import '../i18n/all-dictionaries'; // every language at hand, so switching works offline (see the file)
 import { NotificationCenter } from '../notifications/NotificationCenter';
 import { useServices } from '../services';
 import { Header } from './Header';

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DICTIONARIES, LANGUAGES, translate } from '../i18n/translate';
+import { en as english } from '../i18n/en';
+import { LANGUAGES, translate } from '../i18n/translate';
+import { zh } from '../i18n/zh';
 import { connectionStatusLabels } from './connection-status-labels';
 
 const labelsIn = (language: (typeof LANGUAGES)[number]) =>
-  connectionStatusLabels((key, params) => translate(DICTIONARIES[language], key, params, language));
+  connectionStatusLabels((key, params) => translate({ en: english, zh }[language], key, params, language));
 
 describe('connectionStatusLabels', () => {
   it('says "offline — retrying every N s · Retry now" past the attempt limit, in every language', () => {
