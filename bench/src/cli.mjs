@@ -1,14 +1,18 @@
 /**
  * `npm run bench [-- options]`: one command, one load generator, the same scenarios against
- * Herald (SQLite, and PostgreSQL for B and C), Socket.IO 4 and a raw `ws` broadcast server.
+ * Herald (SQLite, and PostgreSQL for B and C), Socket.IO 4, Socket.IO 4 storing every message in
+ * PostgreSQL (B and C) and a raw `ws` broadcast server; then one PostgreSQL commit alone, and the
+ * cluster scenario (D) with 1 and 2 nodes of Herald and of Socket.IO + Redis adapter.
  * This process is the load generator (pinned to CPU 1); each server is a child process pinned to
- * CPU 0. Progress goes to stderr; the Markdown report to stdout; JSON to bench/results/.
+ * CPU 0 (scenario D places its nodes itself: scenarios/cluster.mjs). Progress goes to stderr; the
+ * Markdown report to stdout; JSON to bench/results/.
  * The options are listed in USAGE (`npm run bench -- --help`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine, USAGE, UsageError } from './command-line.mjs';
+import { measureCommitLatency } from './commit-latency.mjs';
 import { mainIsolate, summariseGc } from './gc-trace.mjs';
 import { summariseStalls } from './loop-stalls.mjs';
 import { machineInfo, pinCores } from './machine.mjs';
@@ -16,11 +20,13 @@ import { writeDocsSection } from './report/docs-section.mjs';
 import { checkGoals } from './report/goals.mjs';
 import { renderMarkdown } from './report/markdown.mjs';
 import { runChat } from './scenarios/chat.mjs';
+import { runCluster } from './scenarios/cluster.mjs';
 import { runFanout } from './scenarios/fanout.mjs';
 import { runIdle } from './scenarios/idle.mjs';
 import { benchPgUrl, heraldTarget, postgresReachable } from './targets/herald.mjs';
 import { rawWsTarget } from './targets/raw-ws.mjs';
 import { socketIoTarget } from './targets/socketio.mjs';
+import { socketIoPostgresTarget } from './targets/socketio-postgres.mjs';
 import { pairUp } from './targets/target.mjs';
 
 const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -63,31 +69,61 @@ async function main() {
     targets: [],
     /** @type {any[]} */
     goals: [],
+    /** @type {import('./results.mjs').RunResult['commit']} */
+    commit: undefined,
+    /** @type {import('./results.mjs').ClusterResult | undefined} */
+    cluster: undefined,
   };
+  /** Targets that need PostgreSQL: skipped with a note when it does not answer. */
+  const onPostgres = new Set(['herald-postgres', 'socketio-postgres']);
+  const pgUp = targetNames.some((name) => onPostgres.has(name)) ? await postgresReachable(pgUrl) : false;
   const started = performance.now();
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
+  // Before any server runs, so the commit is timed on a quiet PostgreSQL.
+  if (targetNames.some((name) => onPostgres.has(name))) {
+    if (!pgUp) run.commit = { error: `PostgreSQL is not reachable at ${pgUrl}` };
+    else {
+      log(`== one commit alone: ${plan.commitSamples} of each shape`);
+      try {
+        const commit = await measureCommitLatency(pgUrl, plan.commitSamples);
+        run.commit = commit;
+        log(`  p50 ${commit.statement.p50} ms, p99 ${commit.statement.p99} ms (autocommit INSERT)`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        run.commit = { error: message };
+        log(`!! commit probe failed: ${message}`);
+      }
+    }
+  }
+
   for (const name of targetNames) {
+    // A target with nothing to run here (e.g. `--scenarios cluster`) is not started at all.
+    const own = ['fanout', 'chat', ...(onPostgres.has(name) ? [] : ['idle'])];
+    if (!own.some((scenario) => scenarios.has(scenario))) continue;
     const target =
       name === 'socketio'
         ? socketIoTarget({ cpus: pinning.server, loopStalls: options.loopStalls })
-        : name === 'raw-ws'
-          ? rawWsTarget({ cpus: pinning.server, loopStalls: options.loopStalls })
-          : heraldTarget({
-              database: name === 'herald-postgres' ? 'postgres' : 'sqlite',
-              cpus: pinning.server,
-              repoRoot,
-              pgUrl,
-              profileDir,
-              gcTrace: options.gcTrace,
-              loopStalls: options.loopStalls,
-              log,
-            });
+        : name === 'socketio-postgres'
+          ? socketIoPostgresTarget({ cpus: pinning.server, pgUrl, loopStalls: options.loopStalls })
+          : name === 'raw-ws'
+            ? rawWsTarget({ cpus: pinning.server, loopStalls: options.loopStalls })
+            : heraldTarget({
+                database: name === 'herald-postgres' ? 'postgres' : 'sqlite',
+                cpus: pinning.server,
+                repoRoot,
+                pgUrl,
+                profileDir,
+                gcTrace: options.gcTrace,
+                loopStalls: options.loopStalls,
+                log,
+              });
     /** @type {Record<string, any>} */
     const entry = { name, label: target.label };
     run.targets.push(entry);
-    if (name === 'herald-postgres' && !(await postgresReachable(pgUrl))) {
+    if (onPostgres.has(name) && !pgUp) {
       entry.error = `PostgreSQL is not reachable at ${pgUrl} (set HERALD_BENCH_PG_URL)`;
+      entry.skipped = true;
       log(`!! skipping ${target.label}: ${entry.error}`);
       continue;
     }
@@ -116,7 +152,7 @@ async function main() {
         }
         return result;
       };
-      if (scenarios.has('idle') && name !== 'herald-postgres') {
+      if (scenarios.has('idle') && !onPostgres.has(name)) {
         log(`  idle: ${plan.idleConnections} connections`);
         entry.idle = await measure('idle', () => runIdle(target, plan));
         log(`  idle: ${entry.idle.connectPerSec} conn/s, ${entry.idle.rssPerConnectionKiB} KiB/conn`);
@@ -139,8 +175,38 @@ async function main() {
     }
   }
 
+  // Scenario D: Herald's cluster when herald-postgres is a target, Socket.IO's when socketio is.
+  if (scenarios.has('cluster')) {
+    /** @type {Array<'herald' | 'socketio'>} */
+    const systems = [];
+    if (targetNames.includes('herald-postgres')) systems.push('herald');
+    if (targetNames.includes('socketio')) systems.push('socketio');
+    if (systems.length === 0)
+      run.cluster = { skipped: 'neither herald-postgres nor socketio is among the targets', placement: undefined, runs: [] };
+    else {
+      try {
+        run.cluster = await runCluster({
+          systems,
+          plan,
+          layout,
+          pinning,
+          pin: options.pin,
+          repoRoot,
+          pgUrl,
+          loopStalls: options.loopStalls,
+          log,
+        });
+        if (run.cluster.skipped) log(`!! skipping the cluster scenario: ${run.cluster.skipped}`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        run.cluster = { error: message, placement: undefined, runs: [] };
+        log(`!! cluster scenario failed: ${message}`);
+      }
+    }
+  }
+
   run.elapsedSeconds = Math.round((performance.now() - started) / 1000);
-  run.goals = checkGoals(Object.fromEntries(run.targets.map((t) => [t.name, t])));
+  run.goals = checkGoals(Object.fromEntries(run.targets.map((t) => [t.name, t])), { commit: run.commit, cluster: run.cluster });
   const markdown = renderMarkdown(run);
   process.stdout.write(markdown);
   mkdirSync(outDir, { recursive: true });
@@ -148,7 +214,8 @@ async function main() {
   writeFileSync(join(outDir, `${plan.name}-latest.md`), markdown);
   if (options.docs) writeDocsSection(join(repoRoot, 'docs', 'performance.md'), markdown);
   log(`results: ${join(outDir, `${plan.name}-latest.json`)}`);
-  return run.targets.some((t) => t.error && t.name !== 'herald-postgres') ? 1 : 0;
+  const clusterFailed = Boolean(run.cluster?.error || run.cluster?.runs.some((r) => r.error));
+  return clusterFailed || run.targets.some((t) => t.error && !t.skipped && t.name !== 'herald-postgres') ? 1 : 0;
 }
 
 main().then(

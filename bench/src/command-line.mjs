@@ -7,8 +7,8 @@
 import { parseArgs } from 'node:util';
 import { FULL, QUICK } from './plan.mjs';
 
-export const ALL_TARGETS = ['herald-sqlite', 'herald-postgres', 'socketio', 'raw-ws'];
-export const ALL_SCENARIOS = ['idle', 'fanout', 'chat'];
+export const ALL_TARGETS = ['herald-sqlite', 'herald-postgres', 'socketio', 'socketio-postgres', 'raw-ws'];
+export const ALL_SCENARIOS = ['idle', 'fanout', 'chat', 'cluster'];
 
 /** @type {import('node:util').ParseArgsConfig['options']} */
 export const OPTIONS = {
@@ -32,9 +32,11 @@ const SETTABLE = Object.keys(FULL).filter((key) => key !== 'name' && key !== 'ra
 
 export const USAGE = `Usage: npm run bench [-- options]
 
-Runs the same scenarios against Herald (SQLite; PostgreSQL for fan-out and chat), Socket.IO 4 and
-a raw ws server, and prints a Markdown table (JSON goes to bench/results/). docs/performance.md
-explains every figure.
+Runs the same scenarios against Herald (SQLite; PostgreSQL for fan-out and chat), Socket.IO 4,
+Socket.IO 4 storing each message in PostgreSQL (fan-out and chat) and a raw ws server; times one
+PostgreSQL commit alone; and runs the cluster scenario (Herald on PostgreSQL + Redis, from
+herald-postgres, against Socket.IO with the Redis adapter, from socketio; 1 and 2 nodes). Prints a
+Markdown table (JSON goes to bench/results/). docs/performance.md explains every figure.
 
   --quick                 smoke-sized plan, under a minute
   --targets LIST          ${ALL_TARGETS.join(',')} (default: all)
@@ -47,11 +49,12 @@ explains every figure.
   --out DIR               where the JSON and Markdown results go (default: bench/results)
   --docs                  rewrite the generated section of docs/performance.md
   --note TEXT             a note stored with the results
-  --no-pin                do not pin the server and the load generator to separate cores
+  --no-pin                do not pin the servers and the load generator to separate cores
   --help                  this text
 
 Plan fields for --set: ${SETTABLE.join(', ')}
 PostgreSQL: HERALD_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test).
+Cluster: a redis-server of its own on a free port (HERALD_TEST_REDIS_SERVER, default /usr/bin/redis-server).
 `;
 
 export class UsageError extends Error {

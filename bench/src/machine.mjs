@@ -49,3 +49,28 @@ export function pinCores(enabled) {
   execFileSync('taskset', ['-a', '-c', '-p', '1', String(process.pid)], { stdio: 'ignore' });
   return { server: '0', loadgen: '1' };
 }
+
+/**
+ * CPU placement of the cluster scenario, which needs a core per node plus one for the load
+ * generator: with three or more cores (and taskset, and pinning enabled) node i runs on CPU i and
+ * this process moves to CPU `nodes`; otherwise nothing is pinned and this process may run on any
+ * core (the report says so: nodes and generator then share cores, so scaling is not judged).
+ * `restore()` puts this process back where `pinCores` put it.
+ * @param {boolean} enabled @param {number} nodes @param {{ loadgen: string | undefined }} pinning what pinCores returned
+ * @returns {{ nodes: Array<string | undefined>, loadgen: string | undefined, pinned: boolean, restore: () => void }}
+ */
+export function clusterCores(enabled, nodes, pinning) {
+  const cores = availableParallelism();
+  const taskset = commandExists('taskset');
+  const pinTo = (/** @type {string} */ cpus) => execFileSync('taskset', ['-a', '-c', '-p', cpus, String(process.pid)], { stdio: 'ignore' });
+  const restore = () => {
+    if (taskset && pinning.loadgen !== undefined) pinTo(pinning.loadgen);
+  };
+  if (enabled && taskset && cores >= nodes + 1) {
+    const loadgen = String(nodes);
+    pinTo(loadgen);
+    return { nodes: Array.from({ length: nodes }, (_, i) => String(i)), loadgen, pinned: true, restore };
+  }
+  if (taskset && pinning.loadgen !== undefined) pinTo(`0-${cores - 1}`);
+  return { nodes: Array.from({ length: nodes }, () => undefined), loadgen: undefined, pinned: false, restore };
+}

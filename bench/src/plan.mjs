@@ -25,6 +25,8 @@
  * @property {number} chatMs measured chat window
  * @property {number} chatRounds measured chat windows; the row is the one with the median p99
  * @property {number} messageBytes chat text length
+ * @property {number} clusterRateSteps how many of `rates` (from the first) the cluster scenario's fan-out may step through
+ * @property {number} commitSamples timed single-row commits of each shape in the commit probe (commit-latency.mjs)
  */
 
 /** @type {Plan} */
@@ -48,6 +50,8 @@ export const FULL = {
   chatMs: 10_000,
   chatRounds: 5,
   messageBytes: 64,
+  clusterRateSteps: 10,
+  commitSamples: 2000,
 };
 
 /** @type {Plan} */
@@ -71,4 +75,7 @@ export const QUICK = {
   chatMs: 1500,
   chatRounds: 1,
   messageBytes: 64,
+  // One step per system and node count keeps the quick run's four cluster runs short.
+  clusterRateSteps: 1,
+  commitSamples: 200,
 };

@@ -130,3 +130,8 @@ export async function waitIdle(pid, { threshold = 0.05, timeoutMs = 20_000 } = {
     if (usage < threshold || performance.now() > deadline) return usage;
   }
 }
+
+/** waitIdle for every process of a cluster, side by side (each over its own windows). @param {number[]} pids */
+export async function waitAllIdle(pids) {
+  await Promise.all(pids.map((pid) => waitIdle(pid)));
+}

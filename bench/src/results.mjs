@@ -73,6 +73,27 @@
  * @property {ChatResult} [chat]
  * @property {{ count: number, first: string | undefined }} [serverErrors]
  * @property {string} [error] why the target's run stopped (its finished scenarios are still reported)
+ * @property {boolean} [skipped] the target could not run here (its database is unreachable): `error` says why
+ */
+
+/**
+ * @typedef {object} ClusterRun one system at one node count in the cluster scenario (scenarios/cluster.mjs)
+ * @property {string} name e.g. "herald-cluster-2", "socketio-redis-1"
+ * @property {string} label
+ * @property {'herald' | 'socketio'} system
+ * @property {number} nodes
+ * @property {FanoutResult} [fanout] server CPU summed over the nodes; database CPU = PostgreSQL (Herald) + Redis
+ * @property {ChatResult} [chat]
+ * @property {{ count: number, first: string | undefined }} [serverErrors]
+ * @property {string} [error]
+ */
+
+/**
+ * @typedef {object} ClusterResult
+ * @property {string} [skipped] why the scenario did not run (no PostgreSQL or no redis-server)
+ * @property {string} [error] why it stopped
+ * @property {{ pinned: boolean, nodes: Array<string | undefined>, loadgen: string | undefined, note: string } | undefined} placement
+ * @property {ClusterRun[]} runs
  */
 
 /**
@@ -83,7 +104,9 @@
  * @property {string} reference
  * @property {number | null} reference_value
  * @property {string} limit
- * @property {boolean | null} met
+ * @property {boolean | null} met null when a side is missing (or, with `note`, when the run cannot judge it)
+ * @property {string | null} [by] Herald's value as a multiple of the reference's, e.g. "0.87×"
+ * @property {string} [note] why a goal is not judged
  */
 
 /**
@@ -96,6 +119,8 @@
  * @property {string | undefined} note
  * @property {import('./plan.mjs').Plan} plan
  * @property {TargetResult[]} targets
+ * @property {import('./commit-latency.mjs').CommitLatency | { error: string }} [commit] one durable commit alone (when a PostgreSQL target ran)
+ * @property {ClusterResult} [cluster] scenario D (when asked for)
  * @property {Goal[]} goals
  */
 

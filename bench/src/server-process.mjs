@@ -86,3 +86,19 @@ export function readyJsonPort(line) {
   if (!line.startsWith('{"ready"')) return undefined;
   return JSON.parse(line).port;
 }
+
+/**
+ * Launch several servers side by side (a cluster's nodes): all of them, or none — if one fails to
+ * start, the others are stopped and its error is thrown.
+ * @param {LaunchOptions[]} list @returns {Promise<ServerProcess[]>}
+ */
+export async function launchServers(list) {
+  const launched = await Promise.allSettled(list.map((options) => launchServer(options)));
+  const up = launched.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = launched.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(up.map((server) => server.stop()));
+    throw failed.reason;
+  }
+  return up;
+}

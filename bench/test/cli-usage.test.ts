@@ -64,7 +64,8 @@ describe('bench command line', () => {
     expect(parsed.pin).toBe(false);
     const defaults = parseCommandLine([]);
     expect(defaults.plan).toEqual(FULL);
-    expect(defaults.targets).toEqual(['herald-sqlite', 'herald-postgres', 'socketio', 'raw-ws']);
+    expect(defaults.targets).toEqual(['herald-sqlite', 'herald-postgres', 'socketio', 'socketio-postgres', 'raw-ws']);
+    expect([...defaults.scenarios]).toEqual(['idle', 'fanout', 'chat', 'cluster']);
     expect(defaults.pin).toBe(true);
   });
 

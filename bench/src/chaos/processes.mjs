@@ -20,6 +20,7 @@ process.once('exit', () => {
  * @property {string} label
  * @property {number} port
  * @property {() => boolean} running
+ * @property {() => number | undefined} pid its process while running (the bench measures Redis's CPU)
  * @property {() => Promise<void>} start start (again), on the same port
  * @property {() => Promise<void>} kill SIGKILL, resolves when it has exited
  * @property {() => string} output its last lines (for error reports)
@@ -57,6 +58,7 @@ function killable(spec) {
     label: spec.label,
     port: spec.port,
     running: () => child !== undefined,
+    pid: () => child?.pid,
     output: () => tail.join('\n'),
     async start() {
       if (child) return;

@@ -1,6 +1,7 @@
 /**
  * Renders one run's results as Markdown: machine, idle (A), fan-out (B, every rate step),
- * chat (C), and the targets. The same text goes to stdout and into docs/performance.md.
+ * chat (C), one commit alone, cluster (D), and the targets. The same text goes to stdout and into
+ * docs/performance.md.
  */
 
 /** @typedef {import('../results.mjs').RunResult} RunResult */
@@ -94,22 +95,7 @@ function fanoutSection(run) {
       fanout.projectedRate,
     ];
   });
-  const steps = results.flatMap(({ label, fanout }) =>
-    fanout.steps.map((s) => [
-      label,
-      s.rate,
-      s.deliveredPerSec,
-      delivered(s),
-      s.latencyMs.p50,
-      s.latencyMs.p99,
-      s.latencyMs.max,
-      withDb(s.serverCpuPercent, s.databaseCpuPercent),
-      withDb(s.serverCpuUsPerDelivery, s.databaseCpuUsPerDelivery),
-      s.loadgenCpuPercent,
-      waits(s),
-      `${s.sustained ? 'yes' : 'no'}${s.attempts > 1 ? ` (try ${s.attempts})` : ''}`,
-    ]),
-  );
+  const steps = results.flatMap(({ label, fanout }) => fanout.steps.map((s) => fanoutStepRow(label, s)));
   return [
     `\n**B. Fan-out** — ${run.plan.fanoutSubscribers} subscribers in one room, one publisher, open-loop rate steps of ` +
       `${run.plan.stepMs / 1000} s; latency from the scheduled send time. Sustained = every copy delivered and p99 < 100 ms.\n`,
@@ -183,10 +169,74 @@ function chatSection(run) {
 function problems(run) {
   return run.targets.flatMap((t) => {
     const lines = [];
-    if (t.error) lines.push(`\n${t.label} failed: ${t.error}`);
+    if (t.error) lines.push(`\n${t.label} ${t.skipped ? 'skipped' : 'failed'}: ${t.error}`);
     if (t.serverErrors?.count) lines.push(`\n${t.label}: ${t.serverErrors.count} error frames (first: ${t.serverErrors.first})`);
     return lines;
   });
+}
+
+/** @param {RunResult} run */
+function commitSection(run) {
+  const commit = run.commit;
+  if (!commit) return [];
+  if ('error' in commit) return [`\nOne commit alone: not measured (${commit.error}).`];
+  const { statement: s, transaction: t } = commit;
+  return [
+    `\n**One commit alone** — ${s.samples} sequential single-row commits from the load generator to the same PostgreSQL ` +
+      `(synchronous_commit ${commit.synchronousCommit}, fsync ${commit.fsync}), before any server ran.\n`,
+    table(
+      ['commit', 'p50 ms', 'p99 ms', 'max ms', 'mean ms'],
+      [
+        ['INSERT in autocommit (1 round trip)', s.p50, s.p99, s.max, s.mean],
+        ['BEGIN; INSERT; COMMIT (3 round trips)', t.p50, t.p99, t.max, t.mean],
+      ],
+    ),
+  ];
+}
+
+/** @param {RunResult} run */
+function clusterSection(run) {
+  const cluster = run.cluster;
+  if (!cluster) return [];
+  if (cluster.skipped) return [`\n**D. Cluster** — skipped: ${cluster.skipped}.`];
+  const rows = cluster.runs.map((r) => {
+    const best = r.fanout?.steps.find((s) => s.rate === r.fanout?.maxSustainedRate);
+    return [
+      r.label,
+      r.fanout?.maxSustainedRate,
+      best ? withDb(best.serverCpuUsPerDelivery, best.databaseCpuUsPerDelivery) : null,
+      r.fanout?.projectedRate,
+      r.chat ? delivered(r.chat) : null,
+      r.chat?.latencyMs.p50,
+      r.chat?.latencyMs.p99,
+      r.chat ? withDb(r.chat.serverCpuUsPerDelivery, r.chat.databaseCpuUsPerDelivery) : null,
+      r.chat?.loadgenCpuPercent,
+      r.error ? `failed: ${r.error}` : r.serverErrors?.count ? `${r.serverErrors.count} errors (first: ${r.serverErrors.first})` : '',
+    ];
+  });
+  const steps = cluster.runs.flatMap((r) => (r.fanout?.steps ?? []).map((s) => fanoutStepRow(r.label, s)));
+  return [
+    `\n**D. Cluster** — fan-out (B) and chat (C) against 1 and 2 nodes sharing one Redis (Herald: and PostgreSQL); ` +
+      `client i connects to node i mod nodes. Server CPU is the nodes' sum; db is every postgres process (Herald) plus Redis. ` +
+      `Placement: ${cluster.placement?.note ?? 'unknown'}.${cluster.error ? ` Stopped: ${cluster.error}.` : ''}\n`,
+    table(
+      [
+        'system',
+        'highest sustained fan-out msg/s',
+        'fan-out CPU µs/delivery there',
+        'projected msg/s at 100 % of one core',
+        'chat delivered',
+        'chat p50 ms',
+        'chat p99 ms',
+        'chat CPU µs/delivery',
+        'chat loadgen CPU %',
+        'problems',
+      ],
+      rows,
+    ),
+    '',
+    table([...LOAD_COLUMNS, 'sustained'], steps),
+  ];
 }
 
 /** @param {RunResult} run */
@@ -195,13 +245,14 @@ function goalsSection(run) {
   return [
     '\n**Targets**\n',
     table(
-      ['target', 'Herald', 'reference', 'limit', 'result'],
+      ['target', 'Herald', 'reference', 'limit', 'Herald ÷ reference', 'result'],
       run.goals.map((g) => [
         g.goal,
         `${g.herald}: ${cell(g.herald_value)}`,
         `${g.reference}: ${cell(g.reference_value)}`,
         g.limit,
-        verdict(g.met),
+        g.by,
+        g.note ? `${verdict(g.met)} (${g.note})` : verdict(g.met),
       ]),
     ),
   ];
@@ -209,5 +260,36 @@ function goalsSection(run) {
 
 /** The whole report for one run. @param {RunResult} run */
 export function renderMarkdown(run) {
-  return `${[...header(run), ...idleSection(run), ...fanoutSection(run), ...chatSection(run), ...problems(run), ...goalsSection(run)].join('\n')}\n`;
+  const sections = [
+    ...header(run),
+    ...idleSection(run),
+    ...fanoutSection(run),
+    ...chatSection(run),
+    ...commitSection(run),
+    ...clusterSection(run),
+    ...problems(run),
+    ...goalsSection(run),
+  ];
+  return `${sections.join('\n')}\n`;
+}
+
+/**
+ * One fan-out step as a row of the steps tables (B, and D's per node count).
+ * @param {string} label @param {import('../results.mjs').FanoutStep} s
+ */
+function fanoutStepRow(label, s) {
+  return [
+    label,
+    s.rate,
+    s.deliveredPerSec,
+    delivered(s),
+    s.latencyMs.p50,
+    s.latencyMs.p99,
+    s.latencyMs.max,
+    withDb(s.serverCpuPercent, s.databaseCpuPercent),
+    withDb(s.serverCpuUsPerDelivery, s.databaseCpuUsPerDelivery),
+    s.loadgenCpuPercent,
+    waits(s),
+    `${s.sustained ? 'yes' : 'no'}${s.attempts > 1 ? ` (try ${s.attempts})` : ''}`,
+  ];
 }

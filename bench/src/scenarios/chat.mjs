@@ -11,7 +11,8 @@
 import { connectAll } from '../connect-all.mjs';
 import { DeliveryLedger, messageText } from '../delivery-ledger.mjs';
 import { runOpenLoop } from '../open-loop.mjs';
-import { waitIdle } from '../proc-stats.mjs';
+import { waitAllIdle } from '../proc-stats.mjs';
+import { serverPidsOf } from '../targets/target.mjs';
 import { dropTracker, startWindow } from './measure.mjs';
 
 /**
@@ -21,7 +22,7 @@ import { dropTracker, startWindow } from './measure.mjs';
  * @returns {Promise<import('../results.mjs').ChatResult>}
  */
 export async function runChat(target, plan, pairs) {
-  const pid = target.pid();
+  const pids = serverPidsOf(target);
   /** @type {DeliveryLedger | undefined} */
   let ledger;
   const onDeliver = (/** @type {number} */ id) => ledger?.deliver(id, performance.now());
@@ -31,7 +32,13 @@ export async function runChat(target, plan, pairs) {
     (j) => {
       const pair = pairs[j >> 1];
       if (!pair) throw new Error(`no pair for client ${j}`);
-      return target.connect({ user: j & 1 ? pair[1] : pair[0], room: { kind: 'pair', index: j >> 1 }, onDeliver, onDrop: drops.onDrop });
+      return target.connect({
+        user: j & 1 ? pair[1] : pair[0],
+        room: { kind: 'pair', index: j >> 1 },
+        onDeliver,
+        onDrop: drops.onDrop,
+        slot: j,
+      });
     },
     plan.connectConcurrency,
   );
@@ -40,11 +47,11 @@ export async function runChat(target, plan, pairs) {
     if (opened.failures > 0) throw new Error(`chat: ${opened.failures} connections failed: ${opened.firstError}`);
     const rate = plan.chatClients / (plan.chatIntervalMs / 1000);
     const window = async (/** @type {number} */ durationMs) => {
-      await waitIdle(pid);
+      await waitAllIdle(pids);
       const droppedBefore = drops.count;
       const step = new DeliveryLedger(Math.ceil((rate * durationMs) / 1000) + 1, 2);
       ledger = step;
-      const measure = startWindow(pid, target.databasePids(), target.stallEvents);
+      const measure = startWindow(pids, target.databasePids(), target.stallEvents);
       const loop = await runOpenLoop({
         rate,
         durationMs,
@@ -62,7 +69,7 @@ export async function runChat(target, plan, pairs) {
   } finally {
     ledger = undefined;
     for (const client of clients) client?.close();
-    await waitIdle(pid);
+    await waitAllIdle(pids);
   }
 }
 

@@ -8,7 +8,8 @@
 import { connectAll } from '../connect-all.mjs';
 import { DeliveryLedger, messageText } from '../delivery-ledger.mjs';
 import { runOpenLoop } from '../open-loop.mjs';
-import { waitIdle } from '../proc-stats.mjs';
+import { waitAllIdle } from '../proc-stats.mjs';
+import { serverPidsOf } from '../targets/target.mjs';
 import { dropTracker, startWindow } from './measure.mjs';
 
 export const P99_LIMIT_MS = 100;
@@ -20,14 +21,14 @@ export const P99_LIMIT_MS = 100;
  * @returns {Promise<import('../results.mjs').FanoutResult>}
  */
 export async function runFanout(target, plan, log) {
-  const pid = target.pid();
+  const pids = serverPidsOf(target);
   /** @type {DeliveryLedger | undefined} */
   let ledger;
   const onDeliver = (/** @type {number} */ id) => ledger?.deliver(id, performance.now());
   const drops = dropTracker();
   const opened = await connectAll(
     plan.fanoutSubscribers,
-    (i) => target.connect({ user: i % plan.fanoutMembers, room: { kind: 'fanout' }, onDeliver, onDrop: drops.onDrop }),
+    (i) => target.connect({ user: i % plan.fanoutMembers, room: { kind: 'fanout' }, onDeliver, onDrop: drops.onDrop, slot: i }),
     plan.connectConcurrency,
   );
   const clients = opened.clients;
@@ -36,11 +37,11 @@ export async function runFanout(target, plan, log) {
     if (opened.failures > 0 || !publisher) throw new Error(`fan-out: ${opened.failures} connections failed: ${opened.firstError}`);
     /** @param {number} rate @param {number} attempts @returns {Promise<import('../results.mjs').FanoutStep>} */
     const measure = async (rate, attempts) => {
-      await waitIdle(pid);
+      await waitAllIdle(pids);
       const droppedBefore = drops.count;
       const step = new DeliveryLedger(Math.ceil((rate * plan.stepMs) / 1000) + 1, plan.fanoutSubscribers);
       ledger = step;
-      const window = startWindow(pid, target.databasePids(), target.stallEvents);
+      const window = startWindow(pids, target.databasePids(), target.stallEvents);
       const loop = await runOpenLoop({
         rate,
         durationMs: plan.stepMs,
@@ -85,6 +86,6 @@ export async function runFanout(target, plan, log) {
   } finally {
     ledger = undefined;
     for (const client of clients) client?.close();
-    await waitIdle(pid);
+    await waitAllIdle(pids);
   }
 }

@@ -8,13 +8,13 @@ import { cpuMeter, groupCpuMeter } from '../proc-stats.mjs';
 
 /**
  * Start measuring a window; `finish` turns a ledger and the publish loop's timing into the report row.
- * @param {number} pid the server
+ * @param {number[]} pids the server's processes (one, or a cluster's nodes: their CPU is summed)
  * @param {number[]} databasePids processes doing the server's database work (PostgreSQL backends), measured apart
  * @param {(() => import('../loop-stalls.mjs').LoopStall[]) | undefined} [stalls] the server's event-loop stalls (under `--loop-stalls`)
  */
-export function startWindow(pid, databasePids, stalls) {
+export function startWindow(pids, databasePids, stalls) {
   const startedAt = Date.now();
-  const server = cpuMeter(pid);
+  const server = sumMeter(pids.map(cpuMeter));
   const loadgen = cpuMeter(process.pid);
   const database = groupCpuMeter(databasePids);
   return {
@@ -43,6 +43,24 @@ export function startWindow(pid, databasePids, stalls) {
         loadgenCpuPercent: round1((own.cpuNs / 1e6 / wallMs) * 100),
         loadgenCpuWaitPercent: round1((own.waitNs / 1e6 / wallMs) * 100),
         ...(stalls ? { loopStalls: summariseStalls(stalls(), startedAt, Date.now()) } : {}),
+      };
+    },
+  };
+}
+
+/**
+ * One stopwatch over several processes' stopwatches: CPU and run-queue wait are summed (a
+ * cluster's nodes), wall time is the first one's.
+ * @param {Array<ReturnType<typeof cpuMeter>>} meters
+ */
+function sumMeter(meters) {
+  return {
+    lap() {
+      const laps = meters.map((meter) => meter.lap());
+      return {
+        cpuNs: laps.reduce((n, lap) => n + lap.cpuNs, 0),
+        waitNs: laps.reduce((n, lap) => n + lap.waitNs, 0),
+        wallMs: laps[0]?.wallMs ?? 0,
       };
     },
   };

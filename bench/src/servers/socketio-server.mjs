@@ -2,29 +2,18 @@
  * The Socket.IO 4 peer: in-memory adapter, websocket transport only. A client connects with
  * `auth: { token }` (checked for presence, standing in for Herald's authentication) and
  * `query: { room }`; each `m` event is re-emitted to the whole room, sender included.
+ * With BENCH_REDIS_URL set it is one node of a cluster: `@socket.io/redis-adapter` (on ioredis,
+ * the client Herald uses) carries each emit to the other processes' sockets of the room, as a
+ * team scaling Socket.IO out would run it.
  * Run: node socketio-server.mjs [port]; prints {"ready":true,"port":N} when listening.
  */
-import { createServer } from 'node:http';
-import { Server } from 'socket.io';
+import { startSocketIoPeer } from './socketio-base.mjs';
+import { redisAdapterFrom } from './socketio-redis.mjs';
 
-const server = createServer();
-const io = new Server(server, { transports: ['websocket'], serveClient: false, perMessageDeflate: false });
-
-io.use((socket, next) => {
-  const token = socket.handshake.auth?.token;
-  next(typeof token === 'string' && token.length > 0 ? undefined : new Error('unauthorized'));
-});
-
-io.on('connection', (socket) => {
-  const room = String(socket.handshake.query.room ?? '');
-  socket.join(room);
-  socket.on('m', (message) => {
+const redisUrl = process.env.BENCH_REDIS_URL;
+const io = startSocketIoPeer({
+  adapter: redisUrl ? await redisAdapterFrom(redisUrl) : undefined,
+  onMessage: (room, message) => {
     io.to(room).emit('m', message);
-  });
+  },
 });
-
-server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
-  const address = server.address();
-  console.log(JSON.stringify({ ready: true, port: typeof address === 'object' && address ? address.port : 0 }));
-});
-process.on('SIGTERM', () => process.exit(0));

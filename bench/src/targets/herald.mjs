@@ -4,6 +4,9 @@
  * PostgreSQL. Accounts and conversations are created through the REST API by
  * a separate setup process on the same data (argon2 registration is slow and leaves freed memory
  * behind), then a fresh, pinned server process is started on that data and measured.
+ * With `cluster` (PostgreSQL only), several measured nodes share the database and a Redis bus, as
+ * in a scaled-out deployment, and client `slot` connects to node `slot % nodes`; `relaunch` changes
+ * the node count on the same accounts and conversations (the setup is not repeated).
  * Invariants: clients speak the real protocol (authenticate, send_message, unsubscribe) and need
  * no `subscribe`, because every session of a member receives new_message (read by the id in its
  * text, without JSON.parse; every other frame is parsed); a chat client whose
@@ -21,7 +24,7 @@ import { messageIdInJson } from '../delivery-ledger.mjs';
 import { parseGcLine } from '../gc-trace.mjs';
 import { stallWatch } from '../loop-stalls.mjs';
 import { pidsNamed } from '../proc-stats.mjs';
-import { launchServer } from '../server-process.mjs';
+import { launchServer, launchServers } from '../server-process.mjs';
 import { heraldApi } from './herald-api.mjs';
 
 // The PostgreSQL driver Herald itself uses, resolved as @herald/server resolves it (not a bench dependency).
@@ -53,12 +56,14 @@ function heraldPort(line) {
 
 /**
  * @param {{ database: 'sqlite' | 'postgres', cpus: string | undefined, repoRoot: string, pgUrl: string,
- *           profileDir?: string | undefined, gcTrace?: boolean, loopStalls?: boolean, log: (line: string) => void }} options
+ *           profileDir?: string | undefined, gcTrace?: boolean, loopStalls?: boolean, log: (line: string) => void,
+ *           cluster?: import('./target.mjs').ClusterOptions }} options
  * @returns {import('./target.mjs').Target}
  */
-export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTrace = false, loopStalls = false, log }) {
+export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTrace = false, loopStalls = false, log, cluster }) {
+  if (cluster && database !== 'postgres') throw new Error('a Herald cluster runs on PostgreSQL');
   const stalls = stallWatch(loopStalls);
-  const name = `herald-${database}`;
+  const name = cluster ? 'herald-cluster' : `herald-${database}`;
   const main = join(repoRoot, 'packages/server/dist/main.js');
   const nodeFlags = startNodeFlags(repoRoot);
   /** @type {string | undefined} */
@@ -87,10 +92,15 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTr
     // The fan-out scenario puts every bench user into one group.
     HERALD_GROUP_MAX_MEMBERS: '100000',
     HERALD_AUTH_TIMEOUT_MS: '60000',
+    // A stop comes after the measurements, with no load balancer to tell: no 2 s drain (production's
+    // default), which every setup process and node would otherwise wait out.
+    HERALD_DRAIN_DELAY_MS: '0',
+    HERALD_DRAIN_SPREAD_MS: '0',
     ...(schema ? { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema } : {}),
+    ...(cluster ? { REDIS_URL: cluster.redisUrl, HERALD_REDIS_CHANNEL: `herald:bench:${process.pid}` } : {}),
   };
-  /** @type {import('../server-process.mjs').ServerProcess | undefined} */
-  let server;
+  /** @type {import('../server-process.mjs').ServerProcess[]} the measured nodes (one unless `cluster`) */
+  let servers = [];
   /** @type {Array<{ id: string, token: string }>} */
   let users = [];
   let fanoutId = '';
@@ -101,17 +111,46 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTr
   const errors = { count: 0, first: /** @type {string | undefined} */ (undefined) };
   /** @type {import('../gc-trace.mjs').GcEvent[]} */
   const gcEvents = [];
-  const running = () => {
+  const running = (/** @type {number} */ slot = 0) => {
+    const server = servers[slot % Math.max(1, servers.length)];
     if (!server) throw new Error(`${name}: not started`);
     return server;
   };
 
+  /** Start the measured server, or one node per entry of a cluster (each on its CPUs). @param {Array<string | undefined>} cpuLists */
+  const launchNodes = async (cpuLists) => {
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+    const trace = gcTrace ? ['--trace-gc-nvp'] : [];
+    const onLine = gcTrace
+      ? (/** @type {string} */ line) => {
+          const event = parseGcLine(line);
+          if (event) gcEvents.push(event);
+        }
+      : undefined;
+    // Side by side: the setup process has migrated the schema already.
+    const launched = await launchServers(
+      cpuLists.map((nodeCpus, i) => {
+        const label = cluster ? `${name} node ${i + 1}` : name;
+        const nodeEnv = cluster ? { ...env, HERALD_NODE_ID: `bench-${i + 1}` } : env;
+        const args = [...profile, ...trace, ...nodeFlags, main];
+        return stalls.launch({ label, args, env: nodeEnv, cpus: nodeCpus, readyPort: heraldPort, onLine });
+      }),
+    );
+    servers.push(...launched);
+  };
+  const stopNodes = async () => {
+    const stopping = servers;
+    servers = [];
+    await Promise.all(stopping.map((server) => server.stop()));
+  };
+
   return {
     name,
-    label: database === 'sqlite' ? 'Herald (SQLite)' : 'Herald (PostgreSQL)',
+    label: cluster ? 'Herald (PostgreSQL + Redis)' : database === 'sqlite' ? 'Herald (SQLite)' : 'Herald (PostgreSQL)',
     pid: () => running().pid,
+    serverPids: () => servers.map((server) => server.pid),
     // Every postgres process on the machine: Herald's pool backends, plus anyone else's (noted in the docs).
-    databasePids: () => (database === 'postgres' ? pidsNamed('postgres') : []),
+    databasePids: () => (database === 'postgres' ? [...pidsNamed('postgres'), ...(cluster?.extraDatabasePids?.() ?? [])] : []),
     async start(layout) {
       if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first (the root \`npm run bench\` does)`);
       dataDir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
@@ -139,17 +178,12 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTr
       } finally {
         await setup.stop();
       }
-      const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
-      const trace = gcTrace ? ['--trace-gc-nvp'] : [];
-      const onLine = gcTrace
-        ? (/** @type {string} */ line) => {
-            const event = parseGcLine(line);
-            if (event) gcEvents.push(event);
-          }
-        : undefined;
-      server = await launchServer(
-        stalls.launch({ label: name, args: [...profile, ...trace, ...nodeFlags, main], env, cpus, readyPort: heraldPort, onLine }),
-      );
+      await launchNodes(cluster?.cpus ?? [cpus]);
+    },
+    async relaunch(nodeCpus) {
+      if (!cluster) throw new Error(`${name}: relaunch is for a cluster`);
+      // The old nodes shut down (gracefully, which takes a while) while the new ones start.
+      await Promise.all([stopNodes(), launchNodes(nodeCpus)]);
     },
     connect(spec) {
       const user = pick(users, spec.user);
@@ -157,7 +191,7 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTr
       const conversationId = room.kind === 'fanout' ? fanoutId : room.kind === 'pair' ? pick(pairIds, room.index) : undefined;
       const mutes =
         room.kind === 'pair' ? (pairsOfUser.get(spec.user) ?? []).filter((p) => p !== room.index).map((p) => pick(pairIds, p)) : [];
-      const socket = new WebSocket(`ws://127.0.0.1:${running().port}/ws`, { perMessageDeflate: false });
+      const socket = new WebSocket(`ws://127.0.0.1:${running(spec.slot).port}/ws`, { perMessageDeflate: false });
       let closing = false;
       /** @type {import('./target.mjs').BenchClient} */
       const client = {
@@ -231,7 +265,7 @@ export function heraldTarget({ database, cpus, repoRoot, pgUrl, profileDir, gcTr
     stallEvents: stalls.events,
     async stop() {
       try {
-        await server?.stop();
+        await stopNodes();
       } finally {
         if (dataDir) rmSync(dataDir, { recursive: true, force: true });
         if (schema) await dropSchema(pgUrl, schema);

@@ -22,6 +22,7 @@
  * @property {Room} room the room it sends to and reads from
  * @property {(id: number) => void} onDeliver called for every chat message delivered to it, with the id its text carries
  * @property {(reason: string) => void} [onDrop] called if the server ends the connection after it was ready
+ * @property {number} [slot] the client's place in its scenario (0, 1, 2, ...): a cluster target puts it on node `slot % nodes`
  */
 
 /**
@@ -34,15 +35,29 @@
  * @typedef {object} Target
  * @property {string} name stable id used in results ("herald-sqlite", "socketio", "raw-ws", ...)
  * @property {string} label human name for tables
- * @property {() => number} pid the measured server process
+ * @property {() => number} pid the measured server process (a cluster's first node)
+ * @property {() => number[]} [serverPids] every measured server process (a cluster's nodes); `[pid()]` when absent
  * @property {() => number[]} databasePids processes doing its database work outside it (PostgreSQL backends), or none
  * @property {(layout: Layout) => Promise<void>} start create accounts and rooms, then start the measured server
  * @property {(spec: ClientSpec) => Promise<BenchClient>} connect open one client, resolved once it can send and receive
  * @property {() => { count: number, first: string | undefined }} errors error replies the server sent (Herald)
  * @property {() => Promise<void>} stop stop the server and remove its data
+ * @property {(cpus: Array<string | undefined>) => Promise<void>} [relaunch] a cluster's: stop its nodes and start one per entry (taskset CPUs) on the same data
  * @property {() => import('../gc-trace.mjs').GcEvent[]} [gcEvents] the measured server's collections so far (Herald under `--gc-trace`)
  * @property {() => import('../loop-stalls.mjs').LoopStall[]} [stallEvents] the measured server's event-loop stalls so far (under `--loop-stalls`)
  */
+
+/**
+ * @typedef {object} ClusterOptions several server processes of one system behind one Redis
+ * @property {string} redisUrl the Redis every node publishes through
+ * @property {Array<string | undefined>} cpus one taskset CPU list per node (undefined = not pinned); its length is the node count
+ * @property {() => number[]} [extraDatabasePids] processes doing the cluster's shared work (Redis), counted with its database CPU
+ */
+
+/** Every measured server process of a target (its nodes, when it is a cluster). @param {Target} target */
+export function serverPidsOf(target) {
+  return target.serverPids?.() ?? [target.pid()];
+}
 
 /** Room name for targets whose rooms are plain strings. */
 export function roomName(/** @type {Room} */ room) {
