@@ -316,16 +316,7 @@ const migrations: Record<string, Migration> = {
       }
       await sql`create virtual table message_search using fts5(
         text, content = 'messages', content_rowid = 'rowid', tokenize = 'trigram case_sensitive 0')`.execute(db);
-      await sql`create trigger message_search_insert after insert on messages begin
-        insert into message_search (rowid, text) values (new.rowid, new.text);
-      end`.execute(db);
-      await sql`create trigger message_search_delete after delete on messages begin
-        insert into message_search (message_search, rowid, text) values ('delete', old.rowid, old.text);
-      end`.execute(db);
-      await sql`create trigger message_search_update after update of text on messages begin
-        insert into message_search (message_search, rowid, text) values ('delete', old.rowid, old.text);
-        insert into message_search (rowid, text) values (new.rowid, new.text);
-      end`.execute(db);
+      await createSearchTriggers(db, 'every row');
       await sql`insert into message_search (message_search) values ('rebuild')`.execute(db);
     },
     async down(db: Kysely<unknown>) {
@@ -334,9 +325,7 @@ const migrations: Record<string, Migration> = {
         await sql`drop index if exists messages_text_trgm`.execute(db);
         return;
       }
-      for (const trigger of ['message_search_update', 'message_search_delete', 'message_search_insert']) {
-        await sql`drop trigger if exists ${sql.id(trigger)}`.execute(db);
-      }
+      await dropSearchTriggers(db);
       await sql`drop table if exists message_search`.execute(db);
     },
   },
@@ -401,47 +390,48 @@ const migrations: Record<string, Migration> = {
       if (isPostgres(db)) return;
       await sql`create table search_index_position (id integer primary key check (id = 1), indexed_rowid integer not null)`.execute(db);
       await sql`insert into search_index_position (id, indexed_rowid) select 1, coalesce(max(rowid), 0) from messages`.execute(db);
-      for (const trigger of ['message_search_update', 'message_search_delete', 'message_search_insert']) {
-        await sql`drop trigger if exists ${sql.id(trigger)}`.execute(db);
-      }
-      await sql`create trigger message_search_insert after insert on messages
-        when new.rowid <= (select indexed_rowid from search_index_position) begin
-        insert into message_search (rowid, text) values (new.rowid, new.text);
-      end`.execute(db);
-      await sql`create trigger message_search_delete after delete on messages
-        when old.rowid <= (select indexed_rowid from search_index_position) begin
-        insert into message_search (message_search, rowid, text) values ('delete', old.rowid, old.text);
-      end`.execute(db);
-      await sql`create trigger message_search_update after update of text on messages
-        when old.rowid <= (select indexed_rowid from search_index_position) begin
-        insert into message_search (message_search, rowid, text) values ('delete', old.rowid, old.text);
-        insert into message_search (rowid, text) values (new.rowid, new.text);
-      end`.execute(db);
+      await dropSearchTriggers(db);
+      await createSearchTriggers(db, 'indexed rows');
     },
     async down(db: Kysely<unknown>) {
       if (isPostgres(db)) return;
       // Back to 0009: index whatever is still pending, then index every write again.
       await sql`insert into message_search (rowid, text) select rowid, text from messages
         where rowid > (select indexed_rowid from search_index_position)`.execute(db);
-      for (const trigger of ['message_search_update', 'message_search_delete', 'message_search_insert']) {
-        await sql`drop trigger if exists ${sql.id(trigger)}`.execute(db);
-      }
+      await dropSearchTriggers(db);
       await sql`drop table search_index_position`.execute(db);
-      await sql`create trigger message_search_insert after insert on messages begin
-        insert into message_search (rowid, text) values (new.rowid, new.text);
-      end`.execute(db);
-      await sql`create trigger message_search_delete after delete on messages begin
-        insert into message_search (message_search, rowid, text) values ('delete', old.rowid, old.text);
-      end`.execute(db);
-      await sql`create trigger message_search_update after update of text on messages begin
-        insert into message_search (message_search, rowid, text) values ('delete', old.rowid, old.text);
-        insert into message_search (rowid, text) values (new.rowid, new.text);
-      end`.execute(db);
+      await createSearchTriggers(db, 'every row');
     },
   },
 };
 
 const isPostgres = (db: Kysely<unknown>) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+const SEARCH_TRIGGERS = ['message_search_update', 'message_search_delete', 'message_search_insert'];
+
+async function dropSearchTriggers(db: Kysely<unknown>): Promise<void> {
+  for (const trigger of SEARCH_TRIGGERS) await sql`drop trigger if exists ${sql.id(trigger)}`.execute(db);
+}
+
+/**
+ * The triggers that keep SQLite's FTS5 table `message_search` in step with `messages`: for every
+ * row (migration 0009), or only for rows at or below the indexer's mark (0013; the rows above it are
+ * indexed later, with their text at that moment).
+ */
+async function createSearchTriggers(db: Kysely<unknown>, rows: 'every row' | 'indexed rows'): Promise<void> {
+  const when = (row: 'new' | 'old') =>
+    rows === 'every row' ? sql`` : sql`when ${sql.raw(row)}.rowid <= (select indexed_rowid from search_index_position)`;
+  await sql`create trigger message_search_insert after insert on messages ${when('new')} begin
+    insert into message_search (rowid, text) values (new.rowid, new.text);
+  end`.execute(db);
+  await sql`create trigger message_search_delete after delete on messages ${when('old')} begin
+    insert into message_search (message_search, rowid, text) values ('delete', old.rowid, old.text);
+  end`.execute(db);
+  await sql`create trigger message_search_update after update of text on messages ${when('old')} begin
+    insert into message_search (message_search, rowid, text) values ('delete', old.rowid, old.text);
+    insert into message_search (rowid, text) values (new.rowid, new.text);
+  end`.execute(db);
+}
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
