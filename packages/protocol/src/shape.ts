@@ -45,6 +45,17 @@ export function checkShape(shape: Shape, value: unknown): ShapeResult {
   return out === FAIL ? { ok: false, issues: issues.slice(0, 10) } : { ok: true, value: out };
 }
 
+/** Each ['F', type, data] as the object shape it stands for, built once (every received frame is one). */
+const frames = new WeakMap<readonly unknown[], Shape>();
+function frameObject(shape: readonly unknown[]): Shape {
+  let object = frames.get(shape);
+  if (!object) {
+    object = ['o', { ...(ENVELOPE[1] as object), type: shape[1], action: 's', data: shape[2] }];
+    frames.set(shape, object);
+  }
+  return object;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function check(shape: Shape, v: unknown, path: string, issues: ShapeIssue[]): Checked {
@@ -120,7 +131,7 @@ function check(shape: Shape, v: unknown, path: string, issues: ShapeIssue[]): Ch
       return fail('matches no option');
     }
     case 'F':
-      return check(['o', { ...(ENVELOPE[1] as object), type: a, action: 's', data: b }], v, path, issues);
+      return check(frameObject(shape as readonly unknown[]), v, path, issues);
     case 'D': {
       const option = isObject(v) ? (b as Record<string, Shape>)[String(v[a as string])] : undefined;
       if (!option || !Object.hasOwn(b as object, String((v as Record<string, unknown>)[a as string]))) {
