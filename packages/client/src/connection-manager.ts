@@ -67,37 +67,40 @@ const GOING_AWAY: readonly number[] = [1001, 1012, 1013];
 
 export class ConnectionManager {
   readonly state = new ConnectionStateStore();
-  private readonly scheduler: ReconnectScheduler;
-  private transport: Transport | null = null;
-  private generation = 0;
-  private authRetried = false;
+  readonly #scheduler: ReconnectScheduler;
+  #transport: Transport | null = null;
+  #generation = 0;
+  #authRetried = false;
   /** When the current attempt began (its credential call), for the fast-failure rule. */
-  private attemptStartedAt = 0;
+  #attemptStartedAt = 0;
   /** Set by `abandon()`: the socket going away now was declared dead by this client. */
-  private declaredDead = false;
+  #declaredDead = false;
 
-  constructor(
-    private readonly env: Environment,
-    private readonly config: ResolvedOptions,
-    private readonly target: ConnectionTarget,
-    private readonly hooks: ConnectionHooks,
-  ) {
-    this.scheduler = new ReconnectScheduler(env.timers, env.online, env.random, config.backoff.wakeJitterMs);
+  readonly #env: Environment;
+  readonly #config: ResolvedOptions;
+  readonly #target: ConnectionTarget;
+  readonly #hooks: ConnectionHooks;
+  constructor(env: Environment, config: ResolvedOptions, target: ConnectionTarget, hooks: ConnectionHooks) {
+    this.#env = env;
+    this.#config = config;
+    this.#target = target;
+    this.#hooks = hooks;
+    this.#scheduler = new ReconnectScheduler(env.timers, env.online, env.random, config.backoff.wakeJitterMs);
   }
 
   /** True when a socket is authenticated and may carry requests. */
   get isReady(): boolean {
-    return this.transport?.isReady === true && this.state.getState().status === 'connected';
+    return this.#transport?.isReady === true && this.state.getState().status === 'connected';
   }
 
   /** Send on the ready socket; false when there is none. */
   send(frame: Parameters<Transport['send']>[0]): boolean {
-    return this.isReady && this.transport?.send(frame) === true;
+    return this.isReady && this.#transport?.send(frame) === true;
   }
 
   /** Send even before `connected` (heartbeats); false without an open socket. */
   sendRaw(frame: Parameters<Transport['send']>[0]): boolean {
-    return this.transport?.send(frame) ?? false;
+    return this.#transport?.send(frame) ?? false;
   }
 
   /** Start connecting unless already connected or on the way; resolves when ready. */
@@ -105,7 +108,7 @@ export class ConnectionManager {
     const { status } = this.state.getState();
     if (status === 'connected') return Promise.resolve();
     if (status === 'disconnected' || status === 'error') {
-      this.authRetried = false;
+      this.#authRetried = false;
       this.state.transition('connecting', {
         reconnectAttempts: 0,
         error: null,
@@ -113,7 +116,7 @@ export class ConnectionManager {
         attemptLimitPassed: false,
         retryEveryMs: null,
       });
-      void this.openAttempt(false);
+      void this.#openAttempt(false);
     }
     return this.whenReady();
   }
@@ -122,33 +125,33 @@ export class ConnectionManager {
   reconnect(): Promise<void> {
     if (this.state.getState().status !== 'reconnecting') return this.connect();
     this.state.update({ reconnectAttempts: 0, attemptLimitPassed: false });
-    this.scheduler.runNow();
+    this.#scheduler.runNow();
     return this.whenReady();
   }
 
   /** Try soon (within the wake jitter) if waiting to reconnect: page visible or focused again, network back. */
   retryNow(): void {
     if (this.state.getState().status !== 'reconnecting') return;
-    const due = this.scheduler.runSoon();
+    const due = this.#scheduler.runSoon();
     if (due !== null) this.state.update({ nextRetryAt: due });
   }
 
   /** Abandon the current socket as dead (no heartbeat reply): it is replaced at once, no backoff. */
   abandon(error: HeraldError): void {
-    if (!this.transport) return;
-    this.declaredDead = true;
-    this.transport.close(error);
+    if (!this.#transport) return;
+    this.#declaredDead = true;
+    this.#transport.close(error);
   }
 
   /** Close on purpose and stop retrying. */
   disconnect(): void {
-    this.generation++;
-    this.scheduler.cancel();
-    this.dropTransport(null, true);
+    this.#generation++;
+    this.#scheduler.cancel();
+    this.#dropTransport(null, true);
     const current = this.state.getState();
     if (current.status === 'disconnected') return;
     this.state.transition('disconnected', {
-      lastDisconnected: current.status === 'connected' ? this.env.timers.now() : current.lastDisconnected,
+      lastDisconnected: current.status === 'connected' ? this.#env.timers.now() : current.lastDisconnected,
       reconnectAttempts: 0,
       nextRetryAt: null,
       attemptLimitPassed: false,
@@ -158,7 +161,7 @@ export class ConnectionManager {
 
   dispose(): void {
     this.disconnect();
-    this.scheduler.dispose();
+    this.#scheduler.dispose();
     this.state.clear();
   }
 
@@ -180,63 +183,63 @@ export class ConnectionManager {
     });
   }
 
-  private async openAttempt(refresh: boolean): Promise<void> {
-    const generation = ++this.generation;
-    this.attemptStartedAt = this.env.timers.now();
+  async #openAttempt(refresh: boolean): Promise<void> {
+    const generation = ++this.#generation;
+    this.#attemptStartedAt = this.#env.timers.now();
     this.state.update({ nextRetryAt: null });
-    const WebSocketImpl = this.env.WebSocket;
+    const WebSocketImpl = this.#env.WebSocket;
     if (!WebSocketImpl) {
-      this.fail(new HeraldError(ErrorCode.Unavailable, 'no WebSocket constructor: pass options.WebSocket'));
+      this.#fail(new HeraldError(ErrorCode.Unavailable, 'no WebSocket constructor: pass options.WebSocket'));
       return;
     }
     let token: string;
     try {
-      token = await this.target.credentials({ refresh, reason: refresh ? 'refused' : 'connect' });
+      token = await this.#target.credentials({ refresh, reason: refresh ? 'refused' : 'connect' });
     } catch (error) {
-      if (generation !== this.generation) return;
-      if (error instanceof HeraldError && AUTH_ERRORS.includes(error.code)) this.fail(error);
-      else this.retryLater(new HeraldError(ErrorCode.Unavailable, `credential provider failed: ${String(error)}`, { cause: error }));
+      if (generation !== this.#generation) return;
+      if (error instanceof HeraldError && AUTH_ERRORS.includes(error.code)) this.#fail(error);
+      else this.#retryLater(new HeraldError(ErrorCode.Unavailable, `credential provider failed: ${String(error)}`, { cause: error }));
       return;
     }
-    if (generation !== this.generation) return;
+    if (generation !== this.#generation) return;
     try {
       const transport: Transport = new Transport(
         WebSocketImpl,
-        this.env.timers,
-        { url: this.target.url, token, device: this.target.device, connectTimeoutMs: this.config.connectTimeoutMs },
+        this.#env.timers,
+        { url: this.#target.url, token, device: this.#target.device, connectTimeoutMs: this.#config.connectTimeoutMs },
         {
-          onReady: (frame) => this.transport === transport && this.onReady(frame),
-          onFrame: (frame) => this.transport === transport && this.hooks.onFrame(frame),
-          onData: () => this.hooks.onData(),
-          onInvalid: (error) => this.hooks.onInvalid(error),
-          onClose: (closed) => this.transport === transport && this.onClosed(closed),
+          onReady: (frame) => this.#transport === transport && this.#onReady(frame),
+          onFrame: (frame) => this.#transport === transport && this.#hooks.onFrame(frame),
+          onData: () => this.#hooks.onData(),
+          onInvalid: (error) => this.#hooks.onInvalid(error),
+          onClose: (closed) => this.#transport === transport && this.#onClosed(closed),
         },
       );
-      this.transport = transport;
+      this.#transport = transport;
     } catch (error) {
-      this.fail(new HeraldError(ErrorCode.Unavailable, `cannot open a socket to ${this.target.url}: ${String(error)}`, { cause: error }));
+      this.#fail(new HeraldError(ErrorCode.Unavailable, `cannot open a socket to ${this.#target.url}: ${String(error)}`, { cause: error }));
     }
   }
 
-  private onReady(frame: ServerFrameOf<'connected'>): void {
-    this.authRetried = false;
-    this.moveTo('connected', {
-      lastConnected: this.env.timers.now(),
+  #onReady(frame: ServerFrameOf<'connected'>): void {
+    this.#authRetried = false;
+    this.#moveTo('connected', {
+      lastConnected: this.#env.timers.now(),
       reconnectAttempts: 0,
       error: null,
       nextRetryAt: null,
       attemptLimitPassed: false,
       retryEveryMs: null,
     });
-    this.hooks.onReady(frame);
+    this.#hooks.onReady(frame);
   }
 
-  private onClosed(closed: TransportClosed): void {
-    this.transport = null;
-    const declaredDead = this.declaredDead;
-    this.declaredDead = false;
-    this.hooks.onDown();
-    const patch = closed.wasReady ? { lastDisconnected: this.env.timers.now() } : {};
+  #onClosed(closed: TransportClosed): void {
+    this.#transport = null;
+    const declaredDead = this.#declaredDead;
+    this.#declaredDead = false;
+    this.#hooks.onDown();
+    const patch = closed.wasReady ? { lastDisconnected: this.#env.timers.now() } : {};
     const refused = AUTH_CLOSE_CODES.includes(closed.code) || (closed.error !== null && AUTH_ERRORS.includes(closed.error.code));
     const code = !refused
       ? ErrorCode.Disconnected
@@ -250,43 +253,43 @@ export class ConnectionManager {
         reason: closed.reason,
       });
     if (!refused) {
-      this.retryLater(error, patch, this.failureKind(closed, declaredDead));
-    } else if (this.authRetried) {
-      this.fail(error);
+      this.#retryLater(error, patch, this.#failureKind(closed, declaredDead));
+    } else if (this.#authRetried) {
+      this.#fail(error);
     } else {
       // One refresh and one retry, at once: backing off would not make a refused token valid.
-      this.authRetried = true;
-      this.moveTo(closed.wasReady ? 'reconnecting' : this.state.getState().status, { ...patch, error });
-      void this.openAttempt(true);
+      this.#authRetried = true;
+      this.#moveTo(closed.wasReady ? 'reconnecting' : this.state.getState().status, { ...patch, error });
+      void this.#openAttempt(true);
     }
   }
 
   /** Which schedule rule the end of this transport calls for (see backoff.ts). */
-  private failureKind(closed: TransportClosed, declaredDead: boolean): FailureKind {
+  #failureKind(closed: TransportClosed, declaredDead: boolean): FailureKind {
     if (declaredDead && closed.wasReady) return 'dead';
     if (GOING_AWAY.includes(closed.code)) return 'goingAway';
     // Retrying at once cannot help: a slot frees only when another of the account's sockets closes.
     if (closed.code === CloseCode.TooManySockets) return 'limited';
-    const quick = this.env.timers.now() - this.attemptStartedAt < this.config.backoff.fastFailMs;
+    const quick = this.#env.timers.now() - this.#attemptStartedAt < this.#config.backoff.fastFailMs;
     const timedOut = closed.error?.code === ErrorCode.Timeout;
-    if (!closed.wasReady && quick && !timedOut && this.env.online.isOnline()) return 'fastFail';
+    if (!closed.wasReady && quick && !timedOut && this.#env.online.isOnline()) return 'fastFail';
     return 'slow';
   }
 
-  private retryLater(error: HeraldError, patch: Partial<ConnectionState> = {}, kind: FailureKind = 'slow'): void {
+  #retryLater(error: HeraldError, patch: Partial<ConnectionState> = {}, kind: FailureKind = 'slow'): void {
     const attempts = this.state.getState().reconnectAttempts;
-    const policy = this.config.backoff;
+    const policy = this.#config.backoff;
     if (policy.giveUp && attempts >= policy.maxAttempts) {
       const message = `gave up after ${attempts} reconnect attempts: ${error.message}`;
-      this.fail(new HeraldError(ErrorCode.Unavailable, message, { last: error.toJSON() }), patch);
+      this.#fail(new HeraldError(ErrorCode.Unavailable, message, { last: error.toJSON() }), patch);
       return;
     }
     const attempt = attempts + 1;
     const hinted = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
     const minDelayMs = kind === 'limited' && typeof hinted === 'number' && hinted > 0 ? hinted : 0;
-    const plan = reconnectPlan(kind, attempt, policy, this.env.random, this.env.visibility.isVisible(), minDelayMs);
-    const due = this.scheduler.schedule(plan.delayMs, () => void this.openAttempt(false));
-    this.moveTo('reconnecting', {
+    const plan = reconnectPlan(kind, attempt, policy, this.#env.random, this.#env.visibility.isVisible(), minDelayMs);
+    const due = this.#scheduler.schedule(plan.delayMs, () => void this.#openAttempt(false));
+    this.#moveTo('reconnecting', {
       ...patch,
       error,
       reconnectAttempts: attempt,
@@ -296,21 +299,21 @@ export class ConnectionManager {
     });
   }
 
-  private fail(error: HeraldError, patch: Partial<ConnectionState> = {}): void {
-    this.generation++;
-    this.scheduler.cancel();
-    this.dropTransport(error, false);
-    this.moveTo('error', { ...patch, error, nextRetryAt: null, retryEveryMs: null });
+  #fail(error: HeraldError, patch: Partial<ConnectionState> = {}): void {
+    this.#generation++;
+    this.#scheduler.cancel();
+    this.#dropTransport(error, false);
+    this.#moveTo('error', { ...patch, error, nextRetryAt: null, retryEveryMs: null });
   }
 
-  private dropTransport(error: HeraldError | null, graceful: boolean): void {
-    const transport = this.transport;
-    this.transport = null;
+  #dropTransport(error: HeraldError | null, graceful: boolean): void {
+    const transport = this.#transport;
+    this.#transport = null;
     transport?.close(error, graceful);
-    this.hooks.onDown();
+    this.#hooks.onDown();
   }
 
-  private moveTo(status: ConnectionStatus, patch: Partial<ConnectionState>): void {
+  #moveTo(status: ConnectionStatus, patch: Partial<ConnectionState>): void {
     const { status: _ignored, ...rest } = patch;
     if (this.state.getState().status === status) this.state.update(rest);
     else this.state.transition(status, rest);

@@ -67,30 +67,30 @@ export function canTransition(from: ConnectionStatus, to: ConnectionStatus): boo
 export type ConnectionStateListener = (state: ConnectionState, previous: ConnectionState) => void;
 
 export class ConnectionStateStore extends Subscribable<ConnectionStateListener> {
-  private state: ConnectionState = INITIAL_STATE;
+  #state: ConnectionState = INITIAL_STATE;
 
   /** The current snapshot; the same object until the next change. */
-  getState = (): ConnectionState => this.state;
+  getState = (): ConnectionState => this.#state;
 
   /** Move to `status` (must be legal from the current one), applying `patch`. */
   transition(status: ConnectionStatus, patch: Patch = {}): void {
-    const previous = this.state;
+    const previous = this.#state;
     if (!canTransition(previous.status, status)) {
       throw new HeraldError(ErrorCode.Internal, `illegal connection transition ${previous.status} -> ${status}`);
     }
-    this.commit({ ...previous, ...patch, status });
+    this.#commit({ ...previous, ...patch, status });
   }
 
   /** Change fields without changing the status (no-op when nothing differs). */
   update(patch: Patch): void {
-    this.commit({ ...this.state, ...patch });
+    this.#commit({ ...this.#state, ...patch });
   }
 
-  private commit(next: ConnectionState): void {
-    const previous = this.state;
+  #commit(next: ConnectionState): void {
+    const previous = this.#state;
     const same = (Object.keys(next) as (keyof ConnectionState)[]).every((key) => next[key] === previous[key]);
     if (same) return;
-    this.state = next;
+    this.#state = next;
     this.notify(next, previous);
   }
 

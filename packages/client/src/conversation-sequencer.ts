@@ -39,36 +39,35 @@ export function frameFromChange(change: ConversationChange): StreamFrame {
 }
 
 export class ConversationSequencer {
-  private deliveredSeq: number | null;
-  private readonly held = new Map<number, StreamFrame>();
+  #deliveredSeq: number | null;
+  readonly #held = new Map<number, StreamFrame>();
 
-  constructor(
-    since: number | null,
-    private readonly maxHeld = 1_000,
-  ) {
-    this.deliveredSeq = since;
+  readonly #maxHeld: number;
+  constructor(since: number | null, maxHeld = 1_000) {
+    this.#maxHeld = maxHeld;
+    this.#deliveredSeq = since;
   }
 
   /** The last seq released, or null before the baseline is known. */
   get delivered(): number | null {
-    return this.deliveredSeq;
+    return this.#deliveredSeq;
   }
 
   /** True while frames wait for missing seqs (or for the baseline). */
   get hasGap(): boolean {
-    return this.held.size > 0;
+    return this.#held.size > 0;
   }
 
   get heldCount(): number {
-    return this.held.size;
+    return this.#held.size;
   }
 
   /** Set the starting point when it was unknown; returns the held frames that are now due. */
   setBaseline(seq: number): StreamFrame[] {
-    if (this.deliveredSeq !== null) return [];
-    this.deliveredSeq = seq;
-    for (const heldSeq of [...this.held.keys()]) if (heldSeq <= seq) this.held.delete(heldSeq);
-    return this.release();
+    if (this.#deliveredSeq !== null) return [];
+    this.#deliveredSeq = seq;
+    for (const heldSeq of [...this.#held.keys()]) if (heldSeq <= seq) this.#held.delete(heldSeq);
+    return this.#release();
   }
 
   /**
@@ -76,33 +75,33 @@ export class ConversationSequencer {
    * delivered, so it is not a gap; returns the held frames that are now due.
    */
   skipTo(seq: number): StreamFrame[] {
-    if (this.deliveredSeq === null || this.deliveredSeq >= seq) return [];
-    this.deliveredSeq = seq;
-    for (const heldSeq of [...this.held.keys()]) if (heldSeq <= seq) this.held.delete(heldSeq);
-    return this.release();
+    if (this.#deliveredSeq === null || this.#deliveredSeq >= seq) return [];
+    this.#deliveredSeq = seq;
+    for (const heldSeq of [...this.#held.keys()]) if (heldSeq <= seq) this.#held.delete(heldSeq);
+    return this.#release();
   }
 
   /** Offer a frame; returns the frames to deliver now, in order (empty for a repeat or a held one). */
   accept(frame: StreamFrame): StreamFrame[] {
     const seq = frame.data.seq;
-    const delivered = this.deliveredSeq;
+    const delivered = this.#deliveredSeq;
     if (delivered !== null && seq <= delivered) return [];
     if (delivered !== null && seq === delivered + 1) {
-      this.deliveredSeq = seq;
-      return [frame, ...this.release()];
+      this.#deliveredSeq = seq;
+      return [frame, ...this.#release()];
     }
-    if (!this.held.has(seq) && this.held.size < this.maxHeld) this.held.set(seq, frame);
+    if (!this.#held.has(seq) && this.#held.size < this.#maxHeld) this.#held.set(seq, frame);
     return [];
   }
 
-  private release(): StreamFrame[] {
+  #release(): StreamFrame[] {
     const out: StreamFrame[] = [];
     for (;;) {
-      const next = (this.deliveredSeq ?? 0) + 1;
-      const frame = this.held.get(next);
-      if (!frame || this.deliveredSeq === null) break;
-      this.held.delete(next);
-      this.deliveredSeq = next;
+      const next = (this.#deliveredSeq ?? 0) + 1;
+      const frame = this.#held.get(next);
+      if (!frame || this.#deliveredSeq === null) break;
+      this.#held.delete(next);
+      this.#deliveredSeq = next;
       out.push(frame);
     }
     return out;

@@ -60,78 +60,81 @@ export function retryDelay(attempt: number, remainingMs: number, random: () => n
 }
 
 export class CredentialRenewal {
-  private timer: TimerHandle | undefined;
-  private generation = 0;
+  #timer: TimerHandle | undefined;
+  #generation = 0;
   /** Server clock minus ours, from the last `connected`. */
-  private offset = 0;
-  private expiresAt = 0;
-  private failures = 0;
+  #offset = 0;
+  #expiresAt = 0;
+  #failures = 0;
 
-  constructor(private readonly deps: CredentialRenewalDeps) {}
+  readonly #deps: CredentialRenewalDeps;
+  constructor(deps: CredentialRenewalDeps) {
+    this.#deps = deps;
+  }
 
   /** A socket became ready: renew ahead of the expiry `connected` announced. */
   start(connected: { serverTime: number; credentialExpiresAt: number }): void {
     this.stop();
-    this.offset = connected.serverTime - this.deps.timers.now();
-    this.schedule(connected.credentialExpiresAt);
+    this.#offset = connected.serverTime - this.#deps.timers.now();
+    this.#schedule(connected.credentialExpiresAt);
   }
 
   /** The socket is gone (or the client stops): no renewal until the next `start`. */
   stop(): void {
-    this.generation++;
-    this.clearTimer();
-    this.failures = 0;
+    this.#generation++;
+    this.#clearTimer();
+    this.#failures = 0;
   }
 
-  private remaining(): number {
-    return this.expiresAt - (this.deps.timers.now() + this.offset);
+  #remaining(): number {
+    return this.#expiresAt - (this.#deps.timers.now() + this.#offset);
   }
 
-  private schedule(expiresAt: number): void {
-    this.expiresAt = expiresAt;
-    this.failures = 0;
-    const remaining = this.remaining();
+  #schedule(expiresAt: number): void {
+    this.#expiresAt = expiresAt;
+    this.#failures = 0;
+    const remaining = this.#remaining();
     // Far beyond a host timer's reach (a token that never expires): look again then, no jitter drawn.
-    if (remaining > MAX_TIMER_MS) this.arm(MAX_TIMER_MS, () => this.schedule(expiresAt));
-    else this.arm(renewalDelay(remaining, this.deps.random), (generation) => void this.renew(generation));
+    if (remaining > MAX_TIMER_MS) this.#arm(MAX_TIMER_MS, () => this.#schedule(expiresAt));
+    else this.#arm(renewalDelay(remaining, this.#deps.random), (generation) => void this.#renew(generation));
   }
 
-  private arm(delayMs: number, run: (generation: number) => void): void {
-    this.clearTimer();
-    const generation = this.generation;
-    this.timer = this.deps.timers.setTimeout(() => {
-      this.timer = undefined;
-      if (generation === this.generation) run(generation);
+  #arm(delayMs: number, run: (generation: number) => void): void {
+    this.#clearTimer();
+    const generation = this.#generation;
+    this.#timer = this.#deps.timers.setTimeout(() => {
+      this.#timer = undefined;
+      if (generation === this.#generation) run(generation);
     }, delayMs);
   }
 
-  private async renew(generation: number): Promise<void> {
+  async #renew(generation: number): Promise<void> {
     let expiresAt: number;
     try {
-      const token = await this.deps.freshToken();
-      if (generation !== this.generation) return;
-      ({ credentialExpiresAt: expiresAt } = await this.deps.reauthenticate(token));
+      const token = await this.#deps.freshToken();
+      if (generation !== this.#generation) return;
+      ({ credentialExpiresAt: expiresAt } = await this.#deps.reauthenticate(token));
     } catch (error) {
-      if (generation !== this.generation) return;
-      this.failed(error);
+      if (generation !== this.#generation) return;
+      this.#failed(error);
       return;
     }
-    if (generation !== this.generation) return;
-    this.schedule(expiresAt);
+    if (generation !== this.#generation) return;
+    this.#schedule(expiresAt);
   }
 
-  private failed(cause: unknown): void {
+  #failed(cause: unknown): void {
     const code = cause instanceof HeraldError ? cause.code : ErrorCode.Unavailable;
     if (FINAL.includes(code)) return; // the server closes the socket; the connection handles that
-    this.failures++;
-    const retrying = this.failures <= RENEW_RETRIES;
-    const message = `credential renewal failed (${retrying ? `retry ${this.failures} of ${RENEW_RETRIES}` : 'giving up until expiry'}): ${cause instanceof Error ? cause.message : String(cause)}`;
-    this.deps.report(new HeraldError(code, message, { reason: 'renewal_failed', attempt: this.failures }));
-    if (retrying) this.arm(retryDelay(this.failures, this.remaining(), this.deps.random), (generation) => void this.renew(generation));
+    this.#failures++;
+    const retrying = this.#failures <= RENEW_RETRIES;
+    const message = `credential renewal failed (${retrying ? `retry ${this.#failures} of ${RENEW_RETRIES}` : 'giving up until expiry'}): ${cause instanceof Error ? cause.message : String(cause)}`;
+    this.#deps.report(new HeraldError(code, message, { reason: 'renewal_failed', attempt: this.#failures }));
+    if (retrying) this.#arm(retryDelay(this.#failures, this.#remaining(), this.#deps.random), (generation) => void this.#renew(generation));
   }
 
-  private clearTimer(): void {
-    if (this.timer !== undefined) this.deps.timers.clearTimeout(this.timer);
-    this.timer = undefined;
+  #clearTimer(): void {
+    if (this.#timer !== undefined) this.#deps.timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 }

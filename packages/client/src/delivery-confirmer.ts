@@ -25,56 +25,58 @@ export interface DeliveryConfirmerDeps {
 
 export class DeliveryConfirmer {
   /** Per conversation: the highest seq received, and the highest sent (or being sent). */
-  private readonly seqs = new Map<string, { got: number; sent: number }>();
-  private timer: TimerHandle | null = null;
-  private lastFlush = -1e15;
+  readonly #seqs = new Map<string, { got: number; sent: number }>();
+  #timer: TimerHandle | null = null;
+  #lastFlush = -1e15;
 
-  constructor(
-    private readonly deps: DeliveryConfirmerDeps,
-    private readonly intervalMs: number,
-  ) {}
+  readonly #deps: DeliveryConfirmerDeps;
+  readonly #intervalMs: number;
+  constructor(deps: DeliveryConfirmerDeps, intervalMs: number) {
+    this.#deps = deps;
+    this.#intervalMs = intervalMs;
+  }
 
   /** Messages reached this device (only others' count). */
   received(conversationId: string, messages: readonly Pick<Message, 'seq' | 'senderId'>[]): void {
-    const me = this.deps.userId();
-    const entry = this.seqs.get(conversationId) ?? { got: 0, sent: 0 };
+    const me = this.#deps.userId();
+    const entry = this.#seqs.get(conversationId) ?? { got: 0, sent: 0 };
     let top = entry.got;
     for (const m of messages) if (m.senderId !== me && m.seq > top) top = m.seq;
     if (top === entry.got) return;
     entry.got = top;
-    this.seqs.set(conversationId, entry);
+    this.#seqs.set(conversationId, entry);
     this.connected();
   }
 
   /** A new connection is ready (or something is owed): flush on the next allowed tick. */
   connected(): void {
-    const { timers } = this.deps;
+    const { timers } = this.#deps;
     // Never a negative delay: a browser converts it to a 32-bit integer, and a huge one wraps around.
-    this.timer ??= timers.setTimeout(() => this.flush(), Math.max(0, this.lastFlush + this.intervalMs - timers.now()));
+    this.#timer ??= timers.setTimeout(() => this.#flush(), Math.max(0, this.#lastFlush + this.#intervalMs - timers.now()));
   }
 
   /** Forget a conversation (no longer a member: the server refused). */
   forget(conversationId: string): void {
-    this.seqs.delete(conversationId);
+    this.#seqs.delete(conversationId);
   }
 
   /** Stop the timer and forget everything. */
   dispose(): void {
-    if (this.timer !== null) this.deps.timers.clearTimeout(this.timer);
-    this.timer = null;
-    this.seqs.clear();
+    if (this.#timer !== null) this.#deps.timers.clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#seqs.clear();
   }
 
-  private flush(): void {
-    this.timer = null;
+  #flush(): void {
+    this.#timer = null;
     // Offline: `connected()` flushes again.
-    if (!this.deps.isConnected()) return;
-    this.lastFlush = this.deps.timers.now();
-    for (const [id, entry] of this.seqs) {
+    if (!this.#deps.isConnected()) return;
+    this.#lastFlush = this.#deps.timers.now();
+    for (const [id, entry] of this.#seqs) {
       const { got: seq, sent: before } = entry;
       if (seq <= before) continue;
       entry.sent = seq;
-      this.deps.confirm(id, seq).catch((error: unknown) => {
+      this.#deps.confirm(id, seq).catch((error: unknown) => {
         // Owed again (unless a later one went out), resent after the next `connected`: a refusal would only repeat.
         if (entry.sent === seq) entry.sent = before;
         if (error instanceof HeraldError && error.code === ErrorCode.Forbidden) this.forget(id);

@@ -24,98 +24,102 @@ export const DEFAULT_DISPATCH: DispatchQueueOptions = { capacity: 100, batchSize
 
 /** A FIFO of items tagged with their arrival number (amortised O(1) shift). */
 class Lane<T> {
-  private items: { order: number; item: T }[] = [];
-  private head = 0;
+  #items: { order: number; item: T }[] = [];
+  #head = 0;
 
   get size(): number {
-    return this.items.length - this.head;
+    return this.#items.length - this.#head;
   }
 
   /** Arrival number of the oldest item (Infinity when empty). */
   get nextOrder(): number {
-    return this.items[this.head]?.order ?? Number.POSITIVE_INFINITY;
+    return this.#items[this.#head]?.order ?? Number.POSITIVE_INFINITY;
   }
 
   push(order: number, item: T): void {
-    this.items.push({ order, item });
+    this.#items.push({ order, item });
   }
 
   shift(): T {
-    const entry = this.items[this.head] as { order: number; item: T };
-    this.head++;
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
+    const entry = this.#items[this.#head] as { order: number; item: T };
+    this.#head++;
+    if (this.#head === this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
     }
     return entry.item;
   }
 
   clear(): void {
-    this.items = [];
-    this.head = 0;
+    this.#items = [];
+    this.#head = 0;
   }
 }
 
 export class DispatchQueue<T> {
-  private readonly droppable = new Lane<T>();
-  private readonly kept = new Lane<T>();
-  private arrivals = 0;
-  private dropped = 0;
-  private timer: TimerHandle | undefined;
+  readonly #droppable = new Lane<T>();
+  readonly #kept = new Lane<T>();
+  #arrivals = 0;
+  #dropped = 0;
+  #timer: TimerHandle | undefined;
 
-  constructor(
-    private readonly timers: Timers,
-    private readonly options: DispatchQueueOptions,
-    private readonly consume: (item: T) => void,
-    private readonly onDrop: (count: number) => void,
-  ) {}
+  readonly #timers: Timers;
+  readonly #options: DispatchQueueOptions;
+  readonly #consume: (item: T) => void;
+  readonly #onDrop: (count: number) => void;
+  constructor(timers: Timers, options: DispatchQueueOptions, consume: (item: T) => void, onDrop: (count: number) => void) {
+    this.#timers = timers;
+    this.#options = options;
+    this.#consume = consume;
+    this.#onDrop = onDrop;
+  }
 
   get size(): number {
-    return this.droppable.size + this.kept.size;
+    return this.#droppable.size + this.#kept.size;
   }
 
   /** Queue an item; `keep` puts it in the lane that is never dropped. */
   push(item: T, keep = false): void {
     if (keep) {
-      this.kept.push(this.arrivals++, item);
+      this.#kept.push(this.#arrivals++, item);
     } else {
-      if (this.droppable.size >= this.options.capacity) {
-        this.droppable.shift();
-        this.dropped++;
+      if (this.#droppable.size >= this.#options.capacity) {
+        this.#droppable.shift();
+        this.#dropped++;
       }
-      this.droppable.push(this.arrivals++, item);
+      this.#droppable.push(this.#arrivals++, item);
     }
-    if (this.timer === undefined) this.timer = this.timers.setTimeout(() => this.run(), 0);
+    if (this.#timer === undefined) this.#timer = this.#timers.setTimeout(() => this.#run(), 0);
   }
 
   /** Drop everything queued and stop (dispose). */
   clear(): void {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.droppable.clear();
-    this.kept.clear();
-    this.dropped = 0;
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#droppable.clear();
+    this.#kept.clear();
+    this.#dropped = 0;
   }
 
-  private run(): void {
-    this.timer = undefined;
-    if (this.dropped > 0) {
-      const count = this.dropped;
-      this.dropped = 0;
-      this.onDrop(count);
+  #run(): void {
+    this.#timer = undefined;
+    if (this.#dropped > 0) {
+      const count = this.#dropped;
+      this.#dropped = 0;
+      this.#onDrop(count);
     }
-    const started = this.timers.now();
+    const started = this.#timers.now();
     let done = 0;
-    while (this.size > 0 && done < this.options.batchSize) {
+    while (this.size > 0 && done < this.#options.batchSize) {
       // The older head of the two lanes goes first: one arrival order across both.
-      const lane = this.kept.nextOrder < this.droppable.nextOrder ? this.kept : this.droppable;
+      const lane = this.#kept.nextOrder < this.#droppable.nextOrder ? this.#kept : this.#droppable;
       done++;
-      this.consume(lane.shift());
-      if (this.timers.now() - started >= this.options.budgetMs) break;
+      this.#consume(lane.shift());
+      if (this.#timers.now() - started >= this.#options.budgetMs) break;
     }
-    if (this.size > 0 && this.timer === undefined) this.timer = this.timers.setTimeout(() => this.run(), 0);
+    if (this.size > 0 && this.#timer === undefined) this.#timer = this.#timers.setTimeout(() => this.#run(), 0);
   }
 }

@@ -1,14 +1,16 @@
 /**
- * Building outgoing frames and checking replies against the protocol's shapes (generated from its
- * schemas; see @herald/protocol shape.ts), so a malformed request fails locally with
- * `invalid_frame` instead of costing a round trip, and a result is typed only after it was
- * validated. Refinements shapes leave out (safe text, emoji, history bounds) are the server's to
- * refuse, except `send_message`'s, which run here too (nothing that cannot be sent is queued). A message text over the protocol's `MESSAGE_TEXT_MAX` fails with
+ * Building outgoing frames and checking what comes back against the protocol's shapes (generated
+ * from its schemas; see @herald/protocol shape.ts): a result is typed only after it was validated.
+ * What is checked before sending follows what the client trusts least and what costs most to get
+ * wrong. A message is checked in full here (its shape and `send_message`'s rules) because it is
+ * queued and stored before the server sees it: nothing that cannot be sent is queued. Every other
+ * request is typed by the API and checked by the server alone, which answers a malformed one with
+ * `invalid_frame` and the same issue paths (the promise rejects with it); leaving those shapes out
+ * keeps the browser SDK under its size budget. A message text over `MESSAGE_TEXT_MAX` fails with
  * `too_big` (non-retryable, never queued), naming the limit, so an app can tell the user why.
  */
 import {
   type Attachment,
-  CLIENT_FRAME,
   type ClientFrameOf,
   checkShape,
   ErrorCode,
@@ -17,6 +19,7 @@ import {
   REQUEST_RESULTS,
   type RequestAction,
   type RequestResult,
+  SEND_MESSAGE_FRAME,
   type Shape,
   sendMessageIssues,
 } from '@herald/protocol';
@@ -50,7 +53,7 @@ export function checked<T>(shape: Shape | undefined, value: unknown, what: strin
   return result.value as T;
 }
 
-/** Assemble and validate a client frame; throws HeraldError(`invalid_frame`) when it breaks the schema. */
+/** Assemble a client frame; a message is validated too (HeraldError `invalid_frame` or `too_big`), other requests are the server's to check. */
 export function buildFrame<A extends RequestAction>(
   action: A,
   type: string,
@@ -58,13 +61,13 @@ export function buildFrame<A extends RequestAction>(
   id: string,
   timestamp: number,
 ): ClientFrameOf<A> {
-  if (action === 'send_message') checkMessageText(data);
-  const frame = checked<ClientFrameOf<A>>(CLIENT_FRAME, { id, type, action, data, timestamp }, `${action} request`);
-  if (action === 'send_message') {
-    const issues = sendMessageIssues(type, (frame as { data: { text?: string } }).data);
-    if (issues.length > 0) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} request`, issues);
-  }
-  return frame;
+  const frame = { id, type, action, data, timestamp };
+  if (action !== 'send_message') return frame as ClientFrameOf<A>;
+  checkMessageText(data);
+  const message = checked<ClientFrameOf<'send_message'>>(SEND_MESSAGE_FRAME, frame, `${action} request`);
+  const issues = sendMessageIssues(type, message.data);
+  if (issues.length > 0) throw new HeraldError(ErrorCode.InvalidFrame, `invalid ${action} request`, issues);
+  return message as ClientFrameOf<A>;
 }
 
 /** Validate an ack's result against the action's result shape. */

@@ -15,66 +15,69 @@ export type AnyFrameHandler = (frame: ServerFrame) => void | Promise<void>;
 export type HandlerErrorReporter = (error: HeraldError, action: ServerAction) => void;
 
 export class HandlerRegistry {
-  private readonly byAction = new Map<ServerAction, Set<AnyFrameHandler>>();
-  private readonly catchAll = new Set<AnyFrameHandler>();
+  readonly #byAction = new Map<ServerAction, Set<AnyFrameHandler>>();
+  readonly #catchAll = new Set<AnyFrameHandler>();
 
-  constructor(private readonly report: HandlerErrorReporter) {}
+  readonly #report: HandlerErrorReporter;
+  constructor(report: HandlerErrorReporter) {
+    this.#report = report;
+  }
 
   /** Handle frames of one action; returns an unsubscribe function. */
   on<A extends ServerAction>(action: A, handler: FrameHandler<A>): () => void {
-    let set = this.byAction.get(action);
+    let set = this.#byAction.get(action);
     if (!set) {
       set = new Set();
-      this.byAction.set(action, set);
+      this.#byAction.set(action, set);
     }
     // A distinct wrapper per registration: the same function registered twice runs twice.
     const entry: AnyFrameHandler = (frame) => handler(frame as ServerFrameOf<A>);
     set.add(entry);
     return () => {
-      const current = this.byAction.get(action);
+      const current = this.#byAction.get(action);
       if (!current?.delete(entry)) return;
-      if (current.size === 0) this.byAction.delete(action);
+      if (current.size === 0) this.#byAction.delete(action);
     };
   }
 
   /** Handle every frame; returns an unsubscribe function. */
   onAny(handler: AnyFrameHandler): () => void {
     const entry: AnyFrameHandler = (frame) => handler(frame);
-    this.catchAll.add(entry);
+    this.#catchAll.add(entry);
     return () => {
-      this.catchAll.delete(entry);
+      this.#catchAll.delete(entry);
     };
   }
 
   /** Registered handlers, catch-alls included. */
   get count(): number {
-    let n = this.catchAll.size;
-    for (const set of this.byAction.values()) n += set.size;
+    let n = this.#catchAll.size;
+    for (const set of this.#byAction.values()) n += set.size;
     return n;
   }
 
   /** Run every matching handler; failures go to the reporter. */
   dispatch(frame: ServerFrame): void {
-    const specific = this.byAction.get(frame.action);
-    const handlers = specific ? [...specific, ...this.catchAll] : [...this.catchAll];
+    const specific = this.#byAction.get(frame.action);
+    const handlers = specific ? [...specific, ...this.#catchAll] : [...this.#catchAll];
     for (const handler of handlers) {
       try {
         const result = handler(frame);
         if (result && typeof result.then === 'function') {
-          result.then(undefined, (error: unknown) => this.fail(error, frame.action));
+          result.then(undefined, (error: unknown) => this.#fail(error, frame.action));
         }
       } catch (error) {
-        this.fail(error, frame.action);
+        this.#fail(error, frame.action);
       }
     }
   }
 
   clear(): void {
-    this.byAction.clear();
-    this.catchAll.clear();
+    this.#byAction.clear();
+    this.#catchAll.clear();
   }
 
-  private fail(error: unknown, action: ServerAction): void {
+  #fail(error: unknown, action: ServerAction): void {
     const herald =
       error instanceof HeraldError
         ? error
@@ -86,7 +89,7 @@ export class HandlerRegistry {
             },
           );
     try {
-      this.report(herald, action);
+      this.#report(herald, action);
     } catch {
       // A throwing error hook must not break dispatch either.
     }

@@ -18,48 +18,51 @@ export interface HeartbeatOptions {
 }
 
 export class Heartbeat {
-  private timer: TimerHandle | undefined;
+  #timer: TimerHandle | undefined;
   /** Frames seen so far; a probe is answered when this moves past its value at send time. */
-  private framesSeen = 0;
+  #framesSeen = 0;
   /** `framesSeen` when the unanswered probe was first sent; null when none is outstanding. */
-  private probeMark: number | null = null;
-  private reprobed = false;
+  #probeMark: number | null = null;
+  #reprobed = false;
   /** When the last probe cycle began (the next one is due `intervalMs` after it). */
-  private cycleStart = 0;
-  private options: HeartbeatOptions | null = null;
+  #cycleStart = 0;
+  #options: HeartbeatOptions | null = null;
   /** When the unanswered probe is judged (ms), or null. */
-  private deadlineAt: number | null = null;
+  #deadlineAt: number | null = null;
 
-  constructor(
-    private readonly timers: Timers,
-    private readonly sendHeartbeat: () => void,
-    private readonly onDead: () => void,
-  ) {}
+  readonly #timers: Timers;
+  readonly #sendHeartbeat: () => void;
+  readonly #onDead: () => void;
+  constructor(timers: Timers, sendHeartbeat: () => void, onDead: () => void) {
+    this.#timers = timers;
+    this.#sendHeartbeat = sendHeartbeat;
+    this.#onDead = onDead;
+  }
 
   /** Start the cycle on a freshly connected socket. */
   start(options: HeartbeatOptions): void {
     this.stop();
-    this.options = options;
-    this.arm(options.intervalMs, () => this.probe());
+    this.#options = options;
+    this.#arm(options.intervalMs, () => this.probe());
   }
 
   stop(): void {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.probeMark = null;
-    this.deadlineAt = null;
-    this.reprobed = false;
-    this.options = null;
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#probeMark = null;
+    this.#deadlineAt = null;
+    this.#reprobed = false;
+    this.#options = null;
   }
 
   /** Any frame from the server proves the connection alive. */
   frameReceived(): void {
-    this.framesSeen++;
+    this.#framesSeen++;
   }
 
   /** True while a probe waits for its reply. */
   get probing(): boolean {
-    return this.probeMark !== null;
+    return this.#probeMark !== null;
   }
 
   /**
@@ -67,59 +70,59 @@ export class Heartbeat {
    * page became visible, or a request suggests the socket may be dead.
    */
   probe(deadlineMs?: number): void {
-    const options = this.options;
+    const options = this.#options;
     if (!options) return;
     const deadline = Math.min(deadlineMs ?? options.timeoutMs, options.timeoutMs);
-    if (this.probeMark !== null) {
+    if (this.#probeMark !== null) {
       // Already asking: judge no later than the new deadline.
-      if (this.deadlineAt !== null && this.timers.now() + deadline < this.deadlineAt) {
-        const dueAt = this.timers.now() + deadline;
-        this.arm(deadline, () => this.judge(dueAt, deadline), dueAt);
+      if (this.#deadlineAt !== null && this.#timers.now() + deadline < this.#deadlineAt) {
+        const dueAt = this.#timers.now() + deadline;
+        this.#arm(deadline, () => this.#judge(dueAt, deadline), dueAt);
       }
       return;
     }
-    this.probeMark = this.framesSeen;
-    this.cycleStart = this.timers.now();
-    this.reprobed = false;
-    this.send(deadline);
+    this.#probeMark = this.#framesSeen;
+    this.#cycleStart = this.#timers.now();
+    this.#reprobed = false;
+    this.#send(deadline);
   }
 
-  private send(deadline: number): void {
-    if (!this.options) return;
-    const dueAt = this.timers.now() + deadline;
-    this.sendHeartbeat();
-    this.arm(deadline, () => this.judge(dueAt, deadline), dueAt);
+  #send(deadline: number): void {
+    if (!this.#options) return;
+    const dueAt = this.#timers.now() + deadline;
+    this.#sendHeartbeat();
+    this.#arm(deadline, () => this.#judge(dueAt, deadline), dueAt);
   }
 
-  private judge(dueAt: number, deadline: number): void {
-    const options = this.options;
-    const mark = this.probeMark;
+  #judge(dueAt: number, deadline: number): void {
+    const options = this.#options;
+    const mark = this.#probeMark;
     if (!options || mark === null) return;
-    if (this.framesSeen > mark) {
-      this.probeMark = null;
-      this.deadlineAt = null;
-      const elapsed = this.timers.now() - this.cycleStart;
-      this.arm(Math.max(0, options.intervalMs - elapsed), () => this.probe());
+    if (this.#framesSeen > mark) {
+      this.#probeMark = null;
+      this.#deadlineAt = null;
+      const elapsed = this.#timers.now() - this.#cycleStart;
+      this.#arm(Math.max(0, options.intervalMs - elapsed), () => this.probe());
       return;
     }
     // Fired more than its own length after it was due (twice its delay): throttled or frozen.
-    const late = this.timers.now() - dueAt > deadline;
-    if (late && !this.reprobed) {
+    const late = this.#timers.now() - dueAt > deadline;
+    if (late && !this.#reprobed) {
       // The timer fired far too late: this tab was throttled or frozen, and the reply may be
       // queued behind us. Ask again and judge on the next deadline.
-      this.reprobed = true;
-      this.send(deadline);
+      this.#reprobed = true;
+      this.#send(deadline);
       return;
     }
     this.stop();
-    this.onDead();
+    this.#onDead();
   }
 
-  private arm(ms: number, run: () => void, deadlineAt: number | null = null): void {
-    this.deadlineAt = deadlineAt;
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = undefined;
+  #arm(ms: number, run: () => void, deadlineAt: number | null = null): void {
+    this.#deadlineAt = deadlineAt;
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
+    this.#timer = this.#timers.setTimeout(() => {
+      this.#timer = undefined;
       run();
     }, ms);
   }

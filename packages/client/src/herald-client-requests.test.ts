@@ -9,14 +9,18 @@ import { settle } from '../test/fake-clock.js';
 import { messageFrame } from '../test/fake-socket.js';
 
 describe('HeraldClient requests and frames', () => {
-  it('resolves typed ack results; a request that breaks the schema fails locally', async () => {
+  it('resolves typed ack results; a message that breaks the schema fails locally, other requests are the server’s to check', async () => {
     const t = setup({ requestTimeoutMs: 1000 });
     await t.client.connect();
     const history = await t.client.request('history', { conversationId: 'c1' });
     expect(history).toEqual({ messages: [], hasMore: false });
-    const bad = t.client.request('history', { conversationId: '' });
+    const bad = t.client.request('send_message', { conversationId: '' });
     await expect(bad).rejects.toBeInstanceOf(HeraldErrorClass);
     await expect(bad).rejects.toMatchObject({ code: 'invalid_frame' });
+    expect(t.client.pendingMessages()).toEqual([]);
+    // Not a message: sent as it is (the real server's refusal is tested in test/delivery.test.ts).
+    void t.client.request('history', { conversationId: '' }).catch(() => undefined);
+    expect(t.server.last.sentOf('history').map((frame) => frame.data)).toContainEqual({ conversationId: '' });
     await expect(t.client.request('unsubscribe', { conversationId: 'c9' })).resolves.toEqual({ conversationId: 'c9' });
   });
 

@@ -10,8 +10,6 @@
  * to one of the parts above; splitting it would scatter the API, not the logic.)
  */
 import {
-  CLIENT_FRAME,
-  type ClientFrame,
   DELIVERY_CONFIRM_INTERVAL_MS,
   type DeleteMessageResult,
   type EditMessageResult,
@@ -43,7 +41,7 @@ import { CredentialRenewal } from './credential-renewal.js';
 import { DeliveryConfirmer } from './delivery-confirmer.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { type Environment, resolveEnvironment, type WebSocketConstructor } from './environment.js';
-import { buildFrame, checked, type MessageContent, parseResult, type RequestInput } from './frames.js';
+import { buildFrame, type MessageContent, parseResult, type RequestInput } from './frames.js';
 import { type AnyFrameHandler, type FrameHandler, HandlerRegistry } from './handler-registry.js';
 import { Heartbeat } from './heartbeat.js';
 import { newId } from './ids.js';
@@ -75,48 +73,50 @@ export interface RequestOptions {
 const disconnected = (message: string) => new HeraldError(ErrorCode.Disconnected, message);
 
 export class HeraldClient {
-  private readonly env: Environment;
-  private readonly config: ResolvedOptions;
-  private readonly connection: ConnectionManager;
-  private readonly registry: HandlerRegistry;
-  private readonly queue: DispatchQueue<ServerFrame>;
-  private readonly pending: PendingRequests;
-  private readonly heartbeat: Heartbeat;
-  private readonly renewal: CredentialRenewal;
-  private readonly outbox: Outbox;
+  readonly #env: Environment;
+  readonly #config: ResolvedOptions;
+  readonly #connection: ConnectionManager;
+  readonly #registry: HandlerRegistry;
+  readonly #queue: DispatchQueue<ServerFrame>;
+  readonly #pending: PendingRequests;
+  readonly #heartbeat: Heartbeat;
+  readonly #renewal: CredentialRenewal;
+  readonly #outbox: Outbox;
   /** The server's rate, as `connected` advertised it: every frame spends from it, the outbox waits for it. */
-  private readonly pacer: SendPacer;
-  private readonly subscriptions: Subscriptions;
-  private readonly refs: RefCount;
-  private readonly deliveries: DeliveryConfirmer;
-  private readonly stopListening: (() => void)[];
+  readonly #pacer: SendPacer;
+  readonly #subscriptions: Subscriptions;
+  readonly #refs: RefCount;
+  readonly #deliveries: DeliveryConfirmer;
+  readonly #stopListening: (() => void)[];
   /** The other tabs' share of one socket (null: this client has its own). */
-  private readonly sharing: ConnectionSharing | null;
-  private sharingRole: SharingRole = 'idle';
+  readonly #sharing: ConnectionSharing | null;
+  #sharingRole: SharingRole = 'idle';
   /** The signed-in user (from the last `connected`): a `member_removed` about them ends a subscription. */
-  private userId: string | null = null;
-  private disposed = false;
+  #userId: string | null = null;
+  #disposed = false;
 
-  constructor(private readonly options: HeraldClientOptions) {
+  readonly #options: HeraldClientOptions;
+  constructor(options: HeraldClientOptions) {
+    this.#options = options;
     const env = resolveEnvironment(options);
     const sharing = options.shareConnection || null;
     const Real = env.WebSocket;
-    this.sharing = sharing;
+    this.#sharing = sharing;
     // Shared: the socket depends on the tab's role when it opens (a constructor may return another
     // object; a `function`, as `new` refuses an arrow function).
     const Shared = function SharedSocket(url: string) {
       return sharing?.open(url, Real as WebSocketConstructor);
     } as unknown as WebSocketConstructor;
-    this.env = sharing && Real ? { ...env, WebSocket: Shared } : env;
-    this.config = resolveOptions(options);
-    const { timers } = this.env;
-    this.registry = new HandlerRegistry((error, action) => this.report(error, { source: 'handler', detail: action }));
-    this.queue = new DispatchQueue<ServerFrame>(
+    this.#env = sharing && Real ? { ...env, WebSocket: Shared } : env;
+    this.#config = resolveOptions(options);
+    const { timers } = this.#env;
+    this.#registry = new HandlerRegistry((error, action) => this.#report(error, { source: 'handler', detail: action }));
+    this.#queue = new DispatchQueue<ServerFrame>(
       timers,
-      this.config.dispatch,
-      (frame) => this.dispatch(frame),
+      this.#config.dispatch,
+      (frame) => this.#dispatch(frame),
       (count) =>
-        this.report(
+        this.#report(
           new HeraldError(ErrorCode.QueueFull, `dispatch queue full: dropped the ${count} oldest frames`, {
             reason: 'dispatch_overflow',
             dropped: count,
@@ -125,168 +125,168 @@ export class HeraldClient {
         ),
     );
     // A request slow to be answered makes the socket suspect: probe it with a short deadline.
-    this.pending = new PendingRequests(timers, () => this.isReady && this.heartbeat.probe(this.config.probeTimeoutMs));
-    this.heartbeat = new Heartbeat(
+    this.#pending = new PendingRequests(timers, () => this.#isReady && this.#heartbeat.probe(this.#config.probeTimeoutMs));
+    this.#heartbeat = new Heartbeat(
       timers,
-      () => this.connection.sendRaw({ id: newId(), type: 'heartbeat', action: 'heartbeat', data: {}, timestamp: timers.now() }),
-      () => this.connection.abandon(new HeraldError(ErrorCode.Timeout, 'no reply to heartbeat: connection presumed dead')),
+      () => this.#connection.sendRaw({ id: newId(), type: 'heartbeat', action: 'heartbeat', data: {}, timestamp: timers.now() }),
+      () => this.#connection.abandon(new HeraldError(ErrorCode.Timeout, 'no reply to heartbeat: connection presumed dead')),
     );
-    this.renewal = new CredentialRenewal({
+    this.#renewal = new CredentialRenewal({
       timers,
-      random: this.env.random,
+      random: this.#env.random,
       freshToken: () => options.credentials({ refresh: true, reason: 'renew' }),
       reauthenticate: (token) => this.request('reauthenticate', { token }),
-      report: (error) => this.report(error, { source: 'connection' }),
+      report: (error) => this.#report(error, { source: 'connection' }),
     });
-    this.connection = new ConnectionManager(this.env, this.config, options, {
+    this.#connection = new ConnectionManager(this.#env, this.#config, options, {
       onReady: (frame) => {
-        const intervalMs = this.config.heartbeatIntervalMs ?? frame.data.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
-        this.heartbeat.start({ intervalMs, timeoutMs: this.config.heartbeatTimeoutMs });
-        this.renewal.start(frame.data);
-        this.queue.push(frame);
-        this.subscriptions.resubscribeAll();
-        this.pending.resend((pending) => this.connection.send(pending));
-        this.outbox.connected(frame.data.limits, frame.data.user.id);
-        this.userId = frame.data.user.id;
-        this.deliveries.connected();
+        const intervalMs = this.#config.heartbeatIntervalMs ?? frame.data.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+        this.#heartbeat.start({ intervalMs, timeoutMs: this.#config.heartbeatTimeoutMs });
+        this.#renewal.start(frame.data);
+        this.#queue.push(frame);
+        this.#subscriptions.resubscribeAll();
+        this.#pending.resend((pending) => this.#connection.send(pending));
+        this.#outbox.connected(frame.data.limits, frame.data.user.id);
+        this.#userId = frame.data.user.id;
+        this.#deliveries.connected();
       },
       onFrame: (frame) => {
-        if (frame.action === 'ack' || frame.action === 'error') this.pending.reply(frame);
+        if (frame.action === 'ack' || frame.action === 'error') this.#pending.reply(frame);
         // A followed conversation's messages are never dropped: a catch-up must not become gaps to refill.
         // Nor are the rare conversation list events: a dropped one would leave the list wrong until a reload.
-        this.queue.push(
+        this.#queue.push(
           frame,
-          isStreamFrame(frame) ? this.subscriptions.follows(frame.data.conversationId) : LIST_EVENTS.has(frame.action),
+          isStreamFrame(frame) ? this.#subscriptions.follows(frame.data.conversationId) : LIST_EVENTS.has(frame.action),
         );
       },
-      onData: () => this.heartbeat.frameReceived(),
-      onInvalid: (error) => this.report(error, { source: 'frame' }),
+      onData: () => this.#heartbeat.frameReceived(),
+      onInvalid: (error) => this.#report(error, { source: 'frame' }),
       onDown: () => {
-        this.heartbeat.stop();
-        this.renewal.stop();
-        this.pending.connectionLost(disconnected('connection lost'));
+        this.#heartbeat.stop();
+        this.#renewal.stop();
+        this.#pending.connectionLost(disconnected('connection lost'));
       },
     });
-    this.pacer = new SendPacer(timers.now, this.config.outboxPace);
-    this.outbox = new Outbox({
+    this.#pacer = new SendPacer(timers.now, this.#config.outboxPace);
+    this.#outbox = new Outbox({
       timers,
-      store: options.outbox?.store ?? defaultOutboxStore((error) => this.report(asStoreError(error), { source: 'outbox' })),
-      maxCount: this.config.outboxCapacity,
-      maxBytes: this.config.outboxMaxBytes,
-      pacer: this.pacer,
-      transmit: (frame) => this.transmit(frame).then((result) => parseResult('send_message', result)),
-      isConnected: () => this.isReady,
-      report: (error) => this.report(error, { source: 'outbox' }),
+      store: options.outbox?.store ?? defaultOutboxStore((error) => this.#report(asStoreError(error), { source: 'outbox' })),
+      maxCount: this.#config.outboxCapacity,
+      maxBytes: this.#config.outboxMaxBytes,
+      pacer: this.#pacer,
+      transmit: (frame) => this.#transmit(frame).then((result) => parseResult('send_message', result)),
+      isConnected: () => this.#isReady,
+      report: (error) => this.#report(error, { source: 'outbox' }),
     });
-    this.subscriptions = new Subscriptions({
+    this.#subscriptions = new Subscriptions({
       timers,
-      gapTimeoutMs: this.config.gapTimeoutMs,
+      gapTimeoutMs: this.#config.gapTimeoutMs,
       subscribe: (conversationId, since) =>
         this.request('subscribe', since === undefined ? { conversationId } : { conversationId, since, ackFirst: true }),
       history: (conversationId, after) => this.request('history', { conversationId, after, limit: HISTORY_PAGE_MAX }),
-      isConnected: () => this.isReady,
-      deliver: (frame) => this.handOver(frame),
-      report: (error, conversationId) => this.report(error, { source: 'subscription', detail: conversationId }),
+      isConnected: () => this.#isReady,
+      deliver: (frame) => this.#handOver(frame),
+      report: (error, conversationId) => this.#report(error, { source: 'subscription', detail: conversationId }),
     });
-    this.deliveries = new DeliveryConfirmer(
+    this.#deliveries = new DeliveryConfirmer(
       {
         timers,
         confirm: (conversationId, seq) => this.request('mark_delivered', { conversationId, seq }),
-        isConnected: () => this.isReady,
-        userId: () => this.userId,
+        isConnected: () => this.#isReady,
+        userId: () => this.#userId,
       },
       DELIVERY_CONFIRM_INTERVAL_MS,
     );
-    this.refs = new RefCount(
+    this.#refs = new RefCount(
       timers,
-      this.config.releaseGraceMs,
+      this.#config.releaseGraceMs,
       () => void this.connect().catch(() => undefined),
       () => this.disconnect(),
     );
-    const wake = (awake: boolean) => awake && this.wake();
-    this.stopListening = [
-      this.env.visibility.subscribe(wake),
-      this.env.online.subscribe(wake),
-      this.env.focus.subscribe(() => this.wake()),
+    const wake = (awake: boolean) => awake && this.#wake();
+    this.#stopListening = [
+      this.#env.visibility.subscribe(wake),
+      this.#env.online.subscribe(wake),
+      this.#env.focus.subscribe(() => this.#wake()),
     ];
     // Shared, only the leader restores the stored outbox (see sharingChanged).
-    if (sharing) this.stopListening.push(sharing.subscribe(() => this.sharingChanged()));
-    else void this.outbox.restore();
+    if (sharing) this.#stopListening.push(sharing.subscribe(() => this.#sharingChanged()));
+    else void this.#outbox.restore();
   }
 
   // ---- state ----
 
   /** The current state snapshot (same object until it changes; fits useSyncExternalStore). */
-  getState = (): ConnectionState => this.connection.state.getState();
+  getState = (): ConnectionState => this.#connection.state.getState();
 
   /** Listen to state changes; returns an unsubscribe function. */
   subscribe = (listener: (state: ConnectionState, previous: ConnectionState) => void): (() => void) =>
-    this.connection.state.subscribe(listener);
+    this.#connection.state.subscribe(listener);
 
   // ---- handlers ----
 
   /** Handle one kind of server frame; returns an unsubscribe function. */
   on<A extends ServerAction>(action: A, handler: FrameHandler<A>): () => void {
-    return this.registry.on(action, handler);
+    return this.#registry.on(action, handler);
   }
 
   /** Handle every server frame; returns an unsubscribe function. */
   onAny(handler: AnyFrameHandler): () => void {
-    return this.registry.onAny(handler);
+    return this.#registry.onAny(handler);
   }
 
   /** Registered handlers (leak checks). */
   get handlerCount(): number {
-    return this.registry.count;
+    return this.#registry.count;
   }
 
   // ---- lifecycle ----
 
   /** Connect (if not already); resolves once authenticated and ready, rejects if it ends in `error` or `disconnected`. */
   connect(): Promise<void> {
-    if (this.disposed) return Promise.reject(disconnected('client disposed'));
-    this.sharing?.join();
-    return this.connection.connect();
+    if (this.#disposed) return Promise.reject(disconnected('client disposed'));
+    this.#sharing?.join();
+    return this.#connection.connect();
   }
 
   /** Start over after `error` (or try at once while reconnecting), with a fresh attempt budget. */
   reconnect(): Promise<void> {
-    if (this.disposed) return Promise.reject(disconnected('client disposed'));
-    this.sharing?.join();
-    return this.connection.reconnect();
+    if (this.#disposed) return Promise.reject(disconnected('client disposed'));
+    this.#sharing?.join();
+    return this.#connection.reconnect();
   }
 
   /** Close the connection and stop reconnecting. Queued messages and subscriptions wait for the next connect. */
   disconnect(): void {
-    this.connection.disconnect();
-    this.sharing?.leave();
-    this.pending.rejectAll(disconnected('disconnected'));
+    this.#connection.disconnect();
+    this.#sharing?.leave();
+    this.#pending.rejectAll(disconnected('disconnected'));
   }
 
   /** Disconnect and release everything: timers, listeners, handlers; pending promises reject with `disconnected`. */
   dispose(): void {
-    if (this.disposed) return;
+    if (this.#disposed) return;
     this.disconnect();
-    this.disposed = true;
+    this.#disposed = true;
     const error = disconnected('client disposed');
-    this.pending.rejectAll(error);
-    this.outbox.dispose(error);
-    this.subscriptions.clear(error);
-    this.queue.clear();
-    this.registry.clear();
-    this.refs.clear();
-    this.heartbeat.stop();
-    this.renewal.stop();
-    this.deliveries.dispose();
-    for (const stop of this.stopListening) stop();
-    this.connection.dispose();
-    this.sharing?.dispose();
+    this.#pending.rejectAll(error);
+    this.#outbox.dispose(error);
+    this.#subscriptions.clear(error);
+    this.#queue.clear();
+    this.#registry.clear();
+    this.#refs.clear();
+    this.#heartbeat.stop();
+    this.#renewal.stop();
+    this.#deliveries.dispose();
+    for (const stop of this.#stopListening) stop();
+    this.#connection.dispose();
+    this.#sharing?.dispose();
   }
 
   /** Share the connection: the first acquire connects, the last release disconnects after a grace period. */
   acquire(): () => void {
-    if (this.disposed) return () => undefined;
-    return this.refs.acquire();
+    if (this.#disposed) return () => undefined;
+    return this.#refs.acquire();
   }
 
   // ---- requests ----
@@ -295,15 +295,15 @@ export class HeraldClient {
   request<A extends RequestAction>(action: A, data: RequestInput<A>, options: RequestOptions = {}): Promise<RequestResult<A>> {
     try {
       if (action === 'send_message') {
-        return this.queueMessage(buildFrame('send_message', 'text', data, options.id ?? newId(), this.env.timers.now())) as Promise<
+        return this.#queueMessage(buildFrame('send_message', 'text', data, options.id ?? newId(), this.#env.timers.now())) as Promise<
           RequestResult<A>
         >;
       }
       // Each request action has one envelope type in the protocol: `read` for mark_read, `delivery` for mark_delivered, `control` for the rest.
       const type = action === 'mark_read' ? 'read' : action === 'mark_delivered' ? 'delivery' : 'control';
-      const frame = buildFrame(action, type, data, options.id ?? newId(), this.env.timers.now());
-      this.pacer.spend();
-      return this.transmit(frame, options.timeoutMs).then((reply) => {
+      const frame = buildFrame(action, type, data, options.id ?? newId(), this.#env.timers.now());
+      this.#pacer.spend();
+      return this.#transmit(frame, options.timeoutMs).then((reply) => {
         const result = parseResult(action, reply);
         // A page of history is on this device too: it counts as delivered.
         if (action === 'history') this.markReceived((data as RequestInput<'history'>).conversationId, (result as HistoryResult).messages);
@@ -322,7 +322,7 @@ export class HeraldClient {
     const { type = 'text', ...rest } = content;
     try {
       const data = { conversationId, text: '', ...rest };
-      return this.queueMessage(buildFrame('send_message', type, data, options.id ?? newId(), this.env.timers.now()));
+      return this.#queueMessage(buildFrame('send_message', type, data, options.id ?? newId(), this.#env.timers.now()));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -371,19 +371,14 @@ export class HeraldClient {
    * ready, dropped otherwise (a stale event is worth nothing after a reconnect). Returns whether it was sent.
    */
   sendEvent(action: 'typing_status', data: { conversationId: string; isTyping: boolean }): boolean {
-    const frame = checked<ClientFrame>(
-      CLIENT_FRAME,
-      { id: newId(), type: 'typing', action, data, timestamp: this.env.timers.now() },
-      `${action} event`,
-    );
-    const sent = this.connection.send(frame);
-    if (sent) this.pacer.spend();
+    const sent = this.#connection.send({ id: newId(), type: 'typing', action, data, timestamp: this.#env.timers.now() });
+    if (sent) this.#pacer.spend();
     return sent;
   }
 
   /** The reconnect attempt budget: past it the status says so (`attemptLimitPassed`), or becomes `error` with `reconnect.giveUp`. */
   get maxReconnectAttempts(): number {
-    return this.config.backoff.maxAttempts;
+    return this.#config.backoff.maxAttempts;
   }
 
   /**
@@ -392,20 +387,20 @@ export class HeraldClient {
    * retried). The same array until something changes: fits useSyncExternalStore with `onOutboxChange`.
    */
   pendingMessages(): readonly OutboxRecord[] {
-    return this.outbox.pending();
+    return this.#outbox.pending();
   }
 
   /** Listen to outbox changes (a message queued, sent, failed, retried, discarded); returns an unsubscribe function. */
-  onOutboxChange = (listener: () => void): (() => void) => this.outbox.subscribe(listener);
+  onOutboxChange = (listener: () => void): (() => void) => this.#outbox.subscribe(listener);
 
   /** Drop a queued or failed message; false when there is none or it is on the wire (see Outbox.discard). */
   discardMessage(id: string): boolean {
-    return this.outbox.discard(id);
+    return this.#outbox.discard(id);
   }
 
   /** Send a failed message again with the same id, behind what is queued now; resolves with its ack. */
   retryMessage(id: string): Promise<SendMessageResult> {
-    return this.outbox.retry(id);
+    return this.#outbox.retry(id);
   }
 
   /**
@@ -413,14 +408,14 @@ export class HeraldClient {
    * across reconnects. `since` = the last seq the app already has (default: from now on).
    */
   subscribeConversation(conversationId: string, options: { since?: number } = {}): Promise<SubscribeResult> {
-    if (this.disposed) return Promise.reject(disconnected('client disposed'));
-    return this.subscriptions.add(conversationId, options.since);
+    if (this.#disposed) return Promise.reject(disconnected('client disposed'));
+    return this.#subscriptions.add(conversationId, options.since);
   }
 
   /** Stop following a conversation. */
   async unsubscribeConversation(conversationId: string): Promise<void> {
-    const followed = this.subscriptions.remove(conversationId, disconnected('unsubscribed'));
-    if (followed && this.isReady) await this.request('unsubscribe', { conversationId });
+    const followed = this.#subscriptions.remove(conversationId, disconnected('unsubscribed'));
+    if (followed && this.#isReady) await this.request('unsubscribe', { conversationId });
   }
 
   /**
@@ -428,71 +423,71 @@ export class HeraldClient {
    * message) are on this device: confirm them as delivered like the ones the socket brings (coalesced).
    */
   markReceived(conversationId: string, messages: readonly Pick<Message, 'seq' | 'senderId'>[]): void {
-    if (!this.disposed) this.deliveries.received(conversationId, messages);
+    if (!this.#disposed) this.#deliveries.received(conversationId, messages);
   }
 
   /** The last seq delivered to handlers for a followed conversation. */
   lastSeq(conversationId: string): number | null {
-    return this.subscriptions.lastSeq(conversationId);
+    return this.#subscriptions.lastSeq(conversationId);
   }
 
   // ---- internals ----
 
-  private get isReady(): boolean {
-    return this.connection.isReady;
+  get #isReady(): boolean {
+    return this.#connection.isReady;
   }
 
-  private queueMessage(frame: OutboxFrame): Promise<SendMessageResult> {
-    if (this.disposed) return Promise.reject(disconnected('client disposed'));
-    return this.outbox.add(frame);
+  #queueMessage(frame: OutboxFrame): Promise<SendMessageResult> {
+    if (this.#disposed) return Promise.reject(disconnected('client disposed'));
+    return this.#outbox.add(frame);
   }
 
-  private transmit(frame: Parameters<Transport['send']>[0], timeoutMs = this.config.requestTimeoutMs): Promise<unknown> {
-    if (!this.isReady) return Promise.reject(disconnected('not connected'));
-    const reply = this.pending.add(frame.id, timeoutMs, {
+  #transmit(frame: Parameters<Transport['send']>[0], timeoutMs = this.#config.requestTimeoutMs): Promise<unknown> {
+    if (!this.#isReady) return Promise.reject(disconnected('not connected'));
+    const reply = this.#pending.add(frame.id, timeoutMs, {
       frame,
       migrate: MIGRATING_ACTIONS.has(frame.action),
-      probeAfterMs: this.config.ackProbeMs,
+      probeAfterMs: this.#config.ackProbeMs,
     });
-    if (!this.connection.send(frame)) this.pending.connectionLost(disconnected('connection lost'));
+    if (!this.#connection.send(frame)) this.#pending.connectionLost(disconnected('connection lost'));
     return reply;
   }
 
   /** The shared connection changed hands or came up: the leader adopts the stored outbox; a waiting reconnect tries now. */
-  private sharingChanged(): void {
-    const role = this.sharing?.role ?? 'idle';
-    if (role !== this.sharingRole) {
-      this.sharingRole = role;
-      if (role === 'leader') void this.outbox.adopt();
-      else if (role === 'follower') this.outbox.skipRestore();
+  #sharingChanged(): void {
+    const role = this.#sharing?.role ?? 'idle';
+    if (role !== this.#sharingRole) {
+      this.#sharingRole = role;
+      if (role === 'leader') void this.#outbox.adopt();
+      else if (role === 'follower') this.#outbox.skipRestore();
     }
-    if (this.getState().status === 'reconnecting') void this.connection.reconnect().catch(() => undefined);
+    if (this.getState().status === 'reconnecting') void this.#connection.reconnect().catch(() => undefined);
   }
 
   /** Page visible again, or network back: check a live socket at once, or retry at once. */
-  private wake(): void {
-    if (this.getState().status === 'connected') this.heartbeat.probe();
-    else this.connection.retryNow();
+  #wake(): void {
+    if (this.getState().status === 'connected') this.#heartbeat.probe();
+    else this.#connection.retryNow();
   }
 
-  private dispatch(frame: ServerFrame): void {
-    if (isStreamFrame(frame) && this.subscriptions.handle(frame)) return;
+  #dispatch(frame: ServerFrame): void {
+    if (isStreamFrame(frame) && this.#subscriptions.handle(frame)) return;
     // Removed from a conversation: nothing more of it comes, and a resubscribe would only be refused.
-    if (frame.action === 'member_removed' && frame.data.userId === this.userId) {
-      this.subscriptions.remove(frame.data.conversationId, new HeraldError(ErrorCode.Forbidden, 'removed from the conversation'));
+    if (frame.action === 'member_removed' && frame.data.userId === this.#userId) {
+      this.#subscriptions.remove(frame.data.conversationId, new HeraldError(ErrorCode.Forbidden, 'removed from the conversation'));
     }
-    this.handOver(frame);
+    this.#handOver(frame);
   }
 
   /** A frame reaches the app's handlers: a message of someone else's is now on this device (delivery receipt). */
-  private handOver(frame: ServerFrame): void {
-    if (frame.action === 'new_message') this.deliveries.received(frame.data.conversationId, [frame.data]);
-    this.registry.dispatch(frame);
+  #handOver(frame: ServerFrame): void {
+    if (frame.action === 'new_message') this.#deliveries.received(frame.data.conversationId, [frame.data]);
+    this.#registry.dispatch(frame);
   }
 
-  private report(error: HeraldError, context: ErrorContext): void {
+  #report(error: HeraldError, context: ErrorContext): void {
     try {
-      this.options.onError?.(error, context);
+      this.#options.onError?.(error, context);
     } catch {
       // The error hook must never break the client.
     }

@@ -51,50 +51,50 @@ export interface IndexedDbOutboxStoreOptions {
 }
 
 export class IndexedDbOutboxStore implements OutboxStore {
-  private db: Promise<IdbDatabase> | null = null;
-  private readonly name: string;
-  private readonly factory: IdbFactory | undefined;
+  #db: Promise<IdbDatabase> | null = null;
+  readonly #name: string;
+  readonly #factory: IdbFactory | undefined;
 
   constructor(options: IndexedDbOutboxStoreOptions = {}) {
-    this.name = options.name ?? 'herald-outbox';
-    this.factory = options.indexedDB ?? (hostIndexedDb() as IdbFactory | undefined);
+    this.#name = options.name ?? 'herald-outbox';
+    this.#factory = options.indexedDB ?? (hostIndexedDb() as IdbFactory | undefined);
   }
 
   async load(): Promise<OutboxRecord[]> {
-    const records = await this.run('readonly', (store) => store.getAll());
+    const records = await this.#run('readonly', (store) => store.getAll());
     return records.sort((a, b) => a.queuedAt - b.queuedAt);
   }
 
   async put(record: OutboxRecord): Promise<void> {
-    await this.run('readwrite', (store) => store.put(record));
+    await this.#run('readwrite', (store) => store.put(record));
   }
 
   async delete(id: string): Promise<void> {
-    await this.run('readwrite', (store) => store.delete(id));
+    await this.#run('readwrite', (store) => store.delete(id));
   }
 
   /** Close the database connection (it reopens on the next call). */
   async close(): Promise<void> {
-    const db = this.db;
-    this.db = null;
+    const db = this.#db;
+    this.#db = null;
     if (db) (await db).close();
   }
 
-  private open(): Promise<IdbDatabase> {
-    this.db ??= new Promise<IdbDatabase>((resolve, reject) => {
-      if (!this.factory) throw new Error('IndexedDB is not available here');
-      const request = this.factory.open(this.name, 1);
+  #open(): Promise<IdbDatabase> {
+    this.#db ??= new Promise<IdbDatabase>((resolve, reject) => {
+      if (!this.#factory) throw new Error('IndexedDB is not available here');
+      const request = this.#factory.open(this.#name, 1);
       request.onupgradeneeded = () => {
         if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'id' });
       };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
-    return this.db;
+    return this.#db;
   }
 
-  private async run<T>(mode: 'readonly' | 'readwrite', action: (store: IdbObjectStore) => IdbRequest<T>): Promise<T> {
-    const db = await this.open();
+  async #run<T>(mode: 'readonly' | 'readwrite', action: (store: IdbObjectStore) => IdbRequest<T>): Promise<T> {
+    const db = await this.#open();
     return new Promise<T>((resolve, reject) => {
       const tx = db.transaction(STORE, mode);
       const request = action(tx.objectStore(STORE));
@@ -128,47 +128,48 @@ function hostIdbFactory(): IdbFactory | undefined {
  * account's database. A failing database falls back to memory, reported once (FallbackOutboxStore).
  */
 export class AccountOutboxStore implements OutboxStore {
-  private readonly early = new MemoryOutboxStore();
-  private scoped: OutboxStore | undefined;
-  private readonly ready: Promise<void>;
-  private release: () => void = () => undefined;
+  readonly #early = new MemoryOutboxStore();
+  #scoped: OutboxStore | undefined;
+  readonly #ready: Promise<void>;
+  #release: () => void = () => undefined;
 
-  constructor(
-    private readonly factory: IdbFactory,
-    private readonly report: (error: unknown) => void,
-  ) {
-    this.ready = new Promise<void>((resolve) => {
-      this.release = resolve;
+  readonly #factory: IdbFactory;
+  readonly #report: (error: unknown) => void;
+  constructor(factory: IdbFactory, report: (error: unknown) => void) {
+    this.#factory = factory;
+    this.#report = report;
+    this.#ready = new Promise<void>((resolve) => {
+      this.#release = resolve;
     });
   }
 
   scope(userId: string): void {
-    if (this.scoped) return;
+    if (this.#scoped) return;
     const store = new FallbackOutboxStore(
-      new IndexedDbOutboxStore({ name: `herald-outbox-${userId}`, indexedDB: this.factory }),
-      this.report,
+      new IndexedDbOutboxStore({ name: `herald-outbox-${userId}`, indexedDB: this.#factory }),
+      this.#report,
     );
-    this.scoped = store;
-    void this.early
+    this.#scoped = store;
+    void this.#early
       .load()
       .then((records) => Promise.all(records.map((record) => store.put(record))))
-      .finally(() => this.release());
+      .finally(() => this.#release());
   }
 
   async load(): Promise<OutboxRecord[]> {
-    await this.ready;
-    return (this.scoped as OutboxStore).load();
+    await this.#ready;
+    return (this.#scoped as OutboxStore).load();
   }
 
   async put(record: OutboxRecord): Promise<void> {
-    if (!this.scoped) return this.early.put(record);
-    await this.ready;
-    return this.scoped.put(record);
+    if (!this.#scoped) return this.#early.put(record);
+    await this.#ready;
+    return this.#scoped.put(record);
   }
 
   async delete(id: string): Promise<void> {
-    if (!this.scoped) return this.early.delete(id);
-    await this.ready;
-    return this.scoped.delete(id);
+    if (!this.#scoped) return this.#early.delete(id);
+    await this.#ready;
+    return this.#scoped.delete(id);
   }
 }

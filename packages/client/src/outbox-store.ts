@@ -51,22 +51,22 @@ export interface OutboxStore {
 
 /** Keeps records in memory: survives a client's `dispose()` (share one instance), not a reload. */
 export class MemoryOutboxStore implements OutboxStore {
-  private readonly records = new Map<string, OutboxRecord>();
+  readonly #records = new Map<string, OutboxRecord>();
 
   async load(): Promise<OutboxRecord[]> {
-    return [...this.records.values()].sort((a, b) => a.queuedAt - b.queuedAt);
+    return [...this.#records.values()].sort((a, b) => a.queuedAt - b.queuedAt);
   }
 
   async put(record: OutboxRecord): Promise<void> {
-    this.records.set(record.id, record);
+    this.#records.set(record.id, record);
   }
 
   async delete(id: string): Promise<void> {
-    this.records.delete(id);
+    this.#records.delete(id);
   }
 
   get size(): number {
-    return this.records.size;
+    return this.#records.size;
   }
 }
 
@@ -76,41 +76,43 @@ export class MemoryOutboxStore implements OutboxStore {
  * for this page's life. Records the primary already holds are left there for the next session.
  */
 export class FallbackOutboxStore implements OutboxStore {
-  private readonly memory = new MemoryOutboxStore();
-  private failed = false;
+  readonly #memory = new MemoryOutboxStore();
+  #failed = false;
 
-  constructor(
-    private readonly primary: OutboxStore,
-    private readonly report: (error: unknown) => void,
-  ) {}
+  readonly #primary: OutboxStore;
+  readonly #report: (error: unknown) => void;
+  constructor(primary: OutboxStore, report: (error: unknown) => void) {
+    this.#primary = primary;
+    this.#report = report;
+  }
 
   /** Whether the primary failed and memory took over. */
   get fellBack(): boolean {
-    return this.failed;
+    return this.#failed;
   }
 
   load(): Promise<OutboxRecord[]> {
-    return this.call((store) => store.load());
+    return this.#call((store) => store.load());
   }
 
   put(record: OutboxRecord): Promise<void> {
-    return this.call((store) => store.put(record));
+    return this.#call((store) => store.put(record));
   }
 
   delete(id: string): Promise<void> {
-    return this.call((store) => store.delete(id));
+    return this.#call((store) => store.delete(id));
   }
 
-  private async call<T>(action: (store: OutboxStore) => Promise<T>): Promise<T> {
-    if (this.failed) return action(this.memory);
+  async #call<T>(action: (store: OutboxStore) => Promise<T>): Promise<T> {
+    if (this.#failed) return action(this.#memory);
     try {
-      return await action(this.primary);
+      return await action(this.#primary);
     } catch (error) {
-      if (!this.failed) {
-        this.failed = true;
-        this.report(error);
+      if (!this.#failed) {
+        this.#failed = true;
+        this.#report(error);
       }
-      return action(this.memory);
+      return action(this.#memory);
     }
   }
 }

@@ -74,64 +74,66 @@ export interface OutboxDeps {
 }
 
 export class Outbox extends Subscribable {
-  private entries: Entry[] = [];
-  private bytes = 0;
-  private snapshot: readonly OutboxRecord[] | null = null;
-  private running = false;
-  private retryTimer: TimerHandle | undefined;
-  private restored: Promise<void> | null = null;
+  #entries: Entry[] = [];
+  #bytes = 0;
+  #snapshot: readonly OutboxRecord[] | null = null;
+  #running = false;
+  #retryTimer: TimerHandle | undefined;
+  #restored: Promise<void> | null = null;
   /** Set once `restore()` finished (or failed): only then may sending start, so older records go first. */
-  private loaded = false;
-  private disposed = false;
+  #loaded = false;
+  #disposed = false;
   /** Last `queuedAt` handed out: strictly increasing, so records sort in send order even within one millisecond. */
-  private lastQueuedAt = 0;
+  #lastQueuedAt = 0;
 
-  constructor(private readonly deps: OutboxDeps) {
+  readonly #deps: OutboxDeps;
+  constructor(deps: OutboxDeps) {
     super();
+    this.#deps = deps;
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.#entries.length;
   }
 
   /** Every message held, oldest first: queued, sending and failed (same array until something changes). */
   pending(): readonly OutboxRecord[] {
-    this.snapshot ??= this.entries.map((entry) => entry.record);
-    return this.snapshot;
+    this.#snapshot ??= this.#entries.map((entry) => entry.record);
+    return this.#snapshot;
   }
 
   /** Queue a message; resolves with its ack result, rejects when the server refuses it for good. */
   add(frame: OutboxFrame): Promise<SendMessageResult> {
-    if (this.disposed) return Promise.reject(new HeraldError(ErrorCode.Disconnected, 'client disposed'));
-    if (this.entries.some((entry) => entry.record.id === frame.id)) {
+    if (this.#disposed) return Promise.reject(new HeraldError(ErrorCode.Disconnected, 'client disposed'));
+    if (this.#entries.some((entry) => entry.record.id === frame.id)) {
       return Promise.reject(new HeraldError(ErrorCode.Conflict, `message ${frame.id} is already queued`));
     }
     const bytes = utf8Length(JSON.stringify(frame));
-    const { maxCount, maxBytes } = this.deps;
-    if (this.entries.length + 1 > maxCount || this.bytes + bytes > maxBytes) {
+    const { maxCount, maxBytes } = this.#deps;
+    if (this.#entries.length + 1 > maxCount || this.#bytes + bytes > maxBytes) {
       return Promise.reject(
         new HeraldError(
           ErrorCode.QueueFull,
-          `outbox full: ${this.entries.length} messages (${this.bytes} bytes) wait; the limit is ${maxCount} messages or ${maxBytes} bytes`,
-          { reason: 'outbox_full', count: this.entries.length, bytes: this.bytes, maxCount, maxBytes },
+          `outbox full: ${this.#entries.length} messages (${this.#bytes} bytes) wait; the limit is ${maxCount} messages or ${maxBytes} bytes`,
+          { reason: 'outbox_full', count: this.#entries.length, bytes: this.#bytes, maxCount, maxBytes },
         ),
       );
     }
-    const promise = this.enqueue({ id: frame.id, frame, queuedAt: this.nextQueuedAt(), state: 'queued' }, bytes);
+    const promise = this.#enqueue({ id: frame.id, frame, queuedAt: this.#nextQueuedAt(), state: 'queued' }, bytes);
     this.flush();
     return promise;
   }
 
   /** Send a failed message again (same id), behind what is queued now; resolves with its ack. */
   retry(id: string): Promise<SendMessageResult> {
-    const entry = this.find(id);
-    if (this.disposed) return Promise.reject(new HeraldError(ErrorCode.Disconnected, 'client disposed'));
+    const entry = this.#find(id);
+    if (this.#disposed) return Promise.reject(new HeraldError(ErrorCode.Disconnected, 'client disposed'));
     if (entry?.record.state !== 'failed') {
       return Promise.reject(new HeraldError(ErrorCode.NotFound, `no failed message ${id} in the outbox`));
     }
-    this.removeEntry(entry);
+    this.#removeEntry(entry);
     const { error: _dropped, ...rest } = entry.record;
-    const promise = this.enqueue({ ...rest, queuedAt: this.nextQueuedAt(), state: 'queued' }, entry.bytes);
+    const promise = this.#enqueue({ ...rest, queuedAt: this.#nextQueuedAt(), state: 'queued' }, entry.bytes);
     this.flush();
     return promise;
   }
@@ -142,11 +144,11 @@ export class Outbox extends Subscribable {
    * the server's then (the ack or the failure will tell).
    */
   discard(id: string): boolean {
-    const entry = this.find(id);
+    const entry = this.#find(id);
     if (!entry || entry.record.state === 'sending') return false;
-    this.removeEntry(entry);
-    this.persist(() => this.deps.store.delete(id));
-    this.changed();
+    this.#removeEntry(entry);
+    this.#persist(() => this.#deps.store.delete(id));
+    this.#changed();
     // A failed message's promise already rejected; a restored one has no caller to tell.
     if (entry.record.state === 'queued' && !entry.restored) {
       entry.reject(new HeraldError(ErrorCode.Conflict, `message ${id} was discarded`, { reason: 'discarded' }));
@@ -160,44 +162,44 @@ export class Outbox extends Subscribable {
    * `new_message` echo, carrying the same `clientId`, tells the app it was delivered).
    */
   restore(): Promise<void> {
-    this.restored ??= this.deps.store
+    this.#restored ??= this.#deps.store
       .load()
       .then(
         (records) => {
-          if (this.disposed) return;
-          const known = new Set(this.entries.map((entry) => entry.record.id));
+          if (this.#disposed) return;
+          const known = new Set(this.#entries.map((entry) => entry.record.id));
           const older: Entry[] = [];
           for (const stored of records) {
-            this.lastQueuedAt = Math.max(this.lastQueuedAt, stored.queuedAt);
+            this.#lastQueuedAt = Math.max(this.#lastQueuedAt, stored.queuedAt);
             if (known.has(stored.id)) continue;
             const record: OutboxRecord = { ...stored, state: stored.state === 'failed' ? 'failed' : 'queued' };
             const bytes = utf8Length(JSON.stringify(record.frame));
-            this.bytes += bytes;
+            this.#bytes += bytes;
             older.push({
               record,
               bytes,
               attempts: 0,
               restored: true,
               resolve: () => undefined,
-              reject: (error) => this.deps.report(error),
+              reject: (error) => this.#deps.report(error),
             });
           }
-          this.entries = [...older, ...this.entries];
-          if (older.length > 0) this.changed();
+          this.#entries = [...older, ...this.#entries];
+          if (older.length > 0) this.#changed();
         },
-        (error: unknown) => this.deps.report(asHerald(error, 'outbox store load failed')),
+        (error: unknown) => this.#deps.report(asHerald(error, 'outbox store load failed')),
       )
       .finally(() => {
-        this.loaded = true;
+        this.#loaded = true;
         this.flush();
       });
-    return this.restored;
+    return this.#restored;
   }
 
   /** A follower tab of a shared connection: send only what this tab queues; the leader restores the store. */
   skipRestore(): void {
-    this.restored ??= Promise.resolve();
-    this.loaded = true;
+    this.#restored ??= Promise.resolve();
+    this.#loaded = true;
     this.flush();
   }
 
@@ -206,145 +208,145 @@ export class Outbox extends Subscribable {
    * (left by a tab that closed, or queued by a live one: the hub sends one id to the server once).
    */
   adopt(): Promise<void> {
-    this.restored = null;
+    this.#restored = null;
     return this.restore();
   }
 
   /** A connection became ready (for `userId`): pace to its limits and send at once (a wait for a server fault restarts too). */
   connected(limits: RateLimits | undefined, userId?: string): void {
-    if (userId !== undefined) this.deps.store.scope?.(userId);
-    this.deps.pacer.configure(limits);
-    this.clearRetry();
+    if (userId !== undefined) this.#deps.store.scope?.(userId);
+    this.#deps.pacer.configure(limits);
+    this.#clearRetry();
     this.flush();
   }
 
   /** Send whatever waits, in order, one at a time (no-op while disconnected, restoring, waiting, or already sending). */
   flush(): void {
-    if (this.running || this.disposed || !this.loaded || this.retryTimer !== undefined) return;
-    if (!this.deps.isConnected() || !this.next()) return;
-    this.running = true;
-    void this.drain();
+    if (this.#running || this.#disposed || !this.#loaded || this.#retryTimer !== undefined) return;
+    if (!this.#deps.isConnected() || !this.#next()) return;
+    this.#running = true;
+    void this.#drain();
   }
 
   /** Reject every waiting promise (dispose); persisted records stay for the next session. */
   dispose(error: HeraldError): void {
-    this.disposed = true;
-    this.clearRetry();
-    const entries = this.entries;
-    this.entries = [];
-    this.bytes = 0;
-    this.changed();
+    this.#disposed = true;
+    this.#clearRetry();
+    const entries = this.#entries;
+    this.#entries = [];
+    this.#bytes = 0;
+    this.#changed();
     for (const entry of entries) if (entry.record.state !== 'failed') entry.reject(error);
   }
 
-  private async drain(): Promise<void> {
+  async #drain(): Promise<void> {
     try {
-      while (!this.disposed && this.deps.isConnected()) {
-        const entry = this.next();
+      while (!this.#disposed && this.#deps.isConnected()) {
+        const entry = this.#next();
         if (!entry) return;
-        const wait = this.deps.pacer.wait();
-        if (wait > 0) return this.retryAfter(wait);
-        this.update(entry, 'sending', entry.record.error);
-        this.deps.pacer.spend();
+        const wait = this.#deps.pacer.wait();
+        if (wait > 0) return this.#retryAfter(wait);
+        this.#update(entry, 'sending', entry.record.error);
+        this.#deps.pacer.spend();
         let result: SendMessageResult;
         try {
-          result = await this.deps.transmit(entry.record.frame);
+          result = await this.#deps.transmit(entry.record.frame);
         } catch (error) {
           const herald = asHerald(error, 'send failed');
-          if (this.disposed) return;
+          if (this.#disposed) return;
           if (!isTransientFailure(herald.code)) {
-            this.update(entry, 'failed', failureOf(herald, false));
-            this.persist(() => this.deps.store.put(entry.record));
+            this.#update(entry, 'failed', failureOf(herald, false));
+            this.#persist(() => this.#deps.store.put(entry.record));
             entry.reject(herald);
             continue;
           }
           entry.attempts++;
-          this.update(entry, 'queued', failureOf(herald, true));
+          this.#update(entry, 'queued', failureOf(herald, true));
           // A lost connection: sent again once the next one is ready (`connected`), same id.
-          if (herald.code === ErrorCode.Disconnected && !this.deps.isConnected()) return;
-          return this.retryAfter(this.retryDelay(herald, entry.attempts));
+          if (herald.code === ErrorCode.Disconnected && !this.#deps.isConnected()) return;
+          return this.#retryAfter(this.#retryDelay(herald, entry.attempts));
         }
-        this.removeEntry(entry);
-        this.persist(() => this.deps.store.delete(entry.record.id));
-        this.changed();
+        this.#removeEntry(entry);
+        this.#persist(() => this.#deps.store.delete(entry.record.id));
+        this.#changed();
         entry.resolve(result);
       }
     } finally {
       // Cleared in the same turn the loop ends, so a flush() right after always starts a new one.
-      this.running = false;
+      this.#running = false;
     }
   }
 
   /** `rate_limited`: exactly its `retryAfterMs` (plus a pad); other transient failures: doubling delays. */
-  private retryDelay(error: HeraldError, attempts: number): number {
+  #retryDelay(error: HeraldError, attempts: number): number {
     const hinted = (error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
     if (error.code === ErrorCode.RateLimited && typeof hinted === 'number' && hinted >= 0) {
-      this.deps.pacer.blocked(hinted);
+      this.#deps.pacer.blocked(hinted);
       return Math.min(hinted, RETRY_CAP_MS) + RATE_PAD_MS;
     }
     if (error.code === ErrorCode.Disconnected) return RETRY_BASE_MS;
     return Math.min(RETRY_BASE_MS * 2 ** Math.min(attempts - 1, 16), RETRY_CAP_MS);
   }
 
-  private retryAfter(ms: number): void {
-    this.clearRetry();
-    this.retryTimer = this.deps.timers.setTimeout(() => {
-      this.retryTimer = undefined;
+  #retryAfter(ms: number): void {
+    this.#clearRetry();
+    this.#retryTimer = this.#deps.timers.setTimeout(() => {
+      this.#retryTimer = undefined;
       this.flush();
     }, ms);
   }
 
-  private clearRetry(): void {
-    if (this.retryTimer !== undefined) this.deps.timers.clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
+  #clearRetry(): void {
+    if (this.#retryTimer !== undefined) this.#deps.timers.clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
   }
 
-  private next(): Entry | undefined {
-    return this.entries.find((entry) => entry.record.state !== 'failed');
+  #next(): Entry | undefined {
+    return this.#entries.find((entry) => entry.record.state !== 'failed');
   }
 
-  private find(id: string): Entry | undefined {
-    return this.entries.find((entry) => entry.record.id === id);
+  #find(id: string): Entry | undefined {
+    return this.#entries.find((entry) => entry.record.id === id);
   }
 
-  private enqueue(record: OutboxRecord, bytes: number): Promise<SendMessageResult> {
+  #enqueue(record: OutboxRecord, bytes: number): Promise<SendMessageResult> {
     const promise = new Promise<SendMessageResult>((resolve, reject) => {
-      this.entries.push({ record, bytes, attempts: 0, restored: false, resolve, reject });
+      this.#entries.push({ record, bytes, attempts: 0, restored: false, resolve, reject });
     });
-    this.bytes += bytes;
-    this.persist(() => this.deps.store.put(record));
-    this.changed();
+    this.#bytes += bytes;
+    this.#persist(() => this.#deps.store.put(record));
+    this.#changed();
     return promise;
   }
 
-  private update(entry: Entry, state: OutboxState, error: OutboxFailure | undefined): void {
+  #update(entry: Entry, state: OutboxState, error: OutboxFailure | undefined): void {
     const { error: _previous, ...rest } = entry.record;
     entry.record = error ? { ...rest, state, error } : { ...rest, state };
-    this.changed();
+    this.#changed();
   }
 
-  private removeEntry(entry: Entry): void {
-    const index = this.entries.indexOf(entry);
+  #removeEntry(entry: Entry): void {
+    const index = this.#entries.indexOf(entry);
     if (index < 0) return;
-    this.entries.splice(index, 1);
-    this.bytes -= entry.bytes;
+    this.#entries.splice(index, 1);
+    this.#bytes -= entry.bytes;
   }
 
-  private nextQueuedAt(): number {
-    this.lastQueuedAt = Math.max(this.deps.timers.now(), this.lastQueuedAt + 1);
-    return this.lastQueuedAt;
+  #nextQueuedAt(): number {
+    this.#lastQueuedAt = Math.max(this.#deps.timers.now(), this.#lastQueuedAt + 1);
+    return this.#lastQueuedAt;
   }
 
-  private changed(): void {
-    this.snapshot = null;
+  #changed(): void {
+    this.#snapshot = null;
     this.notify();
   }
 
-  private persist(write: () => Promise<void>): void {
+  #persist(write: () => Promise<void>): void {
     try {
-      write().catch((error: unknown) => this.deps.report(asHerald(error, 'outbox store write failed')));
+      write().catch((error: unknown) => this.#deps.report(asHerald(error, 'outbox store write failed')));
     } catch (error) {
-      this.deps.report(asHerald(error, 'outbox store write failed'));
+      this.#deps.report(asHerald(error, 'outbox store write failed'));
     }
   }
 }

@@ -53,64 +53,66 @@ interface Pending {
 }
 
 export class PendingRequests {
-  private readonly pending = new Map<string, Pending>();
+  readonly #pending = new Map<string, Pending>();
 
-  constructor(
-    private readonly timers: Timers,
-    private readonly onSuspect: () => void = () => undefined,
-  ) {}
+  readonly #timers: Timers;
+  readonly #onSuspect: () => void;
+  constructor(timers: Timers, onSuspect: () => void = () => undefined) {
+    this.#timers = timers;
+    this.#onSuspect = onSuspect;
+  }
 
   get size(): number {
-    return this.pending.size;
+    return this.#pending.size;
   }
 
   /** Wait for the reply to request `ref`; rejects with `timeout` after `timeoutMs`. */
   add(ref: string, timeoutMs: number, options: PendingOptions = {}): Promise<unknown> {
-    this.settle(ref, undefined, new HeraldError(ErrorCode.Conflict, `request ${ref} was superseded by a resend`));
+    this.#settle(ref, undefined, new HeraldError(ErrorCode.Conflict, `request ${ref} was superseded by a resend`));
     return new Promise<unknown>((resolve, reject) => {
-      const timer = this.timers.setTimeout(() => {
-        const onWire = this.pending.get(ref)?.onWire === true;
-        this.settle(ref, undefined, new HeraldError(ErrorCode.Timeout, `no reply to request ${ref} within ${timeoutMs} ms`));
-        if (onWire) this.onSuspect();
+      const timer = this.#timers.setTimeout(() => {
+        const onWire = this.#pending.get(ref)?.onWire === true;
+        this.#settle(ref, undefined, new HeraldError(ErrorCode.Timeout, `no reply to request ${ref} within ${timeoutMs} ms`));
+        if (onWire) this.#onSuspect();
       }, timeoutMs);
       const probeAfterMs = options.probeAfterMs;
       const probeTimer =
         probeAfterMs !== undefined && probeAfterMs < timeoutMs
-          ? this.timers.setTimeout(() => {
-              const entry = this.pending.get(ref);
+          ? this.#timers.setTimeout(() => {
+              const entry = this.#pending.get(ref);
               if (entry) entry.probeTimer = undefined;
-              if (entry?.onWire) this.onSuspect();
+              if (entry?.onWire) this.#onSuspect();
             }, probeAfterMs)
           : undefined;
-      this.pending.set(ref, { resolve, reject, timer, probeTimer, frame: options.frame, migrate: options.migrate === true, onWire: true });
+      this.#pending.set(ref, { resolve, reject, timer, probeTimer, frame: options.frame, migrate: options.migrate === true, onWire: true });
     });
   }
 
   /** Settle the request an `ack` or `error` frame answers; false when none waits for it. */
   reply(frame: ServerFrameOf<'ack'> | ServerFrameOf<'error'>): boolean {
     const ref = frame.data.ref;
-    if (ref === undefined || !this.pending.has(ref)) return false;
-    if (frame.action === 'ack') this.settle(ref, frame.data.result);
-    else this.settle(ref, undefined, new HeraldError(frame.data.code, frame.data.message, frame.data.details));
+    if (ref === undefined || !this.#pending.has(ref)) return false;
+    if (frame.action === 'ack') this.#settle(ref, frame.data.result);
+    else this.#settle(ref, undefined, new HeraldError(frame.data.code, frame.data.message, frame.data.details));
     return true;
   }
 
   /** The socket died: reject what is bound to it with `error`; migrating requests wait for the next socket. */
   connectionLost(error: HeraldError): void {
-    for (const [ref, entry] of [...this.pending]) {
+    for (const [ref, entry] of [...this.#pending]) {
       if (entry.migrate && entry.frame) {
         entry.onWire = false;
-        if (entry.probeTimer !== undefined) this.timers.clearTimeout(entry.probeTimer);
+        if (entry.probeTimer !== undefined) this.#timers.clearTimeout(entry.probeTimer);
         entry.probeTimer = undefined;
       } else {
-        this.settle(ref, undefined, error);
+        this.#settle(ref, undefined, error);
       }
     }
   }
 
   /** A new socket is ready: send every waiting migrated request again (same frame, same id). */
   resend(send: (frame: ClientFrame) => boolean): void {
-    for (const entry of this.pending.values()) {
+    for (const entry of this.#pending.values()) {
       if (entry.onWire || !entry.frame) continue;
       if (send(entry.frame)) entry.onWire = true;
     }
@@ -118,15 +120,15 @@ export class PendingRequests {
 
   /** Reject every waiting request (disconnect, dispose). */
   rejectAll(error: HeraldError): void {
-    for (const ref of [...this.pending.keys()]) this.settle(ref, undefined, error);
+    for (const ref of [...this.#pending.keys()]) this.#settle(ref, undefined, error);
   }
 
-  private settle(ref: string, result: unknown, error?: HeraldError): void {
-    const entry = this.pending.get(ref);
+  #settle(ref: string, result: unknown, error?: HeraldError): void {
+    const entry = this.#pending.get(ref);
     if (!entry) return;
-    this.pending.delete(ref);
-    this.timers.clearTimeout(entry.timer);
-    if (entry.probeTimer !== undefined) this.timers.clearTimeout(entry.probeTimer);
+    this.#pending.delete(ref);
+    this.#timers.clearTimeout(entry.timer);
+    if (entry.probeTimer !== undefined) this.#timers.clearTimeout(entry.probeTimer);
     if (error) entry.reject(error);
     else entry.resolve(result);
   }

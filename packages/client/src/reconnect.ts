@@ -8,27 +8,30 @@
 import type { OnlineSource, TimerHandle, Timers } from './environment.js';
 
 export class ReconnectScheduler {
-  private timer: TimerHandle | undefined;
-  private pending: (() => void) | null = null;
+  #timer: TimerHandle | undefined;
+  #pending: (() => void) | null = null;
   /** When the waiting attempt is due (ms), or null (none, or waiting for the network). */
-  private dueAt: number | null = null;
-  private readonly stopListening: () => void;
+  #dueAt: number | null = null;
+  readonly #stopListening: () => void;
 
-  constructor(
-    private readonly timers: Timers,
-    private readonly online: OnlineSource,
-    private readonly random: () => number = Math.random,
-    private readonly wakeJitterMs = 0,
-  ) {
-    this.stopListening = online.subscribe((isOnline) => {
+  readonly #timers: Timers;
+  readonly #online: OnlineSource;
+  readonly #random: () => number;
+  readonly #wakeJitterMs: number;
+  constructor(timers: Timers, online: OnlineSource, random: () => number = Math.random, wakeJitterMs = 0) {
+    this.#timers = timers;
+    this.#online = online;
+    this.#random = random;
+    this.#wakeJitterMs = wakeJitterMs;
+    this.#stopListening = online.subscribe((isOnline) => {
       if (isOnline) this.runSoon();
-      else this.clearTimer();
+      else this.#clearTimer();
     });
   }
 
   /** True while an attempt waits (on its timer or for the network). */
   get waiting(): boolean {
-    return this.pending !== null;
+    return this.#pending !== null;
   }
 
   /**
@@ -37,10 +40,10 @@ export class ReconnectScheduler {
    */
   schedule(delayMs: number, attempt: () => void): number | null {
     this.cancel();
-    this.pending = attempt;
-    if (!this.online.isOnline()) return null;
-    this.arm(delayMs);
-    return this.dueAt;
+    this.#pending = attempt;
+    if (!this.#online.isOnline()) return null;
+    this.#arm(delayMs);
+    return this.#dueAt;
   }
 
   /**
@@ -48,21 +51,21 @@ export class ReconnectScheduler {
    * Returns the new due time, or null when nothing waits or the host is offline.
    */
   runSoon(): number | null {
-    if (!this.pending || !this.online.isOnline()) return null;
-    const delayMs = Math.floor(this.random() * this.wakeJitterMs);
+    if (!this.#pending || !this.#online.isOnline()) return null;
+    const delayMs = Math.floor(this.#random() * this.#wakeJitterMs);
     if (delayMs === 0) {
       this.runNow();
       return null;
     }
-    const due = this.timers.now() + delayMs;
-    if (this.dueAt === null || due < this.dueAt) this.arm(delayMs);
-    return this.dueAt;
+    const due = this.#timers.now() + delayMs;
+    if (this.#dueAt === null || due < this.#dueAt) this.#arm(delayMs);
+    return this.#dueAt;
   }
 
   /** Run the waiting attempt now (if any, and if online). Returns true when one ran. */
   runNow(): boolean {
-    const attempt = this.pending;
-    if (!attempt || !this.online.isOnline()) return false;
+    const attempt = this.#pending;
+    if (!attempt || !this.#online.isOnline()) return false;
     this.cancel();
     attempt();
     return true;
@@ -70,27 +73,27 @@ export class ReconnectScheduler {
 
   /** Drop the waiting attempt. */
   cancel(): void {
-    this.clearTimer();
-    this.pending = null;
+    this.#clearTimer();
+    this.#pending = null;
   }
 
   dispose(): void {
     this.cancel();
-    this.stopListening();
+    this.#stopListening();
   }
 
-  private arm(delayMs: number): void {
-    this.clearTimer();
-    this.dueAt = this.timers.now() + delayMs;
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = undefined;
+  #arm(delayMs: number): void {
+    this.#clearTimer();
+    this.#dueAt = this.#timers.now() + delayMs;
+    this.#timer = this.#timers.setTimeout(() => {
+      this.#timer = undefined;
       this.runNow();
     }, delayMs);
   }
 
-  private clearTimer(): void {
-    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.dueAt = null;
+  #clearTimer(): void {
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#dueAt = null;
   }
 }

@@ -7,51 +7,55 @@
 import type { TimerHandle, Timers } from './environment.js';
 
 export class RefCount {
-  private holders = 0;
-  private graceTimer: TimerHandle | undefined;
+  #holders = 0;
+  #graceTimer: TimerHandle | undefined;
   /** Bumped by clear(): release functions from before it do nothing. */
-  private epoch = 0;
+  #epoch = 0;
 
-  constructor(
-    private readonly timers: Timers,
-    private readonly graceMs: number,
-    private readonly onFirst: () => void,
-    private readonly onLast: () => void,
-  ) {}
+  readonly #timers: Timers;
+  readonly #graceMs: number;
+  readonly #onFirst: () => void;
+  readonly #onLast: () => void;
+  constructor(timers: Timers, graceMs: number, onFirst: () => void, onLast: () => void) {
+    this.#timers = timers;
+    this.#graceMs = graceMs;
+    this.#onFirst = onFirst;
+    this.#onLast = onLast;
+  }
 
   get count(): number {
-    return this.holders;
+    return this.#holders;
   }
 
   /** Take a reference; returns its release function. */
   acquire(): () => void {
-    this.holders++;
-    if (this.graceTimer !== undefined) {
-      this.timers.clearTimeout(this.graceTimer);
-      this.graceTimer = undefined;
-    } else if (this.holders === 1) {
-      this.onFirst();
+    this.#holders++;
+    if (this.#graceTimer !== undefined) {
+      this.#timers.clearTimeout(this.#graceTimer);
+      this.#graceTimer = undefined;
+    } else if (this.#holders === 1) {
+      this.#onFirst();
     }
     let released = false;
-    const epoch = this.epoch;
+    const epoch = this.#epoch;
     return () => {
-      if (released || epoch !== this.epoch) return;
+      if (released || epoch !== this.#epoch) return;
       released = true;
-      this.holders--;
-      if (this.holders === 0) {
-        this.graceTimer = this.timers.setTimeout(() => {
-          this.graceTimer = undefined;
-          this.onLast();
-        }, this.graceMs);
+      this.#holders--;
+      if (this.#holders === 0) {
+        this.#graceTimer = this.#timers.setTimeout(() => {
+          this.#graceTimer = undefined;
+          this.#onLast();
+        }, this.#graceMs);
       }
     };
   }
 
   /** Forget every holder and any pending grace (dispose). */
   clear(): void {
-    if (this.graceTimer !== undefined) this.timers.clearTimeout(this.graceTimer);
-    this.graceTimer = undefined;
-    this.holders = 0;
-    this.epoch++;
+    if (this.#graceTimer !== undefined) this.#timers.clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
+    this.#holders = 0;
+    this.#epoch++;
   }
 }

@@ -19,52 +19,54 @@ export interface RateLimits {
 const HEADROOM = 2;
 
 export class SendPacer {
-  private ratePerSecond = 0;
-  private capacity = 0;
-  private tokens = 0;
-  private updatedAt = 0;
+  #ratePerSecond = 0;
+  #capacity = 0;
+  #tokens = 0;
+  #updatedAt = 0;
 
-  constructor(
-    private readonly now: () => number,
-    private readonly enabled = true,
-  ) {}
+  readonly #now: () => number;
+  readonly #enabled: boolean;
+  constructor(now: () => number, enabled = true) {
+    this.#now = now;
+    this.#enabled = enabled;
+  }
 
   /** A new connection: its bucket starts full on the server, less the `authenticate` frame it spent. */
   configure(limits: RateLimits | undefined): void {
-    if (!this.enabled || !limits || !(limits.ratePerSecond > 0)) {
-      this.ratePerSecond = 0;
+    if (!this.#enabled || !limits || !(limits.ratePerSecond > 0)) {
+      this.#ratePerSecond = 0;
       return;
     }
-    this.ratePerSecond = limits.ratePerSecond;
-    this.capacity = Math.max(1, limits.burst - HEADROOM);
-    this.tokens = Math.max(0, this.capacity - 1);
-    this.updatedAt = this.now();
+    this.#ratePerSecond = limits.ratePerSecond;
+    this.#capacity = Math.max(1, limits.burst - HEADROOM);
+    this.#tokens = Math.max(0, this.#capacity - 1);
+    this.#updatedAt = this.#now();
   }
 
   /** A frame went out on the socket. */
   spend(): void {
-    if (this.ratePerSecond === 0) return;
-    this.refill();
-    this.tokens -= 1;
+    if (this.#ratePerSecond === 0) return;
+    this.#refill();
+    this.#tokens -= 1;
   }
 
   /** Milliseconds until a frame may go out without overrunning the server (0: now). */
   wait(): number {
-    if (this.ratePerSecond === 0) return 0;
-    this.refill();
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000);
+    if (this.#ratePerSecond === 0) return 0;
+    this.#refill();
+    return this.#tokens >= 1 ? 0 : Math.ceil(((1 - this.#tokens) / this.#ratePerSecond) * 1000);
   }
 
   /** The server said `rate_limited`: its bucket is empty and holds a token again in `retryAfterMs`. */
   blocked(retryAfterMs: number): void {
-    if (this.ratePerSecond === 0) return;
-    this.refill();
-    this.tokens = Math.min(this.tokens, 1 - (retryAfterMs / 1000) * this.ratePerSecond);
+    if (this.#ratePerSecond === 0) return;
+    this.#refill();
+    this.#tokens = Math.min(this.#tokens, 1 - (retryAfterMs / 1000) * this.#ratePerSecond);
   }
 
-  private refill(): void {
-    const now = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.ratePerSecond);
-    this.updatedAt = now;
+  #refill(): void {
+    const now = this.#now();
+    this.#tokens = Math.min(this.#capacity, this.#tokens + ((now - this.#updatedAt) / 1000) * this.#ratePerSecond);
+    this.#updatedAt = now;
   }
 }

@@ -52,28 +52,31 @@ interface Followed {
 const FATAL: readonly string[] = [ErrorCode.Forbidden, ErrorCode.NotFound, ErrorCode.InvalidFrame, ErrorCode.Unauthorized];
 
 export class Subscriptions {
-  private readonly followed = new Map<string, Followed>();
-  private refillPages = 0;
+  readonly #followed = new Map<string, Followed>();
+  #refillPages = 0;
 
-  constructor(private readonly deps: SubscriptionDeps) {}
+  readonly #deps: SubscriptionDeps;
+  constructor(deps: SubscriptionDeps) {
+    this.#deps = deps;
+  }
 
   get size(): number {
-    return this.followed.size;
+    return this.#followed.size;
   }
 
   /** True when the conversation is followed: its frames must never be dropped on the way to `handle`. */
   follows(conversationId: string): boolean {
-    return this.followed.has(conversationId);
+    return this.#followed.has(conversationId);
   }
 
   /** History pages read to fill gaps or a catch-up that stopped short (a healthy catch-up reads none). */
   get refills(): number {
-    return this.refillPages;
+    return this.#refillPages;
   }
 
   /** The last seq delivered for a followed conversation (null: not followed or not yet known). */
   lastSeq(conversationId: string): number | null {
-    return this.followed.get(conversationId)?.sequencer.delivered ?? null;
+    return this.#followed.get(conversationId)?.sequencer.delivered ?? null;
   }
 
   /**
@@ -81,7 +84,7 @@ export class Subscriptions {
    * subscribed (waiting for a connection if there is none).
    */
   add(conversationId: string, since: number | undefined): Promise<SubscribeResult> {
-    let entry = this.followed.get(conversationId);
+    let entry = this.#followed.get(conversationId);
     const fresh = !entry;
     if (!entry) {
       entry = {
@@ -95,7 +98,7 @@ export class Subscriptions {
         subscribed: false,
         waiters: [],
       };
-      this.followed.set(conversationId, entry);
+      this.#followed.set(conversationId, entry);
     }
     const followed = entry;
     if (!fresh && followed.subscribed) {
@@ -103,136 +106,136 @@ export class Subscriptions {
       return Promise.resolve({ conversationId, lastSeq: followed.sequencer.delivered ?? 0 });
     }
     const promise = new Promise<SubscribeResult>((resolve, reject) => followed.waiters.push({ resolve, reject }));
-    if (fresh && this.deps.isConnected()) this.send(followed);
+    if (fresh && this.#deps.isConnected()) this.#send(followed);
     return promise;
   }
 
   /** Stop following; waiting `add` promises reject with `error`. */
   remove(conversationId: string, error: HeraldError): boolean {
-    const entry = this.followed.get(conversationId);
+    const entry = this.#followed.get(conversationId);
     if (!entry) return false;
-    this.drop(entry, error);
+    this.#drop(entry, error);
     return true;
   }
 
   /** After every (re)connect: subscribe to each followed conversation from where delivery stopped. */
   resubscribeAll(): void {
-    for (const entry of this.followed.values()) this.send(entry);
+    for (const entry of this.#followed.values()) this.#send(entry);
   }
 
   /** Route a stream frame (a message or a change); false when its conversation is not followed (deliver it as is). */
   handle(frame: StreamFrame): boolean {
-    const entry = this.followed.get(frame.data.conversationId);
+    const entry = this.#followed.get(frame.data.conversationId);
     if (!entry) return false;
-    this.deliverAll(entry, entry.sequencer.accept(frame));
+    this.#deliverAll(entry, entry.sequencer.accept(frame));
     return true;
   }
 
   /** Stop following everything (dispose). */
   clear(error: HeraldError): void {
-    for (const entry of [...this.followed.values()]) this.drop(entry, error);
+    for (const entry of [...this.#followed.values()]) this.#drop(entry, error);
   }
 
-  private send(entry: Followed): void {
+  #send(entry: Followed): void {
     const since = entry.sequencer.delivered ?? undefined;
     entry.subscribed = false;
-    this.deps.subscribe(entry.conversationId, since).then(
+    this.#deps.subscribe(entry.conversationId, since).then(
       (result) => {
-        if (this.followed.get(entry.conversationId) !== entry) return;
+        if (this.#followed.get(entry.conversationId) !== entry) return;
         entry.subscribed = true;
         entry.target = result.lastSeq;
-        this.deliverAll(entry, entry.sequencer.setBaseline(result.lastSeq));
-        if (result.firstSeq !== undefined) this.deliverAll(entry, entry.sequencer.skipTo(result.firstSeq - 1));
+        this.#deliverAll(entry, entry.sequencer.setBaseline(result.lastSeq));
+        if (result.firstSeq !== undefined) this.#deliverAll(entry, entry.sequencer.skipTo(result.firstSeq - 1));
         for (const waiter of entry.waiters.splice(0)) waiter.resolve(result);
       },
       (error: HeraldError) => {
-        if (this.followed.get(entry.conversationId) !== entry) return;
+        if (this.#followed.get(entry.conversationId) !== entry) return;
         if (FATAL.includes(error.code)) {
-          this.drop(entry, error);
-          this.deps.report(error, entry.conversationId);
+          this.#drop(entry, error);
+          this.#deps.report(error, entry.conversationId);
         } else if (error.code !== ErrorCode.Disconnected) {
           // Timeout, rate limit, ...: the next reconnect subscribes again; tell the app meanwhile.
-          this.deps.report(error, entry.conversationId);
+          this.#deps.report(error, entry.conversationId);
         }
       },
     );
   }
 
-  private deliverAll(entry: Followed, frames: StreamFrame[]): void {
+  #deliverAll(entry: Followed, frames: StreamFrame[]): void {
     for (const frame of frames) {
-      if (this.followed.get(entry.conversationId) !== entry) return;
-      this.deps.deliver(frame);
+      if (this.#followed.get(entry.conversationId) !== entry) return;
+      this.#deps.deliver(frame);
     }
-    this.watchGap(entry);
+    this.#watchGap(entry);
   }
 
   /** Behind: frames wait past a gap, or the catch-up has not reached its target yet. */
-  private behind(entry: Followed): boolean {
+  #behind(entry: Followed): boolean {
     const delivered = entry.sequencer.delivered;
     return delivered !== null && (entry.sequencer.hasGap || delivered < entry.target);
   }
 
-  private watchGap(entry: Followed): void {
-    if (!this.behind(entry)) {
-      if (entry.gapTimer !== undefined) this.deps.timers.clearTimeout(entry.gapTimer);
+  #watchGap(entry: Followed): void {
+    if (!this.#behind(entry)) {
+      if (entry.gapTimer !== undefined) this.#deps.timers.clearTimeout(entry.gapTimer);
       entry.gapTimer = undefined;
       return;
     }
     if (entry.filling) return;
     if (entry.gapTimer !== undefined) {
       // A gap opened under the long catch-up window: switch to the short one.
-      if (entry.armedFor <= this.window(entry)) return;
-      this.deps.timers.clearTimeout(entry.gapTimer);
+      if (entry.armedFor <= this.#window(entry)) return;
+      this.#deps.timers.clearTimeout(entry.gapTimer);
     }
-    this.armGapTimer(entry);
+    this.#armGapTimer(entry);
   }
 
   /** One timer per behind conversation, not one per frame: progress re-arms it when it fires. */
-  private armGapTimer(entry: Followed): void {
+  #armGapTimer(entry: Followed): void {
     entry.armedAt = entry.sequencer.delivered;
-    entry.armedFor = this.window(entry);
-    entry.gapTimer = this.deps.timers.setTimeout(() => {
+    entry.armedFor = this.#window(entry);
+    entry.gapTimer = this.#deps.timers.setTimeout(() => {
       entry.gapTimer = undefined;
-      if (!this.behind(entry)) return;
-      if (entry.sequencer.delivered !== entry.armedAt) this.armGapTimer(entry);
-      else void this.fill(entry);
+      if (!this.#behind(entry)) return;
+      if (entry.sequencer.delivered !== entry.armedAt) this.#armGapTimer(entry);
+      else void this.#fill(entry);
     }, entry.armedFor);
   }
 
-  private window(entry: Followed): number {
-    return entry.sequencer.hasGap ? this.deps.gapTimeoutMs : (this.deps.stallTimeoutMs ?? 10_000);
+  #window(entry: Followed): number {
+    return entry.sequencer.hasGap ? this.#deps.gapTimeoutMs : (this.#deps.stallTimeoutMs ?? 10_000);
   }
 
   /** Fetch the missing seqs from history, page by page, until the gap closes. */
-  private async fill(entry: Followed): Promise<void> {
+  async #fill(entry: Followed): Promise<void> {
     entry.filling = true;
     try {
-      while (this.followed.get(entry.conversationId) === entry && this.behind(entry) && this.deps.isConnected()) {
+      while (this.#followed.get(entry.conversationId) === entry && this.#behind(entry) && this.#deps.isConnected()) {
         const after = entry.sequencer.delivered;
         if (after === null) break;
-        this.refillPages++;
-        const page = await this.deps.history(entry.conversationId, after);
+        this.#refillPages++;
+        const page = await this.#deps.history(entry.conversationId, after);
         // Pruned while we were behind: what is below the first kept seq will never come.
-        if (page.firstSeq !== undefined) this.deliverAll(entry, entry.sequencer.skipTo(page.firstSeq - 1));
+        if (page.firstSeq !== undefined) this.#deliverAll(entry, entry.sequencer.skipTo(page.firstSeq - 1));
         // A page read `after` is a contiguous stretch: its messages and its changes together, in seq order.
         const frames = [...page.messages.map(frameFromMessage), ...(page.changes ?? []).map(frameFromChange)].sort(
           (a, b) => a.data.seq - b.data.seq,
         );
-        for (const frame of frames) this.deliverAll(entry, entry.sequencer.accept(frame));
+        for (const frame of frames) this.#deliverAll(entry, entry.sequencer.accept(frame));
         if (!page.hasMore || entry.sequencer.delivered === after) break;
       }
     } catch (error) {
       // Lost connection: the resubscribe after reconnect fills the gap instead.
-      if ((error as HeraldError).code !== ErrorCode.Disconnected) this.deps.report(error as HeraldError, entry.conversationId);
+      if ((error as HeraldError).code !== ErrorCode.Disconnected) this.#deps.report(error as HeraldError, entry.conversationId);
     } finally {
       entry.filling = false;
     }
-    if (this.followed.get(entry.conversationId) === entry) this.watchGap(entry);
+    if (this.#followed.get(entry.conversationId) === entry) this.#watchGap(entry);
   }
 
-  private drop(entry: Followed, error: HeraldError): void {
-    this.followed.delete(entry.conversationId);
-    if (entry.gapTimer !== undefined) this.deps.timers.clearTimeout(entry.gapTimer);
+  #drop(entry: Followed, error: HeraldError): void {
+    this.#followed.delete(entry.conversationId);
+    if (entry.gapTimer !== undefined) this.#deps.timers.clearTimeout(entry.gapTimer);
     entry.gapTimer = undefined;
     for (const waiter of entry.waiters.splice(0)) waiter.reject(error);
   }

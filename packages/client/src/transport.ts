@@ -45,37 +45,39 @@ export interface TransportOptions {
 }
 
 export class Transport {
-  private readonly socket: WebSocketLike;
-  private ready = false;
-  private closed = false;
-  private readonly authId = newId();
-  private authError: HeraldError | null = null;
-  private connectTimer: TimerHandle | undefined;
+  readonly #socket: WebSocketLike;
+  #ready = false;
+  #closed = false;
+  readonly #authId = newId();
+  #authError: HeraldError | null = null;
+  #connectTimer: TimerHandle | undefined;
 
-  constructor(
-    WebSocketImpl: WebSocketConstructor,
-    private readonly timers: Timers,
-    private readonly options: TransportOptions,
-    private readonly events: TransportEvents,
-  ) {
-    this.socket = new WebSocketImpl(options.url);
-    this.socket.onopen = () => this.socketOnOpen();
-    this.socket.onmessage = (event) => this.socketOnMessage(event.data);
-    this.socket.onclose = (event) => this.finish({ code: event.code, reason: event.reason, wasReady: this.ready, error: this.authError });
-    this.socket.onerror = () => undefined; // a close event always follows
-    this.connectTimer = timers.setTimeout(() => {
+  readonly #timers: Timers;
+  readonly #options: TransportOptions;
+  readonly #events: TransportEvents;
+  constructor(WebSocketImpl: WebSocketConstructor, timers: Timers, options: TransportOptions, events: TransportEvents) {
+    this.#timers = timers;
+    this.#options = options;
+    this.#events = events;
+    this.#socket = new WebSocketImpl(options.url);
+    this.#socket.onopen = () => this.#socketOnOpen();
+    this.#socket.onmessage = (event) => this.#socketOnMessage(event.data);
+    this.#socket.onclose = (event) =>
+      this.#finish({ code: event.code, reason: event.reason, wasReady: this.#ready, error: this.#authError });
+    this.#socket.onerror = () => undefined; // a close event always follows
+    this.#connectTimer = timers.setTimeout(() => {
       this.close(new HeraldError(ErrorCode.Timeout, `not connected within ${options.connectTimeoutMs} ms`));
     }, options.connectTimeoutMs);
   }
 
   get isReady(): boolean {
-    return this.ready && !this.closed;
+    return this.#ready && !this.#closed;
   }
 
   /** Send a frame; false when the socket is not open. */
   send(frame: ClientFrame): boolean {
-    if (this.closed || this.socket.readyState !== SOCKET_OPEN) return false;
-    this.socket.send(JSON.stringify(frame));
+    if (this.#closed || this.#socket.readyState !== SOCKET_OPEN) return false;
+    this.#socket.send(JSON.stringify(frame));
     return true;
   }
 
@@ -85,64 +87,64 @@ export class Transport {
    * (1000) instead of dropping the TCP connection where the implementation can.
    */
   close(error: HeraldError | null, graceful = false): void {
-    if (this.closed) return;
-    this.finish({ code: LocalCloseCode.Abandoned, reason: error?.message ?? 'closed by client', wasReady: this.ready, error });
+    if (this.#closed) return;
+    this.#finish({ code: LocalCloseCode.Abandoned, reason: error?.message ?? 'closed by client', wasReady: this.#ready, error });
     try {
-      if (!graceful && this.socket.terminate) this.socket.terminate();
-      else this.socket.close(1000, 'client closed');
+      if (!graceful && this.#socket.terminate) this.#socket.terminate();
+      else this.#socket.close(1000, 'client closed');
     } catch {
       // Closing a socket that never opened may throw in some implementations; it is gone either way.
     }
   }
 
-  private socketOnOpen(): void {
-    if (this.closed) return;
+  #socketOnOpen(): void {
+    if (this.#closed) return;
     this.send({
-      id: this.authId,
+      id: this.#authId,
       type: 'control',
       action: 'authenticate',
-      data: { token: this.options.token, device: this.options.device },
-      timestamp: this.timers.now(),
+      data: { token: this.#options.token, device: this.#options.device },
+      timestamp: this.#timers.now(),
     });
   }
 
-  private socketOnMessage(data: unknown): void {
-    if (this.closed) return;
-    this.events.onData();
+  #socketOnMessage(data: unknown): void {
+    if (this.#closed) return;
+    this.#events.onData();
     const decoded = decodeServerText(data);
     if (!decoded.ok) {
-      this.events.onInvalid(decoded.error);
+      this.#events.onInvalid(decoded.error);
       return;
     }
     const frame = decoded.frame;
-    if (!this.ready) {
+    if (!this.#ready) {
       if (frame.action === 'connected') {
-        this.ready = true;
-        this.clearConnectTimer();
-        this.events.onReady(frame);
-      } else if (frame.action === 'error' && frame.data.ref === this.authId) {
+        this.#ready = true;
+        this.#clearConnectTimer();
+        this.#events.onReady(frame);
+      } else if (frame.action === 'error' && frame.data.ref === this.#authId) {
         // The server closes with 4001 next; remember why.
-        this.authError = new HeraldError(frame.data.code, frame.data.message, frame.data.details);
+        this.#authError = new HeraldError(frame.data.code, frame.data.message, frame.data.details);
       }
       return;
     }
-    this.events.onFrame(frame);
+    this.#events.onFrame(frame);
   }
 
-  private finish(closed: TransportClosed): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.clearConnectTimer();
-    this.socket.onopen = null;
-    this.socket.onmessage = null;
-    this.socket.onclose = null;
+  #finish(closed: TransportClosed): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#clearConnectTimer();
+    this.#socket.onopen = null;
+    this.#socket.onmessage = null;
+    this.#socket.onclose = null;
     // Keep a no-op error listener: `ws` throws on an 'error' event nobody listens to.
-    this.socket.onerror = () => undefined;
-    this.events.onClose(closed);
+    this.#socket.onerror = () => undefined;
+    this.#events.onClose(closed);
   }
 
-  private clearConnectTimer(): void {
-    if (this.connectTimer !== undefined) this.timers.clearTimeout(this.connectTimer);
-    this.connectTimer = undefined;
+  #clearConnectTimer(): void {
+    if (this.#connectTimer !== undefined) this.#timers.clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
   }
 }

@@ -54,6 +54,25 @@ describe('requests of every kind', () => {
   });
 });
 
+describe('malformed requests', () => {
+  it('a message is refused before it is queued; any other request is refused by the server with invalid_frame and the issue’s path', async () => {
+    const { alice, conversationId } = await h.api.directPair();
+    const { client } = nodeClient(h.server.wsUrl, alice.accessToken);
+    cleanup.push(() => client.dispose());
+    await client.connect();
+    await expect(client.sendMessage(conversationId, { text: 'x'.repeat(20_000) })).rejects.toMatchObject({ code: 'too_big' });
+    await expect(client.sendMessage(conversationId, { type: 'image' })).rejects.toMatchObject({ code: 'invalid_frame' });
+    expect(client.pendingMessages()).toEqual([]);
+    const refused = client.request('history', { conversationId, limit: 0 });
+    await expect(refused).rejects.toMatchObject({
+      code: 'invalid_frame',
+      details: expect.arrayContaining([expect.objectContaining({ path: 'data.limit' })]),
+    });
+    // The connection is still good for the next request.
+    await expect(client.request('history', { conversationId })).resolves.toMatchObject({ messages: [] });
+  });
+});
+
 describe('delivery (real server, real proxy)', () => {
   it('messages sent while disconnected arrive once, in order, after reconnect', async () => {
     const { alice, bob, conversationId } = await h.api.directPair();

@@ -1,7 +1,8 @@
 /**
  * GENERATED from the protocol's zod schemas by shape-from-zod.ts: do not edit. After changing a
  * schema, run `HERALD_WRITE_SHAPES=1 npx vitest run packages/protocol/src/frame-shapes.test.ts`.
- * ENVELOPE holds the fields every frame shares; SERVER_FRAME checks what a server sends, CLIENT_FRAME what a client sends, REQUEST_RESULTS[action]
+ * ENVELOPE holds the fields every frame shares; SERVER_FRAME checks what a server sends, CLIENT_FRAME what a client sends
+ * (SEND_MESSAGE_FRAME is its send_message alone, what a browser client checks before queueing), REQUEST_RESULTS[action]
  * an ack's result; see shape.ts for the encoding and what shapes leave to the server.
  */
 import type { Shape } from './shape.js';
@@ -67,28 +68,34 @@ const s57: Shape = ['e',"delivery"];
 const s58: Shape = ['e',"control"];
 const s59: Shape = ['s',1,4096];
 const s60: Shape = ['o',{conversationId:s0}];
-const s61: Shape = ['s',null,16000];
-const s62: Shape = ['?',s0];
-const s63: Shape = ['o',{conversationId:s0,seq:s1}];
-const s64: Shape = ['o',{}];
-const s65: Shape = ['F',s58,s64];
-const s66: Shape = ['d','b',false];
-const s67: Shape = ['e',"message_updated"];
-const s68: Shape = ['e',"message_deleted"];
-const s69: Shape = ['e',"reaction_updated"];
+const s61: Shape = ['e',"text","image","file","audio"];
+const s62: Shape = ['s',null,16000];
+const s63: Shape = ['d',s62,""];
+const s64: Shape = ['?',s0];
+const s65: Shape = ['?',s24];
+const s66: Shape = ['o',{conversationId:s0,text:s63,replyTo:s64,attachment:s65}];
+const s67: Shape = ['F',s61,s66];
+const s68: Shape = ['o',{conversationId:s0,seq:s1}];
+const s69: Shape = ['o',{}];
+const s70: Shape = ['F',s58,s69];
+const s71: Shape = ['d','b',false];
+const s72: Shape = ['e',"message_updated"];
+const s73: Shape = ['e',"message_deleted"];
+const s74: Shape = ['e',"reaction_updated"];
 export const ENVELOPE: Shape = ['o',{id:s0,timestamp:s1,sender:s5}];
 export const SERVER_FRAME: Shape = ['D',"action",{"connected":['F',s6,['o',{connectionId:s0,user:['o',{id:s0,email:'s',name:'s',role:s7,avatar:s2,createdAt:s1}],device:s12,serverTime:'i',heartbeatIntervalMs:s13,credentialExpiresAt:'i',limits:['o',{maxFrameBytes:s13,ratePerSecond:s14,burst:s13,userSockets:s15,userRatePerSecond:['?',s14],userBurst:s15}]}]],"ack":['F',s16,['o',{ref:'s',result:'u'}]],"error":['F',s17,['o',{code:['e',"bad_json","invalid_frame","unknown_action","bad_request","unauthorized","token_expired","session_revoked","account_disabled","forbidden","not_found","conflict","email_taken","invalid_credentials","rate_limited","too_big","not_authenticated","already_authenticated","unavailable","timeout","disconnected","queue_full","handler_failed","internal"],message:'s',ref:s18,details:['?','u']}]],"new_message":['F',s19,s41],"heartbeat":['F',s42,['o',{ref:s18,serverTime:'i'}]],"typing_status":['F',s43,['o',{conversationId:s0,userId:s0,isTyping:'b'}]],"read_status":['F',s44,['o',{conversationId:s0,userId:s0,lastReadSeq:s1}]],"presence_update":['F',['e',"presence"],s46],"system_notification":['F',s6,['o',{id:s0,level:['e',"info","warning","error"],title:['s',1,200],message:['s',null,4000],audience:['D',"kind",{"all":['o',{kind:['e',"all"]}],"role":['o',{kind:['e',"role"],role:s7}],"conversation":['o',{kind:['e',"conversation"],conversationId:s0}],"user":['o',{kind:['e',"user"],userId:s0}]}],createdAt:s1,read:'b'}]],"direct_message":['F',s47,['o',{event:s0,payload:'u'}]],"conversation_event":['F',s47,['o',{conversationId:s0,event:s0,payload:'u'}]],"stats":['F',s6,['o',{connections:s1,onlineUsers:s1,messagesPerSecond1s:s48,messagesPerSecond1m:s48,nodes:['a',['o',{nodeId:'s',uptimeSeconds:s48,connections:s1,onlineUsers:s1,rssBytes:s48,heapUsedBytes:s48,messagesPerSecond1s:s48,messagesPerSecond1m:s48}]],at:s1}]],"conversation_added":['F',s6,['o',{conversation:['o',{id:s0,kind:['e',"direct","group"],title:s2,ownerId:s20,lastSeq:s1,createdAt:s1,members:s51,lastMessage:['~',s41],unreadCount:s1,muted:s52}],by:s0}]],"conversation_updated":['F',s6,['o',{conversationId:s0,title:s2,ownerId:s20,members:s51,by:s0}]],"member_removed":['F',s6,['o',{conversationId:s0,userId:s0,by:s0}]],"message_updated":['F',s47,s53],"message_deleted":['F',s47,s54],"reaction_updated":['F',s47,s56],"conversation_muted":['F',s6,['o',{conversationId:s0,muted:'b'}]],"delivery_status":['F',s57,['o',{conversationId:s0,userId:s0,deliveredSeq:s1}]],"user_changed":['F',s6,['o',{user:['o',{id:s0,name:'s',avatar:s2}]}]]}];
-export const CLIENT_FRAME: Shape = ['D',"action",{"authenticate":['F',s58,['o',{token:s59,device:s12}]],"reauthenticate":['F',s58,['o',{token:s59}]],"subscribe":['F',s58,['o',{conversationId:s0,since:s23,ackFirst:s52}]],"unsubscribe":['F',s58,s60],"send_message":['F',['e',"text","image","file","audio"],['o',{conversationId:s0,text:['d',s61,""],replyTo:s62,attachment:['?',s24]}]],"heartbeat":['F',s42,['o',{},1]],"history":['F',s58,['o',{conversationId:s0,before:s15,after:s23,around:s15,limit:['d',['n',1,1,200],50]}]],"typing_status":['F',s43,['o',{conversationId:s0,isTyping:'b'}]],"mark_read":['F',s44,s63],"presence_query":['F',s58,['o',{userIds:['a',s0,1,500]}]],"stats_subscribe":s65,"stats_unsubscribe":s65,"notifications_read":['F',s58,['o',{ids:['d',['a',s0,null,500],[]],all:s66}]],"edit_message":['F',s58,['o',{conversationId:s0,messageId:s0,text:s61}]],"delete_message":['F',s58,['o',{conversationId:s0,messageId:s0}]],"react":['F',s58,['o',{conversationId:s0,messageId:s0,emoji:['s',1,32],remove:s66}]],"search":['F',s58,['o',{query:s10,conversationId:s62,senderId:s62,from:s23,to:s23,cursor:s11,limit:['d',['n',1,1,50],20]}]],"mark_delivered":['F',s57,s63]}];
+export const CLIENT_FRAME: Shape = ['D',"action",{"authenticate":['F',s58,['o',{token:s59,device:s12}]],"reauthenticate":['F',s58,['o',{token:s59}]],"subscribe":['F',s58,['o',{conversationId:s0,since:s23,ackFirst:s52}]],"unsubscribe":['F',s58,s60],"send_message":s67,"heartbeat":['F',s42,['o',{},1]],"history":['F',s58,['o',{conversationId:s0,before:s15,after:s23,around:s15,limit:['d',['n',1,1,200],50]}]],"typing_status":['F',s43,['o',{conversationId:s0,isTyping:'b'}]],"mark_read":['F',s44,s68],"presence_query":['F',s58,['o',{userIds:['a',s0,1,500]}]],"stats_subscribe":s70,"stats_unsubscribe":s70,"notifications_read":['F',s58,['o',{ids:['d',['a',s0,null,500],[]],all:s71}]],"edit_message":['F',s58,['o',{conversationId:s0,messageId:s0,text:s62}]],"delete_message":['F',s58,['o',{conversationId:s0,messageId:s0}]],"react":['F',s58,['o',{conversationId:s0,messageId:s0,emoji:['s',1,32],remove:s71}]],"search":['F',s58,['o',{query:s10,conversationId:s64,senderId:s64,from:s23,to:s23,cursor:s11,limit:['d',['n',1,1,50],20]}]],"mark_delivered":['F',s57,s68]}];
+export const SEND_MESSAGE_FRAME: Shape = s67;
 export const REQUEST_RESULTS: Record<string, Shape> = {
   reauthenticate: ['o',{credentialExpiresAt:'i'}],
   subscribe: ['o',{conversationId:s0,lastSeq:s1,firstSeq:s15}],
   unsubscribe: s60,
   send_message: ['o',{messageId:s0,conversationId:s0,seq:s13,createdAt:'i',duplicate:'b'}],
-  history: ['o',{messages:['a',s41],hasMore:'b',hasNewer:s52,changes:['?',['a',['D',"action",{"message_updated":['o',{action:s67,data:s53}],"message_deleted":['o',{action:s68,data:s54}],"reaction_updated":['o',{action:s69,data:s56}]}]]],firstSeq:s15}],
+  history: ['o',{messages:['a',s41],hasMore:'b',hasNewer:s52,changes:['?',['a',['D',"action",{"message_updated":['o',{action:s72,data:s53}],"message_deleted":['o',{action:s73,data:s54}],"reaction_updated":['o',{action:s74,data:s56}]}]]],firstSeq:s15}],
   mark_read: ['o',{conversationId:s0,lastReadSeq:s1,unreadCount:s1}],
   presence_query: ['o',{presence:['a',s46]}],
   stats_subscribe: ['o',{intervalMs:s13}],
-  stats_unsubscribe: s64,
+  stats_unsubscribe: s69,
   notifications_read: ['o',{updated:s1}],
   edit_message: ['o',{conversationId:s0,messageId:s0,seq:s36,duplicate:'b',editedAt:s1}],
   delete_message: ['o',{conversationId:s0,messageId:s0,seq:s36,duplicate:'b',deletedAt:s1}],

@@ -18,62 +18,64 @@ export class ChannelSocket implements WebSocketLike {
   onclose: Listener<CloseEventLike> = null;
   onerror: Listener<unknown> = null;
   readyState = 0;
-  private leader: string | null = null;
-  private readonly stopListening: () => void;
+  #leader: string | null = null;
+  readonly #stopListening: () => void;
 
-  constructor(
-    private readonly channel: TabChannel,
-    private readonly port: string,
-    private readonly self: string,
-    private readonly backlog: () => string[],
-    leader: string | null,
-  ) {
-    this.stopListening = channel.subscribe((message) => this.channelOnMessage(message));
+  readonly #channel: TabChannel;
+  readonly #port: string;
+  readonly #self: string;
+  readonly #backlog: () => string[];
+  constructor(channel: TabChannel, port: string, self: string, backlog: () => string[], leader: string | null) {
+    this.#channel = channel;
+    this.#port = port;
+    this.#self = self;
+    this.#backlog = backlog;
+    this.#stopListening = channel.subscribe((message) => this.#channelOnMessage(message));
     this.follow(leader);
   }
 
   /** The elected leader changed (or became known): open a port to it, or close if this one is stale. */
   follow(leader: string | null): void {
-    if (this.readyState > 1 || leader === this.leader) return;
-    if (this.leader !== null || leader === this.self) {
-      this.finish(1001, 'leader changed');
+    if (this.readyState > 1 || leader === this.#leader) return;
+    if (this.#leader !== null || leader === this.#self) {
+      this.#finish(1001, 'leader changed');
       return;
     }
-    this.leader = leader;
-    if (leader !== null) this.channel.post({ t: 'open', to: leader, port: this.port });
+    this.#leader = leader;
+    if (leader !== null) this.#channel.post({ t: 'open', to: leader, port: this.#port });
   }
 
   send(data: string): void {
-    if (this.readyState !== 1 || this.leader === null) return;
-    this.channel.post({ t: 'send', to: this.leader, port: this.port, data });
+    if (this.readyState !== 1 || this.#leader === null) return;
+    this.#channel.post({ t: 'send', to: this.#leader, port: this.#port, data });
   }
 
   close(code = 1000, reason = ''): void {
     if (this.readyState > 1) return;
-    this.channel.post({ t: 'close', from: this.self, port: this.port, code, reason });
-    this.finish(code, reason);
+    this.#channel.post({ t: 'close', from: this.#self, port: this.#port, code, reason });
+    this.#finish(code, reason);
   }
 
-  private channelOnMessage(message: TabMessage): void {
-    if (this.readyState > 1 || !('from' in message) || message.from !== this.leader) return;
+  #channelOnMessage(message: TabMessage): void {
+    if (this.readyState > 1 || !('from' in message) || message.from !== this.#leader) return;
     if (message.t === 'frame') {
       if (this.readyState === 1) this.onmessage?.({ data: message.data });
-    } else if (message.t === 'opened' && message.port === this.port && this.readyState === 0) {
+    } else if (message.t === 'opened' && message.port === this.#port && this.readyState === 0) {
       this.readyState = 1;
       this.onopen?.({});
       this.onmessage?.({ data: message.connected });
-      for (const data of this.backlog()) if (this.readyState === 1) this.onmessage?.({ data });
-    } else if (message.t === 'reply' && message.port === this.port && this.readyState === 1) {
+      for (const data of this.#backlog()) if (this.readyState === 1) this.onmessage?.({ data });
+    } else if (message.t === 'reply' && message.port === this.#port && this.readyState === 1) {
       this.onmessage?.({ data: message.data });
-    } else if (message.t === 'close' && message.port === this.port) {
-      this.finish(message.code, message.reason);
+    } else if (message.t === 'close' && message.port === this.#port) {
+      this.#finish(message.code, message.reason);
     }
   }
 
-  private finish(code: number, reason: string): void {
+  #finish(code: number, reason: string): void {
     if (this.readyState > 1) return;
     this.readyState = 3;
-    this.stopListening();
+    this.#stopListening();
     this.onclose?.({ code, reason });
   }
 }

@@ -22,40 +22,42 @@ const MAX_SENT = 2_000;
 type Listener<E> = ((event: E) => void) | null;
 
 export class ConnectionHub {
-  private real: WebSocketLike | null = null;
-  private local: LocalSocket | null = null;
-  private connected: string | null = null;
-  private readonly ports = new Set<string>();
-  private readonly waiting = new Set<string>();
+  #real: WebSocketLike | null = null;
+  #local: LocalSocket | null = null;
+  #connected: string | null = null;
+  readonly #ports = new Set<string>();
+  readonly #waiting = new Set<string>();
   /** conversationId -> the ports that follow it. */
-  private readonly follows = new Map<string, Set<string>>();
+  readonly #follows = new Map<string, Set<string>>();
   /** send_message id -> its ack text, or null while in flight. */
-  private readonly sent = new Map<string, string | null>();
-  private readonly stopListening: () => void;
+  readonly #sent = new Map<string, string | null>();
+  readonly #stopListening: () => void;
 
-  constructor(
-    private readonly id: string,
-    private readonly channel: TabChannel,
-    private readonly timers: Timers,
-  ) {
-    this.stopListening = channel.subscribe((message) => this.channelOnMessage(message));
+  readonly #id: string;
+  readonly #channel: TabChannel;
+  readonly #timers: Timers;
+  constructor(id: string, channel: TabChannel, timers: Timers) {
+    this.#id = id;
+    this.#channel = channel;
+    this.#timers = timers;
+    this.#stopListening = channel.subscribe((message) => this.#channelOnMessage(message));
   }
 
   /** The leader's own socket: a real WebSocket whose traffic the hub shares. */
   open(url: string, Real: WebSocketConstructor): WebSocketLike {
-    this.dropReal('replaced');
+    this.#dropReal('replaced');
     const real = new Real(url);
-    const local = new LocalSocket(real, (data) => this.forward(LOCAL, data));
-    this.real = real;
-    this.local = local;
+    const local = new LocalSocket(real, (data) => this.#forward(LOCAL, data));
+    this.#real = real;
+    this.#local = local;
     real.onopen = (event) => local.onopen?.(event);
     real.onerror = (event) => local.onerror?.(event);
     real.onmessage = (event) => {
       local.onmessage?.(event);
-      if (this.real === real) this.inbound(String(event.data));
+      if (this.#real === real) this.#inbound(String(event.data));
     };
     real.onclose = (event) => {
-      if (this.real === real) this.down();
+      if (this.#real === real) this.#down();
       local.onclose?.(event);
     };
     return local;
@@ -63,19 +65,19 @@ export class ConnectionHub {
 
   /** Leadership lost: close the socket (its client reconnects, as a follower) and every port. */
   dispose(): void {
-    this.stopListening();
-    const local = this.local;
-    this.dropReal('leader stepped down');
+    this.#stopListening();
+    const local = this.#local;
+    this.#dropReal('leader stepped down');
     // Tell the local client now: the real socket's own close event is detached and may never come.
     local?.onclose?.({ code: 1001, reason: 'leader stepped down' });
   }
 
-  private dropReal(reason: string): void {
-    const real = this.real;
-    this.real = null;
-    this.local = null;
+  #dropReal(reason: string): void {
+    const real = this.#real;
+    this.#real = null;
+    this.#local = null;
     if (!real) return;
-    this.down();
+    this.#down();
     real.onopen = null;
     real.onmessage = null;
     real.onclose = null;
@@ -88,42 +90,42 @@ export class ConnectionHub {
   }
 
   /** The server's socket is gone: every port closes, so each tab resubscribes on the next one. */
-  private down(): void {
-    this.connected = null;
-    for (const port of [...this.ports, ...this.waiting])
-      this.post({ t: 'close', from: this.id, port, code: 1001, reason: 'leader reconnecting' });
-    this.ports.clear();
-    this.waiting.clear();
-    this.follows.clear();
-    for (const [id, ack] of this.sent) if (ack === null) this.sent.delete(id);
+  #down(): void {
+    this.#connected = null;
+    for (const port of [...this.#ports, ...this.#waiting])
+      this.#post({ t: 'close', from: this.#id, port, code: 1001, reason: 'leader reconnecting' });
+    this.#ports.clear();
+    this.#waiting.clear();
+    this.#follows.clear();
+    for (const [id, ack] of this.#sent) if (ack === null) this.#sent.delete(id);
   }
 
-  private inbound(text: string): void {
-    if (this.connected === null) {
+  #inbound(text: string): void {
+    if (this.#connected === null) {
       if (parse(text)?.action !== 'connected') return;
-      this.connected = text;
-      for (const port of this.waiting) this.accept(port);
-      this.waiting.clear();
-      this.post({ t: 'up', from: this.id });
+      this.#connected = text;
+      for (const port of this.#waiting) this.#accept(port);
+      this.#waiting.clear();
+      this.#post({ t: 'up', from: this.#id });
       return;
     }
     const frame = text.includes('"ref"') ? parse(text) : null;
     const ref = (frame?.data as { ref?: unknown } | undefined)?.ref;
-    if (typeof ref === 'string' && this.sent.has(ref)) {
-      if (frame?.action === 'ack') this.sent.set(ref, text);
-      else this.sent.delete(ref);
+    if (typeof ref === 'string' && this.#sent.has(ref)) {
+      if (frame?.action === 'ack') this.#sent.set(ref, text);
+      else this.#sent.delete(ref);
     }
-    this.post({ t: 'frame', from: this.id, data: text });
+    this.#post({ t: 'frame', from: this.#id, data: text });
   }
 
-  private accept(port: string): void {
-    if (this.connected === null) return;
-    this.ports.add(port);
-    this.post({ t: 'opened', from: this.id, port, connected: this.connected });
+  #accept(port: string): void {
+    if (this.#connected === null) return;
+    this.#ports.add(port);
+    this.#post({ t: 'opened', from: this.#id, port, connected: this.#connected });
   }
 
   /** A frame from a tab (LOCAL or a port): sent to the server, answered locally, or dropped. */
-  private forward(port: string, text: string): void {
+  #forward(port: string, text: string): void {
     const frame = parse(text);
     const data = (frame?.data ?? {}) as { conversationId?: unknown };
     const conversation = typeof data.conversationId === 'string' ? data.conversationId : '';
@@ -133,63 +135,63 @@ export class ConnectionHub {
         if (port !== LOCAL) return;
         break;
       case 'subscribe':
-        this.followers(conversation).add(port);
+        this.#followers(conversation).add(port);
         break;
       case 'unsubscribe': {
-        const followers = this.followers(conversation);
+        const followers = this.#followers(conversation);
         followers.delete(port);
         if (followers.size > 0) {
           const result = { conversationId: conversation };
-          const ack = { id: `hub:${frame.id}`, type: 'ack', action: 'ack', data: { ref: frame.id, result }, timestamp: this.timers.now() };
-          this.reply(port, JSON.stringify(ack));
+          const ack = { id: `hub:${frame.id}`, type: 'ack', action: 'ack', data: { ref: frame.id, result }, timestamp: this.#timers.now() };
+          this.#reply(port, JSON.stringify(ack));
           return;
         }
         break;
       }
       case 'send_message':
-        if (this.sent.has(frame.id)) {
-          const ack = this.sent.get(frame.id);
-          if (ack) this.reply(port, ack);
+        if (this.#sent.has(frame.id)) {
+          const ack = this.#sent.get(frame.id);
+          if (ack) this.#reply(port, ack);
           return;
         }
-        this.sent.set(frame.id, null);
-        if (this.sent.size > MAX_SENT) this.sent.delete(this.sent.keys().next().value as string);
+        this.#sent.set(frame.id, null);
+        if (this.#sent.size > MAX_SENT) this.#sent.delete(this.#sent.keys().next().value as string);
         break;
     }
-    this.real?.send(text);
+    this.#real?.send(text);
   }
 
-  private followers(conversationId: string): Set<string> {
-    let set = this.follows.get(conversationId);
+  #followers(conversationId: string): Set<string> {
+    let set = this.#follows.get(conversationId);
     if (!set) {
       set = new Set();
-      this.follows.set(conversationId, set);
+      this.#follows.set(conversationId, set);
     }
     return set;
   }
 
-  private reply(port: string, data: string): void {
-    if (port === LOCAL) this.local?.onmessage?.({ data });
-    else this.post({ t: 'reply', from: this.id, port, data });
+  #reply(port: string, data: string): void {
+    if (port === LOCAL) this.#local?.onmessage?.({ data });
+    else this.#post({ t: 'reply', from: this.#id, port, data });
   }
 
-  private channelOnMessage(message: TabMessage): void {
-    if (message.t === 'open' && message.to === this.id) {
-      if (this.connected !== null) this.accept(message.port);
-      else this.waiting.add(message.port);
-    } else if (message.t === 'send' && message.to === this.id) {
-      if (this.ports.has(message.port)) this.forward(message.port, message.data);
+  #channelOnMessage(message: TabMessage): void {
+    if (message.t === 'open' && message.to === this.#id) {
+      if (this.#connected !== null) this.#accept(message.port);
+      else this.#waiting.add(message.port);
+    } else if (message.t === 'send' && message.to === this.#id) {
+      if (this.#ports.has(message.port)) this.#forward(message.port, message.data);
       // A port of an earlier socket: tell it to reconnect.
-      else this.post({ t: 'close', from: this.id, port: message.port, code: 1001, reason: 'unknown port' });
-    } else if (message.t === 'close' && (this.ports.has(message.port) || this.waiting.has(message.port))) {
-      this.ports.delete(message.port);
-      this.waiting.delete(message.port);
-      for (const followers of this.follows.values()) followers.delete(message.port);
+      else this.#post({ t: 'close', from: this.#id, port: message.port, code: 1001, reason: 'unknown port' });
+    } else if (message.t === 'close' && (this.#ports.has(message.port) || this.#waiting.has(message.port))) {
+      this.#ports.delete(message.port);
+      this.#waiting.delete(message.port);
+      for (const followers of this.#follows.values()) followers.delete(message.port);
     }
   }
 
-  private post(message: TabMessage): void {
-    this.channel.post(message);
+  #post(message: TabMessage): void {
+    this.#channel.post(message);
   }
 }
 
@@ -200,21 +202,23 @@ class LocalSocket implements WebSocketLike {
   onclose: Listener<CloseEventLike> = null;
   onerror: Listener<unknown> = null;
 
-  constructor(
-    private readonly real: WebSocketLike,
-    private readonly sendThrough: (data: string) => void,
-  ) {}
+  readonly #real: WebSocketLike;
+  readonly #sendThrough: (data: string) => void;
+  constructor(real: WebSocketLike, sendThrough: (data: string) => void) {
+    this.#real = real;
+    this.#sendThrough = sendThrough;
+  }
 
   get readyState(): number {
-    return this.real.readyState;
+    return this.#real.readyState;
   }
 
   send(data: string): void {
-    this.sendThrough(data);
+    this.#sendThrough(data);
   }
 
   close(code?: number, reason?: string): void {
-    this.real.close(code, reason);
+    this.#real.close(code, reason);
   }
 }
 

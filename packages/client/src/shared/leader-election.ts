@@ -39,130 +39,132 @@ export class LeaderElection extends Subscribable<() => void> {
   role: Role = 'idle';
   /** The leader this tab follows (itself when leading); null until one is heard. */
   leader: string | null = null;
-  private leaderEpoch = 0;
-  private maxEpoch = 0;
-  private lastHeard = 0;
-  private attempt = 0;
-  private abort: AbortController | null = null;
-  private release: (() => void) | null = null;
-  private timer: TimerHandle | undefined;
-  private readonly heartbeatMs: number;
-  private readonly silenceMs: number;
-  private readonly stopListening: () => void;
+  #leaderEpoch = 0;
+  #maxEpoch = 0;
+  #lastHeard = 0;
+  #attempt = 0;
+  #abort: AbortController | null = null;
+  #release: (() => void) | null = null;
+  #timer: TimerHandle | undefined;
+  readonly #heartbeatMs: number;
+  readonly #silenceMs: number;
+  readonly #stopListening: () => void;
 
-  constructor(private readonly options: ElectionOptions) {
+  readonly #options: ElectionOptions;
+  constructor(options: ElectionOptions) {
     super();
-    this.heartbeatMs = options.heartbeatMs ?? 250;
-    this.silenceMs = options.silenceMs ?? 1_000;
-    this.stopListening = options.channel.subscribe((message) => this.channelOnMessage(message));
+    this.#options = options;
+    this.#heartbeatMs = options.heartbeatMs ?? 250;
+    this.#silenceMs = options.silenceMs ?? 1_000;
+    this.#stopListening = options.channel.subscribe((message) => this.#channelOnMessage(message));
   }
 
   /** Compete for leadership (the client wants a connection). */
   join(): void {
     if (this.role !== 'idle') return;
-    this.lastHeard = this.options.timers.now();
-    this.set('follower', this.leader);
-    if (this.options.locks) this.requestLock(false);
-    this.tick();
+    this.#lastHeard = this.#options.timers.now();
+    this.#set('follower', this.leader);
+    if (this.#options.locks) this.#requestLock(false);
+    this.#tick();
   }
 
   /** Stop competing; a leader releases the lock and says `bye` so another tab takes over now. */
   leave(): void {
     if (this.role === 'idle') return;
-    if (this.role === 'leader') this.options.channel.post({ t: 'bye', from: this.options.id });
-    this.attempt++;
-    this.abort?.abort();
-    this.abort = null;
-    this.release?.();
-    this.release = null;
-    this.clearTimer();
-    this.set('idle', this.role === 'leader' ? null : this.leader);
+    if (this.role === 'leader') this.#options.channel.post({ t: 'bye', from: this.#options.id });
+    this.#attempt++;
+    this.#abort?.abort();
+    this.#abort = null;
+    this.#release?.();
+    this.#release = null;
+    this.#clearTimer();
+    this.#set('idle', this.role === 'leader' ? null : this.leader);
   }
 
   dispose(): void {
     this.leave();
-    this.stopListening();
+    this.#stopListening();
   }
 
-  private requestLock(steal: boolean): void {
-    const locks = this.options.locks;
+  #requestLock(steal: boolean): void {
+    const locks = this.#options.locks;
     if (!locks) return;
-    const token = ++this.attempt;
-    this.abort?.abort();
-    this.abort = steal ? null : new AbortController();
-    const options = this.abort ? { signal: this.abort.signal } : { steal: true };
+    const token = ++this.#attempt;
+    this.#abort?.abort();
+    this.#abort = steal ? null : new AbortController();
+    const options = this.#abort ? { signal: this.#abort.signal } : { steal: true };
     locks
-      .request(this.options.lockName, options, () => {
-        if (token !== this.attempt || this.role !== 'follower') return Promise.resolve();
+      .request(this.#options.lockName, options, () => {
+        if (token !== this.#attempt || this.role !== 'follower') return Promise.resolve();
         return new Promise<void>((resolve) => {
-          this.release = resolve;
-          this.becomeLeader();
+          this.#release = resolve;
+          this.#becomeLeader();
         });
       })
       // Aborted by us (a newer request owns `attempt`), or stolen from us while frozen: step down.
-      .catch(() => token === this.attempt && this.role === 'leader' && this.stepDown());
+      .catch(() => token === this.#attempt && this.role === 'leader' && this.#stepDown());
   }
 
-  private becomeLeader(): void {
-    this.maxEpoch++;
-    this.leaderEpoch = this.maxEpoch;
-    this.set('leader', this.options.id);
-    this.options.channel.post({ t: 'hb', from: this.options.id, epoch: this.leaderEpoch });
+  #becomeLeader(): void {
+    this.#maxEpoch++;
+    this.#leaderEpoch = this.#maxEpoch;
+    this.#set('leader', this.#options.id);
+    this.#options.channel.post({ t: 'hb', from: this.#options.id, epoch: this.#leaderEpoch });
   }
 
-  private stepDown(): void {
-    this.release?.();
-    this.release = null;
-    this.lastHeard = this.options.timers.now();
-    this.set('follower', null);
-    if (this.options.locks) this.requestLock(false);
+  #stepDown(): void {
+    this.#release?.();
+    this.#release = null;
+    this.#lastHeard = this.#options.timers.now();
+    this.#set('follower', null);
+    if (this.#options.locks) this.#requestLock(false);
   }
 
-  private tick(): void {
-    this.clearTimer();
+  #tick(): void {
+    this.#clearTimer();
     if (this.role === 'idle') return;
     if (this.role === 'leader') {
-      this.options.channel.post({ t: 'hb', from: this.options.id, epoch: this.leaderEpoch });
-    } else if (this.options.timers.now() - this.lastHeard >= this.silenceMs) {
+      this.#options.channel.post({ t: 'hb', from: this.#options.id, epoch: this.#leaderEpoch });
+    } else if (this.#options.timers.now() - this.#lastHeard >= this.#silenceMs) {
       // Gone without a word, or frozen: take over (steal the lock a frozen tab still holds).
-      this.lastHeard = this.options.timers.now();
-      if (this.options.locks) this.requestLock(true);
-      else this.becomeLeader();
+      this.#lastHeard = this.#options.timers.now();
+      if (this.#options.locks) this.#requestLock(true);
+      else this.#becomeLeader();
     }
-    this.timer = this.options.timers.setTimeout(() => this.tick(), this.heartbeatMs);
+    this.#timer = this.#options.timers.setTimeout(() => this.#tick(), this.#heartbeatMs);
   }
 
-  private channelOnMessage(message: TabMessage): void {
+  #channelOnMessage(message: TabMessage): void {
     if (message.t === 'hb') {
-      this.maxEpoch = Math.max(this.maxEpoch, message.epoch);
-      const newer = message.epoch > this.leaderEpoch || (message.epoch === this.leaderEpoch && message.from > (this.leader ?? ''));
+      this.#maxEpoch = Math.max(this.#maxEpoch, message.epoch);
+      const newer = message.epoch > this.#leaderEpoch || (message.epoch === this.#leaderEpoch && message.from > (this.leader ?? ''));
       if (this.role === 'leader') {
-        if (newer) this.stepDown();
+        if (newer) this.#stepDown();
         else return;
       }
       if (message.from !== this.leader && !newer && this.leader !== null) return;
-      this.leaderEpoch = message.epoch;
-      this.lastHeard = this.options.timers.now();
-      if (message.from !== this.leader) this.set(this.role, message.from);
+      this.#leaderEpoch = message.epoch;
+      this.#lastHeard = this.#options.timers.now();
+      if (message.from !== this.leader) this.#set(this.role, message.from);
     } else if (message.t === 'bye' && message.from === this.leader && this.role !== 'leader') {
-      this.set(this.role, null);
+      this.#set(this.role, null);
       // Without locks nobody is queued for the lock: the first to notice claims at once.
-      if (this.role === 'follower' && !this.options.locks) {
-        this.lastHeard = Number.NEGATIVE_INFINITY;
-        this.tick();
+      if (this.role === 'follower' && !this.#options.locks) {
+        this.#lastHeard = Number.NEGATIVE_INFINITY;
+        this.#tick();
       }
     }
   }
 
-  private set(role: Role, leader: string | null): void {
+  #set(role: Role, leader: string | null): void {
     if (role === this.role && leader === this.leader) return;
     this.role = role;
     this.leader = leader;
     this.notify();
   }
 
-  private clearTimer(): void {
-    if (this.timer !== undefined) this.options.timers.clearTimeout(this.timer);
-    this.timer = undefined;
+  #clearTimer(): void {
+    if (this.#timer !== undefined) this.#options.timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 }

@@ -47,79 +47,79 @@ export function shareConnection(options: ShareConnectionOptions): SharedConnecti
 export class SharedConnection extends Subscribable<() => void> implements ConnectionSharing {
   /** This tab's id on the channel. */
   readonly id = newId();
-  private readonly channel: TabChannel;
-  private readonly election: LeaderElection;
-  private readonly timers: Timers;
-  private hub: ConnectionHub | null = null;
-  private socket: ChannelSocket | null = null;
-  private backlog: string[] = [];
+  readonly #channel: TabChannel;
+  readonly #election: LeaderElection;
+  readonly #timers: Timers;
+  #hub: ConnectionHub | null = null;
+  #socket: ChannelSocket | null = null;
+  #backlog: string[] = [];
 
   constructor(channel: BroadcastChannelLike, options: Omit<ShareConnectionOptions, 'BroadcastChannel'>) {
     super();
-    this.timers = options.timers ?? systemTimers;
-    this.channel = new TabChannel(channel);
-    this.election = new LeaderElection({
+    this.#timers = options.timers ?? systemTimers;
+    this.#channel = new TabChannel(channel);
+    this.#election = new LeaderElection({
       id: this.id,
-      channel: this.channel,
+      channel: this.#channel,
       lockName: `herald-connection:${options.key}`,
       locks: options.locks ?? null,
-      timers: this.timers,
+      timers: this.#timers,
       ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
       ...(options.silenceMs ? { silenceMs: options.silenceMs } : {}),
     });
-    this.election.subscribe(() => this.electionChanged());
-    this.channel.subscribe((message) => {
-      if (!('from' in message) || message.from !== this.election.leader || this.role !== 'follower') return;
+    this.#election.subscribe(() => this.#electionChanged());
+    this.#channel.subscribe((message) => {
+      if (!('from' in message) || message.from !== this.#election.leader || this.role !== 'follower') return;
       if (message.t === 'up') this.notify();
-      else if (message.t === 'frame' && this.socket?.readyState !== 1) {
-        this.backlog.push(message.data);
-        if (this.backlog.length > BACKLOG) this.backlog.shift();
+      else if (message.t === 'frame' && this.#socket?.readyState !== 1) {
+        this.#backlog.push(message.data);
+        if (this.#backlog.length > BACKLOG) this.#backlog.shift();
       }
     });
   }
 
   get role(): SharingRole {
-    return this.election.role;
+    return this.#election.role;
   }
 
   /** The tab this one follows (itself when leading), once known. */
   get leader(): string | null {
-    return this.election.leader;
+    return this.#election.leader;
   }
 
   join(): void {
-    this.election.join();
+    this.#election.join();
   }
 
   leave(): void {
-    this.election.leave();
-    this.backlog = [];
+    this.#election.leave();
+    this.#backlog = [];
   }
 
   open(url: string, Real: WebSocketConstructor): WebSocketLike {
     if (this.role === 'leader') {
-      this.socket = null;
-      this.hub ??= new ConnectionHub(this.id, this.channel, this.timers);
-      return this.hub.open(url, Real);
+      this.#socket = null;
+      this.#hub ??= new ConnectionHub(this.id, this.#channel, this.#timers);
+      return this.#hub.open(url, Real);
     }
-    this.socket = new ChannelSocket(this.channel, newId(), this.id, () => this.backlog.splice(0), this.election.leader);
-    return this.socket;
+    this.#socket = new ChannelSocket(this.#channel, newId(), this.id, () => this.#backlog.splice(0), this.#election.leader);
+    return this.#socket;
   }
 
   dispose(): void {
-    this.election.dispose();
-    this.hub?.dispose();
-    this.hub = null;
-    this.socket?.close(1000, 'disposed');
-    this.channel.close();
+    this.#election.dispose();
+    this.#hub?.dispose();
+    this.#hub = null;
+    this.#socket?.close(1000, 'disposed');
+    this.#channel.close();
   }
 
-  private electionChanged(): void {
-    if (this.role !== 'leader' && this.hub) {
-      this.hub.dispose();
-      this.hub = null;
+  #electionChanged(): void {
+    if (this.role !== 'leader' && this.#hub) {
+      this.#hub.dispose();
+      this.#hub = null;
     }
-    this.socket?.follow(this.role === 'leader' ? this.id : this.election.leader);
+    this.#socket?.follow(this.role === 'leader' ? this.id : this.#election.leader);
     this.notify();
   }
 }

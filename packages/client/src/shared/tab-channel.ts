@@ -36,19 +36,21 @@ export type TabMessage =
 
 /** A typed wrapper over one BroadcastChannel. */
 export class TabChannel {
-  private readonly listeners = new Set<(message: TabMessage) => void>();
+  readonly #listeners = new Set<(message: TabMessage) => void>();
 
-  constructor(private readonly channel: BroadcastChannelLike) {
+  readonly #channel: BroadcastChannelLike;
+  constructor(channel: BroadcastChannelLike) {
+    this.#channel = channel;
     channel.onmessage = (event) => {
       const message = event.data as TabMessage | null;
       if (!message || typeof message !== 'object' || typeof message.t !== 'string') return;
-      for (const listener of [...this.listeners]) listener(message);
+      for (const listener of [...this.#listeners]) listener(message);
     };
   }
 
   post(message: TabMessage): void {
     try {
-      this.channel.postMessage(message);
+      this.#channel.postMessage(message);
     } catch {
       // A closed channel (the page is going away): nobody is left to tell.
     }
@@ -56,13 +58,13 @@ export class TabChannel {
 
   /** Listen to every message; returns an unsubscribe function. */
   subscribe(listener: (message: TabMessage) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   close(): void {
-    this.listeners.clear();
-    this.channel.onmessage = null;
-    this.channel.close();
+    this.#listeners.clear();
+    this.#channel.onmessage = null;
+    this.#channel.close();
   }
 }
