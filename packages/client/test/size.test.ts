@@ -3,7 +3,7 @@
  * code it uses and whatever validates server frames (the shapes generated from the protocol's
  * schemas; zod is not in it) — minified and gzipped, measured as issue 25 asks: with esbuild
  * (`--bundle --minify --format=esm --platform=browser`) and with a Vite app build.
- * The budget is issue 25's 15 KB (15,175 B esbuild, 14,817 B Vite on 2026-12-06; 46.3 KB while zod
+ * The budget is issue 25's 15 KB (15,229 B esbuild, 14,871 B Vite on 2026-12-06 with issue 26's presence frames; 46.3 KB while zod
  * validated frames): see docs/performance.md "Browser SDK size" for how it got there.
  */
 import { describe, expect, it } from 'vitest';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { MarkDeliveredFrameSchema, MarkDeliveredResultSchema } from './delivery.js';
 import { frameSchema } from './envelope.js';
+import { PRESENCE_IDS_MAX } from './limits.js';
 import {
   ConversationChangeSchema,
   DeleteMessageFrameSchema,
@@ -118,6 +119,27 @@ export const MarkReadFrameSchema = frameSchema(
 /** Current presence of up to 500 users. */
 export const PresenceQueryFrameSchema = frameSchema('presence_query', control, z.object({ userIds: z.array(IdSchema).min(1).max(500) }));
 
+/**
+ * Watch the presence of up to 500 users (those this connection shows): the ack carries their
+ * current presence, and changes come as `presence_batch` frames (one per tick for every watched
+ * user that changed) until `presence_unsubscribe` or the connection ends. Only the asker and users
+ * who share a conversation with them are answered and watched; others are left out. A connection
+ * watches at most `PRESENCE_WATCH_MAX` users (`too_big` past it).
+ */
+export const PresenceSubscribeFrameSchema = frameSchema(
+  'presence_subscribe',
+  control,
+  z.object({ userIds: z.array(IdSchema).min(1).max(PRESENCE_IDS_MAX) }),
+);
+/** Stop watching these users' presence. */
+export const PresenceUnsubscribeFrameSchema = frameSchema(
+  'presence_unsubscribe',
+  control,
+  z.object({ userIds: z.array(IdSchema).min(1).max(PRESENCE_IDS_MAX) }),
+);
+/** How many members of a conversation are online (members only): what a large group shows instead of a dot per member. */
+export const ConversationPresenceFrameSchema = frameSchema('conversation_presence', control, z.object({ conversationId: IdSchema }));
+
 /** Admins only: receive a `stats` frame every second until `stats_unsubscribe`. */
 export const StatsSubscribeFrameSchema = frameSchema('stats_subscribe', control, z.object({}));
 export const StatsUnsubscribeFrameSchema = frameSchema('stats_unsubscribe', control, z.object({}));
@@ -141,6 +163,9 @@ export const ClientFrameSchema = z.discriminatedUnion('action', [
   TypingFrameSchema,
   MarkReadFrameSchema,
   PresenceQueryFrameSchema,
+  PresenceSubscribeFrameSchema,
+  PresenceUnsubscribeFrameSchema,
+  ConversationPresenceFrameSchema,
   StatsSubscribeFrameSchema,
   StatsUnsubscribeFrameSchema,
   NotificationsReadFrameSchema,
@@ -216,6 +241,17 @@ export const RequestResultSchemas = {
     unreadCount: z.number().int().nonnegative(),
   }),
   presence_query: z.object({ presence: z.array(PresenceSchema) }),
+  /** The current presence of the users now watched (strangers left out). */
+  presence_subscribe: z.object({ presence: z.array(PresenceSchema) }),
+  /** How many users this connection still watches. */
+  presence_unsubscribe: z.object({ watching: z.number().int().nonnegative() }),
+  conversation_presence: z.object({
+    conversationId: IdSchema,
+    /** Members of the conversation. */
+    members: z.number().int().nonnegative(),
+    /** Of them, online now (a user online on any node, or within the offline grace period). */
+    online: z.number().int().nonnegative(),
+  }),
   stats_subscribe: z.object({ intervalMs: z.number().int().positive() }),
   stats_unsubscribe: z.object({}),
   notifications_read: z.object({ updated: z.number().int().nonnegative() }),

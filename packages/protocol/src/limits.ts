@@ -19,3 +19,14 @@ export const HISTORY_PAGE_MAX = 200;
 
 /** Least time between two `mark_delivered` of one conversation from one client (ms). */
 export const DELIVERY_CONFIRM_INTERVAL_MS = 300;
+
+/**
+ * A group with more members than this is *large*: presence, typing and read receipts reach its
+ * members by interest rather than by membership (docs/protocol.md "Presence and large groups").
+ * Direct conversations and groups up to this size push `presence_update` to every member's sessions.
+ */
+export const LARGE_GROUP_MIN_MEMBERS = 51;
+/** Users one `presence_subscribe` or `presence_unsubscribe` may name. */
+export const PRESENCE_IDS_MAX = 500;
+/** Users one connection may watch at once with `presence_subscribe`. */
+export const PRESENCE_WATCH_MAX = 5_000;

@@ -15,6 +15,8 @@ export const PresenceSchema = z.object({
 });
 export type Presence = z.infer<typeof PresenceSchema>;
 
+export { LARGE_GROUP_MIN_MEMBERS, PRESENCE_IDS_MAX, PRESENCE_WATCH_MAX } from './limits.js';
+
 export const NotificationLevelSchema = z.enum(['info', 'warning', 'error']);
 export type NotificationLevel = z.infer<typeof NotificationLevelSchema>;
 

@@ -88,6 +88,13 @@ export const ReadStatusFrameSchema = frameSchema(
 /** A user you share a conversation with came online or went offline. */
 export const PresenceUpdateFrameSchema = frameSchema('presence_update', z.literal('presence'), PresenceSchema);
 
+/** Users this connection watches (`presence_subscribe`) whose presence changed since the last batch: at most one frame per tick. */
+export const PresenceBatchFrameSchema = frameSchema(
+  'presence_batch',
+  z.literal('presence'),
+  z.object({ presence: z.array(PresenceSchema).min(1) }),
+);
+
 /** A system notification (live, or missed ones replayed after `connected`). */
 export const SystemNotificationFrameSchema = frameSchema('system_notification', z.literal('system'), NotificationSchema);
 
@@ -156,6 +163,7 @@ export const ServerFrameSchema = z.discriminatedUnion('action', [
   TypingStatusFrameSchema,
   ReadStatusFrameSchema,
   PresenceUpdateFrameSchema,
+  PresenceBatchFrameSchema,
   SystemNotificationFrameSchema,
   DirectMessageFrameSchema,
   ConversationEventFrameSchema,

@@ -207,7 +207,12 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
     fetchAfter: (conversationId, after) => messages.eventsAfter(conversationId, after),
     onError: (error) => log.warn({ err: error }, 'could not fetch a gap in a conversation stream'),
   });
-  const presence = new PresenceService(bus, sessions, repositories.conversations, log, {
+  const presenceDirectory = {
+    contactIds: (userId: string) => repositories.conversations.contactIds(userId),
+    conversationIdsOf: (userId: string) => repositories.conversations.conversationIdsOf(userId),
+    memberSet: (conversationId: string) => conversations.memberSet(conversationId),
+  };
+  const presence = new PresenceService(bus, sessions, presenceDirectory, log, {
     nodeId,
     graceMs: config.presenceGraceMs,
     refreshMs: 15_000,
@@ -338,8 +343,14 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const connectedInfo = { heartbeatIntervalMs: config.heartbeatIntervalMs, limits };
   const actions = new ActionRegistry()
     .register('session', sessionActions({ auth, authority, sessions, features, connectedInfo, userSockets: socketLimits.userSockets }))
-    .register('messages', messageActions({ conversations, messages, changes: messageChanges }))
-    .register('presence', presenceActions(presence));
+    .register('messages', messageActions({ conversations, messages, changes: messageChanges, viewers: sessions.viewers }))
+    .register(
+      'presence',
+      presenceActions({
+        presence,
+        assertMember: (conversationId, userId, what) => conversations.assertMember(conversationId, userId, what),
+      }),
+    );
   for (const feature of features) actions.register(feature.name, feature.frames ?? {});
   const router = new FrameRouter({ actions, maxFrameBytes: config.maxFrameBytes, metrics, log, userRates: socketLimits.userRates });
   gateway = new Gateway(

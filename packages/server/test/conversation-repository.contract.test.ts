@@ -83,6 +83,8 @@ repositorySuite('conversation repository contract', ({ repositories, newUser }) 
     expect((await store.conversations.contactIds(a.id)).sort()).toEqual([b.id, c.id].sort());
     expect(await store.conversations.contactIds(b.id)).toEqual([a.id]);
     expect(await store.conversations.contactIds(d.id)).toEqual([]);
+    expect((await store.conversations.conversationIdsOf(a.id)).sort()).toEqual([direct, group].sort());
+    expect(await store.conversations.conversationIdsOf(d.id)).toEqual([]);
     expect(await store.conversations.getConversation('no-such-conversation', a.id)).toBeUndefined();
   });
 

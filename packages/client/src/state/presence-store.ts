@@ -1,8 +1,9 @@
 /**
- * PresenceStore: the presence of a fixed set of users: asked with `presence_query` on every
- * connect (presence may have changed while this client was offline), then kept current by
- * `presence_update` frames. The snapshot maps user id → Presence for the users known so far.
- * Invariant: only the store's own users appear in its snapshot.
+ * PresenceStore: the presence of a fixed set of users, for as long as something shows them (the
+ * store is subscribed): it acquires them from the client's PresenceInterest, which watches them on
+ * the server (`presence_subscribe`, current state in the ack, then `presence_batch` changes) and
+ * releases them when the store stops. The snapshot maps user id → Presence for the users known
+ * so far. Invariant: only the store's own users appear in its snapshot.
  */
 
 import type { Presence } from '@herald/protocol';
@@ -11,18 +12,15 @@ import type { HeraldClient } from '../herald-client.js';
 import type { ClientPort } from './client-port.js';
 import { ExternalStore } from './external-store.js';
 import { perClient } from './per-client.js';
+import { presenceInterestOf } from './presence-interest.js';
 
 export type PresenceMap = Readonly<Record<string, Presence>>;
 
 const NONE: PresenceMap = Object.freeze({});
-const QUERY_MAX = 500;
 
 export class PresenceStore extends ExternalStore<PresenceMap> {
   private readonly wanted: ReadonlySet<string>;
-  private stops: (() => void)[] = [];
-  private generation = 0;
-  /** Users whose live update arrived while a query was out: the (older) answer must not undo it. */
-  private fresher: Set<string> | null = null;
+  private stop: (() => void) | null = null;
 
   constructor(
     private readonly client: ClientPort,
@@ -34,56 +32,42 @@ export class PresenceStore extends ExternalStore<PresenceMap> {
   }
 
   protected onStart(): void {
-    this.stops = [
-      this.client.on('presence_update', (frame) => {
-        this.fresher?.add(frame.data.userId);
-        this.apply([frame.data]);
-      }),
-      this.client.subscribe((state, previous) => {
-        if (state.status === 'connected' && previous.status !== 'connected') void this.query();
-      }),
-    ];
-    if (this.client.getState().status === 'connected') void this.query();
+    if (this.wanted.size === 0) return;
+    const interest = presenceInterestOf(this.client, this.timers);
+    const stopListening = interest.listen((changed) => {
+      for (const userId of changed) {
+        if (this.wanted.has(userId)) {
+          this.refresh();
+          return;
+        }
+      }
+    });
+    interest.acquire(this.wanted);
+    this.refresh();
+    this.stop = () => {
+      stopListening();
+      interest.release(this.wanted);
+    };
   }
 
   protected onStop(): void {
-    for (const stop of this.stops.splice(0)) stop();
-    this.generation++;
+    this.stop?.();
+    this.stop = null;
   }
 
-  private async query(): Promise<void> {
-    const ids = [...this.wanted];
-    const generation = ++this.generation;
-    const fresher = new Set<string>();
-    this.fresher = fresher;
-    try {
-      for (let start = 0; start < ids.length; start += QUERY_MAX) {
-        const { presence } = await this.client.request('presence_query', { userIds: ids.slice(start, start + QUERY_MAX) });
-        if (generation !== this.generation) return;
-        this.apply(presence.filter((p) => !fresher.has(p.userId)));
-      }
-    } catch {
-      // The next connect asks again; live updates keep coming meanwhile.
-    } finally {
-      if (this.fresher === fresher) this.fresher = null;
+  /** The snapshot again from what the interest knows; the same object when nothing of this store's users changed. */
+  private refresh(): void {
+    const interest = presenceInterestOf(this.client, this.timers);
+    const current = this.getSnapshot();
+    const next: Record<string, Presence> = {};
+    let same = true;
+    for (const userId of this.wanted) {
+      const presence = interest.get(userId);
+      if (presence) next[userId] = presence;
+      if (presence !== current[userId]) same = false;
     }
+    if (!same) this.setState(Object.freeze(next));
   }
-
-  private apply(updates: readonly Presence[]): void {
-    let next: Record<string, Presence> | null = null;
-    for (const presence of updates) {
-      if (!this.wanted.has(presence.userId)) continue;
-      const current = (next ?? this.getSnapshot())[presence.userId];
-      if (current && samePresence(current, presence)) continue;
-      next ??= { ...this.getSnapshot() };
-      next[presence.userId] = presence;
-    }
-    if (next) this.setState(Object.freeze(next));
-  }
-}
-
-function samePresence(a: Presence, b: Presence): boolean {
-  return a.online === b.online && a.lastSeenAt === b.lastSeenAt && a.deviceTypes.join() === b.deviceTypes.join();
 }
 
 /** The client's PresenceStore for this set of users (order and repeats do not matter). */

@@ -41,7 +41,13 @@ export interface MembershipChanged {
  */
 export type UserEventTarget =
   | { all: true; role?: string | undefined }
-  | { userIds: string[]; connectionId?: string | undefined; deviceType?: DeviceType | undefined };
+  | { userIds: string[]; connectionId?: string | undefined; deviceType?: DeviceType | undefined }
+  /**
+   * The sessions that have a conversation open (`subscribe`d, gateway/conversation-viewers.ts),
+   * except `exceptUserId`'s, plus every session of `alsoUserIds`: a large group's typing and read
+   * receipts, whose cost then follows who is looking, not how many are members.
+   */
+  | { viewersOf: string; exceptUserId?: string | undefined; alsoUserIds?: string[] | undefined };
 
 export interface UserEvent {
   type: 'user_event';
@@ -51,13 +57,22 @@ export interface UserEvent {
   conversationId?: string | undefined;
 }
 
-/** A node's count of a user's connections changed (presence is the sum over nodes). */
-export interface PresenceChanged {
-  type: 'presence';
-  nodeId: string;
+/** One user's connections on the publishing node. */
+export interface PresenceCount {
   userId: string;
   connections: number;
   deviceTypes: DeviceType[];
+}
+
+/**
+ * A node's counts of some users' connections (presence is the sum over nodes): what changed or
+ * fell due for a refresh since its last tick, so a node publishes one message per tick, not one
+ * per user (presence/presence-service.ts).
+ */
+export interface PresenceChanged {
+  type: 'presence';
+  nodeId: string;
+  users: PresenceCount[];
   at: number;
 }
 

@@ -84,6 +84,8 @@ export interface ConversationRepository {
   transferOwnership(conversationId: string, toUserId: string): Promise<boolean>;
   /** Users who share at least one conversation with `userId` (not including them). */
   contactIds(userId: string): Promise<string[]>;
+  /** Ids of the conversations `userId` belongs to. */
+  conversationIdsOf(userId: string): Promise<string[]>;
   /** Those of `userIds` who share at least one conversation with `userId`. */
   contactsAmong(userId: string, userIds: readonly string[]): Promise<string[]>;
 }
@@ -338,6 +340,10 @@ export class KyselyConversationRepository implements ConversationRepository {
       .where('user_id', '<>', userId)
       .execute();
     return rows.map((r) => r.user_id);
+  }
+  async conversationIdsOf(userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('conversation_members').select('conversation_id').where('user_id', '=', userId).execute();
+    return rows.map((r) => r.conversation_id);
   }
   async contactsAmong(userId: string, userIds: readonly string[]): Promise<string[]> {
     if (userIds.length === 0) return [];

@@ -12,6 +12,7 @@ import type { Bus, BusMessage, ConversationEvent, UserEvent } from '../bus/bus.j
 import type { Metrics } from '../metrics.js';
 import type { Connection } from './connection.js';
 import { ConversationSequencer, type SequencerOptions } from './conversation-sequencer.js';
+import { ConversationViewers } from './conversation-viewers.js';
 import { RemovedMembers } from './removed-members.js';
 import { textFrame } from './ws-internals.js';
 
@@ -29,6 +30,8 @@ export class LocalSessions {
   private readonly sequencer: ConversationSequencer;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly removedMembers = new RemovedMembers(60_000);
+  /** Which connections have which conversation open (subscribe / unsubscribe). */
+  readonly viewers = new ConversationViewers<Connection>();
 
   constructor(
     bus: Bus,
@@ -85,6 +88,7 @@ export class LocalSessions {
     if (!set) return;
     if (!set.delete(connection)) return;
     if (set.size === 0) this.byUser.delete(userId);
+    this.viewers.drop(connection);
     for (const listener of this.listeners) listener.removed?.(connection);
   }
 
@@ -153,6 +157,20 @@ export class LocalSessions {
       return;
     }
     const removed = event.conversationId === undefined ? undefined : this.removedMembers.of(event.conversationId);
+    if ('viewersOf' in target) {
+      for (const connection of this.viewers.of(target.viewersOf)) {
+        const userId = connection.userId;
+        if (userId === target.exceptUserId || (userId && removed?.has(userId))) continue;
+        // Also named in alsoUserIds: sent below, once.
+        if (userId && target.alsoUserIds?.includes(userId)) continue;
+        connection.sendData(data);
+      }
+      for (const userId of target.alsoUserIds ?? []) {
+        if (removed?.has(userId)) continue;
+        for (const connection of this.byUser.get(userId) ?? []) connection.sendData(data);
+      }
+      return;
+    }
     for (const userId of target.userIds) {
       if (removed?.has(userId)) continue;
       const set = this.byUser.get(userId);

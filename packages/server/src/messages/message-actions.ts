@@ -9,6 +9,8 @@
 import { ErrorCode, HeraldError, historyBoundsAreValid } from '@herald/protocol';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { type ActionHandlers, handlerFor } from '../gateway/action-registry.js';
+import type { Connection } from '../gateway/connection.js';
+import type { ConversationViewers } from '../gateway/conversation-viewers.js';
 import { ack } from '../gateway/server-frame.js';
 import { ConversationCatchUp } from './conversation-catch-up.js';
 import type { MessageChangeService } from './message-change-service.js';
@@ -18,10 +20,12 @@ export interface MessageActionsDeps {
   conversations: Pick<ConversationService, 'assertMember'>;
   messages: Pick<MessageService, 'enqueue' | 'history' | 'streamFrames' | 'firstSeq' | 'lastSeq'>;
   changes: MessageChangeService;
+  /** Who has which conversation open: `subscribe` opens it, `unsubscribe` closes it. */
+  viewers?: Pick<ConversationViewers<Connection>, 'follow' | 'unfollow'> | undefined;
 }
 
 export function messageActions(deps: MessageActionsDeps): ActionHandlers {
-  const { conversations, messages, changes } = deps;
+  const { conversations, messages, changes, viewers } = deps;
   const catchUp = new ConversationCatchUp(messages);
   return {
     send_message: handlerFor('send_message', async (connection, frame, userId) => {
@@ -82,6 +86,8 @@ export function messageActions(deps: MessageActionsDeps): ActionHandlers {
 
     subscribe: handlerFor('subscribe', async (connection, frame, userId) => {
       await conversations.assertMember(frame.data.conversationId, userId, 'subscribe');
+      // Closed meanwhile: LocalSessions already dropped it from the viewers, and must not find it again.
+      if (connection.state === 'ready') viewers?.follow(connection, frame.data.conversationId);
       await catchUp.subscribe(connection, frame);
     }),
 
@@ -89,6 +95,7 @@ export function messageActions(deps: MessageActionsDeps): ActionHandlers {
       const { conversationId } = frame.data;
       await conversations.assertMember(conversationId, userId, 'unsubscribe');
       connection.stream(conversationId).mute();
+      viewers?.unfollow(connection, conversationId);
       ack(connection, frame, { conversationId });
     }),
   };

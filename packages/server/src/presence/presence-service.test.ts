@@ -1,8 +1,9 @@
 /**
  * PresenceService's periodic work, on a real in-process bus and session registry with the clock
- * faked (the periods are seconds): re-announcing this node's users is spread over the refresh
- * period instead of landing in one turn, and counts from a node that stops refreshing expire
- * while counts that are refreshed do not.
+ * faked (the periods are seconds): a node publishes one bus message per tick whatever the number of
+ * users that changed (a connect storm included), re-announcing this node's users is spread over the
+ * refresh period instead of landing in one turn, counts from a node that stops refreshing expire
+ * while counts that are refreshed do not, and watchers get one batch per tick.
  */
 import pino from 'pino';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
@@ -19,23 +20,27 @@ const TICK_MS = 100;
 let bus: MemoryBus;
 let sessions: LocalSessions;
 let presence: PresenceService;
-/** Presence messages from this node, per user. */
+/** Presence counts published by this node, per user, and the bus messages that carried them. */
 let announced: Map<string, number>;
+let messages: number;
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
   bus = new MemoryBus();
   sessions = new LocalSessions(bus, new Metrics(), { fetchGap: async () => [], onError: () => {} });
-  // Only tellContacts reads the store, to find whom to tell; nobody here has contacts.
-  const store = { contactIds: async () => [] };
+  // Only presence_update's fan-out reads the directory, to find whom to tell; nobody here shares a conversation.
+  const store = { contactIds: async () => [], conversationIdsOf: async () => [], memberSet: async () => new Set<string>() };
   presence = new PresenceService(bus, sessions, store, pino({ level: 'silent' }), {
     nodeId: 'n1',
     graceMs: GRACE_MS,
     refreshMs: REFRESH_MS,
   });
   announced = new Map();
+  messages = 0;
   bus.subscribe((message) => {
-    if (message.type === 'presence' && message.nodeId === 'n1') announced.set(message.userId, (announced.get(message.userId) ?? 0) + 1);
+    if (message.type !== 'presence' || message.nodeId !== 'n1') return;
+    messages++;
+    for (const { userId } of message.users) announced.set(userId, (announced.get(userId) ?? 0) + 1);
   });
 });
 
@@ -50,18 +55,26 @@ const total = () => [...announced.values()].reduce((a, b) => a + b, 0);
 
 it("re-announces each of this node's users about once per refresh period, a share per tick, never all in one turn", () => {
   for (let i = 0; i < 1000; i++) connect(`u${i}`);
-  expect(total()).toBe(1000); // each connect announces
+  // A storm is published at the next tick, in one bus message, not one per user.
+  expect(total()).toBe(0);
+  vi.advanceTimersByTime(TICK_MS);
+  expect(total()).toBe(1000);
+  expect(messages).toBe(1);
+  expect(presence.isOnline('u0')).toBe(true);
   announced.clear();
+  messages = 0;
 
   const perTick: number[] = [];
-  for (let t = 0; t < 3000; t += TICK_MS) {
+  // Until 3 s after the start (the storm's tick was the first): two whole passes.
+  for (let t = TICK_MS; t < 3000; t += TICK_MS) {
     const before = total();
     vi.advanceTimersByTime(TICK_MS);
     perTick.push(total() - before);
   }
-  expect(perTick.slice(0, 9).every((n) => n === 0)).toBe(true); // nothing is due in the first period
+  expect(perTick.slice(0, 8).every((n) => n === 0)).toBe(true); // nothing is due in the first period (its first tick went to the storm)
   expect(Math.max(...perTick)).toBeLessThanOrEqual(Math.ceil((1000 * TICK_MS) / REFRESH_MS));
-  // Two passes in three seconds (the first starts at 1 s): every user twice, nobody more.
+  // Two passes (at 1 s and 2 s): every user twice, nobody more; one message per tick at most.
+  expect(messages).toBeLessThanOrEqual(perTick.length);
   expect(announced.size).toBe(1000);
   expect(new Set(announced.values())).toEqual(new Set([2]));
   expect(presence.isOnline('u999')).toBe(true);
@@ -69,7 +82,7 @@ it("re-announces each of this node's users about once per refresh period, a shar
 
 it('forgets the counts of a node that stops refreshing them, 3 to 4 refresh periods after its last word, and keeps refreshed ones', () => {
   const fromN2 = (userId: string) =>
-    bus.publish({ type: 'presence', nodeId: 'n2', userId, connections: 1, deviceTypes: ['mobile'], at: Date.now() });
+    bus.publish({ type: 'presence', nodeId: 'n2', users: [{ userId, connections: 1, deviceTypes: ['mobile'] }], at: Date.now() });
   void fromN2('silent');
   void fromN2('refreshed');
   expect(presence.get(['silent', 'refreshed']).map((p) => [p.online, p.deviceTypes])).toEqual([
@@ -86,4 +99,42 @@ it('forgets the counts of a node that stops refreshing them, 3 to 4 refresh peri
   expect(presence.isOnline('silent')).toBe(false);
   expect(presence.get(['silent'])[0]).toMatchObject({ online: false, deviceTypes: [] });
   expect(presence.isOnline('refreshed')).toBe(true);
+});
+
+it('tells each watching connection once per tick, every watched change in one presence_batch; unwatching and closing stop it', () => {
+  const frames = new Map<string, unknown[]>();
+  const watcher = (name: string) => {
+    frames.set(name, []);
+    return { sendText: (text: string) => frames.get(name)?.push(JSON.parse(text)) } as unknown as Connection;
+  };
+  const a = watcher('a');
+  const b = watcher('b');
+  presence.watchers.watch(a, ['u1', 'u2', 'u3']);
+  presence.watchers.watch(b, ['u3']);
+  connect('u1');
+  connect('u2');
+  connect('u3');
+  connect('u4'); // watched by nobody
+  vi.advanceTimersByTime(TICK_MS);
+  expect(frames.get('a')).toEqual([
+    expect.objectContaining({
+      action: 'presence_batch',
+      type: 'presence',
+      data: { presence: ['u1', 'u2', 'u3'].map((userId) => expect.objectContaining({ userId, online: true })) },
+    }),
+  ]);
+  expect(frames.get('b')).toEqual([
+    expect.objectContaining({ data: { presence: [expect.objectContaining({ userId: 'u3', online: true })] } }),
+  ]);
+  // Nothing changed: nothing sent.
+  vi.advanceTimersByTime(TICK_MS * 3);
+  expect(frames.get('a')).toHaveLength(1);
+  expect(presence.watchers.unwatch(a, ['u3'])).toBe(2);
+  presence.watchers.drop(b);
+  for (const connection of [...sessions.ofUser('u3')]) sessions.remove(connection);
+  vi.advanceTimersByTime(GRACE_MS + TICK_MS * 2);
+  expect(presence.isOnline('u3')).toBe(false);
+  expect(frames.get('a')).toHaveLength(1);
+  expect(frames.get('b')).toHaveLength(1);
+  expect(presence.watchers.watchedUsers).toBe(2);
 });

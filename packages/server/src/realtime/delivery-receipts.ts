@@ -1,7 +1,8 @@
 /**
  * DeliveryReceipts: the one path for "a device of mine has received up to seq" (socket
  * `mark_delivered`): membership check → DeliveryPositionRepository.markDelivered → `delivery_status`
- * to every session of every member, through the bus so members on other nodes hear it too.
+ * to every session of every member (in a large group, the sessions that have it open and the
+ * member's own: conversation-audience.ts), through the bus so members on other nodes hear it too.
  * Invariants: the stored position never moves backwards nor past the last seq (the repository);
  * a frame is published only when it moved; per member and conversation at most one frame leaves
  * this node per `windowMs` (the first at once, the latest of the window at its end), so a burst of
@@ -13,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { serverFrameId } from '../gateway/server-frame.js';
+import { conversationAudience } from './conversation-audience.js';
 import type { DeliveryPositionRepository } from './delivery-position-repository.js';
 
 interface Window {
@@ -84,10 +86,10 @@ export class DeliveryReceipts {
       timestamp: Date.now(),
     });
     const members = await this.deps.conversations.assertMember(conversationId, userId, 'mark delivered');
-    const recipients = await this.deps.conversations.assertDirectOpen(conversationId, userId, members).then(
-      () => [...members],
-      () => [userId],
+    const target = await this.deps.conversations.assertDirectOpen(conversationId, userId, members).then(
+      () => conversationAudience(conversationId, members, userId, 'everyone'),
+      () => ({ userIds: [userId] }),
     );
-    await this.deps.bus.publish({ type: 'user_event', target: { userIds: recipients }, frame, conversationId });
+    await this.deps.bus.publish({ type: 'user_event', target, frame, conversationId });
   }
 }

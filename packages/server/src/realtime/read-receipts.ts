@@ -1,7 +1,8 @@
 /**
  * ReadReceipts: the one path for "I have read up to seq" (socket `mark_read` and REST
  * `POST /conversations/:id/read`): membership check → ReadPositionRepository.markRead → `read_status` to every
- * session of every member (the reader's other devices included, so a badge clears everywhere).
+ * session of every member (the reader's other devices included, so a badge clears everywhere; in a
+ * large group the sessions that have it open and the reader's own: conversation-audience.ts).
  * Invariants: the stored position never moves backwards nor past the last seq (ReadPositionRepository);
  * `read_status` is published only when the position moved forward.
  */
@@ -10,6 +11,7 @@ import type { Bus } from '../bus/bus.js';
 import type { ConversationRepository } from '../conversations/conversation-repository.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import { serverFrameId } from '../gateway/server-frame.js';
+import { conversationAudience } from './conversation-audience.js';
 import type { ReadPositionRepository } from './read-position-repository.js';
 
 export class ReadReceipts {
@@ -35,11 +37,11 @@ export class ReadReceipts {
         timestamp: Date.now(),
       });
       // A block closes a direct conversation: the reader's own devices still sync, the other person learns nothing.
-      const recipients = await this.deps.conversations.assertDirectOpen(conversationId, userId, members).then(
-        () => [...members],
-        () => [userId],
+      const target = await this.deps.conversations.assertDirectOpen(conversationId, userId, members).then(
+        () => conversationAudience(conversationId, members, userId, 'everyone'),
+        () => ({ userIds: [userId] }),
       );
-      await this.deps.bus.publish({ type: 'user_event', target: { userIds: recipients }, frame, conversationId });
+      await this.deps.bus.publish({ type: 'user_event', target, frame, conversationId });
     }
     return { conversationId, lastReadSeq: state.lastReadSeq, unreadCount: state.unreadCount };
   }

@@ -1,6 +1,7 @@
 /**
  * TypingRelay: turns `typing_status` frames into `typing_status` events for the other members of
- * the conversation (never the typist's own sessions), through the bus so they may be on any node.
+ * the conversation (never the typist's own sessions; in a large group only the sessions that have
+ * it open: conversation-audience.ts), through the bus so they may be on any node.
  * Nothing is persisted. One sweep timer for every typist expires indicators `ttlMs` after their
  * last refresh and relays `isTyping: false`; closing the typing connection ends its indicators.
  * Invariant: one user's relays in one conversation are published in the order they were decided
@@ -13,6 +14,7 @@ import type { ConversationService } from '../conversations/conversation-service.
 import { serverFrameId } from '../gateway/server-frame.js';
 import type { UserDirectory } from '../users/user-directory.js';
 import { KeyedSerial } from '../util/keyed-serial.js';
+import { conversationAudience } from './conversation-audience.js';
 import { type TypingKey, TypingTracker } from './typing-tracker.js';
 
 export interface TypingRelayOptions {
@@ -68,8 +70,7 @@ export class TypingRelay {
     void this.serial
       .run(`${conversationId.length}:${conversationId}${userId}`, async () => {
         const members = await this.deps.conversations.memberSet(conversationId);
-        const others = [...members].filter((id) => id !== userId);
-        if (others.length === 0) return;
+        if (members.size < 2) return;
         const frame = encodeFrame({
           id: serverFrameId(),
           type: 'typing',
@@ -78,7 +79,8 @@ export class TypingRelay {
           sender: await this.deps.users.sender(userId),
           timestamp: Date.now(),
         });
-        await this.deps.bus.publish({ type: 'user_event', target: { userIds: others }, frame, conversationId });
+        const target = conversationAudience(conversationId, members, userId, 'others');
+        await this.deps.bus.publish({ type: 'user_event', target, frame, conversationId });
       })
       .catch((error: unknown) => this.deps.log.warn({ err: error, conversationId, userId }, 'typing relay failed'));
   }
