@@ -87,6 +87,8 @@ describe.skipIf(!hasChromium)('group management in the web app', () => {
     // Bob and Carol see it arrive, and Bob keeps its Group info open through what follows.
     await openGroup(bobPage.page, 'Launch crew');
     await openGroup(carolPage.page, 'Launch crew');
+    // The header counts who is online (conversation_presence) instead of watching every member.
+    await expect.poll(() => carolPage.page.getByTestId('group-headcount').textContent()).toBe('3 members · 3 online');
     const b = bobPage.page;
     await b.getByTestId('group-info-button').click();
     const bobPanel = b.getByRole('dialog', { name: 'Group info' });

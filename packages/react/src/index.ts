@@ -62,6 +62,7 @@ export { useHeraldClient } from './useHeraldClient.js';
 export { useMentionSuggestions } from './useMentionSuggestions.js';
 export { type UseMessageSearch, useMessageSearch } from './useMessageSearch.js';
 export { type UseNotifications, useNotifications } from './useNotifications.js';
+export { useOnlineCount } from './useOnlineCount.js';
 export { type PageConnection, usePageConnection } from './usePageConnection.js';
 export { usePresence } from './usePresence.js';
 export { useSession } from './useSession.js';

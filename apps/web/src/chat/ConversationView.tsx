@@ -32,6 +32,7 @@ import { Avatar } from './Avatar';
 import { Composer } from './Composer';
 import { ConfirmDialog } from './ConfirmDialog';
 import { conversationTitle, otherMembers, othersDeliveredSeq, othersReadSeq } from './conversation-info';
+import { GroupHeadcount } from './GroupHeadcount';
 import { GroupInfoDialog } from './GroupInfoDialog';
 import { Lightbox } from './Lightbox';
 import { LightboxContext, lightboxImages } from './lightbox-images';
@@ -221,7 +222,7 @@ export function ConversationView({
             {title}
           </h2>
           <p className="text-xs text-slate-500" data-testid="peer-presence" data-presence={peerPresence?.kind}>
-            {peerLabel ?? t('chat.members', { count: conversation.members.length })}
+            {peerLabel ?? <GroupHeadcount conversationId={conversation.id} members={conversation.members.length} />}
           </p>
         </div>
         <div className="ml-auto flex shrink-0 items-center gap-2">

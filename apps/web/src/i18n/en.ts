@@ -59,6 +59,7 @@ export const en = {
   'chat.back': 'Back to conversations',
   'chat.unread': '{count} unread',
   'chat.online': 'online',
+  'chat.onlineCount': '{count} online',
   'chat.offline': 'offline',
   'chat.noMessages': 'No messages yet. Say hello!',
   'chat.loadingOlder': 'Loading older messages…',

@@ -61,6 +61,7 @@ export const zh: Dictionary = {
   'chat.back': '返回会话列表',
   'chat.unread': '{count} 条未读',
   'chat.online': '在线',
+  'chat.onlineCount': '{count} 人在线',
   'chat.offline': '离线',
   'chat.noMessages': '还没有消息，打个招呼吧！',
   'chat.loadingOlder': '正在加载更早的消息…',

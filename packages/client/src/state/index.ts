@@ -27,6 +27,8 @@ export { type MentionMember, type MentionOptions, type MentionSuggestion, mentio
 export { applyChange, replyPreviewOf, revisionOf, tombstone, withText, withToggledReaction } from './message-changes.js';
 export { MessageSearch, type SearchQuery, type SearchSnapshot } from './message-search.js';
 export { type NotificationSnapshot, NotificationStore, notificationStoreFor } from './notification-store.js';
+export { ONLINE_COUNT_REFRESH_MS, type OnlineCount, OnlineCountStore, onlineCountStoreFor } from './online-count.js';
+export { PresenceInterest, presenceInterestOf } from './presence-interest.js';
 export { type PresenceMap, PresenceStore, presenceStoreFor } from './presence-store.js';
 export {
   type ConnectionType,
