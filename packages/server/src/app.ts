@@ -215,7 +215,7 @@ export async function createHeraldServer(options: HeraldServerOptions): Promise<
   const presence = new PresenceService(bus, sessions, presenceDirectory, log, {
     nodeId,
     graceMs: config.presenceGraceMs,
-    refreshMs: 15_000,
+    refreshMs: config.presenceRefreshMs,
   });
   // The bus is back after an outage: what other nodes published meanwhile may never arrive here.
   // Drop the caches those messages keep fresh (member lists, block lists, local users' sessions and

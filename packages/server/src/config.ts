@@ -65,6 +65,7 @@ const EnvSchema = z.object({
     .refine((value) => parseTrustProxy(value) !== undefined, 'must be true, false, a hop count, or comma-separated addresses/CIDRs')
     .optional(),
   HERALD_PRESENCE_GRACE_MS: int(0).default(3_000),
+  HERALD_PRESENCE_REFRESH_MS: int(200, 3_600_000).default(15_000),
   HERALD_UPLOAD_MAX_IMAGE_BYTES: int(1).default(10 * 1024 * 1024),
   HERALD_UPLOAD_MAX_AUDIO_BYTES: int(1).default(100 * 1024 * 1024),
   HERALD_UPLOAD_MAX_VIDEO_BYTES: int(1).default(500 * 1024 * 1024),
@@ -176,6 +177,8 @@ export const ENV_DOCS: Record<keyof z.infer<typeof EnvSchema>, string> = {
   HERALD_TRUST_PROXY:
     'whom to believe X-Forwarded-For from: false (default), true, a hop count, or comma-separated proxy addresses/CIDRs; the client IP every per-IP limit counts (docs/deploy.md)',
   HERALD_PRESENCE_GRACE_MS: 'how long a user stays online after their last session closes, so reloads do not flap (default 3000)',
+  HERALD_PRESENCE_REFRESH_MS:
+    "how often a node re-announces its users' presence to the cluster; a node that stops (killed) has its users shown offline 3 to 4 periods later (default 15000)",
   HERALD_UPLOAD_MAX_IMAGE_BYTES: 'largest accepted image upload in bytes (default 10485760 = 10 MiB)',
   HERALD_UPLOAD_MAX_AUDIO_BYTES: 'largest accepted audio upload in bytes (default 104857600 = 100 MiB)',
   HERALD_UPLOAD_MAX_VIDEO_BYTES: 'largest accepted video upload in bytes (default 524288000 = 500 MiB)',
@@ -282,6 +285,7 @@ export interface HeraldConfig {
   /** Fastify's trustProxy: whose X-Forwarded-For names the client (http/client-ip.ts). */
   trustProxy: TrustProxy;
   presenceGraceMs: number;
+  presenceRefreshMs: number;
   uploads: {
     /** Largest accepted upload per kind, in bytes. */
     maxBytes: { image: number; audio: number; video: number; document: number };
@@ -417,6 +421,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: parseTrustProxy(e.HERALD_TRUST_PROXY ?? 'false') ?? false,
     presenceGraceMs: e.HERALD_PRESENCE_GRACE_MS,
+    presenceRefreshMs: e.HERALD_PRESENCE_REFRESH_MS,
     uploads: {
       maxBytes: {
         image: e.HERALD_UPLOAD_MAX_IMAGE_BYTES,
