@@ -158,6 +158,18 @@ for (const database of ['sqlite', 'postgres'] as const) {
       const c2 = await connect(carol);
       await settle(c2, carol.user.id);
       expect(c2.frames.filter((f) => f.action === 'system_notification' && f.data.title !== 'marker')).toEqual([]);
+
+      // Caught up (the marker read too), a session of hers finds nothing to replay, and the node
+      // remembers that; she goes offline, and what is published meanwhile is still replayed on her
+      // next connect (that memory is forgotten at every broadcast).
+      expect(await c2.request({ action: 'notifications_read', type: 'control', data: { all: true } })).toEqual({ updated: 1 });
+      await Promise.all([c1.close(), c2.close()]);
+      const c3 = await connect(carol);
+      expect(await c3.request({ action: 'notifications_read', type: 'control', data: { all: true } })).toEqual({ updated: 0 });
+      await c3.close();
+      const third = await broadcast({ title: 'While you were away' });
+      const c4 = await connect(carol);
+      expect(await c4.waitFor(notificationFrame(third.id))).toMatchObject({ data: { id: third.id, read: false } });
     });
 
     it('a role audience reaches only users with that role', async () => {

@@ -2,7 +2,7 @@
  * Access tokens (short-lived HS256 JWTs, via jose) and refresh tokens (random, stored hashed).
  * Invariant: a refresh token's plaintext exists only in the response that issued it.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, HeraldError } from '@herald/protocol';
@@ -21,13 +21,14 @@ export interface AccessClaims {
 const ISSUER = 'herald';
 
 export class AccessTokens {
-  private readonly key: Uint8Array;
+  /** A KeyObject made once: given raw bytes, jose would import a CryptoKey on every verify (a connect storm pays it per socket). */
+  private readonly key: KeyObject;
 
   constructor(
     secret: string,
     private readonly ttlSeconds: number,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(new TextEncoder().encode(secret));
   }
 
   async sign(userId: string, role: string, sessionId: string): Promise<{ token: string; expiresAt: number }> {

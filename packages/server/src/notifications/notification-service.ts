@@ -33,7 +33,21 @@ export interface NotificationInput {
 /** How many unread notifications a connecting session is sent. */
 export const REPLAY_LIMIT = 50;
 
+/** Users remembered as caught up, at most: past it the memory starts over (each then costs one query again). */
+const CAUGHT_UP_MAX = 200_000;
+
 export class NotificationService {
+  /**
+   * Users this node found with no unread notification when one of their sessions connected: their
+   * next connect skips the query (a connect storm would otherwise pay it per socket). Forgotten
+   * wholesale when any notification is published (on any node: it arrives as a bus frame) or the bus
+   * returns from an outage, and per user when their account or memberships change (a role or a
+   * conversation can make an older notification theirs).
+   */
+  private readonly caughtUp = new Set<string>();
+  /** Bumped at each wholesale forget: a query that began before one must not mark its user caught up. */
+  private published = 0;
+
   constructor(
     private readonly repository: NotificationRepository,
     private readonly accounts: Pick<AccountRepository, 'findUserById'>,
@@ -41,7 +55,19 @@ export class NotificationService {
     private readonly conversations: ConversationService,
     private readonly offline: OfflineDelivery,
     private readonly log: Logger,
-  ) {}
+  ) {
+    bus.subscribe((message) => {
+      if (message.type === 'user_event' && message.frame.includes('"system_notification"')) this.forgetAll();
+      else if (message.type === 'user_changed') this.caughtUp.delete(message.userId);
+      else if (message.type === 'membership_changed') for (const userId of message.addedUserIds ?? []) this.caughtUp.delete(userId);
+    });
+    bus.onRestored(() => this.forgetAll());
+  }
+
+  private forgetAll(): void {
+    this.published++;
+    this.caughtUp.clear();
+  }
 
   /** Persist, then deliver live and offline. `createdBy` is the admin's id (null for an API key). */
   async broadcast(input: NotificationInput, createdBy: string | null): Promise<Notification> {
@@ -68,11 +94,16 @@ export class NotificationService {
   /** Send a freshly connected session the user's unread notifications, oldest first. */
   async replay(connection: Connection): Promise<void> {
     const user = connection.user;
-    if (!user) return;
+    if (!user || this.caughtUp.has(user.id)) return;
+    const published = this.published;
     const unread = await this.repository.listNotifications(
       { id: user.id, role: user.role, createdAt: user.createdAt },
       { limit: REPLAY_LIMIT, unreadOnly: true },
     );
+    if (unread.length === 0 && published === this.published) {
+      if (this.caughtUp.size >= CAUGHT_UP_MAX) this.caughtUp.clear();
+      this.caughtUp.add(user.id);
+    }
     for (const notification of unread.reverse()) connection.sendText(frameOf(notification));
   }
 
