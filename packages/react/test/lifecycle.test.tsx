@@ -16,6 +16,7 @@ import {
   useConversation,
   useHandler,
   useNotifications,
+  useOnlineCount,
   usePageConnection,
   usePresence,
   useSession,
@@ -54,6 +55,7 @@ function Everything({ conversationId, peerId }: { conversationId: string; peerId
   useConversation(conversationId);
   useTyping(conversationId);
   usePresence([peerId]);
+  useOnlineCount(conversationId);
   useNotifications();
   useSession();
   return <ConnectionStatus />;
