@@ -226,6 +226,12 @@ export class FakeServer {
       case 'unsubscribe':
         socket.receive(ackFrame(frame.id, { conversationId: frame.data.conversationId }));
         return;
+      case 'presence_subscribe':
+        socket.receive(ackFrame(frame.id, { presence: [] }));
+        return;
+      case 'presence_unsubscribe':
+        socket.receive(ackFrame(frame.id, { watching: 0 }));
+        return;
     }
   }
 

@@ -8,7 +8,8 @@
  * - A `send_message` id goes to the server once per hub: a repeat (the outbox of another tab, or
  *   one adopted from IndexedDB after a handover) is answered with the first one's ack, or waits for it.
  * - An `unsubscribe` reaches the server only when no other tab follows the conversation (the
- *   server mutes it for the whole socket).
+ *   server mutes it for the whole socket); a `presence_unsubscribe` only names users no other tab
+ *   watches, and a tab that goes away takes back the watches only it held.
  * - When the socket closes, every port closes with 1001, so each tab reconnects and resumes from
  *   its own last seq; `dispose()` (leadership lost) closes the socket and every port.
  */
@@ -29,6 +30,8 @@ export class ConnectionHub {
   readonly #waiting = new Set<string>();
   /** conversationId -> the ports that follow it. */
   readonly #follows = new Map<string, Set<string>>();
+  /** userId -> the ports that watch its presence. */
+  readonly #watches = new Map<string, Set<string>>();
   /** send_message id -> its ack text, or null while in flight. */
   readonly #sent = new Map<string, string | null>();
   readonly #stopListening: () => void;
@@ -97,6 +100,7 @@ export class ConnectionHub {
     this.#ports.clear();
     this.#waiting.clear();
     this.#follows.clear();
+    this.#watches.clear();
     for (const [id, ack] of this.#sent) if (ack === null) this.#sent.delete(id);
   }
 
@@ -148,6 +152,24 @@ export class ConnectionHub {
         }
         break;
       }
+      case 'presence_subscribe':
+        for (const userId of userIdsOf(frame.data)) {
+          const ports = this.#watches.get(userId) ?? new Set<string>();
+          ports.add(port);
+          this.#watches.set(userId, ports);
+        }
+        break;
+      case 'presence_unsubscribe': {
+        const last = this.#unwatch(port, userIdsOf(frame.data));
+        if (last.length === 0) {
+          const result = { watching: this.#watches.size };
+          const ack = { id: `hub:${frame.id}`, type: 'ack', action: 'ack', data: { ref: frame.id, result }, timestamp: this.#timers.now() };
+          this.#reply(port, JSON.stringify(ack));
+          return;
+        }
+        this.#real?.send(JSON.stringify({ ...frame, data: { userIds: last } }));
+        return;
+      }
       case 'send_message':
         if (this.#sent.has(frame.id)) {
           const ack = this.#sent.get(frame.id);
@@ -159,6 +181,18 @@ export class ConnectionHub {
         break;
     }
     this.#real?.send(text);
+  }
+
+  /** Drop `port`'s watches of `userIds`; returns the users nobody watches any more. */
+  #unwatch(port: string, userIds: readonly string[]): string[] {
+    const last: string[] = [];
+    for (const userId of userIds) {
+      const ports = this.#watches.get(userId);
+      if (!ports?.delete(port) || ports.size > 0) continue;
+      this.#watches.delete(userId);
+      last.push(userId);
+    }
+    return last;
   }
 
   #followers(conversationId: string): Set<string> {
@@ -187,6 +221,21 @@ export class ConnectionHub {
       this.#ports.delete(message.port);
       this.#waiting.delete(message.port);
       for (const followers of this.#follows.values()) followers.delete(message.port);
+      const watched = [...this.#watches].filter(([, ports]) => ports.has(message.port)).map(([userId]) => userId);
+      const last = this.#unwatch(message.port, watched);
+      // Nobody asked: the ack of this one reaches every tab, and each ignores a ref it did not send.
+      for (let i = 0; i < last.length; i += 500) {
+        const data = { userIds: last.slice(i, i + 500) };
+        this.#real?.send(
+          JSON.stringify({
+            id: `hub-unwatch-${this.#timers.now()}-${i}`,
+            type: 'control',
+            action: 'presence_unsubscribe',
+            data,
+            timestamp: this.#timers.now(),
+          }),
+        );
+      }
     }
   }
 
@@ -229,4 +278,10 @@ function parse(text: string): { id: string; action: string; data?: unknown } | n
   } catch {
     return null;
   }
+}
+
+/** The `userIds` of a presence frame's data (whatever a tab sent: the server validates it). */
+function userIdsOf(data: unknown): string[] {
+  const ids = (data as { userIds?: unknown } | undefined)?.userIds;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
 }

@@ -111,6 +111,27 @@ describe('SharedConnection', () => {
     expect(server.last.sentOf('unsubscribe')).toHaveLength(1);
   });
 
+  it('a presence_unsubscribe names only users no other tab watches; a tab that goes away takes back what only it watched', async () => {
+    const { server, tabs: all } = tabs(3);
+    for (const tab of all) await tab.client.connect();
+    await vi.waitFor(() => expect(all.filter((tab) => tab.sharing.role === 'leader')).toHaveLength(1));
+    const leaving = all.find((tab) => tab.sharing.role === 'follower');
+    const [first, second] = all.filter((tab) => tab !== leaving);
+    if (!leaving || !first || !second) throw new Error('expected a leader and two followers');
+    await first.client.request('presence_subscribe', { userIds: ['u1', 'u2'] });
+    await second.client.request('presence_subscribe', { userIds: ['u2', 'u3'] });
+    await leaving.client.request('presence_subscribe', { userIds: ['u3', 'u4'] });
+    // Another tab still watches u2: answered by the hub, nothing reaches the server.
+    expect(await first.client.request('presence_unsubscribe', { userIds: ['u2'] })).toEqual({ watching: 4 });
+    expect(server.last.sentOf('presence_unsubscribe')).toHaveLength(0);
+    await second.client.request('presence_unsubscribe', { userIds: ['u2', 'u3'] });
+    expect(server.last.sentOf('presence_unsubscribe').map((frame) => frame.data.userIds)).toEqual([['u2']]);
+    leaving.client.dispose();
+    await vi.waitFor(() =>
+      expect(server.last.sentOf('presence_unsubscribe').map((frame) => frame.data.userIds)).toEqual([['u2'], ['u3', 'u4']]),
+    );
+  });
+
   it('elects over the channel alone where Web Locks are missing', async () => {
     const { server, tabs: all } = tabs(2, { locks: false });
     await Promise.all(all.map((tab) => tab.client.connect()));
