@@ -4,7 +4,7 @@
  */
 import { CloseCode } from '@herald/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LiveConnection, Liveness, PING_SLICE } from './liveness.js';
+import { type LiveConnection, Liveness, PING_SLICE, STEP_MS } from './liveness.js';
 
 class Peer implements LiveConnection {
   state: LiveConnection['state'] = 'ready';
@@ -39,8 +39,8 @@ class Peer implements LiveConnection {
 
 const INTERVAL = 30_000;
 const running: Liveness<Peer>[] = [];
-function watch(peers: Peer[]): Liveness<Peer> {
-  const liveness = new Liveness(peers, { authTimeoutMs: 5_000, pingIntervalMs: INTERVAL });
+function watch(peers: Peer[] | Set<Peer>): Liveness<Peer> {
+  const liveness = new Liveness<Peer>(peers instanceof Set ? peers : new Set(peers), { authTimeoutMs: 5_000, pingIntervalMs: INTERVAL });
   running.push(liveness);
   return liveness;
 }
@@ -133,5 +133,57 @@ describe('Liveness', () => {
     expect(late.closedWith).toBe(CloseCode.Unauthorized);
     expect(onTime.closedWith).toBeUndefined();
     expect(late.pings + onTime.pings).toBe(0);
+  });
+});
+
+describe('paced walk', () => {
+  it('checks a share of the connections per step, every connection once per pass, and pings a silent one within a pass and a step', () => {
+    const peers = new Set(Array.from({ length: 10_000 }, () => new Peer(0)));
+    const liveness = watch(peers);
+    let checked = 0;
+    for (const peer of peers) {
+      const confirm = peer.confirmAlive.bind(peer);
+      peer.confirmAlive = (now) => {
+        checked++;
+        confirm(now);
+      };
+    }
+    const share = Math.ceil((peers.size * STEP_MS) / liveness.passMs);
+    const perStep: number[] = [];
+    // Every peer talked; one pass's worth of steps, from the first due one.
+    for (let now = liveness.passMs; now < 2 * liveness.passMs; now += STEP_MS) {
+      const before = checked;
+      liveness.step(now);
+      perStep.push(checked - before);
+    }
+    expect(Math.max(...perStep)).toBeLessThanOrEqual(share);
+    expect(checked).toBe(peers.size); // each once
+    // Silent from now on: the pings come within a pass (plus a step) of the interval ending.
+    let now = 2 * liveness.passMs;
+    const deadline = INTERVAL + 2 * liveness.passMs + liveness.passMs + STEP_MS;
+    while ([...peers].some((p) => p.pingSentAt === 0)) {
+      now += STEP_MS;
+      liveness.step(now);
+      expect(now).toBeLessThanOrEqual(deadline);
+    }
+  });
+
+  it('closes an unauthenticated socket within a pass and a step of its deadline, and skips connections that left', () => {
+    const late = new Peer(0);
+    late.state = 'authenticating';
+    const gone = new Peer(0);
+    const peers = new Set([late, gone]);
+    const liveness = watch(peers);
+    peers.delete(gone);
+    gone.alive = true;
+    let now = 0;
+    while (late.closedWith === undefined) {
+      now += STEP_MS;
+      liveness.step(now);
+    }
+    expect(late.closedWith).toBe(CloseCode.Unauthorized);
+    expect(now).toBeGreaterThan(5_000);
+    expect(now).toBeLessThanOrEqual(5_000 + liveness.passMs + STEP_MS);
+    expect(gone.heardAt).toBe(0); // never checked
   });
 });

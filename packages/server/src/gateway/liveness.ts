@@ -8,6 +8,12 @@
  * event-loop turn, with I/O in between. Connections that opened together (a deploy, a network
  * blip, a benchmark) stay in phase for as long as they live, and pinging thousands of them in one
  * turn held the event loop for tens of milliseconds at every interval.
+ * The walk is paced like presence's (util/paced-walk.ts): a pass over every connection takes one
+ * `passMs` (at most half the ping interval, at most 1 s), done a share per `STEP_MS` timer call, so
+ * one call's work is `connections × STEP_MS / passMs` checks, not every connection at once (50,000
+ * idle connections: 2,500 checks per call instead of 50,000). Bounds: a connection is checked at
+ * least every `passMs + STEP_MS`, so a silent peer is pinged at most that late (about half an
+ * interval), and an unauthenticated socket is closed at most that long after its deadline.
  */
 import { CloseCode } from '@herald/protocol';
 
@@ -41,20 +47,28 @@ export interface LivenessOptions<C extends LiveConnection> {
 /** Pings sent per event-loop turn: each is a system call, and a turn should stay well under a millisecond or two. */
 export const PING_SLICE = 64;
 
+/** How often the timer does a share of the walk. */
+export const STEP_MS = 50;
+
 export class Liveness<C extends LiveConnection> {
   private readonly timer: NodeJS.Timeout;
   /** Pings waiting for their slice (a sweep's wave, sent across turns from `next` on). */
   private queue: C[] = [];
   private next = 0;
   private sending = false;
+  /** How long one pass over every connection takes. */
+  readonly passMs: number;
+  /** The pass under way (a live Set iterator: connections added meanwhile are checked in it, removed ones skipped). */
+  private cursor: Iterator<C> | undefined;
+  private passStartedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly connections: Iterable<C>,
+    private readonly connections: ReadonlySet<C>,
     private readonly options: LivenessOptions<C>,
   ) {
-    // Twice per interval at least: a silent peer is pinged at most half an interval late.
-    const tick = Math.max(50, Math.min(1000, options.pingIntervalMs / 2, options.authTimeoutMs / 2));
-    this.timer = setInterval(() => this.sweep(Date.now()), tick);
+    // Twice per interval at least: a silent peer is pinged at most about half an interval late.
+    this.passMs = Math.max(STEP_MS, Math.min(1000, options.pingIntervalMs / 2, options.authTimeoutMs / 2));
+    this.timer = setInterval(() => this.step(Date.now()), STEP_MS);
     this.timer.unref();
   }
 
@@ -64,28 +78,53 @@ export class Liveness<C extends LiveConnection> {
     this.next = 0;
   }
 
-  /** One pass over every connection (exposed for tests; the timer calls it). */
+  /** One whole pass over every connection at once (for tests; the timer does it a share at a time: `step`). */
   sweep(now: number): void {
-    const { authTimeoutMs, pingIntervalMs } = this.options;
-    for (const connection of this.connections) {
-      if (connection.state === 'authenticating') {
-        if (now - connection.openedAt > authTimeoutMs) connection.close(CloseCode.Unauthorized, 'authentication timeout');
-        continue;
-      }
-      if (connection.state !== 'ready') continue;
-      if (connection.alive) connection.confirmAlive(now);
-      if (connection.pingSentAt !== 0) {
-        if (now - connection.pingSentAt >= pingIntervalMs) {
-          this.options.onDead?.(connection);
-          connection.terminate(CloseCode.Timeout);
-        }
-        continue;
-      }
-      if (now - connection.heardAt >= pingIntervalMs) {
-        connection.pinged(now);
-        this.queue.push(connection);
-      }
+    for (const connection of this.connections) this.check(connection, now);
+    this.flushPings();
+  }
+
+  /** This call's share of the pass under way, or the start of the next pass when one is due (the timer calls it every STEP_MS). */
+  step(now: number): void {
+    if (!this.cursor) {
+      if (now - this.passStartedAt < this.passMs) return;
+      this.passStartedAt = now;
+      this.cursor = this.connections.values();
     }
+    let share = Math.ceil((this.connections.size * STEP_MS) / this.passMs);
+    while (share-- > 0) {
+      const next = this.cursor.next();
+      if (next.done) {
+        this.cursor = undefined;
+        break;
+      }
+      this.check(next.value, now);
+    }
+    this.flushPings();
+  }
+
+  private check(connection: C, now: number): void {
+    const { authTimeoutMs, pingIntervalMs } = this.options;
+    if (connection.state === 'authenticating') {
+      if (now - connection.openedAt > authTimeoutMs) connection.close(CloseCode.Unauthorized, 'authentication timeout');
+      return;
+    }
+    if (connection.state !== 'ready') return;
+    if (connection.alive) connection.confirmAlive(now);
+    if (connection.pingSentAt !== 0) {
+      if (now - connection.pingSentAt >= pingIntervalMs) {
+        this.options.onDead?.(connection);
+        connection.terminate(CloseCode.Timeout);
+      }
+      return;
+    }
+    if (now - connection.heardAt >= pingIntervalMs) {
+      connection.pinged(now);
+      this.queue.push(connection);
+    }
+  }
+
+  private flushPings(): void {
     if (!this.sending && this.queue.length > 0) {
       this.sending = true;
       this.sendSlice();
