@@ -6,6 +6,7 @@
 import { CloseCode, CloseReason, ErrorCode, type HeraldError } from '@herald/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CredentialExpiry, type CredentialHolder, EXPIRY_SLICE } from './credential-expiry.js';
+import { STEP_MS } from './liveness.js';
 
 class Holder implements CredentialHolder {
   state: CredentialHolder['state'] = 'ready';
@@ -26,7 +27,7 @@ const GRACE = 5_000;
 const running: CredentialExpiry<Holder>[] = [];
 function watch(holders: Holder[]): CredentialExpiry<Holder> {
   // An hour's tick: only the test's own sweeps (with its own clock) run.
-  const expiry = new CredentialExpiry(holders, { graceMs: GRACE, tickMs: 3_600_000 });
+  const expiry = new CredentialExpiry<Holder>(new Set(holders), { graceMs: GRACE, tickMs: 3_600_000 });
   running.push(expiry);
   return expiry;
 }
@@ -108,9 +109,38 @@ describe('CredentialExpiry', () => {
         resolve();
       };
     });
-    const expiry = new CredentialExpiry([holder], { graceMs: GRACE, tickMs: 20 });
+    const expiry = new CredentialExpiry(new Set([holder]), { graceMs: GRACE, tickMs: 20 });
     running.push(expiry);
     await closed; // the test's timeout is the bound: no sweep, no close
     expect(holder.closedWith?.reason).toBe(CloseReason.TokenExpired);
+  });
+});
+
+describe('paced walk', () => {
+  it('finds expired sockets a share per step, and closes each within a pass and a step of its deadline', async () => {
+    const holders = Array.from({ length: 10_000 }, () => new Holder(10_000));
+    let judged = 0;
+    const counted = new Set(holders);
+    const expiry = new CredentialExpiry<Holder>(counted, { graceMs: GRACE, tickMs: 1_000 });
+    running.push(expiry);
+    const expired = expiry.expired.bind(expiry);
+    expiry.expired = (connection, now) => {
+      judged++;
+      return expired(connection, now);
+    };
+    const deadline = 10_000 + GRACE;
+    const share = Math.ceil((holders.length * STEP_MS) / 1_000);
+    let now = deadline;
+    while (holders.some((h) => h.closedWith === undefined)) {
+      const before = judged;
+      expiry.step(now);
+      // Judged in the walk (at most a share), and again when its close's turn comes.
+      expect(judged - before).toBeLessThanOrEqual(2 * share);
+      // A real step's 50 ms hold many event-loop turns: enough for the closes (64 a turn) to keep up.
+      for (let turn = 0; turn < 10; turn++) await nextTurn();
+      expect(now - deadline).toBeLessThanOrEqual(1_000 + STEP_MS);
+      now += STEP_MS;
+    }
+    expect(holders.every((h) => h.closedWith?.code === CloseCode.Unauthorized)).toBe(true);
   });
 });

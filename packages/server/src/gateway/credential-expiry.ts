@@ -4,13 +4,16 @@
  * (`reauthenticate`) before then, and a socket that did not gets an `error` frame `token_expired`
  * and a 4001 close with reason `token_expired` (the client refreshes and reconnects, resuming with
  * `since`).
- * Invariants: no per-connection timers (one sweep every `tickMs`, default 1 s, so a socket is closed
- * at most about a tick after its deadline); only `ready` sockets are judged (authentication has its
+ * Invariants: no per-connection timers (one paced walk: a pass over every socket takes `tickMs`,
+ * default 1 s, done a share per STEP_MS timer call as in liveness.ts, so one call's work does not
+ * grow with the sockets; a socket is closed at most `tickMs` + STEP_MS after its deadline); only `ready` sockets are judged (authentication has its
  * own deadline in liveness.ts); the closes one sweep decides go out at most `EXPIRY_SLICE` per
  * event-loop turn, and each is re-checked when its turn comes, so a renewal that landed meanwhile
  * keeps its socket. Sockets that authenticated together (a deploy, a reconnect wave) expire together.
  */
 import { CloseCode, CloseReason, ErrorCode, HeraldError } from '@herald/protocol';
+import { PacedWalk } from '../util/paced-walk.js';
+import { STEP_MS } from './liveness.js';
 
 /** The part of a connection the sweep reads and acts on. */
 export interface CredentialHolder {
@@ -24,7 +27,7 @@ export interface CredentialHolder {
 export interface CredentialExpiryOptions<C extends CredentialHolder> {
   /** How long past its token's expiry a socket may stay open without renewing (ms). */
   graceMs: number;
-  /** Sweep period (ms); default 1000. */
+  /** How long one pass over every socket takes (ms); default 1000. */
   tickMs?: number;
   /** Told of each socket closed for an expired credential. */
   onExpired?: (connection: C) => void;
@@ -42,12 +45,25 @@ export class CredentialExpiry<C extends CredentialHolder> {
   /** The time of the sweep that filled the queue (each socket is re-checked against it). */
   private sweptAt = 0;
 
+  private readonly walk: PacedWalk<C, C>;
+
   constructor(
-    private readonly connections: Iterable<C>,
+    private readonly connections: ReadonlySet<C>,
     private readonly options: CredentialExpiryOptions<C>,
   ) {
-    this.timer = setInterval(() => this.sweep(Date.now()), options.tickMs ?? 1_000);
+    const passMs = Math.max(STEP_MS, options.tickMs ?? 1_000);
+    // The first pass starts at the first step (the clock is whatever `step` is given).
+    this.walk = new PacedWalk(connections, passMs, STEP_MS, Number.NEGATIVE_INFINITY);
+    this.timer = setInterval(() => this.step(Date.now()), Math.min(STEP_MS, passMs));
     this.timer.unref();
+  }
+
+  /** This call's share of the paced pass (the timer calls it every STEP_MS). */
+  step(now: number): void {
+    this.walk.step(now, (connection) => {
+      if (this.expired(connection, now)) this.queue.push(connection);
+    });
+    this.startClosing(now);
   }
 
   stop(): void {
@@ -63,14 +79,20 @@ export class CredentialExpiry<C extends CredentialHolder> {
     );
   }
 
-  /** One pass over every connection (exposed for tests; the timer calls it). */
+  /** One whole pass over every connection at once (for tests; the timer walks it a share at a time: `step`). */
   sweep(now: number): void {
     if (this.closing) return; // the previous wave is still going out; this one would repeat it
     for (const connection of this.connections) {
       if (this.expired(connection, now)) this.queue.push(connection);
     }
+    this.startClosing(now);
+  }
+
+  private startClosing(now: number): void {
     if (this.queue.length === 0) return;
-    this.sweptAt = now;
+    // Later finds join the wave under way (it runs to the queue's end); each is re-checked at `sweptAt`.
+    this.sweptAt = Math.max(this.sweptAt, now);
+    if (this.closing) return;
     this.closing = true;
     this.closeSlice();
   }

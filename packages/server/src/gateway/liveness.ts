@@ -8,7 +8,7 @@
  * event-loop turn, with I/O in between. Connections that opened together (a deploy, a network
  * blip, a benchmark) stay in phase for as long as they live, and pinging thousands of them in one
  * turn held the event loop for tens of milliseconds at every interval.
- * The walk is paced like presence's (util/paced-walk.ts): a pass over every connection takes one
+ * The walk is paced like presence's (util/paced-walk.ts, the same PacedWalk): a pass over every connection takes one
  * `passMs` (at most half the ping interval, at most 1 s), done a share per `STEP_MS` timer call, so
  * one call's work is `connections × STEP_MS / passMs` checks, not every connection at once (50,000
  * idle connections: 2,500 checks per call instead of 50,000). Bounds: a connection is checked at
@@ -16,6 +16,7 @@
  * interval), and an unauthenticated socket is closed at most that long after its deadline.
  */
 import { CloseCode } from '@herald/protocol';
+import { PacedWalk } from '../util/paced-walk.js';
 
 /** The part of a connection that liveness reads and acts on; the connection keeps its own marks. */
 export interface LiveConnection {
@@ -58,9 +59,8 @@ export class Liveness<C extends LiveConnection> {
   private sending = false;
   /** How long one pass over every connection takes. */
   readonly passMs: number;
-  /** The pass under way (a live Set iterator: connections added meanwhile are checked in it, removed ones skipped). */
-  private cursor: Iterator<C> | undefined;
-  private passStartedAt = Number.NEGATIVE_INFINITY;
+  /** The paced pass (a live Set iterator: connections added meanwhile are checked in it, removed ones skipped). */
+  private readonly walk: PacedWalk<C, C>;
 
   constructor(
     private readonly connections: ReadonlySet<C>,
@@ -68,6 +68,8 @@ export class Liveness<C extends LiveConnection> {
   ) {
     // Twice per interval at least: a silent peer is pinged at most about half an interval late.
     this.passMs = Math.max(STEP_MS, Math.min(1000, options.pingIntervalMs / 2, options.authTimeoutMs / 2));
+    // The first pass starts at the first step (the clock is whatever `step` is given).
+    this.walk = new PacedWalk(connections, this.passMs, STEP_MS, Number.NEGATIVE_INFINITY);
     this.timer = setInterval(() => this.step(Date.now()), STEP_MS);
     this.timer.unref();
   }
@@ -86,20 +88,7 @@ export class Liveness<C extends LiveConnection> {
 
   /** This call's share of the pass under way, or the start of the next pass when one is due (the timer calls it every STEP_MS). */
   step(now: number): void {
-    if (!this.cursor) {
-      if (now - this.passStartedAt < this.passMs) return;
-      this.passStartedAt = now;
-      this.cursor = this.connections.values();
-    }
-    let share = Math.ceil((this.connections.size * STEP_MS) / this.passMs);
-    while (share-- > 0) {
-      const next = this.cursor.next();
-      if (next.done) {
-        this.cursor = undefined;
-        break;
-      }
-      this.check(next.value, now);
-    }
+    this.walk.step(now, (connection) => this.check(connection, now));
     this.flushPings();
   }
 

@@ -1,5 +1,11 @@
+/** What a PacedWalk walks: a Map, or a Set (whose entries are [value, value]). */
+export interface Walkable<K, V> {
+  readonly size: number;
+  entries(): Iterator<[K, V]>;
+}
+
 /**
- * PacedWalk: visits every entry of a Map over about `periodMs`, a share on each call of `step`
+ * PacedWalk: visits every entry of a Map (or Set) over about `periodMs`, a share on each call of `step`
  * (made once per timer tick), so that work which grows with the map (re-announcing every user,
  * looking for stale entries) never lands in one event-loop turn.
  * Invariants: a pass starts at most once per `periodMs`; a step visits at most
@@ -12,7 +18,7 @@ export class PacedWalk<K, V> {
   private passStartedAt: number;
 
   constructor(
-    private readonly map: ReadonlyMap<K, V>,
+    private readonly map: Walkable<K, V>,
     private readonly periodMs: number,
     private readonly tickMs: number,
     now: number,
