@@ -55,6 +55,13 @@ repositorySuite('notification repository contract', ({ repositories, newUser }) 
     expect(all.id).not.toBe(ops.id);
   });
 
+  it('knows when the newest notification was created', async () => {
+    const before = await store.notifications.newestNotificationAt();
+    const made = await notify('newest', { kind: 'all' });
+    expect(await store.notifications.newestNotificationAt()).toBe(made.createdAt);
+    expect(before === null || before <= made.createdAt).toBe(true);
+  });
+
   it('hides notifications older than the account', async () => {
     const early = await notify('before-you', { kind: 'all' });
     const late = await newUser();

@@ -2,7 +2,7 @@
  * Access tokens (short-lived HS256 JWTs, via jose) and refresh tokens (random, stored hashed).
  * Invariant: a refresh token's plaintext exists only in the response that issued it.
  */
-import { createHash, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, HeraldError } from '@herald/protocol';
@@ -21,14 +21,17 @@ export interface AccessClaims {
 const ISSUER = 'herald';
 
 export class AccessTokens {
-  /** A KeyObject made once: given raw bytes, jose would import a CryptoKey on every verify (a connect storm pays it per socket). */
-  private readonly key: KeyObject;
+  /** A CryptoKey imported once: given raw bytes (or a KeyObject), jose imports one on every sign and verify (a connect storm paid it per socket). */
+  private readonly key: Promise<webcrypto.CryptoKey>;
 
   constructor(
     secret: string,
     private readonly ttlSeconds: number,
   ) {
-    this.key = createSecretKey(new TextEncoder().encode(secret));
+    this.key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
   }
 
   async sign(userId: string, role: string, sessionId: string): Promise<{ token: string; expiresAt: number }> {
@@ -39,14 +42,14 @@ export class AccessTokens {
       .setIssuer(ISSUER)
       .setIssuedAt()
       .setExpirationTime(expiresAt)
-      .sign(this.key);
+      .sign(await this.key);
     return { token, expiresAt: expiresAt * 1000 };
   }
 
   /** Verify signature, issuer and expiry; throws HeraldError `token_expired` or `unauthorized`. */
   async verify(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, await this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || typeof payload.role !== 'string' || typeof payload.exp !== 'number') {
         throw new HeraldError(ErrorCode.Unauthorized, 'token is missing claims');
       }

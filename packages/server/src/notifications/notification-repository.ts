@@ -30,6 +30,8 @@ export interface NotificationRepository {
   markNotificationsRead(viewer: NotificationViewer, ids: readonly string[] | 'all'): Promise<number>;
   /** Ids of every user an audience covers (for offline delivery). */
   audienceUserIds(audience: Audience): Promise<string[]>;
+  /** When the newest notification was created (ms epoch), or null when there is none. */
+  newestNotificationAt(): Promise<number | null>;
 }
 
 function toAudience(row: Pick<Selectable<NotificationsTable>, 'audience_kind' | 'audience_value'>): Audience {
@@ -78,6 +80,14 @@ export class KyselyNotificationRepository implements NotificationRepository {
           ]),
         ]),
       );
+  }
+
+  async newestNotificationAt(): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.max('created_at').as('newest'))
+      .executeTakeFirst();
+    return row?.newest == null ? null : Number(row.newest);
   }
 
   async insertNotification(notification: NewNotification): Promise<Notification> {

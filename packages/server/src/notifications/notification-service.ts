@@ -47,6 +47,12 @@ export class NotificationService {
   private readonly caughtUp = new Set<string>();
   /** Bumped at each wholesale forget: a query that began before one must not mark its user caught up. */
   private published = 0;
+  /**
+   * When the newest notification was created (null: none; undefined: not known since the last
+   * forget). An account newer than it has nothing to replay, so most first connects of a storm skip
+   * the per-user query too.
+   */
+  private newest: Promise<number | null> | undefined;
 
   constructor(
     private readonly repository: NotificationRepository,
@@ -67,6 +73,7 @@ export class NotificationService {
   private forgetAll(): void {
     this.published++;
     this.caughtUp.clear();
+    this.newest = undefined;
   }
 
   /** Persist, then deliver live and offline. `createdBy` is the admin's id (null for an API key). */
@@ -96,6 +103,10 @@ export class NotificationService {
     const user = connection.user;
     if (!user || this.caughtUp.has(user.id)) return;
     const published = this.published;
+    this.newest ??= this.repository.newestNotificationAt().catch(() => Number.POSITIVE_INFINITY);
+    const newest = await this.newest;
+    // Nothing was published since this account exists (or ever): nothing can be unread.
+    if (newest === null || newest < user.createdAt) return;
     const unread = await this.repository.listNotifications(
       { id: user.id, role: user.role, createdAt: user.createdAt },
       { limit: REPLAY_LIMIT, unreadOnly: true },
