@@ -11,7 +11,7 @@ import { MemoryBus } from '../bus/memory-bus.js';
 import type { Connection } from '../gateway/connection.js';
 import { LocalSessions } from '../gateway/local-sessions.js';
 import { Metrics } from '../metrics.js';
-import { PresenceService } from './presence-service.js';
+import { PresenceService, TELL_PER_TICK } from './presence-service.js';
 
 const REFRESH_MS = 1000;
 const GRACE_MS = 400; // ticks every 100 ms
@@ -137,4 +137,17 @@ it('tells each watching connection once per tick, every watched change in one pr
   expect(frames.get('a')).toHaveLength(1);
   expect(frames.get('b')).toHaveLength(1);
   expect(presence.watchers.watchedUsers).toBe(2);
+});
+
+it('tells a storm of changes over several ticks, TELL_PER_TICK at a time, oldest first, losing none', () => {
+  const batches: string[][] = [];
+  const watcher = {
+    sendText: (text: string) => batches.push(JSON.parse(text).data.presence.map((p: { userId: string }) => p.userId)),
+  } as unknown as Connection;
+  const ids = Array.from({ length: 2 * TELL_PER_TICK + 500 }, (_, i) => `s${i}`);
+  presence.watchers.watch(watcher, ids);
+  for (const id of ids) connect(id);
+  vi.advanceTimersByTime(TICK_MS * 3);
+  expect(batches.map((b) => b.length)).toEqual([TELL_PER_TICK, TELL_PER_TICK, 500]);
+  expect(batches.flat()).toEqual(ids);
 });

@@ -45,6 +45,8 @@ export interface PresenceDirectory {
 
 /** Users per bus message: a storm's tick stays a few tens of kilobytes per message. */
 export const PUBLISH_CHUNK = 1_000;
+/** Users whose change one tick tells (the rest wait for the next ticks, in order). */
+export const TELL_PER_TICK = 1_000;
 
 interface NodeCount {
   connections: number;
@@ -59,8 +61,8 @@ export class PresenceService {
   private readonly goingOffline = new Map<string, number>();
   /** Local users whose count this node must publish at the next tick (changed, or due for a refresh). */
   private readonly dirty = new Set<string>();
-  /** Users whose presence changed since the last tick's end: told then. */
-  private changed = new Set<string>();
+  /** Users whose presence changed and who are still to be told (at tick ends, TELL_PER_TICK at a time). */
+  private readonly changed = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   /** How often the timer calls `tick`. */
   readonly tickMs: number;
@@ -215,6 +217,8 @@ export class PresenceService {
   }
 
   private apply(message: PresenceChanged): void {
+    // Our own counts were set when the sessions came and went (localChanged).
+    if (message.nodeId === this.options.nodeId) return;
     // Stamp with our own clock: another node's clock may be skewed, and expiry compares with ours.
     const now = Date.now();
     for (const count of message.users) this.setCount(message.nodeId, count, now);
@@ -264,10 +268,14 @@ export class PresenceService {
   /** The tick's changes: one batch per watching connection, and `presence_update` to small conversations' members. */
   private tellInterested(): void {
     if (this.changed.size === 0) return;
-    const changed = this.changed;
-    this.changed = new Set();
+    // At most TELL_PER_TICK users a tick (the oldest changes first): a storm of tens of thousands of
+    // arrivals is told over a few ticks instead of holding the loop for hundreds of milliseconds.
     const presence = new Map<string, Presence>();
-    for (const userId of changed) presence.set(userId, this.presenceOf(userId));
+    for (const userId of this.changed) {
+      if (presence.size === TELL_PER_TICK) break;
+      presence.set(userId, this.presenceOf(userId));
+      this.changed.delete(userId);
+    }
     this.watchers.tell(presence);
     for (const entry of presence.values()) void this.tellSmallConversations(entry);
   }
