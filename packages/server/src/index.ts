@@ -2,6 +2,7 @@
  * @herald/server public API: build a server from a config, or run pieces of it in tests.
  */
 export { createHeraldServer, type HeraldServer, type HeraldServerOptions } from './app.js';
+export { AccessTokens } from './auth/tokens.js';
 export type { Bus, BusMessage } from './bus/bus.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export { RedisBus } from './bus/redis-bus.js';

@@ -6,7 +6,7 @@
  * the bus) A shows them offline once B's counts expire (3 to 4 refresh periods, then the grace).
  */
 import { randomUUID } from 'node:crypto';
-import type { AuthResponse, Presence, ServerFrame } from '@herald/protocol';
+import type { Presence, ServerFrame } from '@herald/protocol';
 import {
   ApiClient,
   buildServer,
@@ -15,6 +15,7 @@ import {
   REDIS_URL,
   redisAvailable,
   type ServerProcess,
+  seedAccounts,
   startServerProcess,
   startTestServer,
   TEST_JWT_SECRET,
@@ -66,11 +67,8 @@ describe.skipIf(!ready)('presence in a cluster: batched refreshes and a node kil
   it('shows a killed node’s users offline once its counts expire, having told their arrival in batches', async () => {
     if (!b) throw new Error('node B did not start');
     const api = new ApiClient(a.url);
-    const users: AuthResponse[] = [];
-    for (let i = 0; i <= MEMBERS; i += 8) {
-      users.push(...(await Promise.all(Array.from({ length: Math.min(8, MEMBERS + 1 - i) }, (_, j) => api.register(`Node${i + j}`)))));
-    }
-    const [watcher, ...members] = users;
+    // Seeded on node A's database (the shared one), with tokens both nodes accept: no argon2.
+    const [watcher, ...members] = await seedAccounts(a, MEMBERS + 1, 'Node');
     if (!watcher) throw new Error('registration failed');
     await api.conversation(watcher.accessToken, { kind: 'group', title: 'big', memberIds: members.map((m) => m.user.id) });
     const ids = members.map((m) => m.user.id);

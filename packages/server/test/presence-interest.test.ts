@@ -6,8 +6,8 @@
  * typing and read receipts in a large group reach only the sessions that have it open;
  * `conversation_presence` counts who is online.
  */
-import { type AuthResponse, LARGE_GROUP_MIN_MEMBERS, type Presence, type ServerFrame } from '@herald/protocol';
-import { ApiClient, startTestServer, type TestServer, TestSocket } from '@herald/testkit';
+import { LARGE_GROUP_MIN_MEMBERS, type Presence, type ServerFrame } from '@herald/protocol';
+import { ApiClient, type SeededAccount, seedAccounts, startTestServer, type TestServer, TestSocket } from '@herald/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const GRACE_MS = 300;
@@ -21,7 +21,6 @@ beforeAll(async () => {
       HERALD_RATE_PER_SECOND: '1000',
       HERALD_RATE_BURST: '1000',
       HERALD_PRESENCE_GRACE_MS: String(GRACE_MS),
-      HERALD_HASH_QUEUE: '1000',
       // Hundreds of sockets from one loopback address.
       HERALD_IP_PENDING_SOCKETS: '100000',
       HERALD_IP_HANDSHAKES_PER_MINUTE: '100000',
@@ -35,7 +34,7 @@ afterAll(async () => {
   await server.destroy();
 });
 
-async function connect(auth: AuthResponse): Promise<TestSocket> {
+async function connect(auth: SeededAccount): Promise<TestSocket> {
   const socket = await TestSocket.connect(server.wsUrl, auth.accessToken, 'desktop');
   sockets.push(socket);
   return socket;
@@ -47,14 +46,8 @@ async function flush(socket: TestSocket): Promise<void> {
   await socket.waitFor((f) => f.action === 'heartbeat' && f.data.ref === id);
 }
 
-/** `count` users, registered a few at a time (each is an argon2 hash). */
-async function registerMany(count: number, prefix: string): Promise<AuthResponse[]> {
-  const users: AuthResponse[] = [];
-  for (let i = 0; i < count; i += 8) {
-    users.push(...(await Promise.all(Array.from({ length: Math.min(8, count - i) }, (_, j) => api.register(`${prefix}${i + j}`)))));
-  }
-  return users;
-}
+/** `count` users with a session and an access token each (seeded, not registered: argon2 would take a minute for 300). */
+const registerMany = (count: number, prefix: string): Promise<SeededAccount[]> => seedAccounts(server, count, prefix);
 
 const isPresence = (f: ServerFrame) => f.action === 'presence_update' || f.action === 'presence_batch';
 const batchOf = (f: ServerFrame) => (f.action === 'presence_batch' ? f.data.presence : []);
@@ -121,7 +114,7 @@ describe('presence subscriptions', () => {
 
 describe('a 300-member group', () => {
   const MEMBERS = 300;
-  let members: AuthResponse[] = [];
+  let members: SeededAccount[] = [];
   let conversationId = '';
   let connected: TestSocket[] = [];
 
@@ -194,7 +187,7 @@ describe('a 300-member group', () => {
     // Read receipts: the viewer and the reader's own sessions, not the bystander.
     await api.sendText(members[0]?.accessToken ?? '', conversationId, 'read me');
     await bystander.waitFor((f) => f.action === 'new_message' && f.data.conversationId === conversationId);
-    const readerOtherTab = await connect(members[40] as AuthResponse);
+    const readerOtherTab = await connect(members[40] as SeededAccount);
     await typist.request({ action: 'mark_read', type: 'read', data: { conversationId, seq: 1 } });
     await Promise.all([viewer1, readerOtherTab].map((s) => s.waitFor((f) => f.action === 'read_status' && f.data.lastReadSeq === 1)));
     await flush(bystander);

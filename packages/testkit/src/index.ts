@@ -8,6 +8,7 @@ export * from './media.js';
 export * from './push-service.js';
 export * from './redis-process.js';
 export * from './repositories.js';
+export * from './seeded-accounts.js';
 export * from './server-process.js';
 export * from './services.js';
 export * from './tcp-proxy.js';
